@@ -1,0 +1,161 @@
+// swift-tools-version:6.0
+// bandcamp-tracker: Bandcamp's live sales feed turned into a warehouse, reports, alerts and a dashboard,
+// as Swift functions on AWS Lambda's custom runtime.
+import PackageDescription
+
+/// Every target of ours builds in the Swift 6 language mode (complete concurrency checking).
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "bandcamp-tracker",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ExtractFunction", targets: ["ExtractFunction"]),
+        .executable(name: "LoadFunction", targets: ["LoadFunction"]),
+        .executable(name: "ReportFunction", targets: ["ReportFunction"]),
+        .executable(name: "AlertFunction", targets: ["AlertFunction"]),
+        .executable(name: "lambda-emulator", targets: ["LambdaEmulator"]),
+        .library(name: "RuntimeShim", targets: ["RuntimeShim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // C libraries of the system, each behind a module map and a shim header.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+
+        // A small HTTP client on libcurl: blocking and async calls, timeouts, connection reuse.
+        .target(
+            name: "HTTPClient",
+            dependencies: ["CCurl"],
+            swiftSettings: strict
+        ),
+
+        // Our own client of the Lambda Runtime API, run loop, context, logging and local invocation.
+        .target(
+            name: "RuntimeShim",
+            dependencies: [
+                "HTTPClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // The domain: settings, events, and (with later issues) the feed, rows, trends and reports.
+        // It imports no I/O module.
+        .target(
+            name: "Tracker",
+            swiftSettings: strict
+        ),
+
+        // The pipeline's functions: each main.swift wires configuration to a handler.
+        .executableTarget(
+            name: "ExtractFunction",
+            dependencies: ["RuntimeShim", "Tracker"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "LoadFunction",
+            dependencies: ["RuntimeShim", "Tracker"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "ReportFunction",
+            dependencies: ["RuntimeShim", "Tracker"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "AlertFunction",
+            dependencies: ["RuntimeShim", "Tracker"],
+            swiftSettings: strict
+        ),
+
+        // A local HTTP/1.1 server on SwiftNIO for tests, local peers (Runtime API, Bandcamp stand-in)
+        // and local serving. Never part of a deployed function.
+        .target(
+            name: "LocalHTTPServer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // A local implementation of the Lambda Runtime API (and the bit of the Extensions API we use).
+        .target(
+            name: "RuntimeEmulator",
+            dependencies: ["LocalHTTPServer"],
+            swiftSettings: strict
+        ),
+        // `lambda-emulator`: runs a function binary under the local Runtime API, for people.
+        .executableTarget(
+            name: "LambdaEmulator",
+            dependencies: [
+                "RuntimeEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        // A trivial function, the subject of the runtime benchmark.
+        .executableTarget(
+            name: "EchoFunction",
+            dependencies: ["RuntimeShim"],
+            swiftSettings: strict
+        ),
+        // The runtime benchmark: cold start, peak RSS, invocations per second.
+        .executableTarget(
+            name: "RuntimeBench",
+            dependencies: [
+                "RuntimeEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(
+            name: "HTTPClientTests",
+            dependencies: ["HTTPClient", "LocalHTTPServer"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RuntimeShimTests",
+            dependencies: [
+                "RuntimeShim", "RuntimeEmulator", "LocalHTTPServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TrackerTests",
+            dependencies: ["Tracker"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SystemLibraryTests",
+            dependencies: ["CCurl", "CLibXML2", "CLibPQ"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FunctionTests",
+            dependencies: ["Tracker"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,17 @@
+import RuntimeShim
+import Tracker
+
+/// Loads raw objects into the PostgreSQL warehouse (issue #5).
+struct LoadHandler: LambdaHandler {
+    let settings: Settings
+
+    func handle(_ event: EventBridgeEvent<S3ObjectCreatedDetail>, context: LambdaContext) async throws -> StepResult {
+        context.logger.info("\(event.detailType) event \(event.id) at \(event.time)")
+        throw NotImplementedYet(step: "LoadFunction", issue: 5)
+    }
+}
+
+await Lambda.main { setup in
+    let settings = try Settings.load(environment: setup.environment.variables, needs: [.objectStore, .database])
+    return LoadHandler(settings: settings)
+}

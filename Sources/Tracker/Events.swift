@@ -1,0 +1,77 @@
+/// An event as EventBridge delivers it to a Lambda function.
+public struct EventBridgeEvent<Detail: Decodable & Sendable>: Decodable, Sendable {
+    /// Always "0".
+    public var version: String
+    /// A unique id of the event.
+    public var id: String
+    /// e.g. "Scheduled Event", "Object Created".
+    public var detailType: String
+    /// e.g. "aws.events", "aws.s3".
+    public var source: String
+    /// The account id.
+    public var account: String
+    /// When the event happened, ISO 8601 (e.g. "2025-06-10T19:00:00Z").
+    public var time: String
+    /// The region.
+    public var region: String
+    /// ARNs of the resources involved (the rule, or the bucket).
+    public var resources: [String]
+    /// The event's own detail.
+    public var detail: Detail
+
+    enum CodingKeys: String, CodingKey {
+        case version, id, detailType = "detail-type", source, account, time, region, resources, detail
+    }
+}
+
+/// The empty detail (`{}`) of a scheduled event; any fields are ignored.
+public struct ScheduledEventDetail: Decodable, Sendable, Equatable {
+    public init() {}
+    public init(from decoder: any Decoder) throws {}
+}
+
+/// The detail of an S3 "Object Created" event delivered by EventBridge.
+public struct S3ObjectCreatedDetail: Decodable, Sendable, Equatable {
+    /// The bucket.
+    public struct Bucket: Decodable, Sendable, Equatable {
+        public var name: String
+    }
+
+    /// The object.
+    public struct Object: Decodable, Sendable, Equatable {
+        /// The key, as written (EventBridge does not URL-encode it, unlike S3's own notifications).
+        public var key: String
+        public var size: Int?
+        public var etag: String?
+        public var versionID: String?
+        public var sequencer: String?
+
+        enum CodingKeys: String, CodingKey {
+            case key, size, etag, versionID = "version-id", sequencer
+        }
+    }
+
+    public var version: String
+    public var bucket: Bucket
+    public var object: Object
+    public var requestID: String?
+    public var requester: String?
+    public var sourceIPAddress: String?
+    /// e.g. "PutObject", "CompleteMultipartUpload".
+    public var reason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case version, bucket, object, requestID = "request-id", requester
+        case sourceIPAddress = "source-ip-address", reason
+    }
+}
+
+/// What a step that has not landed answers with: nothing, since it throws `NotImplementedYet`.
+public struct StepResult: Encodable, Sendable {
+    /// A one-line summary for people.
+    public var summary: String
+
+    public init(summary: String) {
+        self.summary = summary
+    }
+}
