@@ -12,6 +12,8 @@ struct AlertHandler: LambdaHandler {
 }
 
 await Lambda.main { setup in
-    let settings = try Settings.load(environment: setup.environment.variables, needs: [.database, .mail, .notifications])
+    let settings = try Settings.load(
+        environment: setup.environment.variables, needs: [.database, .mail, .notifications],
+        workingDirectory: setup.environment.workingDirectory)
     return AlertHandler(settings: settings)
 }

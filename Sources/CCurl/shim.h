@@ -48,4 +48,8 @@ static inline CURLcode bt_curl_share_setopt_long(CURLSH *share, CURLSHoption opt
     return curl_share_setopt(share, option, value);
 }
 
+static inline curl_version_info_data *bt_curl_version_info(void) {
+    return curl_version_info(CURLVERSION_NOW);
+}
+
 #endif

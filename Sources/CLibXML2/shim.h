@@ -14,4 +14,7 @@
 
 static inline int bt_libxml_version(void) { return LIBXML_VERSION; }
 
+// xmlFree is a global function pointer, which Swift 6 treats as shared mutable state.
+static inline void bt_xml_free(void *pointer) { xmlFree(pointer); }
+
 #endif

@@ -12,6 +12,8 @@ struct ExtractHandler: LambdaHandler {
 }
 
 await Lambda.main { setup in
-    let settings = try Settings.load(environment: setup.environment.variables, needs: [.objectStore, .bandcamp])
+    let settings = try Settings.load(
+        environment: setup.environment.variables, needs: [.objectStore, .bandcamp],
+        workingDirectory: setup.environment.workingDirectory)
     return ExtractHandler(settings: settings)
 }

@@ -4,8 +4,10 @@ import Synchronization
 
 /// An HTTP/1.1 client on libcurl.
 ///
-/// Each exchange runs `curl_easy_perform` on a thread of its own queue, never on Swift's cooperative
-/// pool, so a long poll or a slow peer blocks no task. Easy handles are pooled: libcurl keeps each
+/// Each exchange runs `curl_easy_perform` on a serial queue of its own. Serial queues run on libdispatch's
+/// overcommitting threads, which grow as they block; a concurrent queue would share the few, core-bound
+/// threads that Swift's cooperative pool also uses on Linux, and blocked transfers would starve the very
+/// tasks (a local server's, say) that are to answer them. So a long poll or a slow peer blocks no task. Easy handles are pooled: libcurl keeps each
 /// handle's connections open, so a handle taken again reuses the connection to the same host.
 public final class HTTPClient: Sendable {
     /// How the client behaves for every request.
@@ -41,7 +43,6 @@ public final class HTTPClient: Sendable {
     /// The configuration every request uses.
     public let configuration: Configuration
     private let idleHandles = Mutex<[EasyHandle]>([])
-    private let queue = DispatchQueue(label: "bandcamp-tracker.http", attributes: .concurrent)
 
     /// A client.
     public init(configuration: Configuration = Configuration()) {
@@ -63,7 +64,7 @@ public final class HTTPClient: Sendable {
         let transfer = Transfer()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                queue.async {
+                DispatchQueue(label: "bandcamp-tracker.http").async {
                     continuation.resume(with: Result { try self.perform(request, transfer: transfer) })
                 }
             }

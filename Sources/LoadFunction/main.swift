@@ -12,6 +12,8 @@ struct LoadHandler: LambdaHandler {
 }
 
 await Lambda.main { setup in
-    let settings = try Settings.load(environment: setup.environment.variables, needs: [.objectStore, .database])
+    let settings = try Settings.load(
+        environment: setup.environment.variables, needs: [.objectStore, .database],
+        workingDirectory: setup.environment.workingDirectory)
     return LoadHandler(settings: settings)
 }

@@ -12,6 +12,8 @@ struct ReportHandler: LambdaHandler {
 }
 
 await Lambda.main { setup in
-    let settings = try Settings.load(environment: setup.environment.variables, needs: [.objectStore, .database, .mail])
+    let settings = try Settings.load(
+        environment: setup.environment.variables, needs: [.objectStore, .database, .mail],
+        workingDirectory: setup.environment.workingDirectory)
     return ReportHandler(settings: settings)
 }

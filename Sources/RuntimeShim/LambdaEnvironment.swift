@@ -50,6 +50,13 @@ public struct LambdaEnvironment: Sendable {
     /// Whether the process runs under a Runtime API (on Lambda or an emulator), not a local invocation.
     public var isRuntimeAPIMode: Bool { runtimeAPI != nil }
 
+    /// The process's working directory (on Lambda, the function's task root).
+    public var workingDirectory: String {
+        guard let path = getcwd(nil, 0) else { return "/tmp" }
+        defer { free(path) }
+        return String(cString: path)
+    }
+
     /// The variables of this process.
     public static func processVariables() -> [String: String] {
         var result: [String: String] = [:]

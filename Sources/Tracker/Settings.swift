@@ -266,10 +266,13 @@ extension Settings {
     }
 
     /// The settings a function needs, with local defaults unless on Lambda. Local state lives in
-    /// `$BANDCAMP_TRACKER_HOME/.local` (the scripts set it to the repository), or `./.local`.
+    /// `$BANDCAMP_TRACKER_HOME/.local` (the scripts set it to the repository), or `.local` in the working
+    /// directory.
     /// - Throws: `ConfigurationError` naming every missing or malformed variable.
-    public static func load(environment: [String: String], needs: Set<Need>) throws -> Settings {
-        let home = environment["BANDCAMP_TRACKER_HOME"] ?? environment["PWD"] ?? "."
+    public static func load(
+        environment: [String: String], needs: Set<Need>, workingDirectory: String
+    ) throws -> Settings {
+        let home = environment["BANDCAMP_TRACKER_HOME"] ?? workingDirectory
         let defaults = isOnLambda(environment) ? nil : LocalDefaults(stateDirectory: home + "/.local")
         return try Settings(environment: environment, needs: needs, localDefaults: defaults)
     }

@@ -1,0 +1,89 @@
+import Testing
+
+@testable import Tracker
+
+@Suite("Settings from the environment")
+struct SettingsTests {
+    let lambda = ["AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001", "AWS_LAMBDA_FUNCTION_NAME": "load"]
+
+    @Test("on a laptop every setting has a default that needs no cloud")
+    func localDefaults() throws {
+        let settings = try Settings.load(
+            environment: ["BANDCAMP_TRACKER_HOME": "/repo"], needs: Set(Settings.Need.allCases), workingDirectory: "/work")
+        #expect(settings.objectStore == .folder(path: "/repo/.local/objects"))
+        #expect(settings.databaseURL == "postgresql://bandcamp_tracker@127.0.0.1:54329/bandcamp_tracker")
+        #expect(settings.mailer == .outbox(path: "/repo/.local/outbox"))
+        #expect(settings.notifier == .outbox(path: "/repo/.local/outbox"))
+        #expect(settings.bandcampBaseURL == "https://bandcamp.com")
+    }
+
+    @Test("on Lambda a missing setting is an error that names every variable")
+    func noDefaultsOnLambda() {
+        let error = #expect(throws: ConfigurationError.self) {
+            try Settings.load(environment: lambda, needs: [.objectStore, .database, .mail, .notifications], workingDirectory: "/")
+        }
+        let variables = error?.problems.map(\.variable) ?? []
+        #expect(variables == ["OBJECT_STORE_URL", "DATABASE_URL", "MAILER_URL", "MAIL_FROM", "NOTIFIER_URL"])
+        #expect(error?.description.contains("OBJECT_STORE_URL is not set") == true)
+    }
+
+    @Test("only the settings a function needs are checked")
+    func onlyNeeds() throws {
+        var environment = lambda
+        environment["OBJECT_STORE_URL"] = "s3://bandcamp-tracker-data/pipeline"
+        let settings = try Settings.load(environment: environment, needs: [.objectStore, .bandcamp], workingDirectory: "/")
+        #expect(settings.objectStore == .s3(bucket: "bandcamp-tracker-data", prefix: "pipeline/"))
+    }
+
+    @Test(
+        "malformed values are named with what is wrong",
+        arguments: [
+            ("OBJECT_STORE_URL", "ftp://x", "neither file:///path nor s3://bucket/prefix"),
+            ("OBJECT_STORE_URL", "s3://Bad_Bucket/x", "not a valid S3 bucket name"),
+            ("OBJECT_STORE_URL", "file://relative/path", "absolute file URL"),
+            ("DATABASE_URL", "mysql://x", "must start with postgresql://"),
+            ("MAILER_URL", "smtp://x", "neither ses: nor file:///path"),
+            ("MAIL_FROM", "not-an-address", "is not an email address"),
+            ("NOTIFIER_URL", "topic", "neither an SNS topic ARN"),
+            ("BANDCAMP_BASE_URL", "bandcamp.com", "must be an http:// or https:// URL"),
+            ("BANDCAMP_CONNECT_TO", "a:1:b", "is not HOST:PORT:CONNECT-HOST:CONNECT-PORT"),
+        ])
+    func malformed(variable: String, value: String, complaint: String) {
+        let error = #expect(throws: ConfigurationError.self) {
+            try Settings.load(environment: [variable: value], needs: Set(Settings.Need.allCases), workingDirectory: "/work")
+        }
+        #expect(error?.problems.count == 1)
+        #expect(error?.problems.first?.variable == variable)
+        #expect(error?.problems.first?.message.contains(complaint) == true)
+    }
+
+    @Test("on AWS a password in DATABASE_URL is refused: it belongs in Secrets Manager")
+    func passwordOnAWS() {
+        var environment = lambda
+        environment["DATABASE_URL"] = "postgresql://tracker:hunter2@db.internal:5432/tracker"
+        let error = #expect(throws: ConfigurationError.self) {
+            try Settings.load(environment: environment, needs: [.database], workingDirectory: "/")
+        }
+        #expect(error?.problems.first?.message.contains("DATABASE_SECRET_ARN") == true)
+        #expect(error?.description.contains("hunter2") == false)
+    }
+
+    @Test("AWS settings are read as given")
+    func awsSettings() throws {
+        var environment = lambda
+        environment["OBJECT_STORE_URL"] = "s3://bandcamp-tracker-data"
+        environment["DATABASE_URL"] = "postgresql://tracker@db.internal:5432/tracker?sslmode=verify-full"
+        environment["DATABASE_SECRET_ARN"] = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:rds!db-1"
+        environment["MAILER_URL"] = "ses:"
+        environment["MAIL_FROM"] = "Bandcamp Tracker <reports@example.com>"
+        environment["NOTIFIER_URL"] = "arn:aws:sns:eu-west-2:123456789012:bandcamp-tracker-alerts"
+        environment["BANDCAMP_BASE_URL"] = "http://127.0.0.1:8080/"
+        environment["BANDCAMP_CONNECT_TO"] = "artist.bandcamp.com:443:127.0.0.1:8443, x.example:80:127.0.0.1:8080"
+        let settings = try Settings.load(environment: environment, needs: Set(Settings.Need.allCases), workingDirectory: "/work")
+        #expect(settings.databaseSecretID == "arn:aws:secretsmanager:eu-west-2:123456789012:secret:rds!db-1")
+        #expect(settings.mailer == .ses)
+        #expect(settings.notifier == .sns(topicARN: "arn:aws:sns:eu-west-2:123456789012:bandcamp-tracker-alerts"))
+        #expect(settings.bandcampBaseURL == "http://127.0.0.1:8080")
+        #expect(settings.bandcampConnectTo == ["artist.bandcamp.com:443:127.0.0.1:8443", "x.example:80:127.0.0.1:8080"])
+    }
+}
