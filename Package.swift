@@ -154,7 +154,11 @@ let package = Package(
         ),
         .testTarget(
             name: "FunctionTests",
-            dependencies: ["Tracker"],
+            dependencies: [
+                "RuntimeEmulator",
+                // Built before the tests that run them as child processes.
+                "ExtractFunction", "LoadFunction", "ReportFunction", "AlertFunction", "EchoFunction",
+            ],
             swiftSettings: strict
         ),
     ]

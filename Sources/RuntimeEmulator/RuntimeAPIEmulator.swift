@@ -136,9 +136,9 @@ public final class RuntimeAPIEmulator: Sendable {
         await state.calls
     }
 
-    /// Waits until the function has made a request to this path (by prefix), and returns it.
-    public func waitForCall(pathPrefix: String) async -> Call {
-        await state.waitForCall(pathPrefix: pathPrefix)
+    /// Waits until the function has made a request to this path (by prefix) for the given time, and returns it.
+    public func waitForCall(pathPrefix: String, occurrence: Int = 1) async -> Call {
+        await state.waitForCall(pathPrefix: pathPrefix, occurrence: occurrence)
     }
 
     /// A random request id in UUID form.
@@ -174,7 +174,7 @@ private actor EmulatorState {
     private var initErrorOutcome: RuntimeAPIEmulator.Outcome?
     private var waitingForInitError: [CheckedContinuation<RuntimeAPIEmulator.Outcome, Never>] = []
     private(set) var calls: [RuntimeAPIEmulator.Call] = []
-    private var waitingForCall: [(String, CheckedContinuation<RuntimeAPIEmulator.Call, Never>)] = []
+    private var waitingForCall: [(String, Int, CheckedContinuation<RuntimeAPIEmulator.Call, Never>)] = []
     private var nextFailure: Int?
     private var postFailure: (status: Int, count: Int)?
     private var closed = false
@@ -207,9 +207,10 @@ private actor EmulatorState {
         return await withCheckedContinuation { waitingForInitError.append($0) }
     }
 
-    func waitForCall(pathPrefix: String) async -> RuntimeAPIEmulator.Call {
-        if let call = calls.first(where: { $0.path.hasPrefix(pathPrefix) }) { return call }
-        return await withCheckedContinuation { waitingForCall.append((pathPrefix, $0)) }
+    func waitForCall(pathPrefix: String, occurrence: Int) async -> RuntimeAPIEmulator.Call {
+        let matching = calls.filter { $0.path.hasPrefix(pathPrefix) }
+        if matching.count >= occurrence { return matching[occurrence - 1] }
+        return await withCheckedContinuation { waitingForCall.append((pathPrefix, occurrence, $0)) }
     }
 
     private func record(_ request: LocalHTTPRequest) {
@@ -217,9 +218,13 @@ private actor EmulatorState {
             method: request.method, path: request.path, headers: request.headers, body: request.body,
             arrivalNanoseconds: RuntimeAPIEmulator.monotonicNanoseconds())
         calls.append(call)
-        var still: [(String, CheckedContinuation<RuntimeAPIEmulator.Call, Never>)] = []
-        for (prefix, waiter) in waitingForCall {
-            if call.path.hasPrefix(prefix) { waiter.resume(returning: call) } else { still.append((prefix, waiter)) }
+        var still: [(String, Int, CheckedContinuation<RuntimeAPIEmulator.Call, Never>)] = []
+        for (prefix, occurrence, waiter) in waitingForCall {
+            if call.path.hasPrefix(prefix) && calls.filter({ $0.path.hasPrefix(prefix) }).count == occurrence {
+                waiter.resume(returning: call)
+            } else {
+                still.append((prefix, occurrence, waiter))
+            }
         }
         waitingForCall = still
     }

@@ -113,7 +113,7 @@ enum LocalInvocation {
 
     private static func printFailure(_ report: LambdaErrorReport) {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let json = (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? report.errorMessage
         FileOutput.write(json + "\n", to: 2)
     }

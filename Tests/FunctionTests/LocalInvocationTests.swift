@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+@Suite("Each function runs once, locally, on an event file")
+struct LocalInvocationTests {
+    let home = ["BANDCAMP_TRACKER_HOME": NSTemporaryDirectory()]
+
+    @Test(
+        "each function reads its event and answers with a typed 'not implemented yet' error",
+        arguments: [
+            ("ExtractFunction", "extract-scheduled.json", 4),
+            ("LoadFunction", "s3-object-created.json", 5),
+            ("ReportFunction", "report-scheduled.json", 6),
+            ("AlertFunction", "alert-scheduled.json", 7),
+        ])
+    func notImplementedYet(function: String, event: String, issue: Int) throws {
+        let result = try FunctionProcess.run(function, arguments: ["--event", "events/\(event)"], environment: home)
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        let report = try #require(PrintedError(lastLineOf: result.stderr))
+        #expect(report.errorType == "NotImplementedYet")
+        #expect(report.errorMessage.contains("\(function) is not implemented yet"))
+        #expect(report.errorMessage.contains("issue #\(issue)"))
+        // The log line before it carries the request id and names the event.
+        #expect(result.stderr.contains("INFO\t"))
+    }
+
+    @Test("the event can come on standard input")
+    func standardInput() throws {
+        let event = try Data(contentsOf: FunctionProcess.repository.appendingPathComponent("events/extract-scheduled.json"))
+        let result = try FunctionProcess.run("ExtractFunction", environment: home, input: event)
+        #expect(PrintedError(lastLineOf: result.stderr)?.errorType == "NotImplementedYet")
+    }
+
+    @Test("an event of the wrong shape is a clear invocation error naming what is missing")
+    func wrongEvent() throws {
+        let result = try FunctionProcess.run(
+            "LoadFunction", arguments: ["--event", "events/extract-scheduled.json"], environment: home)
+        #expect(result.status == 1)
+        let report = try #require(PrintedError(lastLineOf: result.stderr))
+        #expect(report.errorType == "Runtime.InvalidEvent")
+        #expect(report.errorMessage.contains("detail"))
+    }
+
+    @Test("a missing event file is named, with status 64")
+    func missingFile() throws {
+        let result = try FunctionProcess.run(
+            "ExtractFunction", arguments: ["--event", "events/nope.json"], environment: home)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("cannot read the event file 'events/nope.json'"))
+    }
+
+    @Test("--help says how to run it locally and on Lambda")
+    func help() throws {
+        let result = try FunctionProcess.run("ReportFunction", arguments: ["--help"], environment: home)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("USAGE: ReportFunction"))
+        #expect(result.stdout.contains("AWS_LAMBDA_RUNTIME_API"))
+        #expect(result.stdout.contains("--event"))
+    }
+
+    @Test("a bad setting is a start-up error that names the variable")
+    func badSetting() throws {
+        var environment = home
+        environment["OBJECT_STORE_URL"] = "ftp://nowhere"
+        let result = try FunctionProcess.run(
+            "ExtractFunction", arguments: ["--event", "events/extract-scheduled.json"], environment: environment)
+        #expect(result.status == 1)
+        let report = try #require(PrintedError(lastLineOf: result.stderr))
+        #expect(report.errorType == "ConfigurationError")
+        #expect(report.errorMessage.contains("OBJECT_STORE_URL"))
+    }
+}
