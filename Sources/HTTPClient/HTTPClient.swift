@@ -181,7 +181,8 @@ public final class HTTPClient: Sendable {
 
         guard code == CURLE_OK else {
             handleIsSound = false
-            let detail = String(cString: errorBuffer).isEmpty
+            let detail =
+                String(cString: errorBuffer).isEmpty
                 ? String(cString: curl_easy_strerror(code)) : String(cString: errorBuffer)
             throw HTTPClientError(
                 code: transfer.isCancelled ? .cancelled : Self.errorCode(for: code),

@@ -187,11 +187,13 @@ private final class RequestHandler: ChannelInboundHandler {
         case .closeConnection:
             context.close(promise: nil)
         case .response(let status, let headers, let bytes):
-            write(status: status, headers: headers, body: bytes, length: bytes.count, version: version,
-                  keepAlive: keepAlive, context: context)
+            write(
+                status: status, headers: headers, body: bytes, length: bytes.count, version: version,
+                keepAlive: keepAlive, context: context)
         case .truncated(let status, let headers, let bytes, let declaredLength):
-            write(status: status, headers: headers, body: bytes, length: declaredLength, version: version,
-                  keepAlive: false, context: context)
+            write(
+                status: status, headers: headers, body: bytes, length: declaredLength, version: version,
+                keepAlive: false, context: context)
         }
     }
 

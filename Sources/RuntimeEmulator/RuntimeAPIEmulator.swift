@@ -245,7 +245,8 @@ private actor EmulatorState {
         record(request)
         let path = request.path
         let parts = path.split(separator: "/").map(String.init)
-        let route = parts.count == 5 && parts[0...2] == ["2018-06-01", "runtime", "invocation"]
+        let route =
+            parts.count == 5 && parts[0...2] == ["2018-06-01", "runtime", "invocation"]
             ? ["2018-06-01", "runtime", "invocation", "{id}", parts[4]] : parts
         switch (request.method, route) {
         case ("GET", ["2018-06-01", "runtime", "invocation", "next"]):

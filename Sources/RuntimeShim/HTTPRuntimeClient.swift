@@ -65,14 +65,14 @@ public struct HTTPRuntimeClient: LambdaRuntimeClientProtocol {
     /// before it shuts the environment down (it does so only when an extension is registered).
     /// - Returns: The extension's identifier (`Lambda-Extension-Identifier`).
     /// - Throws: `LambdaRuntimeError` when the Extensions API refuses or is not there (some emulators).
-    public func registerInternalExtension(name: String) throws -> String {
+    public func registerInternalExtension(name: String) async throws -> String {
         let request = HTTPRequest(
             method: "POST", url: "\(baseURL)/2020-01-01/extension/register",
             headers: ["Lambda-Extension-Name": name, "Content-Type": "application/json"],
             body: Array(#"{"events":[]}"#.utf8), timeout: .seconds(5))
         let response: HTTPResponse
         do {
-            response = try http.executeBlocking(request)
+            response = try await http.execute(request)
         } catch {
             throw LambdaRuntimeError(.connectionToControlPlaneLost, "extension registration failed", underlying: error)
         }

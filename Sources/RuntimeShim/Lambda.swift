@@ -73,7 +73,7 @@ public enum Lambda {
         makeHandler: @Sendable (LambdaInitContext) async throws -> any LambdaRawHandler
     ) async -> Never {
         let shutdown = GracefulShutdown(logger: logger)
-        shutdown.registerExtension(client: client, name: "\(environment.functionName)-shutdown")
+        await shutdown.registerExtension(client: client, name: "\(environment.functionName)-shutdown")
 
         let handler: any LambdaRawHandler
         do {
@@ -114,10 +114,10 @@ final class GracefulShutdown: Sendable {
         self.logger = logger
     }
 
-    func registerExtension(client: HTTPRuntimeClient, name: String) {
+    func registerExtension(client: HTTPRuntimeClient, name: String) async {
         let identifier: String
         do {
-            identifier = try client.registerInternalExtension(name: name)
+            identifier = try await client.registerInternalExtension(name: name)
         } catch {
             logger.debug("no internal extension, so no SIGTERM at shutdown: \(error)")
             return

@@ -127,8 +127,7 @@ public struct LambdaRunLoop<Client: LambdaRuntimeClientProtocol>: Sendable {
     }
 
     /// Waits for a task's value, or for the time limit, whichever comes first; the task is not cancelled.
-    static func race<Value: Sendable>(_ task: Task<Value, Never>, within limit: Duration) async -> RaceResult<Value>
-    {
+    static func race<Value: Sendable>(_ task: Task<Value, Never>, within limit: Duration) async -> RaceResult<Value> {
         let once = Mutex<CheckedContinuation<RaceResult<Value>, Never>?>(nil)
         let timer = Mutex<Task<Void, Never>?>(nil)
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<RaceResult<Value>, Never>) in

@@ -45,7 +45,8 @@ enum LocalInvocation {
             let usage = "\(environment.functionName) [--event FILE] [--timeout SECONDS] [--request-id ID]"
             let message = LocalInvocationCommand.message(for: error)
             let isHelp = LocalInvocationCommand.exitCode(for: error) == .success
-            let text = isHelp
+            let text =
+                isHelp
                 ? "USAGE: \(usage)\n\n\(LocalInvocationCommand.discussion)\n\n"
                     + LocalInvocationCommand.helpMessage(columns: 100).components(after: "OPTIONS:")
                 : "error: \(message)\nusage: \(usage) (see --help)"

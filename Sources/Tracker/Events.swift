@@ -20,7 +20,9 @@ public struct EventBridgeEvent<Detail: Decodable & Sendable>: Decodable, Sendabl
     public var detail: Detail
 
     enum CodingKeys: String, CodingKey {
-        case version, id, detailType = "detail-type", source, account, time, region, resources, detail
+        case version, id
+        case detailType = "detail-type"
+        case source, account, time, region, resources, detail
     }
 }
 
@@ -47,7 +49,9 @@ public struct S3ObjectCreatedDetail: Decodable, Sendable, Equatable {
         public var sequencer: String?
 
         enum CodingKeys: String, CodingKey {
-            case key, size, etag, versionID = "version-id", sequencer
+            case key, size, etag
+            case versionID = "version-id"
+            case sequencer
         }
     }
 
@@ -61,8 +65,11 @@ public struct S3ObjectCreatedDetail: Decodable, Sendable, Equatable {
     public var reason: String?
 
     enum CodingKeys: String, CodingKey {
-        case version, bucket, object, requestID = "request-id", requester
-        case sourceIPAddress = "source-ip-address", reason
+        case version, bucket, object
+        case requestID = "request-id"
+        case requester
+        case sourceIPAddress = "source-ip-address"
+        case reason
     }
 }
 

@@ -115,8 +115,9 @@ public struct Settings: Sendable, Equatable {
         // "Name <address>" is allowed, as SES takes it.
         let address = text.split(separator: "<").last.map { $0.split(separator: ">").first ?? "" } ?? ""
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") || parts.count == 2
-            && parts[1] == "localhost"
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
+            || parts.count == 2
+                && parts[1] == "localhost"
     }
 }
 

@@ -6,8 +6,9 @@ struct FunctionProcess {
     static let productsDirectory: URL = {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var directory = executable.deletingLastPathComponent()
-        while directory.path != "/" && !FileManager.default.fileExists(
-            atPath: directory.appendingPathComponent("ExtractFunction").path)
+        while directory.path != "/"
+            && !FileManager.default.fileExists(
+                atPath: directory.appendingPathComponent("ExtractFunction").path)
         {
             directory = directory.deletingLastPathComponent()
         }
@@ -51,8 +52,18 @@ struct FunctionProcess {
         }
     }
 
-    /// Waits for the end and returns the exit status (or the signal) with everything written.
-    func finish() -> (status: Int32, reason: Process.TerminationReason, stdout: String, stderr: String) {
+    /// Waits for the end, on a thread of its own (never on the cooperative pool, which the emulator's tasks
+    /// need to answer the function), and returns the exit status (or the signal) with everything written.
+    func finish() async -> (status: Int32, reason: Process.TerminationReason, stdout: String, stderr: String) {
+        await withCheckedContinuation { continuation in
+            DispatchQueue(label: "function-process").async {
+                continuation.resume(returning: finishBlocking())
+            }
+        }
+    }
+
+    private func finishBlocking() -> (status: Int32, reason: Process.TerminationReason, stdout: String, stderr: String)
+    {
         let out = output.fileHandleForReading.readDataToEndOfFile()
         let err = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -65,8 +76,9 @@ struct FunctionProcess {
     /// Runs a function to its end.
     static func run(
         _ name: String, arguments: [String] = [], environment: [String: String] = [:], input: Data? = nil
-    ) throws -> (status: Int32, stdout: String, stderr: String) {
-        let result = try FunctionProcess(name, arguments: arguments, environment: environment, input: input).finish()
+    ) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let result = try await FunctionProcess(name, arguments: arguments, environment: environment, input: input)
+            .finish()
         return (result.status, result.stdout, result.stderr)
     }
 }

@@ -13,8 +13,9 @@ struct LocalInvocationTests {
             ("ReportFunction", "report-scheduled.json", 6),
             ("AlertFunction", "alert-scheduled.json", 7),
         ])
-    func notImplementedYet(function: String, event: String, issue: Int) throws {
-        let result = try FunctionProcess.run(function, arguments: ["--event", "events/\(event)"], environment: home)
+    func notImplementedYet(function: String, event: String, issue: Int) async throws {
+        let result = try await FunctionProcess.run(
+            function, arguments: ["--event", "events/\(event)"], environment: home)
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         let report = try #require(PrintedError(lastLineOf: result.stderr))
@@ -26,15 +27,16 @@ struct LocalInvocationTests {
     }
 
     @Test("the event can come on standard input")
-    func standardInput() throws {
-        let event = try Data(contentsOf: FunctionProcess.repository.appendingPathComponent("events/extract-scheduled.json"))
-        let result = try FunctionProcess.run("ExtractFunction", environment: home, input: event)
+    func standardInput() async throws {
+        let event = try Data(
+            contentsOf: FunctionProcess.repository.appendingPathComponent("events/extract-scheduled.json"))
+        let result = try await FunctionProcess.run("ExtractFunction", environment: home, input: event)
         #expect(PrintedError(lastLineOf: result.stderr)?.errorType == "NotImplementedYet")
     }
 
     @Test("an event of the wrong shape is a clear invocation error naming what is missing")
-    func wrongEvent() throws {
-        let result = try FunctionProcess.run(
+    func wrongEvent() async throws {
+        let result = try await FunctionProcess.run(
             "LoadFunction", arguments: ["--event", "events/extract-scheduled.json"], environment: home)
         #expect(result.status == 1)
         let report = try #require(PrintedError(lastLineOf: result.stderr))
@@ -43,16 +45,16 @@ struct LocalInvocationTests {
     }
 
     @Test("a missing event file is named, with status 64")
-    func missingFile() throws {
-        let result = try FunctionProcess.run(
+    func missingFile() async throws {
+        let result = try await FunctionProcess.run(
             "ExtractFunction", arguments: ["--event", "events/nope.json"], environment: home)
         #expect(result.status == 64)
         #expect(result.stderr.contains("cannot read the event file 'events/nope.json'"))
     }
 
     @Test("--help says how to run it locally and on Lambda")
-    func help() throws {
-        let result = try FunctionProcess.run("ReportFunction", arguments: ["--help"], environment: home)
+    func help() async throws {
+        let result = try await FunctionProcess.run("ReportFunction", arguments: ["--help"], environment: home)
         #expect(result.status == 0)
         #expect(result.stdout.contains("USAGE: ReportFunction"))
         #expect(result.stdout.contains("AWS_LAMBDA_RUNTIME_API"))
@@ -60,10 +62,10 @@ struct LocalInvocationTests {
     }
 
     @Test("a bad setting is a start-up error that names the variable")
-    func badSetting() throws {
+    func badSetting() async throws {
         var environment = home
         environment["OBJECT_STORE_URL"] = "ftp://nowhere"
-        let result = try FunctionProcess.run(
+        let result = try await FunctionProcess.run(
             "ExtractFunction", arguments: ["--event", "events/extract-scheduled.json"], environment: environment)
         #expect(result.status == 1)
         let report = try #require(PrintedError(lastLineOf: result.stderr))

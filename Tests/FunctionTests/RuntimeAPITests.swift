@@ -31,7 +31,7 @@ struct RuntimeAPITests {
         // The internal extension registered, so Lambda would send SIGTERM at shutdown.
         _ = await emulator.waitForCall(pathPrefix: "/2020-01-01/extension/event/next")
         function.process.terminate()
-        let result = function.finish()
+        let result = await function.finish()
         await emulator.shutdown()
         #expect(result.reason == .exit)
         #expect(result.status == 0)
@@ -55,7 +55,7 @@ struct RuntimeAPITests {
             Issue.record("expected an init error")
             return
         }
-        let result = function.finish()
+        let result = await function.finish()
         await emulator.shutdown()
         #expect(type == "ConfigurationError")
         let message = String(decoding: body, as: UTF8.self)
@@ -73,7 +73,7 @@ struct RuntimeAPITests {
         // The second /next: the first invocation is over, the loop waits for another.
         _ = await emulator.waitForCall(pathPrefix: "/2018-06-01/runtime/invocation/next", occurrence: 2)
         kill(function.process.processIdentifier, SIGSEGV)
-        let result = function.finish()
+        let result = await function.finish()
         await emulator.shutdown()
         #expect(result.reason == .uncaughtSignal)
         #expect(result.stdout.contains("the process crashed with SIGSEGV while handling request (none)"))
@@ -84,7 +84,7 @@ struct RuntimeAPITests {
         let emulator = try await RuntimeAPIEmulator.start()
         await emulator.failNext(status: 500)
         let function = try FunctionProcess("EchoFunction", environment: lambdaEnvironment(emulator))
-        let result = function.finish()
+        let result = await function.finish()
         await emulator.shutdown()
         #expect(result.status == 1)
         #expect(result.stdout.contains("the Runtime API answered /next with 500"))

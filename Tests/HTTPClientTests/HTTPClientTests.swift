@@ -1,3 +1,4 @@
+import Dispatch
 import HTTPClient
 import LocalHTTPServer
 import Testing
@@ -19,7 +20,8 @@ struct HTTPClientTests {
                 return .text(Int(request.query("code") ?? "500") ?? 500, "as asked")
             default:
                 let empty = request.header("X-Empty").map { "[\($0)]" } ?? "absent"
-                let text = "\(request.method) \(request.uri) \(request.header("X-Test") ?? "-") \(empty) "
+                let text =
+                    "\(request.method) \(request.uri) \(request.header("X-Test") ?? "-") \(empty) "
                     + "\(request.body.count) expect=\(request.header("Expect") ?? "none")"
                 return .response(
                     status: 200, headers: [("X-Reply", "yes"), ("X-Multi", "1"), ("X-Multi", "2")],
@@ -28,7 +30,8 @@ struct HTTPClientTests {
         }
     }
 
-    @Test("each method sends its body and headers and reads status, headers and body",
+    @Test(
+        "each method sends its body and headers and reads status, headers and body",
         arguments: ["GET", "POST", "PUT", "DELETE", "PATCH"])
     func methods(method: String) async throws {
         let server = try await echoServer()
@@ -151,7 +154,13 @@ struct HTTPClientTests {
     @Test("the blocking call gives the same response as the async one")
     func blocking() async throws {
         let server = try await echoServer()
-        let response = try HTTPClient().executeBlocking(HTTPRequest(url: "\(server.baseURL)/b"))
+        // A blocking call belongs on a thread of its own, never on the cooperative pool.
+        let response = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue(label: "blocking-call").async {
+                continuation.resume(
+                    with: Result { try HTTPClient().executeBlocking(HTTPRequest(url: "\(server.baseURL)/b")) })
+            }
+        }
         #expect(String(decoding: response.body, as: UTF8.self).hasPrefix("GET /b"))
         await server.shutdown()
     }

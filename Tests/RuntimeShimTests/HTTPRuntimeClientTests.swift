@@ -176,7 +176,7 @@ extension RunLoops {
         func extensionRegistration() async throws {
             let emulator = try await RuntimeAPIEmulator.start()
             let client = try HTTPRuntimeClient(endpoint: emulator.endpoint)
-            let identifier = try client.registerInternalExtension(name: "test-shutdown")
+            let identifier = try await client.registerInternalExtension(name: "test-shutdown")
             #expect(!identifier.isEmpty)
             let call = await emulator.waitForCall(pathPrefix: "/2020-01-01/extension/register")
             #expect(call.headers.contains { $0.name == "Lambda-Extension-Name" && $0.value == "test-shutdown" })

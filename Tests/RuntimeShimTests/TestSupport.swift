@@ -1,3 +1,4 @@
+import Dispatch
 import Logging
 import RuntimeShim
 
@@ -66,8 +67,12 @@ struct ScriptedHandler: LambdaRawHandler {
         case "sleep":
             try await Task.sleep(for: .milliseconds(argument))
         case "spin":
-            let end = ContinuousClock.now + .milliseconds(argument)
-            while ContinuousClock.now < end { usleep(1000) }
+            // Ignores cancellation, without holding a thread of the cooperative pool.
+            await withCheckedContinuation { continuation in
+                DispatchQueue(label: "spin").asyncAfter(deadline: .now() + .milliseconds(argument)) {
+                    continuation.resume()
+                }
+            }
         case "big":
             return [UInt8](repeating: UInt8(ascii: "x"), count: argument)
         case "context":

@@ -9,7 +9,8 @@ struct SettingsTests {
     @Test("on a laptop every setting has a default that needs no cloud")
     func localDefaults() throws {
         let settings = try Settings.load(
-            environment: ["BANDCAMP_TRACKER_HOME": "/repo"], needs: Set(Settings.Need.allCases), workingDirectory: "/work")
+            environment: ["BANDCAMP_TRACKER_HOME": "/repo"], needs: Set(Settings.Need.allCases),
+            workingDirectory: "/work")
         #expect(settings.objectStore == .folder(path: "/repo/.local/objects"))
         #expect(settings.databaseURL == "postgresql://bandcamp_tracker@127.0.0.1:54329/bandcamp_tracker")
         #expect(settings.mailer == .outbox(path: "/repo/.local/outbox"))
@@ -20,7 +21,8 @@ struct SettingsTests {
     @Test("on Lambda a missing setting is an error that names every variable")
     func noDefaultsOnLambda() {
         let error = #expect(throws: ConfigurationError.self) {
-            try Settings.load(environment: lambda, needs: [.objectStore, .database, .mail, .notifications], workingDirectory: "/")
+            try Settings.load(
+                environment: lambda, needs: [.objectStore, .database, .mail, .notifications], workingDirectory: "/")
         }
         let variables = error?.problems.map(\.variable) ?? []
         #expect(variables == ["OBJECT_STORE_URL", "DATABASE_URL", "MAILER_URL", "MAIL_FROM", "NOTIFIER_URL"])
@@ -31,7 +33,8 @@ struct SettingsTests {
     func onlyNeeds() throws {
         var environment = lambda
         environment["OBJECT_STORE_URL"] = "s3://bandcamp-tracker-data/pipeline"
-        let settings = try Settings.load(environment: environment, needs: [.objectStore, .bandcamp], workingDirectory: "/")
+        let settings = try Settings.load(
+            environment: environment, needs: [.objectStore, .bandcamp], workingDirectory: "/")
         #expect(settings.objectStore == .s3(bucket: "bandcamp-tracker-data", prefix: "pipeline/"))
     }
 
@@ -50,7 +53,8 @@ struct SettingsTests {
         ])
     func malformed(variable: String, value: String, complaint: String) {
         let error = #expect(throws: ConfigurationError.self) {
-            try Settings.load(environment: [variable: value], needs: Set(Settings.Need.allCases), workingDirectory: "/work")
+            try Settings.load(
+                environment: [variable: value], needs: Set(Settings.Need.allCases), workingDirectory: "/work")
         }
         #expect(error?.problems.count == 1)
         #expect(error?.problems.first?.variable == variable)
@@ -79,11 +83,13 @@ struct SettingsTests {
         environment["NOTIFIER_URL"] = "arn:aws:sns:eu-west-2:123456789012:bandcamp-tracker-alerts"
         environment["BANDCAMP_BASE_URL"] = "http://127.0.0.1:8080/"
         environment["BANDCAMP_CONNECT_TO"] = "artist.bandcamp.com:443:127.0.0.1:8443, x.example:80:127.0.0.1:8080"
-        let settings = try Settings.load(environment: environment, needs: Set(Settings.Need.allCases), workingDirectory: "/work")
+        let settings = try Settings.load(
+            environment: environment, needs: Set(Settings.Need.allCases), workingDirectory: "/work")
         #expect(settings.databaseSecretID == "arn:aws:secretsmanager:eu-west-2:123456789012:secret:rds!db-1")
         #expect(settings.mailer == .ses)
         #expect(settings.notifier == .sns(topicARN: "arn:aws:sns:eu-west-2:123456789012:bandcamp-tracker-alerts"))
         #expect(settings.bandcampBaseURL == "http://127.0.0.1:8080")
-        #expect(settings.bandcampConnectTo == ["artist.bandcamp.com:443:127.0.0.1:8443", "x.example:80:127.0.0.1:8080"])
+        #expect(
+            settings.bandcampConnectTo == ["artist.bandcamp.com:443:127.0.0.1:8443", "x.example:80:127.0.0.1:8080"])
     }
 }
