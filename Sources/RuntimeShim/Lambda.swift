@@ -1,5 +1,4 @@
 import Dispatch
-import HTTPClient
 import Logging
 import Synchronization
 
