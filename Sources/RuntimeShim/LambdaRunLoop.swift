@@ -34,6 +34,7 @@ public struct LambdaRunLoop<Client: LambdaRuntimeClientProtocol>: Sendable {
     public let logger: Logger
     /// How long a handler may run on, once cancelled at its deadline, before the process is given up.
     public var timeoutGracePeriod: Duration
+    private let watchdog = DeadlineWatchdog()
 
     /// A loop.
     public init(
@@ -90,7 +91,7 @@ public struct LambdaRunLoop<Client: LambdaRuntimeClientProtocol>: Sendable {
             }
         }
 
-        switch await Self.race(work, within: context.remainingTime) {
+        switch await race(work, within: context.remainingTime) {
         case .finished(.success(let body)):
             guard body.count <= maximumResponseSize else {
                 let error = LambdaRuntimeError(
@@ -109,7 +110,7 @@ public struct LambdaRunLoop<Client: LambdaRuntimeClientProtocol>: Sendable {
                 .handlerTimedOut,
                 "the handler was still running at the invocation's deadline; it was cancelled")
             context.logger.error("\(error)")
-            if case .timedOut = await Self.race(work, within: timeoutGracePeriod) {
+            if case .timedOut = await race(work, within: timeoutGracePeriod) {
                 let stuck = LambdaRuntimeError(
                     .handlerDidNotStop,
                     "the handler of \(metadata.requestID) did not stop within \(timeoutGracePeriod) of being cancelled"
@@ -127,26 +128,21 @@ public struct LambdaRunLoop<Client: LambdaRuntimeClientProtocol>: Sendable {
     }
 
     /// Waits for a task's value, or for the time limit, whichever comes first; the task is not cancelled.
-    static func race<Value: Sendable>(_ task: Task<Value, Never>, within limit: Duration) async -> RaceResult<Value> {
-        let once = Mutex<CheckedContinuation<RaceResult<Value>, Never>?>(nil)
-        let timer = Mutex<Task<Void, Never>?>(nil)
+    /// One invocation at a time: the loop's single watchdog timer measures the limit.
+    func race<Value: Sendable>(_ task: Task<Value, Never>, within limit: Duration) async -> RaceResult<Value> {
+        let pending = Mutex<CheckedContinuation<RaceResult<Value>, Never>?>(nil)
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<RaceResult<Value>, Never>) in
-            once.withLock { $0 = continuation }
+            pending.withLock { $0 = continuation }
             let resume = { @Sendable (result: RaceResult<Value>) in
-                once.withLock { pending in
-                    pending?.resume(returning: result)
-                    pending = nil
+                pending.withLock { waiting in
+                    waiting?.resume(returning: result)
+                    waiting = nil
                 }
             }
-            timer.withLock {
-                $0 = Task {
-                    if limit > .zero { try? await Task.sleep(for: limit) }
-                    resume(.timedOut)
-                }
-            }
+            watchdog.arm(after: limit) { resume(.timedOut) }
             Task { resume(.finished(await task.value)) }
         }
-        timer.withLock { $0?.cancel() }
+        watchdog.disarm()
         return result
     }
 }
@@ -162,15 +158,42 @@ public enum RequestScope {
     static func begin(_ metadata: InvocationMetadata) {
         current.withLock { $0 = metadata.requestID }
         CrashReporter.setRequestID(metadata.requestID)
-        if let trace = metadata.traceID {
-            setenv("_X_AMZN_TRACE_ID", trace, 1)
-        } else {
-            unsetenv("_X_AMZN_TRACE_ID")
-        }
+        TraceEnvironment.export(metadata.traceID)
     }
 
     static func end() {
         current.withLock { $0 = nil }
         CrashReporter.setRequestID(nil)
+    }
+}
+
+/// `_X_AMZN_TRACE_ID`, kept in one buffer of ours that the environment points at.
+///
+/// `setenv` with a new value each invocation would leak the old string (glibc never frees them, since a
+/// `getenv` caller may still hold one); `putenv` of our own buffer, rewritten in place, does not.
+enum TraceEnvironment {
+    private static let capacity = 1024
+    private static let prefix = Array("_X_AMZN_TRACE_ID=".utf8)
+    nonisolated(unsafe) private static let entry: UnsafeMutablePointer<CChar> = {
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: capacity)
+        buffer.initialize(repeating: 0, count: capacity)
+        return buffer
+    }()
+    private static let lock = Mutex<Bool>(false)
+
+    static func export(_ traceID: String?) {
+        lock.withLock { installed in
+            guard let traceID else {
+                if installed { unsetenv("_X_AMZN_TRACE_ID") }
+                installed = false
+                return
+            }
+            let bytes = prefix + Array(traceID.utf8.prefix(capacity - prefix.count - 1)) + [0]
+            for (index, byte) in bytes.enumerated() { entry[index] = CChar(bitPattern: byte) }
+            if !installed {
+                putenv(entry)
+                installed = true
+            }
+        }
     }
 }

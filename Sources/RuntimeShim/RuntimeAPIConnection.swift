@@ -133,8 +133,9 @@ final class RuntimeAPIConnection {
         }
     }
 
-    /// Reads more bytes into the buffer; false at the end of the stream.
-    private func fill() throws -> Bool {
+    /// Reads more bytes into the buffer; false at the end of the stream. A reset before any byte of a
+    /// response arrived (`beforeResponse`) means the peer had closed a kept-alive connection: stale.
+    private func fill(beforeResponse: Bool = false) throws -> Bool {
         if bufferStart > 0 && bufferStart == buffer.count {
             buffer.removeAll(keepingCapacity: true)
             bufferStart = 0
@@ -144,6 +145,7 @@ final class RuntimeAPIConnection {
             let count = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
             if count < 0 {
                 if errno == EINTR { continue }
+                if beforeResponse && errno == ECONNRESET { throw StaleConnection() }
                 let reason = String(cString: strerror(errno))
                 disconnect()
                 throw Failure(description: "reading from the Runtime API failed: \(reason)")
@@ -165,7 +167,7 @@ final class RuntimeAPIConnection {
                 return line
             }
             let startedEmpty = bufferStart == buffer.count
-            guard try fill() else {
+            guard try fill(beforeResponse: beforeAnything && startedEmpty) else {
                 if beforeAnything && startedEmpty { throw StaleConnection() }
                 disconnect()
                 throw Failure(description: "the Runtime API closed the connection mid-response")

@@ -168,8 +168,12 @@ extension RunLoops {
 
         @Test("a race returns the value when it comes first, and times out when it does not")
         func race() async throws {
+            let (logger, _) = collectingLogger()
+            let loop = LambdaRunLoop(
+                client: InMemoryRuntimeClient([]), handler: ScriptedHandler(), environment: testEnvironment,
+                logger: logger)
             let quick = Task<Int, Never> { 42 }
-            guard case .finished(42) = await LambdaRunLoop<InMemoryRuntimeClient>.race(quick, within: .seconds(5))
+            guard case .finished(42) = await loop.race(quick, within: .seconds(5))
             else {
                 Issue.record("the value should win")
                 return
@@ -178,7 +182,7 @@ extension RunLoops {
                 try? await Task.sleep(for: .seconds(5))
                 return 0
             }
-            guard case .timedOut = await LambdaRunLoop<InMemoryRuntimeClient>.race(slow, within: .milliseconds(50))
+            guard case .timedOut = await loop.race(slow, within: .milliseconds(50))
             else {
                 Issue.record("the limit should win")
                 return
