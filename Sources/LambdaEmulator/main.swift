@@ -1,9 +1,6 @@
 import ArgumentParser
+import Foundation
 import RuntimeEmulator
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// Runs a function binary (a packaged `bootstrap`, say) under the local Runtime API, sends it events, and prints
 /// what it answered: the same path as on Lambda, on a laptop.
@@ -29,20 +26,12 @@ struct LambdaEmulatorCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let emulator = try await RuntimeAPIEmulator.start()
-        var environment: [String: String] = [:]
-        var pointer = environ
-        while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                environment[String(text[..<equals])] = String(text[text.index(after: equals)...])
-            }
-            pointer += 1
-        }
+        var environment = ProcessInfo.processInfo.environment
         environment["AWS_LAMBDA_RUNTIME_API"] = emulator.endpoint
         let child = try ChildProcess(path: function, environment: environment)
         var failures = 0
         for (index, path) in events.enumerated() {
-            guard let event = Self.read(path) else {
+            guard let event = FileManager.default.contents(atPath: path).map(Array.init) else {
                 throw ValidationError("cannot read the event file '\(path)'")
             }
             FileHandleOutput.err("[\(index + 1)/\(events.count)] \(path)\n")
@@ -62,25 +51,11 @@ struct LambdaEmulatorCommand: AsyncParsableCommand {
                 + "exit status \(status >> 8), peak RSS \(peak / 1024) KiB\n")
         if failures > 0 { throw ExitCode(1) }
     }
-
-    static func read(_ path: String) -> [UInt8]? {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
-        }
-        return bytes
-    }
 }
 
 enum FileHandleOutput {
-    /// Writes to standard error, unbuffered.
+    /// Writes to standard error.
     static func err(_ text: String) {
-        var bytes = Array(text.utf8)
-        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }
