@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries of the system, each behind a module map and a shim header.
@@ -44,6 +45,33 @@ let package = Package(
         .target(
             name: "HTTPClient",
             dependencies: ["CCurl"],
+            swiftSettings: strict
+        ),
+
+        // AWS on libcurl: our SigV4 signer, S3, SES v2, SNS, Secrets Manager, with typed errors and retries.
+        .target(
+            name: "AWS",
+            dependencies: [
+                "HTTPClient", "Markup",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // XML (and, with issue #4, HTML) on libxml2.
+        .target(
+            name: "Markup",
+            dependencies: ["CLibXML2"],
+            swiftSettings: strict
+        ),
+        // The object store, mailer and notifier behind small protocols, each with an AWS and a local
+        // implementation, chosen by the settings.
+        .target(
+            name: "Adapters",
+            dependencies: [
+                "AWS", "Tracker",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
 
@@ -129,6 +157,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Helpers that tests share: a moto_server for each test process.
+        .target(
+            name: "TestSupport",
+            dependencies: ["AWS", "HTTPClient"],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "HTTPClientTests",
             dependencies: ["HTTPClient", "LocalHTTPServer"],
@@ -140,6 +175,17 @@ let package = Package(
                 "RuntimeShim", "RuntimeEmulator", "LocalHTTPServer",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AWSTests",
+            dependencies: ["AWS", "HTTPClient", "LocalHTTPServer", "TestSupport"],
+            exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AdaptersTests",
+            dependencies: ["Adapters", "AWS", "Tracker", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
