@@ -38,7 +38,7 @@ public struct RetryPolicy: Sendable {
     }
 
     /// The backoff before attempt `attempt + 1` (attempt counts from 1): random in 0...min(cap, base·2^(n-1)).
-    func delay(after attempt: Int) -> Duration {
+    public func delay(after attempt: Int) -> Duration {
         let exponential = baseDelay * Int(1 << min(attempt - 1, 20))
         let cap = min(exponential, maximumDelay)
         let nanoseconds = cap.components.seconds * 1_000_000_000 + cap.components.attoseconds / 1_000_000_000
@@ -160,7 +160,8 @@ public final class AWSClient: Sendable {
         let url = base + signable.path + (signable.query.isEmpty ? "" : "?" + signable.query)
         return HTTPRequest(
             method: request.method, url: url, headers: HTTPHeaders(signable.headers.map { ($0.name, $0.value) }),
-            body: request.method == "GET" || request.method == "HEAD" || request.method == "DELETE" && request.body.isEmpty
+            body: request.method == "GET" || request.method == "HEAD"
+                || request.method == "DELETE" && request.body.isEmpty
                 ? nil : request.body,
             timeout: timeout)
     }

@@ -121,7 +121,9 @@ public struct AWSError: Error, Sendable, CustomStringConvertible {
         var message = ""
         var requestID = response.headers["x-amzn-RequestId"] ?? response.headers["x-amz-request-id"]
         let body = response.body
-        let first = body.first { ![UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t")].contains($0) }
+        let first = body.first {
+            ![UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t")].contains($0)
+        }
         if first == UInt8(ascii: "<"), let root = try? XMLElement.parse(body) {
             let error = root.first("Error") ?? root
             serviceCode = error["Code"] ?? ""

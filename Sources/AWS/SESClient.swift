@@ -46,8 +46,10 @@ public struct SESClient: Sendable {
                 body: Array(try JSONEncoder().encode(request))),
             service: .sesv2, operation: "SendEmail", resource: resource)
         struct Reply: Decodable { var MessageId: String }
-        return try client.decode(Reply.self, from: response, service: .sesv2, operation: "SendEmail", resource: resource)
-            .MessageId
+        return try client.decode(
+            Reply.self, from: response, service: .sesv2, operation: "SendEmail", resource: resource
+        )
+        .MessageId
     }
 }
 

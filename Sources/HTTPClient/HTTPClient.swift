@@ -121,6 +121,11 @@ public final class HTTPClient: Sendable {
         }
         // No "Expect: 100-continue" round trip before bodies.
         headerList = curl_slist_append(headerList, "Expect:")
+        // libcurl labels any body it posts as a form unless told otherwise; a body we send without a type
+        // must go without one (a peer would otherwise read XML or JSON as form fields).
+        if request.body != nil && request.headers["Content-Type"] == nil {
+            headerList = curl_slist_append(headerList, "Content-Type:")
+        }
         for mapping in configuration.connectTo {
             connectToList = curl_slist_append(connectToList, mapping)
         }

@@ -84,7 +84,8 @@ public struct XMLElement: Sendable, Equatable {
             }
             child = current.pointee.next
         }
-        return XMLElement(name: String(cString: node.pointee.name), attributes: attributes, text: text, children: children)
+        return XMLElement(
+            name: String(cString: node.pointee.name), attributes: attributes, text: text, children: children)
     }
 }
 

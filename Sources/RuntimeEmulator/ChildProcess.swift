@@ -22,9 +22,21 @@ public struct ChildProcess: Sendable {
         defer {
             for pointer in argv + envp { free(pointer) }
         }
+        // The child starts with no signal blocked and every signal at its default, whatever the spawning
+        // thread had (libdispatch's threads block signals, and a child would inherit that).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var child: pid_t = 0
         let start = RuntimeAPIEmulator.monotonicNanoseconds()
-        let status = posix_spawn(&child, path, nil, nil, argv, envp)
+        let status = posix_spawn(&child, path, nil, &attributes, argv, envp)
         guard status == 0 else {
             throw ChildProcessError(message: "cannot start \(path): \(String(cString: strerror(status)))")
         }

@@ -22,7 +22,8 @@ struct HTTPClientTests {
                 let empty = request.header("X-Empty").map { "[\($0)]" } ?? "absent"
                 let text =
                     "\(request.method) \(request.uri) \(request.header("X-Test") ?? "-") \(empty) "
-                    + "\(request.body.count) expect=\(request.header("Expect") ?? "none")"
+                    + "\(request.body.count) expect=\(request.header("Expect") ?? "none") "
+                    + "type=\(request.header("Content-Type") ?? "none")"
                 return .response(
                     status: 200, headers: [("X-Reply", "yes"), ("X-Multi", "1"), ("X-Multi", "2")],
                     body: Array(text.utf8))
@@ -46,7 +47,7 @@ struct HTTPClientTests {
         #expect(response.headers.values(for: "X-Multi") == ["1", "2"])
         #expect(
             String(decoding: response.body, as: UTF8.self)
-                == "\(method) /echo?a=1&b=%2B v [] \(body?.count ?? 0) expect=none")
+                == "\(method) /echo?a=1&b=%2B v [] \(body?.count ?? 0) expect=none type=none")
         await server.shutdown()
     }
 

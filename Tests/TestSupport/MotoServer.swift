@@ -1,0 +1,139 @@
+import AWS
+import Foundation
+import HTTPClient
+
+/// A moto_server (an AWS API server from PyPI) on 127.0.0.1, started by the tests that need it.
+///
+/// It runs as a child of the test process with PR_SET_PDEATHSIG = SIGKILL, so it ends when the tests end,
+/// however they end; its output goes to a log file, never to the test's pipes. (Children of a Swift process
+/// can inherit a signal mask with SIGTERM blocked, from libdispatch's threads: hence SIGKILL, and a mask
+/// cleared before moto starts.)
+public final class MotoServer: Sendable {
+    /// `http://127.0.0.1:PORT`.
+    public let endpoint: String
+    /// The log file.
+    public let logPath: String
+    private let process: Process
+
+    private init(endpoint: String, logPath: String, process: Process) {
+        self.endpoint = endpoint
+        self.logPath = logPath
+        self.process = process
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+
+    /// The server this test process shares (auth off).
+    public static func shared() async throws -> MotoServer {
+        try await SharedMoto.instance.get()
+    }
+
+    /// A server of its own, for tests that change its global state (auth).
+    public static func launch() async throws -> MotoServer {
+        let port = try freePort()
+        let log = NSTemporaryDirectory() + "moto-\(port).log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let script = """
+            import ctypes, os, signal, sys
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)
+            if os.getppid() == 1:
+                sys.exit(1)
+            os.execvp("moto_server", ["moto_server", "-H", "127.0.0.1", "-p", sys.argv[1]])
+            """
+        process.arguments = ["python3", "-c", script, String(port)]
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let server = MotoServer(endpoint: "http://127.0.0.1:\(port)", logPath: log, process: process)
+        let http = HTTPClient()
+        for _ in 0..<300 {
+            if let response = try? await http.execute(
+                HTTPRequest(url: "\(server.endpoint)/moto-api/data.json", timeout: .seconds(2))),
+                response.status == 200
+            {
+                return server
+            }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        throw MotoError(
+            "moto_server did not start on port \(port) (is it installed? pip install 'moto[server]'): \(output)")
+    }
+
+    /// A configuration that reaches this server with moto's default test credentials.
+    public func configuration(
+        accessKeyID: String = "testing", secretAccessKey: String = "testing", region: String = "eu-west-2"
+    ) -> AWSConfiguration {
+        AWSConfiguration(
+            credentials: AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey),
+            region: region, endpointOverrides: ["AWS_ENDPOINT_URL": endpoint])
+    }
+
+    /// A client for this server, with quick retries.
+    public func client(accessKeyID: String = "testing", secretAccessKey: String = "testing") -> AWSClient {
+        AWSClient(
+            configuration: configuration(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey),
+            retryPolicy: RetryPolicy(maximumAttempts: 2, baseDelay: .milliseconds(10)))
+    }
+
+    /// What moto holds, as `/moto-api/data.json` gives it.
+    public func data() async throws -> [String: Any] {
+        let response = try await HTTPClient().execute(HTTPRequest(url: "\(endpoint)/moto-api/data.json"))
+        return try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
+    }
+
+    /// Switches moto's signature and permission checking on for every request from now.
+    public func enableAuthentication() async throws {
+        let response = try await HTTPClient().execute(
+            HTTPRequest(
+                method: "POST", url: "\(endpoint)/moto-api/reset-auth", headers: ["Content-Type": "text/plain"],
+                body: Array("0".utf8)))
+        guard response.isSuccess else {
+            throw MotoError("reset-auth answered \(response.status): \(String(decoding: response.body, as: UTF8.self))")
+        }
+    }
+
+    static func freePort() throws -> Int {
+        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(probe) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let status = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(probe, $0, length) == 0 ? getsockname(probe, $0, &length) : -1
+            }
+        }
+        guard status == 0 else { throw MotoError("no free port on 127.0.0.1") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// The one shared server, started on first use.
+private actor SharedMoto {
+    static let instance = SharedMoto()
+    private var server: Task<MotoServer, any Error>?
+
+    func get() async throws -> MotoServer {
+        if let server { return try await server.value }
+        let task = Task { try await MotoServer.launch() }
+        server = task
+        return try await task.value
+    }
+}
+
+/// moto could not be used.
+public struct MotoError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
