@@ -1,0 +1,163 @@
+import Crypto
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// An object store in a folder: each key a file below it (its `/`s folders), written atomically.
+///
+/// Content type and encoding are kept in a small sidecar under `.bt-meta/`, written after the object; the
+/// ETag is the MD5 of the bytes, as S3's is for objects put in one part, and is worked out again whenever
+/// the sidecar does not match the file (a crash between the two writes loses nothing but the type, which
+/// then comes from the key's extension).
+public struct FolderObjectStore: ObjectStore {
+    /// The folder.
+    public let root: String
+
+    /// A store in a folder (made when first written to).
+    public init(root: String) {
+        self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+    }
+
+    public var location: String { "file://\(root)" }
+
+    private struct Sidecar: Codable {
+        var etag: String
+        var size: Int
+        var modified: Int
+        var contentType: String
+        var contentEncoding: String?
+    }
+
+    public func put(_ key: String, body: [UInt8], contentType: String, contentEncoding: String?) async throws
+        -> ObjectInfo
+    {
+        try validate(key)
+        let etag = Self.md5(body)
+        try attempt(key) {
+            try LocalFiles.writeAtomically(path(key), body)
+            if let status = LocalFiles.status(path(key)) {
+                let sidecar = Sidecar(
+                    etag: etag, size: status.size, modified: status.modified, contentType: contentType,
+                    contentEncoding: contentEncoding)
+                try LocalFiles.writeAtomically(sidecarPath(key), Array(try JSONEncoder().encode(sidecar)))
+            }
+        }
+        return ObjectInfo(
+            key: key, size: body.count, etag: etag, contentType: contentType, contentEncoding: contentEncoding)
+    }
+
+    public func get(_ key: String) async throws -> StoredObject {
+        try validate(key)
+        guard let body = try attempt(key, { try LocalFiles.read(path(key)) }) else {
+            throw ObjectStoreError(.notFound, location: location, key: key, detail: "no such object")
+        }
+        let info = try describe(key, knownBody: body) ?? ObjectInfo(key: key, size: body.count, etag: Self.md5(body))
+        return StoredObject(info: info, body: body)
+    }
+
+    public func head(_ key: String) async throws -> ObjectInfo? {
+        try validate(key)
+        return try describe(key, knownBody: nil)
+    }
+
+    public func list(prefix: String, startAfter: String?, limit: Int) async throws -> [ObjectInfo] {
+        let keys = LocalFiles.files(under: root) { folder in
+            folder.hasPrefix(prefix) || prefix.hasPrefix(folder)
+        }
+        .filter { $0.hasPrefix(prefix) }
+        .filter { key in startAfter.map { precedesInKeyOrder($0, key) } ?? true }
+        .sorted(by: precedesInKeyOrder)
+        .prefix(limit)
+        var result: [ObjectInfo] = []
+        for key in keys {
+            if let info = try describe(key, knownBody: nil) { result.append(info) }
+        }
+        return result
+    }
+
+    public func delete(_ key: String) async throws {
+        try validate(key)
+        try attempt(key) {
+            try LocalFiles.remove(path(key))
+            try LocalFiles.remove(sidecarPath(key))
+        }
+    }
+
+    public func presignedURL(for key: String, expiresIn seconds: Int) -> String {
+        LocalFiles.fileURL(path(key))
+    }
+
+    private func path(_ key: String) -> String { "\(root)/\(key)" }
+    private func sidecarPath(_ key: String) -> String { "\(root)/\(LocalFiles.reservedPrefix)meta/\(key).json" }
+
+    /// The object's description from its sidecar when that matches the file, else worked out from the bytes.
+    private func describe(_ key: String, knownBody: [UInt8]?) throws -> ObjectInfo? {
+        guard let status = LocalFiles.status(path(key)) else { return nil }
+        if let data = try? LocalFiles.read(sidecarPath(key)),
+            let sidecar = try? JSONDecoder().decode(Sidecar.self, from: Data(data)),
+            sidecar.size == status.size, sidecar.modified == status.modified
+        {
+            return ObjectInfo(
+                key: key, size: status.size, etag: sidecar.etag, contentType: sidecar.contentType,
+                contentEncoding: sidecar.contentEncoding)
+        }
+        guard let body = try knownBody ?? attempt(key, { try LocalFiles.read(path(key)) }) else { return nil }
+        let (type, encoding) = Self.contentType(forKey: key)
+        return ObjectInfo(
+            key: key, size: body.count, etag: Self.md5(body), contentType: type, contentEncoding: encoding)
+    }
+
+    private func validate(_ key: String) throws {
+        if let problem = Self.problem(with: key) {
+            throw ObjectStoreError(.invalidKey, location: location, key: key, detail: problem)
+        }
+    }
+
+    /// Why a key cannot name a file below the folder, if it cannot.
+    static func problem(with key: String) -> String? {
+        let segments = key.split(separator: "/", omittingEmptySubsequences: false)
+        if key.isEmpty { return "an empty key" }
+        if key.hasPrefix("/") { return "a key may not start with /" }
+        if segments.contains(where: \.isEmpty) { return "a key may not hold an empty segment (//) or end with /" }
+        if segments.contains(where: { $0 == "." || $0 == ".." }) { return "a key may not hold . or .. segments" }
+        if segments.contains(where: { $0.hasPrefix(LocalFiles.reservedPrefix) }) {
+            return "names starting with \(LocalFiles.reservedPrefix) are kept for the store's own files"
+        }
+        if key.utf8.contains(0) { return "a key may not hold NUL" }
+        if segments.contains(where: { $0.utf8.count > 255 }) {
+            return "a segment of a key may be at most 255 bytes in a folder"
+        }
+        return nil
+    }
+
+    private func attempt<T>(_ key: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let failure as LocalFiles.Failure {
+            throw ObjectStoreError(.failed, location: location, key: key, detail: failure.description)
+        }
+    }
+
+    static func md5(_ bytes: [UInt8]) -> String {
+        Insecure.MD5.hash(data: bytes).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+
+    /// A type from the key's extension, for objects whose sidecar is gone.
+    static func contentType(forKey key: String) -> (String, String?) {
+        var name = key
+        var encoding: String?
+        if name.hasSuffix(".gz") {
+            encoding = "gzip"
+            name.removeLast(3)
+        }
+        let types = [
+            ".json": "application/json", ".pdf": "application/pdf", ".csv": "text/csv", ".html": "text/html",
+            ".txt": "text/plain", ".eml": "message/rfc822",
+        ]
+        let type = types.first { name.hasSuffix($0.key) }?.value ?? "application/octet-stream"
+        return (type, encoding)
+    }
+}

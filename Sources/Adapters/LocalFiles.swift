@@ -1,0 +1,142 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// File operations on POSIX calls, for the local adapters: atomic writes (a temporary name, `fsync`, then
+/// `rename`), whole-file reads, recursive listings.
+enum LocalFiles {
+    /// A failed file operation, with the path and the system's reason.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The prefix of temporary files and of other names the adapters keep to themselves.
+    static let reservedPrefix = ".bt-"
+
+    static func failure(_ what: String, _ path: String) -> Failure {
+        Failure(description: "\(what) \(path): \(String(cString: strerror(errno)))")
+    }
+
+    /// Makes a folder and its parents.
+    static func makeDirectories(_ path: String) throws {
+        var current = ""
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            current += "/" + component
+            if mkdir(current, 0o755) != 0 && errno != EEXIST {
+                throw failure("cannot make the folder", current)
+            }
+        }
+    }
+
+    /// Writes a file so that readers see the old bytes or the new, never a part: the bytes go to a temporary
+    /// file in the same folder, reach the disk, and then replace the file in one `rename`.
+    static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws {
+        let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        try makeDirectories(folder)
+        var random = SystemRandomNumberGenerator()
+        let temporary = "\(folder)/\(reservedPrefix)tmp-\(UInt64.random(in: 0...UInt64.max, using: &random))"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw failure("cannot create", temporary) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let error = failure("cannot write", temporary)
+                close(descriptor)
+                unlink(temporary)
+                throw error
+            }
+            written += count
+        }
+        guard fsync(descriptor) == 0 else {
+            let error = failure("cannot flush", temporary)
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        close(descriptor)
+        guard rename(temporary, path) == 0 else {
+            let error = failure("cannot move into place", path)
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// A whole file, or `nil` when there is none.
+    static func read(_ path: String) throws -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT || errno == ENOTDIR || errno == EISDIR { return nil }
+            throw failure("cannot open", path)
+        }
+        defer { close(descriptor) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                if errno == EISDIR { return nil }
+                throw failure("cannot read", path)
+            }
+            if count == 0 { return result }
+            result.append(contentsOf: chunk[0..<count])
+        }
+    }
+
+    /// Size and modification time (nanoseconds) of a regular file, or `nil`.
+    static func status(_ path: String) -> (size: Int, modified: Int)? {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return (Int(info.st_size), Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec))
+    }
+
+    /// Removes a file; no error when there is none.
+    static func remove(_ path: String) throws {
+        if unlink(path) != 0 && errno != ENOENT { throw failure("cannot remove", path) }
+    }
+
+    /// The paths of regular files below a folder, relative to it, skipping reserved names; a folder is entered
+    /// only when `enter` says its relative path may hold wanted files.
+    static func files(under root: String, enter: (String) -> Bool) -> [String] {
+        var result: [String] = []
+        func walk(_ relative: String) {
+            guard let directory = opendir(relative.isEmpty ? root : "\(root)/\(relative)") else { return }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                    String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if name == "." || name == ".." || name.hasPrefix(reservedPrefix) { continue }
+                let path = relative.isEmpty ? name : "\(relative)/\(name)"
+                var info = stat()
+                guard stat("\(root)/\(path)", &info) == 0 else { continue }
+                if (info.st_mode & S_IFMT) == S_IFDIR {
+                    if enter(path + "/") { walk(path) }
+                } else if (info.st_mode & S_IFMT) == S_IFREG {
+                    result.append(path)
+                }
+            }
+        }
+        walk("")
+        return result
+    }
+
+    /// A path as a `file://` URL, percent-encoded.
+    static func fileURL(_ path: String) -> String {
+        var result = "file://"
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+                UInt8(ascii: "~"), UInt8(ascii: "/"):
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                result += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return result
+    }
+}

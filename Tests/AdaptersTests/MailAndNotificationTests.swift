@@ -1,0 +1,154 @@
+import AWS
+import Adapters
+import Foundation
+import TestSupport
+import Testing
+import Tracker
+
+/// A message parsed by Python's `email` package: an independent reader of what we write.
+struct ParsedEmail: Decodable {
+    struct Part: Decodable {
+        var contentType: String
+        var filename: String?
+        var text: String?
+        var size: Int
+    }
+    var from: String
+    var to: String
+    var subject: String
+    var date: String
+    var messageID: String
+    var contentType: String
+    var unsubscribe: String?
+    var parts: [Part]
+
+    static func parse(_ path: String) throws -> ParsedEmail {
+        let script = """
+            import email, email.policy, json, sys
+            m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+            parts = []
+            for p in m.walk():
+                if p.is_multipart(): continue
+                payload = p.get_payload(decode=True)
+                text = payload.decode("utf-8") if p.get_content_maintype() == "text" else None
+                parts.append({"contentType": p.get_content_type(), "filename": p.get_filename(), "text": text, "size": len(payload)})
+            print(json.dumps({"from": str(m["From"]), "to": str(m["To"]), "subject": str(m["Subject"]),
+                "date": str(m["Date"]), "messageID": str(m["Message-ID"]), "contentType": m.get_content_type(),
+                "unsubscribe": m["List-Unsubscribe"] and str(m["List-Unsubscribe"]), "parts": parts}))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return try JSONDecoder().decode(ParsedEmail.self, from: data)
+    }
+}
+
+let report = EmailMessage(
+    from: "Bandcamp Tracker <reports@example.com>", to: ["Ólöf Arnalds <olof@example.org>", "label@example.org"],
+    subject: "Daily report 2025-06-10: Sigur Rós, Björk and 日本の音楽 lead a Friday of 12,408 sales",
+    text: "Sales: 12,408\nTop artist: Sigur Rós\n",
+    html: "<h1>Daily report</h1><p>Top artist: <b>Sigur Rós</b> &amp; Björk</p>",
+    attachments: [
+        EmailAttachment(
+            filename: "bandcamp-daily-2025-06-10.pdf", contentType: "application/pdf",
+            data: Array("%PDF-1.7\n".utf8) + (0..<5000).map { UInt8($0 % 256) })
+    ],
+    headers: ["List-Unsubscribe": "<https://tracker.example.com/unsubscribe?token=abc>"])
+
+@Suite("Mail and notifications, locally and through SES and SNS")
+struct MailAndNotificationTests {
+    let outbox = NSTemporaryDirectory() + "bandcamp-tracker-tests/outbox-\(UInt32.random(in: 0...UInt32.max))"
+
+    @Test("the outbox holds a real .eml: HTML and text alternatives, the PDF, encoded unicode headers")
+    func outboxEmail() async throws {
+        let mailer = OutboxMailer(folder: outbox)
+        let name = try await mailer.send(report)
+        #expect(name.hasSuffix(".eml") && name.contains("daily-report-2025-06-10"))
+        let parsed = try ParsedEmail.parse("\(outbox)/mail/\(name)")
+        #expect(parsed.subject == report.subject)
+        #expect(parsed.from == "Bandcamp Tracker <reports@example.com>")
+        #expect(parsed.to == "Ólöf Arnalds <olof@example.org>, label@example.org")
+        #expect(parsed.contentType == "multipart/mixed")
+        #expect(parsed.unsubscribe == "<https://tracker.example.com/unsubscribe?token=abc>")
+        #expect(parsed.messageID.hasPrefix("<") && parsed.messageID.hasSuffix("@bandcamp-tracker.local>"))
+        #expect(parsed.parts.map(\.contentType) == ["text/plain", "text/html", "application/pdf"])
+        #expect(parsed.parts[0].text == report.text)
+        #expect(parsed.parts[1].text == report.html)
+        #expect(parsed.parts[2].filename == "bandcamp-daily-2025-06-10.pdf")
+        #expect(parsed.parts[2].size == report.attachments[0].data.count)
+    }
+
+    @Test("a plain message is a single text part")
+    func plain() async throws {
+        let mailer = OutboxMailer(folder: outbox)
+        let name = try await mailer.send(
+            EmailMessage(from: "a@example.com", to: ["b@example.org"], subject: "Hello", text: "only text"))
+        let parsed = try ParsedEmail.parse("\(outbox)/mail/\(name)")
+        #expect(parsed.contentType == "text/plain")
+        #expect(parsed.parts.first?.text == "only text")
+    }
+
+    @Test("SES sends the report as raw MIME with its attachment, and a simple message as simple")
+    func ses() async throws {
+        let moto = try await MotoServer.shared()
+        let client = moto.client()
+        try await client.verifyEmailIdentity("reports@example.com")
+        let mailer = SESMailer(client: client)
+        let rawID = try await mailer.send(report)
+        let simpleID = try await mailer.send(
+            EmailMessage(
+                from: "reports@example.com", to: ["b@example.org"], subject: "Plain", text: "t", html: "<p>t</p>"))
+        let ses = try await moto.data()["ses"] as? [String: Any] ?? [:]
+        let raw = (ses["RawMessage"] as? [[String: Any]] ?? []).first { $0["id"] as? String == rawID }
+        let data = try #require(raw?["raw_data"] as? String)
+        #expect(data.contains("multipart/mixed") && data.contains("bandcamp-daily-2025-06-10.pdf"))
+        let simple = (ses["Message"] as? [[String: Any]] ?? []).first { $0["id"] as? String == simpleID }
+        #expect(simple?["subject"] as? String == "Plain")
+    }
+
+    @Test("a notification lands in the outbox as JSON, and on an SNS topic with its attributes")
+    func notifications() async throws {
+        let notification = AlertNotification(
+            subject: "Rising: ambient (3.1×)", message: "Ambient sells 3.1× its baseline share.",
+            attributes: ["kind": "genre", "genre": "ambient"])
+        let name = try await OutboxNotifier(folder: outbox).publish(notification)
+        let record =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: "\(outbox)/notifications/\(name)"))) as? [String: Any]
+        let stored = record?["notification"] as? [String: Any]
+        #expect(stored?["message"] as? String == notification.message)
+        #expect(stored?["attributes"] as? [String: String] == notification.attributes)
+
+        let moto = try await MotoServer.shared()
+        let client = moto.client()
+        let topic = try await client.createTopic("alerts-\(UInt32.random(in: 0...UInt32.max))")
+        let id = try await SNSNotifier(topicARN: topic, client: client).publish(notification)
+        let topics = (try await moto.data()["sns"] as? [String: Any])?["Topic"] as? [[String: Any]] ?? []
+        let sent = topics.first { $0["arn"] as? String == topic }?["sent_notifications"] as? [[Any]] ?? []
+        let message = try #require(sent.first { $0.first as? String == id })
+        #expect(message[1] as? String == notification.message)
+        #expect((message[3] as? [String: [String: String]])?["genre"]?["Value"] == "ambient")
+    }
+
+    @Test("the settings pick the adapters; a laptop needs no AWS credentials")
+    func factory() throws {
+        let factory = AdapterFactory(environment: [:])
+        #expect(try factory.objectStore(.folder(path: "/tmp/x")).location == "file:///tmp/x")
+        #expect(try factory.mailer(.outbox(path: "/tmp/o")).location == "file:///tmp/o/mail")
+        #expect(try factory.notifier(.outbox(path: "/tmp/o")).location == "file:///tmp/o/notifications")
+        let error = #expect(throws: AWSConfigurationError.self) {
+            try factory.objectStore(.s3(bucket: "bucket", prefix: ""))
+        }
+        #expect(error?.description.contains("AWS_ACCESS_KEY_ID") == true)
+        let configured = AdapterFactory(environment: [
+            "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "eu-west-2",
+        ])
+        #expect(try configured.objectStore(.s3(bucket: "bucket", prefix: "p/")).location == "s3://bucket/p/")
+        #expect(try configured.mailer(.ses).location == "ses:")
+    }
+}
