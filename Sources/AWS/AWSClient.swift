@@ -216,7 +216,7 @@ public final class AWSClient: Sendable {
             AWSRequest(
                 method: "POST",
                 headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", target)],
-                body: Array(try JSONEncoder().encode(body))),
+                body: Array(try AWSJSON.encoder().encode(body))),
             service: service, operation: operation, resource: resource)
         return try decode(output, from: response, service: service, operation: operation, resource: resource)
     }
@@ -226,7 +226,7 @@ public final class AWSClient: Sendable {
         _ type: Output.Type, from response: HTTPResponse, service: AWSService, operation: String, resource: String
     ) throws -> Output {
         do {
-            return try JSONDecoder().decode(type, from: Data(response.body))
+            return try AWSJSON.decoder().decode(type, from: Data(response.body))
         } catch {
             throw AWSError(
                 code: .malformedResponse, serviceCode: "MalformedResponse", status: response.status,

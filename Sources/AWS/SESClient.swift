@@ -19,12 +19,11 @@ public struct SESClient: Sendable {
     public func sendEmail(from: String, to: [String], subject: String, text: String, html: String? = nil)
         async throws -> String
     {
-        var body = SendEmailRequest.Body(Text: .init(Data: text, Charset: "UTF-8"))
-        if let html { body.Html = .init(Data: html, Charset: "UTF-8") }
+        var body = SendEmailRequest.Body(text: .init(data: text, charset: "UTF-8"))
+        if let html { body.html = .init(data: html, charset: "UTF-8") }
         let request = SendEmailRequest(
-            FromEmailAddress: from, Destination: .init(ToAddresses: to),
-            Content: .init(
-                Simple: .init(Subject: .init(Data: subject, Charset: "UTF-8"), Body: body), Raw: nil))
+            fromEmailAddress: from, destination: .init(toAddresses: to),
+            content: .init(simple: .init(subject: .init(data: subject, charset: "UTF-8"), body: body), raw: nil))
         return try await send(request, to: to)
     }
 
@@ -33,8 +32,8 @@ public struct SESClient: Sendable {
     @discardableResult
     public func sendRawEmail(from: String, to: [String], message: [UInt8]) async throws -> String {
         let request = SendEmailRequest(
-            FromEmailAddress: from, Destination: .init(ToAddresses: to),
-            Content: .init(Simple: nil, Raw: .init(Data: Data(message).base64EncodedString())))
+            fromEmailAddress: from, destination: .init(toAddresses: to),
+            content: .init(simple: nil, raw: .init(data: Data(message).base64EncodedString())))
         return try await send(request, to: to)
     }
 
@@ -43,38 +42,38 @@ public struct SESClient: Sendable {
         let response = try await client.send(
             AWSRequest(
                 method: "POST", path: "/v2/email/outbound-emails", headers: [("Content-Type", "application/json")],
-                body: Array(try JSONEncoder().encode(request))),
+                body: Array(try AWSJSON.encoder().encode(request))),
             service: .sesv2, operation: "SendEmail", resource: resource)
-        struct Reply: Decodable { var MessageId: String }
+        struct Reply: Decodable { var messageId: String }
         return try client.decode(
             Reply.self, from: response, service: .sesv2, operation: "SendEmail", resource: resource
         )
-        .MessageId
+        .messageId
     }
 }
 
-/// The request body of SendEmail, in the service's own field names.
+/// The request body of SendEmail (members written in PascalCase on the wire).
 struct SendEmailRequest: Encodable {
-    struct Destination: Encodable { var ToAddresses: [String] }
+    struct Destination: Encodable { var toAddresses: [String] }
     struct Text: Encodable {
-        var Data: String
-        var Charset: String
+        var data: String
+        var charset: String
     }
     struct Body: Encodable {
-        var Text: Text
-        var Html: Text?
+        var text: Text
+        var html: Text?
     }
     struct Simple: Encodable {
-        var Subject: Text
-        var Body: Body
+        var subject: Text
+        var body: Body
     }
-    struct Raw: Encodable { var Data: String }
+    struct Raw: Encodable { var data: String }
     struct Content: Encodable {
-        var Simple: Simple?
-        var Raw: Raw?
+        var simple: Simple?
+        var raw: Raw?
     }
 
-    var FromEmailAddress: String
-    var Destination: Destination
-    var Content: Content
+    var fromEmailAddress: String
+    var destination: Destination
+    var content: Content
 }

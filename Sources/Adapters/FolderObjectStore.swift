@@ -8,10 +8,11 @@ import Crypto
 
 /// An object store in a folder: each key a file below it (its `/`s folders), written atomically.
 ///
-/// Content type and encoding are kept in a small sidecar under `.bt-meta/`, written after the object; the
-/// ETag is the MD5 of the bytes, as S3's is for objects put in one part, and is worked out again whenever
-/// the sidecar does not match the file (a crash between the two writes loses nothing but the type, which
-/// then comes from the key's extension).
+/// Content type and encoding are kept in a small sidecar under `.bt-meta/`, written after the object and
+/// naming the very file it describes (inode, size, time); the ETag is the MD5 of the bytes, as S3's is for
+/// objects put in one part, and is worked out again whenever the sidecar describes another file (a racing
+/// writer's, or a crash between the two writes, which loses nothing but the type: that then comes from the
+/// key's extension).
 public struct FolderObjectStore: ObjectStore {
     /// The folder.
     public let root: String
@@ -23,10 +24,10 @@ public struct FolderObjectStore: ObjectStore {
 
     public var location: String { "file://\(root)" }
 
+    /// What the store knows of one file it wrote: the sidecar counts only while the file is that file.
     private struct Sidecar: Codable {
         var etag: String
-        var size: Int
-        var modified: Int
+        var file: LocalFiles.Identity
         var contentType: String
         var contentEncoding: String?
     }
@@ -37,13 +38,10 @@ public struct FolderObjectStore: ObjectStore {
         try validate(key)
         let etag = Self.md5(body)
         try attempt(key) {
-            try LocalFiles.writeAtomically(path(key), body)
-            if let status = LocalFiles.status(path(key)) {
-                let sidecar = Sidecar(
-                    etag: etag, size: status.size, modified: status.modified, contentType: contentType,
-                    contentEncoding: contentEncoding)
-                try LocalFiles.writeAtomically(sidecarPath(key), Array(try JSONEncoder().encode(sidecar)))
-            }
+            let written = try LocalFiles.writeAtomically(path(key), body)
+            let sidecar = Sidecar(
+                etag: etag, file: written, contentType: contentType, contentEncoding: contentEncoding)
+            try LocalFiles.writeAtomically(sidecarPath(key), Array(try JSONEncoder().encode(sidecar)))
         }
         return ObjectInfo(
             key: key, size: body.count, etag: etag, contentType: contentType, contentEncoding: contentEncoding)
@@ -98,7 +96,7 @@ public struct FolderObjectStore: ObjectStore {
         guard let status = LocalFiles.status(path(key)) else { return nil }
         if let data = try? LocalFiles.read(sidecarPath(key)),
             let sidecar = try? JSONDecoder().decode(Sidecar.self, from: Data(data)),
-            sidecar.size == status.size, sidecar.modified == status.modified
+            sidecar.file == status
         {
             return ObjectInfo(
                 key: key, size: status.size, etag: sidecar.etag, contentType: sidecar.contentType,

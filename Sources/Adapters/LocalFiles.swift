@@ -28,9 +28,24 @@ enum LocalFiles {
         }
     }
 
+    /// Which file a path names, and its state: a file replaced by another has another inode.
+    struct Identity: Codable, Equatable {
+        var inode: UInt64
+        var size: Int
+        var modified: Int
+    }
+
+    static func identity(_ info: stat) -> Identity {
+        Identity(
+            inode: UInt64(info.st_ino), size: Int(info.st_size),
+            modified: Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec))
+    }
+
     /// Writes a file so that readers see the old bytes or the new, never a part: the bytes go to a temporary
     /// file in the same folder, reach the disk, and then replace the file in one `rename`.
-    static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws {
+    /// - Returns: The identity of the file written (a rename keeps it).
+    @discardableResult
+    static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws -> Identity {
         let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         try makeDirectories(folder)
         var random = SystemRandomNumberGenerator()
@@ -49,7 +64,8 @@ enum LocalFiles {
             }
             written += count
         }
-        guard fsync(descriptor) == 0 else {
+        var info = stat()
+        guard fsync(descriptor) == 0, fstat(descriptor, &info) == 0 else {
             let error = failure("cannot flush", temporary)
             close(descriptor)
             unlink(temporary)
@@ -61,6 +77,7 @@ enum LocalFiles {
             unlink(temporary)
             throw error
         }
+        return identity(info)
     }
 
     /// A whole file, or `nil` when there is none.
@@ -85,11 +102,11 @@ enum LocalFiles {
         }
     }
 
-    /// Size and modification time (nanoseconds) of a regular file, or `nil`.
-    static func status(_ path: String) -> (size: Int, modified: Int)? {
+    /// The identity of a regular file, or `nil`.
+    static func status(_ path: String) -> Identity? {
         var info = stat()
         guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return (Int(info.st_size), Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec))
+        return identity(info)
     }
 
     /// Removes a file; no error when there is none.

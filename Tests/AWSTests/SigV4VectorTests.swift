@@ -85,29 +85,35 @@ struct ClassicSuiteTests {
 struct CRTSuiteTests {
     struct Context: Decodable {
         struct Credentials: Decodable {
-            var access_key_id: String
-            var secret_access_key: String
+            var accessKeyId: String
+            var secretAccessKey: String
             var token: String?
         }
         var credentials: Credentials
-        var expiration_in_seconds: Int
+        var expirationInSeconds: Int
         var normalize: Bool
         var region: String
         var service: String
-        var sign_body: Bool
+        var signBody: Bool
         var timestamp: String
-        var omit_session_token: Bool?
+        var omitSessionToken: Bool?
     }
+
+    static let snakeCase: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }()
 
     func load(_ folder: String) throws -> (SignableRequest, SigV4Signer, Context, URL) {
         let base = SigV4Fixtures.root.appendingPathComponent("aws-c-auth-signing-test-suite/v4/\(folder)")
-        let context = try JSONDecoder().decode(
+        let context = try Self.snakeCase.decode(
             Context.self, from: Data(contentsOf: base.appendingPathComponent("context.json")))
         let request = SigV4Fixtures.parse(SigV4Fixtures.text(base.appendingPathComponent("request.txt")), fold: " ")
         let signer = SigV4Signer(
             credentials: AWSCredentials(
-                accessKeyID: context.credentials.access_key_id,
-                secretAccessKey: context.credentials.secret_access_key, sessionToken: context.credentials.token),
+                accessKeyID: context.credentials.accessKeyId,
+                secretAccessKey: context.credentials.secretAccessKey, sessionToken: context.credentials.token),
             region: context.region, service: context.service)
         return (request, signer, context, base)
     }
@@ -115,8 +121,8 @@ struct CRTSuiteTests {
     func options(_ context: Context, header: Bool) -> SigV4Signer.Options {
         SigV4Signer.Options(
             normalizePath: context.normalize, doubleEncodePath: true,
-            addContentSHA256Header: header && context.sign_body, payload: .hashOfBody,
-            omitSessionTokenFromSignature: context.omit_session_token ?? false)
+            addContentSHA256Header: header && context.signBody, payload: .hashOfBody,
+            omitSessionTokenFromSignature: context.omitSessionToken ?? false)
     }
 
     static let folders = SigV4Fixtures.cases(in: "aws-c-auth-signing-test-suite/v4", containing: "context.json")
@@ -136,7 +142,7 @@ struct CRTSuiteTests {
     func query(folder: String) throws {
         var (request, signer, context, base) = try load(folder)
         let result = signer.presign(
-            &request, date: AWSDate(parsing: context.timestamp)!, expires: context.expiration_in_seconds,
+            &request, date: AWSDate(parsing: context.timestamp)!, expires: context.expirationInSeconds,
             options: options(context, header: false))
         #expect(
             result.canonicalRequest == SigV4Fixtures.text(base.appendingPathComponent("query-canonical-request.txt")))
@@ -151,20 +157,20 @@ struct S3ExampleTests {
     struct Example: Decodable {
         var region: String
         var service: String
-        var access_key: String
-        var secret_key: String
+        var accessKey: String
+        var secretKey: String
         var timestamp: String
         var method: String
         var url: String
         var headers: [String: String]?
-        var presign_expires: Int?
-        var expected_signature: String
+        var presignExpires: Int?
+        var expectedSignature: String
     }
 
     @Test(
         "each example", arguments: ["get-object-range", "get-bucket-lifecycle", "list-objects", "presigned-get-object"])
     func example(name: String) throws {
-        let example = try JSONDecoder().decode(
+        let example = try CRTSuiteTests.snakeCase.decode(
             Example.self,
             from: Data(contentsOf: SigV4Fixtures.root.appendingPathComponent("s3-doc-examples/\(name).json")))
         let url = URLComponents(string: example.url)!
@@ -172,18 +178,18 @@ struct S3ExampleTests {
             method: example.method, path: url.percentEncodedPath, query: url.percentEncodedQuery ?? "",
             headers: [("Host", url.host!)] + (example.headers ?? [:]).map { ($0.key, $0.value) })
         let signer = SigV4Signer(
-            credentials: AWSCredentials(accessKeyID: example.access_key, secretAccessKey: example.secret_key),
+            credentials: AWSCredentials(accessKeyID: example.accessKey, secretAccessKey: example.secretKey),
             region: example.region, service: example.service)
         let date = AWSDate(parsing: example.timestamp)!
         let result: SigV4Signer.Result
-        if let expires = example.presign_expires {
+        if let expires = example.presignExpires {
             var options = SigV4Signer.Options.s3
             options.payload = .unsigned
             result = signer.presign(&request, date: date, expires: expires, options: options)
         } else {
             result = signer.signHeaders(&request, date: date, options: .s3)
         }
-        #expect(result.signature == example.expected_signature)
+        #expect(result.signature == example.expectedSignature)
     }
 }
 

@@ -34,13 +34,13 @@ extension AWSClient {
     /// Creates a secret.
     public func createSecret(name: String, value: String) async throws {
         struct Request: Encodable {
-            var Name: String
-            var SecretString: String
+            var name: String
+            var secretString: String
         }
-        struct Reply: Decodable { var ARN: String }
+        struct Reply: Decodable { var name: String }
         _ = try await json(
             service: .secretsManager, target: "secretsmanager.CreateSecret",
-            body: Request(Name: name, SecretString: value), resource: name, as: Reply.self)
+            body: Request(name: name, secretString: value), resource: name, as: Reply.self)
     }
 
     /// Creates an IAM user allowed to do anything, and returns its access key and secret.

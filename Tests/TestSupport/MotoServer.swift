@@ -4,10 +4,10 @@ import HTTPClient
 
 /// A moto_server (an AWS API server from PyPI) on 127.0.0.1, started by the tests that need it.
 ///
-/// It runs as a child of the test process with PR_SET_PDEATHSIG = SIGKILL, so it ends when the tests end,
-/// however they end; its output goes to a log file, never to the test's pipes. (Children of a Swift process
-/// can inherit a signal mask with SIGTERM blocked, from libdispatch's threads: hence SIGKILL, and a mask
-/// cleared before moto starts.)
+/// It runs as a child of the test process and watches it: when the test process is gone, however it ended,
+/// moto ends too. (Not PR_SET_PDEATHSIG: that fires when the spawning *thread* ends, and Foundation spawns
+/// from a libdispatch worker that may end at any time.) Its output goes to a log file, never to the test's
+/// pipes, and it starts with no signal blocked (libdispatch's threads block them, and children inherit that).
 public final class MotoServer: Sendable {
     /// `http://127.0.0.1:PORT`.
     public let endpoint: String
@@ -38,13 +38,17 @@ public final class MotoServer: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let script = """
-            import ctypes, os, signal, sys
+            import os, signal, sys, threading, time
             signal.pthread_sigmask(signal.SIG_SETMASK, [])
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)
-            if os.getppid() == 1:
-                sys.exit(1)
-            os.execvp("moto_server", ["moto_server", "-H", "127.0.0.1", "-p", sys.argv[1]])
+            parent = os.getppid()
+            def watch():
+                while os.getppid() == parent:
+                    time.sleep(0.5)
+                os._exit(0)
+            threading.Thread(target=watch, daemon=True).start()
+            from moto.server import main
+            main(["-H", "127.0.0.1", "-p", sys.argv[1]])
             """
         process.arguments = ["python3", "-c", script, String(port)]
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -85,10 +89,23 @@ public final class MotoServer: Sendable {
             retryPolicy: RetryPolicy(maximumAttempts: 2, baseDelay: .milliseconds(10)))
     }
 
-    /// What moto holds, as `/moto-api/data.json` gives it.
+    /// What moto holds, as `/moto-api/data.json` gives it. moto walks its models unguarded to write it, so a
+    /// request from a test running alongside can make it fail with a 500: it is asked again.
     public func data() async throws -> [String: Any] {
-        let response = try await HTTPClient().execute(HTTPRequest(url: "\(endpoint)/moto-api/data.json"))
-        return try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
+        var attempt = 0
+        while true {
+            attempt += 1
+            let response = try await HTTPClient().execute(HTTPRequest(url: "\(endpoint)/moto-api/data.json"))
+            if response.status == 200,
+                let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+            {
+                return object
+            }
+            guard attempt < 10 else {
+                throw MotoError("moto-api/data.json answered \(response.status) ten times; see \(logPath)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     /// Switches moto's signature and permission checking on for every request from now.
