@@ -96,22 +96,22 @@ let package = Package(
         // The pipeline's functions: each main.swift wires configuration to a handler.
         .executableTarget(
             name: "ExtractFunction",
-            dependencies: ["RuntimeShim", "Tracker"],
+            dependencies: ["RuntimeShim", "Tracker", "Adapters"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "LoadFunction",
-            dependencies: ["RuntimeShim", "Tracker"],
+            dependencies: ["RuntimeShim", "Tracker", "Adapters"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "ReportFunction",
-            dependencies: ["RuntimeShim", "Tracker"],
+            dependencies: ["RuntimeShim", "Tracker", "Adapters"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "AlertFunction",
-            dependencies: ["RuntimeShim", "Tracker"],
+            dependencies: ["RuntimeShim", "Tracker", "Adapters"],
             swiftSettings: strict
         ),
 

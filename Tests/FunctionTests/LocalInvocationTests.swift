@@ -72,4 +72,25 @@ struct LocalInvocationTests {
         #expect(report.errorType == "ConfigurationError")
         #expect(report.errorMessage.contains("OBJECT_STORE_URL"))
     }
+
+    @Test("an S3 object store without AWS credentials is a start-up error naming them")
+    func s3WithoutCredentials() async throws {
+        var environment = home
+        environment["OBJECT_STORE_URL"] = "s3://bandcamp-tracker-data/pipeline"
+        let result = try await FunctionProcess.run(
+            "LoadFunction", arguments: ["--event", "events/s3-object-created.json"], environment: environment)
+        #expect(result.status == 1)
+        let report = try #require(PrintedError(lastLineOf: result.stderr))
+        #expect(report.errorType == "AWSConfigurationError")
+        #expect(report.errorMessage.contains("AWS_ACCESS_KEY_ID"))
+    }
+
+    @Test("on a laptop a function starts on the local adapters and says where they are")
+    func localAdapters() async throws {
+        let result = try await FunctionProcess.run(
+            "ReportFunction", arguments: ["--event", "events/report-scheduled.json"], environment: home)
+        let ready = try #require(result.stderr.split(separator: "\n").first { $0.contains("ready") })
+        #expect(ready.contains("objectStore=file://") && ready.contains("/.local/objects"))
+        #expect(ready.contains("mailer=file://") && ready.contains("/.local/outbox/mail"))
+    }
 }
