@@ -41,6 +41,12 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
 
+        // Percent-encoding, one implementation for every module (no dependencies: the runtime shim uses it).
+        .target(
+            name: "PercentEncoding",
+            swiftSettings: strict
+        ),
+
         // A small HTTP client on libcurl: blocking and async calls, timeouts, connection reuse.
         .target(
             name: "HTTPClient",
@@ -52,7 +58,7 @@ let package = Package(
         .target(
             name: "AWS",
             dependencies: [
-                "HTTPClient", "Markup",
+                "HTTPClient", "Markup", "PercentEncoding",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -69,7 +75,7 @@ let package = Package(
         .target(
             name: "Adapters",
             dependencies: [
-                "AWS", "Tracker",
+                "AWS", "Tracker", "PercentEncoding",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
@@ -80,6 +86,7 @@ let package = Package(
         .target(
             name: "RuntimeShim",
             dependencies: [
+                "PercentEncoding",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -120,6 +127,7 @@ let package = Package(
         .target(
             name: "LocalHTTPServer",
             dependencies: [
+                "PercentEncoding",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -129,7 +137,7 @@ let package = Package(
         // A local implementation of the Lambda Runtime API (and the bit of the Extensions API we use).
         .target(
             name: "RuntimeEmulator",
-            dependencies: ["LocalHTTPServer"],
+            dependencies: ["LocalHTTPServer", "PercentEncoding"],
             swiftSettings: strict
         ),
         // `lambda-emulator`: runs a function binary under the local Runtime API, for people.
@@ -186,6 +194,11 @@ let package = Package(
         .testTarget(
             name: "AdaptersTests",
             dependencies: ["Adapters", "AWS", "Tracker", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PercentEncodingTests",
+            dependencies: ["PercentEncoding"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// Amazon SNS: `Publish` to a topic, with message attributes that subscriptions can filter on.
 public struct SNSClient: Sendable {
     /// A message attribute's value.
@@ -31,7 +37,7 @@ public struct SNSClient: Sendable {
             case .number(let value):
                 parameters += [("\(prefix).Value.DataType", "Number"), ("\(prefix).Value.StringValue", value)]
             case .stringArray(let values):
-                let json = "[" + values.map { jsonQuoted($0) }.joined(separator: ",") + "]"
+                let json = String(decoding: try JSONEncoder().encode(values), as: UTF8.self)
                 parameters += [("\(prefix).Value.DataType", "String.Array"), ("\(prefix).Value.StringValue", json)]
             }
         }
@@ -44,20 +50,4 @@ public struct SNSClient: Sendable {
         }
         return id
     }
-}
-
-/// A JSON string literal.
-func jsonQuoted(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": result += "\\\""
-        case "\\": result += "\\\\"
-        case let control where control.value < 0x20:
-            let hex = String(control.value, radix: 16)
-            result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: result.unicodeScalars.append(scalar)
-        }
-    }
-    return result + "\""
 }

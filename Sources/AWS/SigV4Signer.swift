@@ -1,4 +1,5 @@
 import Crypto
+import PercentEncoding
 
 #if canImport(Glibc)
     import Glibc
@@ -268,45 +269,12 @@ public struct SigV4Signer: Sendable {
 
     /// AWS's URI encoding: unreserved characters kept, everything else `%XX` in upper case, `/` kept on request.
     public static func uriEncode(_ text: String, keepSlash: Bool = false) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                result.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: "/") where keepSlash:
-                result.append("/")
-            default:
-                result.append("%")
-                result.append(hexDigits[Int(byte >> 4)])
-                result.append(hexDigits[Int(byte & 0x0F)])
-            }
-        }
-        return result
+        PercentEncoding.encode(text, keepingSlash: keepSlash)
     }
 
-    private static let hexDigits: [Character] = Array("0123456789ABCDEF")
-
-    /// Percent-escapes decoded; malformed escapes are kept as they are.
+    /// Percent-escapes decoded (`+` kept as itself); malformed escapes are kept as they are.
     static func percentDecode(_ text: String) -> String {
-        guard text.contains("%") else { return text }
-        var bytes: [UInt8] = []
-        let source = Array(text.utf8)
-        var index = 0
-        while index < source.count {
-            if source[index] == UInt8(ascii: "%"), index + 2 < source.count,
-                let value = UInt8(String(decoding: source[(index + 1)...(index + 2)], as: UTF8.self), radix: 16)
-            {
-                bytes.append(value)
-                index += 3
-            } else {
-                bytes.append(source[index])
-                index += 1
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        PercentEncoding.decode(text)
     }
 
     /// The lower-case hex SHA-256 of some bytes.

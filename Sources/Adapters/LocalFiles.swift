@@ -1,3 +1,5 @@
+import PercentEncoding
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -142,18 +144,6 @@ enum LocalFiles {
 
     /// A path as a `file://` URL, percent-encoded.
     static func fileURL(_ path: String) -> String {
-        var result = "file://"
-        for byte in path.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"), UInt8(ascii: "/"):
-                result.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                result += "%" + (hex.count == 1 ? "0" + hex : hex)
-            }
-        }
-        return result
+        "file://" + PercentEncoding.encode(path, keepingSlash: true)
     }
 }

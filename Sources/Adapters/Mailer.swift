@@ -52,13 +52,8 @@ public struct OutboxMailer: Mailer {
         let id = Outbox.newID()
         let now = Int(time(nil))
         let bytes = MIMEWriter.render(message, messageID: "\(id)@bandcamp-tracker.local", date: now)
-        let name = "\(Outbox.timestamp(now))-\(Outbox.slug(message.subject))-\(id.prefix(8)).eml"
-        do {
-            try LocalFiles.writeAtomically("\(folder)/mail/\(name)", bytes)
-        } catch {
-            throw OutboxError(description: "cannot write to the outbox \(folder)/mail: \(error)")
-        }
-        return name
+        return try Outbox.write(
+            bytes, folder: "\(folder)/mail", time: now, title: message.subject, id: id, extension: "eml")
     }
 }
 
@@ -81,6 +76,20 @@ enum Outbox {
     /// `20261121T215800Z`, so that files sort by time.
     static func timestamp(_ seconds: Int) -> String {
         AWSDate(secondsSince1970: seconds).timestamp
+    }
+
+    /// Writes one file into an outbox folder, named so that files sort by time and say what they are.
+    /// - Returns: The file's name.
+    static func write(
+        _ bytes: [UInt8], folder: String, time: Int, title: String, id: String, extension fileExtension: String
+    ) throws -> String {
+        let name = "\(timestamp(time))-\(slug(title))-\(id.prefix(8)).\(fileExtension)"
+        do {
+            try LocalFiles.writeAtomically("\(folder)/\(name)", bytes)
+        } catch {
+            throw OutboxError(description: "cannot write to the outbox \(folder): \(error)")
+        }
+        return name
     }
 
     /// A short, safe file-name part from a subject.

@@ -83,12 +83,8 @@ public struct OutboxNotifier: Notifier {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let bytes = Array(
             try encoder.encode(Record(id: id, publishedAt: Outbox.timestamp(now), notification: notification)))
-        let name = "\(Outbox.timestamp(now))-\(Outbox.slug(notification.subject))-\(id.prefix(8)).json"
-        do {
-            try LocalFiles.writeAtomically("\(folder)/notifications/\(name)", bytes)
-        } catch {
-            throw OutboxError(description: "cannot write to the outbox \(folder)/notifications: \(error)")
-        }
-        return name
+        return try Outbox.write(
+            bytes, folder: "\(folder)/notifications", time: now, title: notification.subject, id: id,
+            extension: "json")
     }
 }

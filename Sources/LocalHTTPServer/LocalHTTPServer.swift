@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import PercentEncoding
 import Synchronization
 
 /// A request as the local server received it, with its whole body.
@@ -22,7 +23,7 @@ public struct LocalHTTPRequest: Sendable {
         guard let mark = uri.firstIndex(of: "?") else { return [] }
         return uri[uri.index(after: mark)...].split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let decode = { (text: Substring) in percentDecode(String(text)) }
+            let decode = { (text: Substring) in PercentEncoding.decode(String(text), plusIsSpace: true) }
             return (name: decode(parts[0]), value: parts.count > 1 ? decode(parts[1]) : "")
         }
     }
@@ -224,25 +225,4 @@ private final class RequestHandler: ChannelInboundHandler {
             if close { channel.close(promise: nil) }
         }
     }
-}
-
-/// Percent-decoding; `+` is a space in query strings (the default), not in paths.
-public func percentDecode(_ text: String, plusIsSpace: Bool = true) -> String {
-    var bytes: [UInt8] = []
-    var iterator = Array(text.utf8).makeIterator()
-    while let byte = iterator.next() {
-        switch byte {
-        case UInt8(ascii: "+") where plusIsSpace:
-            bytes.append(UInt8(ascii: " "))
-        case UInt8(ascii: "%"):
-            if let high = iterator.next(), let low = iterator.next(),
-                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
-            {
-                bytes.append(value)
-            }
-        default:
-            bytes.append(byte)
-        }
-    }
-    return String(decoding: bytes, as: UTF8.self)
 }

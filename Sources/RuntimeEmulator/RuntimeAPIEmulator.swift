@@ -1,4 +1,5 @@
 import LocalHTTPServer
+import PercentEncoding
 import Synchronization
 
 #if canImport(Glibc)
@@ -266,7 +267,7 @@ private actor EmulatorState {
 
         case ("POST", ["2018-06-01", "runtime", "invocation", "{id}", "response"]),
             ("POST", ["2018-06-01", "runtime", "invocation", "{id}", "error"]):
-            let id = percentDecode(parts[3], plusIsSpace: false)
+            let id = PercentEncoding.decode(parts[3])
             let kind = parts[4]
             if let status = takePostFailure() {
                 return .text(status, #"{"errorMessage":"injected failure","errorType":"Emulator.Fault"}"#)

@@ -1,4 +1,5 @@
 import Dispatch
+import PercentEncoding
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -160,19 +161,7 @@ public struct HTTPRuntimeClient: LambdaRuntimeClientProtocol {
 
     /// A request id as one path segment: anything but unreserved characters percent-encoded.
     static func pathSegment(_ value: String) -> String {
-        var result = ""
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                result.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                result += "%" + (hex.count == 1 ? "0" + hex : hex)
-            }
-        }
-        return result
+        PercentEncoding.encode(value)
     }
 }
 
