@@ -197,6 +197,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "MarkupTests",
+            dependencies: ["Markup"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "PercentEncodingTests",
             dependencies: ["PercentEncoding"],
             swiftSettings: strict

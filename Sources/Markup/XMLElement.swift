@@ -41,9 +41,10 @@ public struct XMLElement: Sendable, Equatable {
     /// Parses an XML document.
     /// - Throws: `MarkupError` when the bytes are not well-formed XML.
     public static func parse(_ bytes: [UInt8]) throws -> XMLElement {
+        guard !bytes.isEmpty else { throw MarkupError("the document is empty") }
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
         let document = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) {
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
                 xmlReadMemory($0, Int32(buffer.count), "response.xml", "UTF-8", options)
             }
         }
