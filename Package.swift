@@ -209,6 +209,7 @@ let package = Package(
         .testTarget(
             name: "TrackerTests",
             dependencies: ["Tracker"],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(

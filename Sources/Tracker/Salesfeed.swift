@@ -1,0 +1,317 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// One window of Bandcamp's sales feed (`/api/salesfeed/1/get?start_date=…`), as the feed sends it.
+///
+/// The feed is loose: numbers come as numbers or strings, absent values as `null`, as the string `"null"`
+/// or not at all. Parsing tolerates all of that and keeps every item of every event, of every type.
+public struct SalesfeedWindow: Sendable, Equatable {
+    /// The window's start, in seconds since 1970 (what was asked for).
+    public var startDate: Int64
+    /// The window's end: where the next window starts.
+    public var endDate: Int64
+    /// How far behind real time the feed is published.
+    public var dataDelaySeconds: Int64
+    /// The server's clock when it answered.
+    public var serverTime: Int64
+    /// The sale events, in the feed's order.
+    public var events: [SaleEvent]
+
+    /// Every item of every event.
+    public var items: [SaleItem] { events.flatMap(\.items) }
+
+    /// Where the feed is complete up to: windows should be fetched until their start passes this.
+    public var completeUntil: Int64 { serverTime - dataDelaySeconds }
+
+    /// A window.
+    public init(startDate: Int64, endDate: Int64, dataDelaySeconds: Int64, serverTime: Int64, events: [SaleEvent]) {
+        self.startDate = startDate
+        self.endDate = endDate
+        self.dataDelaySeconds = dataDelaySeconds
+        self.serverTime = serverTime
+        self.events = events
+    }
+
+    /// Parses a response body: the window itself, or `get_initial`'s `{"feed_data": {…}}` around it.
+    /// - Throws: `SalesfeedError` saying what is wrong (not JSON, cut short, a field missing or of the wrong
+    ///   kind), never a partial window.
+    public static func parse(_ bytes: [UInt8]) throws -> SalesfeedWindow {
+        guard !bytes.isEmpty else { throw SalesfeedError("the feed answered with an empty body") }
+        do {
+            return try JSONDecoder().decode(Envelope.self, from: Data(bytes)).window
+        } catch let error as DecodingError {
+            throw SalesfeedError("the feed's answer is not a sales window: \(SalesfeedError.explain(error))")
+        }
+    }
+
+    private struct Envelope: Decodable {
+        var window: SalesfeedWindow
+
+        enum Keys: String, CodingKey { case feedData = "feed_data" }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Keys.self)
+            window =
+                try container.decodeIfPresent(SalesfeedWindow.self, forKey: .feedData)
+                ?? SalesfeedWindow(from: decoder)
+        }
+    }
+}
+
+extension SalesfeedWindow: Decodable {
+    enum Keys: String, CodingKey {
+        case startDate = "start_date"
+        case endDate = "end_date"
+        case dataDelay = "data_delay_sec"
+        case serverTime = "server_time"
+        case events
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        func required(_ key: Keys) throws -> Int64 {
+            guard let value = container.lenientDecimal(key) else {
+                throw DecodingError.keyNotFound(
+                    key, .init(codingPath: container.codingPath, debugDescription: "\(key.rawValue) is missing"))
+            }
+            return Int64(wholePartOf: value)
+        }
+        startDate = try required(.startDate)
+        endDate = try required(.endDate)
+        serverTime = try required(.serverTime)
+        dataDelaySeconds = container.lenientDecimal(.dataDelay).map { Int64(wholePartOf: $0) } ?? 0
+        events = try container.decodeIfPresent([SaleEvent].self, forKey: .events) ?? []
+    }
+}
+
+/// One event of the feed: a purchase, which may hold several items.
+public struct SaleEvent: Sendable, Equatable, Decodable {
+    /// `sale` (the only kind seen).
+    public var eventType: String
+    /// When it happened, seconds since 1970, to the feed's full precision.
+    public var utcDate: Decimal?
+    /// What was bought.
+    public var items: [SaleItem]
+
+    enum Keys: String, CodingKey {
+        case eventType = "event_type"
+        case utcDate = "utc_date"
+        case items
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        eventType = container.lenientString(.eventType) ?? "sale"
+        utcDate = container.lenientDecimal(.utcDate)
+        items = try container.decodeIfPresent([SaleItem].self, forKey: .items) ?? []
+    }
+
+    public init(eventType: String, utcDate: Decimal?, items: [SaleItem]) {
+        self.eventType = eventType
+        self.utcDate = utcDate
+        self.items = items
+    }
+}
+
+/// What was sold: a digital album or track, a physical package, or a bundle.
+public enum ItemType: Sendable, Equatable {
+    case album, track, physical, bundle
+    /// A letter the feed has not been seen to send, kept as it came.
+    case other(String)
+
+    /// The feed's letter (`a`, `t`, `p`, `b`).
+    public init(code: String) {
+        switch code {
+        case "a": self = .album
+        case "t": self = .track
+        case "p": self = .physical
+        case "b": self = .bundle
+        default: self = .other(code)
+        }
+    }
+
+    /// The warehouse's name: `album`, `track`, `physical`, `bundle`, or the letter.
+    public var name: String {
+        switch self {
+        case .album: "album"
+        case .track: "track"
+        case .physical: "physical"
+        case .bundle: "bundle"
+        case .other(let code): code
+        }
+    }
+}
+
+/// One item of a sale, every field the feed gives, tolerantly read.
+public struct SaleItem: Sendable, Equatable, Decodable {
+    /// When it was sold, seconds since 1970, to the feed's full precision (the sale's identity needs it).
+    public var utcDate: Decimal?
+    public var artistName: String?
+    public var itemType: ItemType
+    public var itemDescription: String?
+    public var albumTitle: String?
+    /// The kind of the URL's page: `a` album, `t` track, `p` package.
+    public var slugType: String?
+    public var trackAlbumSlugText: String?
+    /// The seller's currency.
+    public var currency: String?
+    /// What the buyer paid, in the seller's currency (for `addl_count` purchases, the total).
+    public var amountPaid: Decimal?
+    /// The price asked, in the seller's currency.
+    public var itemPrice: Decimal?
+    public var amountPaidUSD: Decimal?
+    public var amountPaidFormatted: String?
+    /// Present when the buyer paid more than asked.
+    public var amountOverFormatted: String?
+    /// The buyer's country and its ISO code.
+    public var country: String?
+    public var countryCode: String?
+    public var artID: String?
+    public var artURL: String?
+    public var releases: String?
+    public var packageImageID: String?
+    /// The release's page as the feed wrote it (`//x.bandcamp.com/…` or a custom domain).
+    public var url: String?
+    /// More tracks of the same album bought with this one.
+    public var additionalCount: Int?
+    public var itemSlug: String?
+
+    enum Keys: String, CodingKey {
+        case utcDate = "utc_date"
+        case artistName = "artist_name"
+        case itemType = "item_type"
+        case itemDescription = "item_description"
+        case albumTitle = "album_title"
+        case slugType = "slug_type"
+        case trackAlbumSlugText = "track_album_slug_text"
+        case currency
+        case amountPaid = "amount_paid"
+        case itemPrice = "item_price"
+        case amountPaidUSD = "amount_paid_usd"
+        case amountPaidFormatted = "amount_paid_fmt"
+        case amountOverFormatted = "amount_over_fmt"
+        case country
+        case countryCode = "country_code"
+        case artID = "art_id"
+        case artURL = "art_url"
+        case releases
+        case packageImageID = "package_image_id"
+        case url
+        case additionalCount = "addl_count"
+        case itemSlug = "item_slug"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        utcDate = c.lenientDecimal(.utcDate)
+        artistName = c.lenientString(.artistName)
+        itemType = ItemType(code: c.lenientString(.itemType) ?? "")
+        itemDescription = c.lenientString(.itemDescription)
+        albumTitle = c.lenientString(.albumTitle)
+        slugType = c.lenientString(.slugType)
+        trackAlbumSlugText = c.lenientString(.trackAlbumSlugText)
+        currency = c.lenientString(.currency)
+        amountPaid = c.lenientDecimal(.amountPaid)
+        itemPrice = c.lenientDecimal(.itemPrice)
+        amountPaidUSD = c.lenientDecimal(.amountPaidUSD)
+        amountPaidFormatted = c.lenientString(.amountPaidFormatted)
+        amountOverFormatted = c.lenientString(.amountOverFormatted)
+        country = c.lenientString(.country)
+        countryCode = c.lenientString(.countryCode)
+        artID = c.lenientString(.artID)
+        artURL = c.lenientString(.artURL)
+        releases = c.lenientString(.releases)
+        packageImageID = c.lenientString(.packageImageID)
+        url = c.lenientString(.url)
+        additionalCount = c.lenientDecimal(.additionalCount).map { Int(Int64(wholePartOf: $0)) }
+        itemSlug = c.lenientString(.itemSlug)
+    }
+
+    /// The release page as `https://host/path`: scheme-relative URLs made https, host in lower case, query and
+    /// fragment dropped; `nil` when there is no usable URL.
+    public var releaseURL: String? {
+        url.flatMap(ReleaseURL.normalize)
+    }
+}
+
+/// Release page URLs in one canonical form.
+public enum ReleaseURL {
+    /// `https://host/path` from `//host/path`, `http://…`, `https://…`, in any case, with or without a query.
+    public static func normalize(_ text: String) -> String? {
+        var rest = Substring(text.trimmingSpaces())
+        if rest.hasPrefix("//") {
+            rest = rest.dropFirst(2)
+        } else if let scheme = rest.firstRange(of: "://") {
+            let name = rest[..<scheme.lowerBound].lowercased()
+            guard name == "http" || name == "https" else { return nil }
+            rest = rest[scheme.upperBound...]
+        } else {
+            return nil
+        }
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let host = authority.split(separator: "@").last.map { String($0).lowercased() } ?? ""
+        guard !host.isEmpty, host.contains(".") else { return nil }
+        var path = String(rest.dropFirst(authority.count).prefix { $0 != "?" && $0 != "#" })
+        if path.isEmpty { path = "/" }
+        let hostWithoutDefaultPort =
+            host.hasSuffix(":443") || host.hasSuffix(":80") ? String(host.split(separator: ":")[0]) : host
+        return "https://\(hostWithoutDefaultPort)\(path)"
+    }
+}
+
+/// A feed answer that is not a usable window.
+public struct SalesfeedError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What is wrong.
+    public var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+
+    static func explain(_ error: DecodingError) -> String {
+        switch error {
+        case .dataCorrupted(let context):
+            let underlying = context.underlyingError.map { " (\($0))" } ?? ""
+            return "\(context.debugDescription)\(underlying)"
+        case .keyNotFound(let key, _):
+            return "\(key.stringValue) is missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return "\(path): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
+
+extension Int64 {
+    /// The whole part of a decimal (toward zero); 0 when it does not fit.
+    init(wholePartOf value: Decimal) {
+        let text = value.description
+        self = Int64(text.prefix { $0 != "." && $0 != "e" && $0 != "E" }) ?? 0
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A string however the feed wrote it: a string, a number, or nothing (`null`, `"null"`, absent, "").
+    func lenientString(_ key: Key) -> String? {
+        if let text = try? decodeIfPresent(String.self, forKey: key) {
+            return text.isEmpty || text == "null" ? nil : text
+        }
+        if let number = try? decodeIfPresent(Decimal.self, forKey: key) { return number.description }
+        if let flag = try? decodeIfPresent(Bool.self, forKey: key) { return String(flag) }
+        return nil
+    }
+
+    /// A number however the feed wrote it: a number or a numeric string; nothing otherwise.
+    func lenientDecimal(_ key: Key) -> Decimal? {
+        if let number = try? decodeIfPresent(Decimal.self, forKey: key) { return number }
+        if let text = try? decodeIfPresent(String.self, forKey: key) {
+            return Decimal(string: text.trimmingSpaces())
+        }
+        return nil
+    }
+}
