@@ -41,6 +41,18 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
 
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // gzip on zlib, for raw objects.
+        .target(
+            name: "Gzip",
+            dependencies: ["CZlib"],
+            swiftSettings: strict
+        ),
+
         // Percent-encoding, one implementation for every module (no dependencies: the runtime shim uses it).
         .target(
             name: "PercentEncoding",
@@ -194,6 +206,11 @@ let package = Package(
         .testTarget(
             name: "AdaptersTests",
             dependencies: ["Adapters", "AWS", "Tracker", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GzipTests",
+            dependencies: ["Gzip"],
             swiftSettings: strict
         ),
         .testTarget(

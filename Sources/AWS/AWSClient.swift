@@ -14,38 +14,6 @@ public enum AWSDeadline {
     @TaskLocal public static var current: ContinuousClock.Instant?
 }
 
-/// How failed calls are tried again: exponential backoff with full jitter, on 5xx, throttling and transient
-/// transport failures only, never past the deadline.
-public struct RetryPolicy: Sendable {
-    /// Attempts in all, the first included.
-    public var maximumAttempts: Int
-    /// The backoff before the second attempt (before jitter).
-    public var baseDelay: Duration
-    /// The largest backoff.
-    public var maximumDelay: Duration
-    /// The limit on each attempt, shortened to the time left before the deadline.
-    public var attemptTimeout: Duration
-
-    /// A policy.
-    public init(
-        maximumAttempts: Int = 5, baseDelay: Duration = .milliseconds(100), maximumDelay: Duration = .seconds(5),
-        attemptTimeout: Duration = .seconds(30)
-    ) {
-        self.maximumAttempts = maximumAttempts
-        self.baseDelay = baseDelay
-        self.maximumDelay = maximumDelay
-        self.attemptTimeout = attemptTimeout
-    }
-
-    /// The backoff before attempt `attempt + 1` (attempt counts from 1): random in 0...min(cap, base·2^(n-1)).
-    public func delay(after attempt: Int) -> Duration {
-        let exponential = baseDelay * Int(1 << min(attempt - 1, 20))
-        let cap = min(exponential, maximumDelay)
-        let nanoseconds = cap.components.seconds * 1_000_000_000 + cap.components.attoseconds / 1_000_000_000
-        return .nanoseconds(Int64.random(in: 0...max(nanoseconds, 0)))
-    }
-}
-
 /// One call to an AWS service before signing.
 public struct AWSRequest: Sendable {
     /// The method.
@@ -135,7 +103,7 @@ public final class AWSClient: Sendable {
             }
             guard error.isRetryable, attempt < retryPolicy.maximumAttempts else { throw error }
             let delay = retryPolicy.delay(after: attempt)
-            if let deadline, clock.now + delay + .milliseconds(100) >= deadline { throw error }
+            guard retryPolicy.allows(delay, before: deadline, attemptNeeds: .milliseconds(100)) else { throw error }
             logger.warning(
                 "retrying after \(error.serviceCode)",
                 metadata: ["operation": "\(service.name) \(operation)", "attempt": "\(attempt)", "delay": "\(delay)"])
