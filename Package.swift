@@ -93,6 +93,16 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Extract: the sales feed followed into raw objects (and, with the rest of issue #4, release pages).
+        .target(
+            name: "Extract",
+            dependencies: [
+                "Tracker", "Adapters", "HTTPClient", "Gzip",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
         // Our own client of the Lambda Runtime API, run loop, context, logging and local invocation. It speaks
         // HTTP to the Runtime API itself: linking libcurl alone would cost ~6.5 ms of every cold start.
         .target(
@@ -180,7 +190,7 @@ let package = Package(
         // Helpers that tests share: a moto_server for each test process.
         .target(
             name: "TestSupport",
-            dependencies: ["AWS", "HTTPClient"],
+            dependencies: ["AWS", "HTTPClient", "LocalHTTPServer"],
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),
@@ -206,6 +216,11 @@ let package = Package(
         .testTarget(
             name: "AdaptersTests",
             dependencies: ["Adapters", "AWS", "Tracker", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ExtractTests",
+            dependencies: ["Extract", "Adapters", "Tracker", "HTTPClient", "Gzip", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
