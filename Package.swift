@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "ReportFunction", targets: ["ReportFunction"]),
         .executable(name: "AlertFunction", targets: ["AlertFunction"]),
         .executable(name: "lambda-emulator", targets: ["LambdaEmulator"]),
+        .executable(name: "bandcamp-replay", targets: ["BandcampReplay"]),
         .library(name: "RuntimeShim", targets: ["RuntimeShim"]),
     ],
     dependencies: [
@@ -125,7 +126,7 @@ let package = Package(
         // The pipeline's functions: each main.swift wires configuration to a handler.
         .executableTarget(
             name: "ExtractFunction",
-            dependencies: ["RuntimeShim", "Tracker", "Adapters"],
+            dependencies: ["RuntimeShim", "Tracker", "Adapters", "AWS", "Extract", "HTTPClient"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -167,6 +168,15 @@ let package = Package(
             name: "LambdaEmulator",
             dependencies: [
                 "RuntimeEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        // `bandcamp-replay`: recorded sales served as Bandcamp's feed on 127.0.0.1, for offline runs.
+        .executableTarget(
+            name: "BandcampReplay",
+            dependencies: [
+                "LocalHTTPServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -252,7 +262,7 @@ let package = Package(
         .testTarget(
             name: "FunctionTests",
             dependencies: [
-                "RuntimeEmulator",
+                "RuntimeEmulator", "TestSupport",
                 // Built before the tests that run them as child processes.
                 "ExtractFunction", "LoadFunction", "ReportFunction", "AlertFunction", "EchoFunction",
             ],

@@ -29,7 +29,8 @@ public struct Extractor: Sendable {
         public var initialLookback: Duration = .seconds(3600)
         /// At most this many windows a run.
         public var maximumWindows: Int = 500
-        /// Stop when this little time is left before the deadline.
+        /// Stop when this little time is left before the deadline (or a quarter of the time a run has, if
+        /// less: a short invocation still gets most of its time).
         public var safetyMargin: Duration = .seconds(20)
 
         public init() {}
@@ -69,19 +70,20 @@ public struct Extractor: Sendable {
                 nextStart: now() - options.initialLookback.components.seconds, windowsStored: 0, updatedAt: now())
         var summary = Summary(
             windows: 0, items: 0, cursor: cursor.nextStart, caughtUp: false, stoppedBecause: "", rawKeys: [])
+        let margin = deadline.map { min(options.safetyMargin, ($0 - .now) / 4) } ?? options.safetyMargin
         while true {
             if summary.windows >= options.maximumWindows {
                 summary.stoppedBecause = "window limit"
                 break
             }
-            if let deadline, deadline - .now < options.safetyMargin {
+            if let deadline, deadline - .now < margin {
                 summary.stoppedBecause = "deadline"
                 break
             }
             let fetched: (window: SalesfeedWindow, body: [UInt8])
             do {
                 fetched = try await feed.window(
-                    startingAt: cursor.nextStart, deadline: deadline.map { $0 - options.safetyMargin })
+                    startingAt: cursor.nextStart, deadline: deadline.map { $0 - margin })
             } catch let error as SalesfeedFetchError {
                 logger.error("\(error)")
                 summary.stoppedBecause = error.description

@@ -1,16 +1,45 @@
+import AWS
 import Adapters
+import Extract
+import HTTPClient
 import RuntimeShim
 import Tracker
 
-/// Follows Bandcamp's sales feed into raw objects (issue #4).
-struct ExtractHandler: LambdaHandler {
-    let settings: Settings
-    let objectStore: any ObjectStore
+#if canImport(Glibc)
+    import Glibc
+#endif
 
-    func handle(_ event: EventBridgeEvent<ScheduledEventDetail>, context: LambdaContext) async throws -> StepResult {
+/// Follows Bandcamp's sales feed into raw objects (issue #4; enrichment of releases is still to come).
+struct ExtractHandler: LambdaHandler {
+    let extractor: Extractor
+
+    func handle(_ event: EventBridgeEvent<ScheduledEventDetail>, context: LambdaContext) async throws
+        -> Extractor.Summary
+    {
         context.logger.info("\(event.detailType) event \(event.id) at \(event.time)")
-        throw NotImplementedYet(step: "ExtractFunction", issue: 4)
+        let deadline = ContinuousClock.now + context.remainingTime
+        let summary = try await AWSDeadline.$current.withValue(deadline - .seconds(2)) {
+            try await extractor.run(deadline: deadline)
+        }
+        context.logger.info(
+            "extract run done",
+            metadata: [
+                "windows": "\(summary.windows)", "items": "\(summary.items)", "cursor": "\(summary.cursor)",
+                "stoppedBecause": "\(summary.stoppedBecause)",
+            ])
+        // A run that stored nothing because the feed failed is a failed invocation (it shows in the metrics
+        // and alarms); one that stored some windows reports the failure in its summary, and the next run
+        // carries on from its cursor.
+        if summary.windows == 0 && !summary.caughtUp && summary.stoppedBecause != "deadline" {
+            throw ExtractFailed(description: summary.stoppedBecause)
+        }
+        return summary
     }
+}
+
+/// A run that could store no window.
+struct ExtractFailed: Error, CustomStringConvertible {
+    var description: String
 }
 
 await Lambda.main { setup in
@@ -18,8 +47,15 @@ await Lambda.main { setup in
         environment: setup.environment.variables, needs: [.objectStore, .bandcamp],
         workingDirectory: setup.environment.workingDirectory)
     let adapters = AdapterFactory(environment: setup.environment.variables)
-    let handler = ExtractHandler(
-        settings: settings, objectStore: try adapters.objectStore(settings.objectStore))
-    setup.logger.info("ready", metadata: ["objectStore": "\(handler.objectStore.location)"])
-    return handler
+    let objectStore = try adapters.objectStore(settings.objectStore)
+    let http = HTTPClient(
+        configuration: .init(
+            userAgent: "bandcamp-tracker/0.1 (sales research; one request at a time)",
+            connectTo: settings.bandcampConnectTo))
+    let extractor = Extractor(
+        feed: SalesfeedClient(baseURL: settings.bandcampBaseURL, http: http), store: objectStore,
+        now: { Int64(time(nil)) })
+    setup.logger.info(
+        "ready", metadata: ["objectStore": "\(objectStore.location)", "bandcamp": "\(settings.bandcampBaseURL)"])
+    return ExtractHandler(extractor: extractor)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Each function runs once, locally, on an event file")
@@ -8,7 +9,6 @@ struct LocalInvocationTests {
     @Test(
         "each function reads its event and answers with a typed 'not implemented yet' error",
         arguments: [
-            ("ExtractFunction", "extract-scheduled.json", 4),
             ("LoadFunction", "s3-object-created.json", 5),
             ("ReportFunction", "report-scheduled.json", 6),
             ("AlertFunction", "alert-scheduled.json", 7),
@@ -29,8 +29,8 @@ struct LocalInvocationTests {
     @Test("the event can come on standard input")
     func standardInput() async throws {
         let event = try Data(
-            contentsOf: FunctionProcess.repository.appendingPathComponent("events/extract-scheduled.json"))
-        let result = try await FunctionProcess.run("ExtractFunction", environment: home, input: event)
+            contentsOf: FunctionProcess.repository.appendingPathComponent("events/alert-scheduled.json"))
+        let result = try await FunctionProcess.run("AlertFunction", environment: home, input: event)
         #expect(PrintedError(lastLineOf: result.stderr)?.errorType == "NotImplementedYet")
     }
 
@@ -92,5 +92,40 @@ struct LocalInvocationTests {
         let ready = try #require(result.stderr.split(separator: "\n").first { $0.contains("ready") })
         #expect(ready.contains("objectStore=file://") && ready.contains("/.local/objects"))
         #expect(ready.contains("mailer=file://") && ready.contains("/.local/outbox/mail"))
+    }
+
+    @Test("Extract follows a Bandcamp on 127.0.0.1 into raw objects and prints its summary")
+    func extractRuns() async throws {
+        let bandcamp = try await BandcampStandIn()
+        let now = Int64(Date().timeIntervalSince1970)
+        bandcamp.add(
+            stride(from: now - 3000, to: now, by: 61).map {
+                BandcampStandIn.Sale(utcDate: "\($0).5", url: "//artist.bandcamp.com/album/a\($0)")
+            })
+        bandcamp.setServerTime(now)
+        let home = NSTemporaryDirectory() + "extract-function-\(UInt32.random(in: 0...UInt32.max))"
+        let result = try await FunctionProcess.run(
+            "ExtractFunction", arguments: ["--event", "events/extract-scheduled.json"],
+            environment: ["BANDCAMP_TRACKER_HOME": home, "BANDCAMP_BASE_URL": bandcamp.baseURL])
+        await bandcamp.shutdown()
+        #expect(result.status == 0)
+        let summary = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(summary?["caughtUp"] as? Bool == true)
+        let keys = summary?["rawKeys"] as? [String] ?? []
+        #expect(keys.count == 5 && keys.allSatisfy { $0.hasPrefix("raw/salesfeed/") && $0.hasSuffix(".json.gz") })
+        #expect(keys.allSatisfy { FileManager.default.fileExists(atPath: "\(home)/.local/objects/\($0)") })
+        #expect(FileManager.default.fileExists(atPath: "\(home)/.local/objects/state/salesfeed/cursor.json"))
+    }
+
+    @Test("Extract with no Bandcamp to reach fails, naming the window it could not fetch")
+    func extractFails() async throws {
+        let result = try await FunctionProcess.run(
+            "ExtractFunction", arguments: ["--event", "events/extract-scheduled.json", "--timeout", "8"],
+            environment: home.merging(["BANDCAMP_BASE_URL": "http://127.0.0.1:9"]) { _, new in new })
+        #expect(result.status == 1)
+        let report = try #require(PrintedError(lastLineOf: result.stderr))
+        #expect(report.errorType == "ExtractFailed")
+        #expect(report.errorMessage.contains("the sales feed window from"))
+        #expect(report.errorMessage.contains("couldNotConnect"))
     }
 }

@@ -17,16 +17,16 @@ struct RuntimeAPITests {
     func servesAndShutsDown() async throws {
         let emulator = try await RuntimeAPIEmulator.start()
         let function = try FunctionProcess(
-            "ExtractFunction", environment: lambdaEnvironment(emulator, ["AWS_LAMBDA_LOG_FORMAT": "JSON"]))
+            "AlertFunction", environment: lambdaEnvironment(emulator, ["AWS_LAMBDA_LOG_FORMAT": "JSON"]))
         let event = try Array(
-            Data(contentsOf: FunctionProcess.repository.appendingPathComponent("events/extract-scheduled.json")))
+            Data(contentsOf: FunctionProcess.repository.appendingPathComponent("events/alert-scheduled.json")))
         for _ in 0..<3 {
             guard case .error(let type, let body) = await emulator.invoke(event) else {
                 Issue.record("expected an error outcome")
                 break
             }
             #expect(type == "NotImplementedYet")
-            #expect(String(decoding: body, as: UTF8.self).contains("issue #4"))
+            #expect(String(decoding: body, as: UTF8.self).contains("issue #7"))
         }
         // The internal extension registered, so Lambda would send SIGTERM at shutdown.
         _ = await emulator.waitForCall(pathPrefix: "/2020-01-01/extension/event/next")
