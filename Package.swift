@@ -181,6 +181,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // `pipeline-bench`: benchmarks of the pipeline's own code (feed parsing; later issues add theirs).
+        .executableTarget(
+            name: "PipelineBench",
+            dependencies: [
+                "Tracker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
         // A trivial function, the subject of the runtime benchmark.
         .executableTarget(
             name: "EchoFunction",
