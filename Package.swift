@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "Extract",
             dependencies: [
-                "Tracker", "Adapters", "HTTPClient", "Gzip",
+                "Tracker", "Adapters", "HTTPClient", "Gzip", "Markup", "PercentEncoding",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -240,6 +240,7 @@ let package = Package(
         .testTarget(
             name: "ExtractTests",
             dependencies: ["Extract", "Adapters", "Tracker", "HTTPClient", "Gzip", "TestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(
