@@ -5,7 +5,9 @@ import LocalHTTPServer
 /// Serves recorded sales on 127.0.0.1 as Bandcamp's sales feed, so that the pipeline runs offline: the
 /// recorded items are laid, in their order and with their own sub-second digits, over the hours just before
 /// now, and `/api/salesfeed/1/get?start_date=` answers with the window that starts there, as the real feed does
-/// (600 s windows, a 120 s publishing delay, the server's time).
+/// (600 s windows, a 120 s publishing delay, the server's time). Any other album or track path gets one of the
+/// recorded release pages, so enrichment runs offline too (with `BANDCAMP_CONNECT_TO=::127.0.0.1:PORT` and
+/// `BANDCAMP_PAGE_SCHEME=http`, every host's pages reach this server).
 @main
 struct BandcampReplay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,6 +23,9 @@ struct BandcampReplay: AsyncParsableCommand {
     @Option(help: "Over how many hours before now to lay the recorded sales.")
     var hours = 2.0
 
+    @Option(help: "A folder of recorded release pages, served for any other path (any host, by host mapping).")
+    var pages = "scripts/recordings/pages"
+
     mutating func run() async throws {
         let items = try Self.load(recordings)
         guard !items.isEmpty else { throw ValidationError("no recorded sales in \(recordings)") }
@@ -32,9 +37,18 @@ struct BandcampReplay: AsyncParsableCommand {
             let second = end - span + Int64(index) * span / Int64(items.count)
             return (second, item.replacingOccurrences(of: "\"__UTC__\"", with: "\(second)\(Self.fraction(index))"))
         }
+        let recordedPages = try FileManager.default.contentsOfDirectory(atPath: pages).filter { $0.hasSuffix(".html") }
+            .sorted().map { Array(try Data(contentsOf: URL(fileURLWithPath: "\(pages)/\($0)"))) }
         let server = try await LocalHTTPServer.start(port: port) { request in
             guard request.path == "/api/salesfeed/1/get", let start = request.query("start_date").flatMap({ Int64($0) })
-            else { return .text(404, "not found: \(request.path)") }
+            else {
+                // A release page: one of the recorded ones, the same one for the same path.
+                guard !recordedPages.isEmpty, request.path.contains("/album/") || request.path.contains("/track/")
+                else { return .text(404, "not found: \(request.path)") }
+                let index = request.path.utf8.reduce(0) { ($0 &* 31 &+ Int($1)) & 0x7FFF_FFFF } % recordedPages.count
+                return .response(
+                    status: 200, headers: [("Content-Type", "text/html; charset=utf-8")], body: recordedPages[index])
+            }
             let window = timeline.filter { $0.second >= start && $0.second < start + 600 }
             let events = window.map { #"{"event_type":"sale","utc_date":\#($0.second),"items":[\#($0.text)]}"# }
             let now = Int64(Date().timeIntervalSince1970)

@@ -21,6 +21,8 @@ public struct Extractor: Sendable {
         public var stoppedBecause: String
         /// The keys written, in order.
         public var rawKeys: [String]
+        /// What enrichment did with the releases of these sales, when it ran.
+        public var releases: ReleaseEnricher.Summary?
     }
 
     /// Options.
@@ -37,6 +39,7 @@ public struct Extractor: Sendable {
     }
 
     private let feed: SalesfeedClient
+    private let enricher: ReleaseEnricher?
     private let store: any ObjectStore
     private let options: Options
     private let now: @Sendable () -> Int64
@@ -45,14 +48,16 @@ public struct Extractor: Sendable {
     /// An extractor.
     /// - Parameters:
     ///   - feed: The feed.
+    ///   - enricher: Fetches new releases' pages after the windows are stored (none: no enrichment).
     ///   - store: Where raw objects and the cursor go.
     ///   - options: Limits.
     ///   - now: The wall clock in seconds since 1970 (a first run's start).
     public init(
-        feed: SalesfeedClient, store: any ObjectStore, options: Options = Options(),
+        feed: SalesfeedClient, enricher: ReleaseEnricher? = nil, store: any ObjectStore, options: Options = Options(),
         now: @escaping @Sendable () -> Int64, logger: Logger = Logger(label: "extract")
     ) {
         self.feed = feed
+        self.enricher = enricher
         self.store = store
         self.options = options
         self.now = now
@@ -69,7 +74,9 @@ public struct Extractor: Sendable {
             ?? FeedCursor(
                 nextStart: now() - options.initialLookback.components.seconds, windowsStored: 0, updatedAt: now())
         var summary = Summary(
-            windows: 0, items: 0, cursor: cursor.nextStart, caughtUp: false, stoppedBecause: "", rawKeys: [])
+            windows: 0, items: 0, cursor: cursor.nextStart, caughtUp: false, stoppedBecause: "", rawKeys: [],
+            releases: nil)
+        var releaseURLs: [String] = []
         let margin = deadline.map { min(options.safetyMargin, ($0 - .now) / 4) } ?? options.safetyMargin
         while true {
             if summary.windows >= options.maximumWindows {
@@ -113,9 +120,18 @@ public struct Extractor: Sendable {
             summary.items += window.items.count
             summary.cursor = cursor.nextStart
             summary.rawKeys.append(key)
+            releaseURLs += window.items.compactMap(\.releaseURL)
             logger.info(
                 "stored a feed window",
                 metadata: ["key": "\(key)", "items": "\(window.items.count)", "cursor": "\(cursor.nextStart)"])
+        }
+        if let enricher {
+            // After the windows: a page that fails or a store that hiccups here holds back no sale.
+            do {
+                summary.releases = try await enricher.enrich(releaseURLs, deadline: deadline.map { $0 - margin })
+            } catch {
+                logger.error("release enrichment stopped: \(error)")
+            }
         }
         return summary
     }

@@ -9,7 +9,7 @@ import Tracker
     import Glibc
 #endif
 
-/// Follows Bandcamp's sales feed into raw objects (issue #4; enrichment of releases is still to come).
+/// Follows Bandcamp's sales feed into raw objects, and stores what each new release's page says (issue #4).
 struct ExtractHandler: LambdaHandler {
     let extractor: Extractor
 
@@ -52,9 +52,12 @@ await Lambda.main { setup in
         configuration: .init(
             userAgent: "bandcamp-tracker/0.1 (sales research; one request at a time)",
             connectTo: settings.bandcampConnectTo))
+    var pageOptions = ReleaseEnricher.Options()
+    pageOptions.pageScheme = settings.bandcampPageScheme
+    let enricher = ReleaseEnricher(http: http, store: objectStore, options: pageOptions, now: { Int64(time(nil)) })
     let extractor = Extractor(
-        feed: SalesfeedClient(baseURL: settings.bandcampBaseURL, http: http), store: objectStore,
-        now: { Int64(time(nil)) })
+        feed: SalesfeedClient(baseURL: settings.bandcampBaseURL, http: http), enricher: enricher,
+        store: objectStore, now: { Int64(time(nil)) })
     setup.logger.info(
         "ready", metadata: ["objectStore": "\(objectStore.location)", "bandcamp": "\(settings.bandcampBaseURL)"])
     return ExtractHandler(extractor: extractor)

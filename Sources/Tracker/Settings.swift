@@ -22,6 +22,9 @@ public struct Settings: Sendable, Equatable {
     /// Host mappings for libcurl (`HOST:PORT:CONNECT-HOST:CONNECT-PORT`, comma-separated in
     /// `BANDCAMP_CONNECT_TO`), so that release pages on other hosts reach a local stand-in.
     public var bandcampConnectTo: [String]
+    /// `https` for release pages; `http` only to reach a local stand-in through `BANDCAMP_CONNECT_TO`
+    /// (`BANDCAMP_PAGE_SCHEME`).
+    public var bandcampPageScheme: String
 
     /// What each function needs; only those settings are checked.
     public enum Need: Sendable, CaseIterable {
@@ -93,6 +96,11 @@ public struct Settings: Sendable, Equatable {
             check.report("BANDCAMP_CONNECT_TO", "'\(mapping)' is not HOST:PORT:CONNECT-HOST:CONNECT-PORT")
         }
 
+        let pageScheme = environment["BANDCAMP_PAGE_SCHEME"].flatMap { $0.isEmpty ? nil : $0 } ?? "https"
+        if pageScheme != "https" && pageScheme != "http" {
+            check.report("BANDCAMP_PAGE_SCHEME", "must be https or http, not '\(pageScheme)'")
+        }
+
         guard check.problems.isEmpty else { throw ConfigurationError(problems: check.problems) }
         self.objectStore = objectStore ?? .folder(path: "/")
         self.databaseURL = databaseURL ?? ""
@@ -102,6 +110,7 @@ public struct Settings: Sendable, Equatable {
         self.notifier = notifier ?? .outbox(path: "/")
         self.bandcampBaseURL = bandcamp.map { String($0.reversed().drop { $0 == "/" }.reversed()) } ?? ""
         self.bandcampConnectTo = connectTo
+        self.bandcampPageScheme = pageScheme
     }
 
     static func urlHasPassword(_ url: String) -> Bool {

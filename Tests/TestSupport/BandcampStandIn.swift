@@ -30,7 +30,19 @@ public final class BandcampStandIn: Sendable {
         case slow(Duration)
     }
 
+    /// A page's answers, in order; the last repeats.
+    public struct PageScript: Sendable {
+        public var answers: [(status: Int, body: [UInt8])]
+        public init(_ answers: [(status: Int, body: [UInt8])]) { self.answers = answers }
+    }
+
     private struct State {
+        var pages: [String: PageScript] = [:]
+        var pageRequests: [String: Int] = [:]
+        var inFlight: [String: Int] = [:]
+        var maxInFlightPerHost = 0
+        var inFlightTotal = 0
+        var maxInFlightTotal = 0
         var sales: [Sale] = []
         var serverTime: Int64 = 0
         var faults: [Fault] = []
@@ -69,6 +81,19 @@ public final class BandcampStandIn: Sendable {
     /// The base URL, for `BANDCAMP_BASE_URL`.
     public var baseURL: String { server.baseURL }
 
+    /// Scripts a release page (`host/path`, as requested through host mapping).
+    public func setPage(_ hostAndPath: String, _ script: PageScript) {
+        shared.state.withLock { $0.pages[hostAndPath] = script }
+    }
+
+    /// How often each page (`host/path`) was asked for.
+    public var pageRequests: [String: Int] { shared.state.withLock { $0.pageRequests } }
+
+    /// The most page requests in flight at once: to one host, and in all.
+    public var maxInFlight: (perHost: Int, total: Int) {
+        shared.state.withLock { ($0.maxInFlightPerHost, $0.maxInFlightTotal) }
+    }
+
     /// Adds sales to the timeline.
     public func add(_ sales: [Sale]) { shared.state.withLock { $0.sales += sales } }
 
@@ -91,11 +116,37 @@ public final class BandcampStandIn: Sendable {
 
     public func shutdown() async { await server.shutdown() }
 
+    /// A release page, by the Host header and the path.
+    private static func page(_ request: LocalHTTPRequest, shared: Shared) async -> LocalHTTPReply {
+        let host = (request.header("Host") ?? "").split(separator: ":").first.map(String.init) ?? ""
+        let key = host + request.path
+        let answer = shared.state.withLock { state -> (status: Int, body: [UInt8])? in
+            state.pageRequests[key, default: 0] += 1
+            state.inFlight[host, default: 0] += 1
+            state.inFlightTotal += 1
+            state.maxInFlightPerHost = max(state.maxInFlightPerHost, state.inFlight[host]!)
+            state.maxInFlightTotal = max(state.maxInFlightTotal, state.inFlightTotal)
+            guard var script = state.pages[key] else { return nil }
+            let answer = script.answers.first!
+            if script.answers.count > 1 { script.answers.removeFirst() }
+            state.pages[key] = script
+            return answer
+        }
+        try? await Task.sleep(for: .milliseconds(30))
+        shared.state.withLock { state in
+            state.inFlight[host, default: 1] -= 1
+            state.inFlightTotal -= 1
+        }
+        guard let answer else { return .text(404, "no such page: \(key)") }
+        return .response(
+            status: answer.status, headers: [("Content-Type", "text/html; charset=utf-8")], body: answer.body)
+    }
+
     private static func answer(
         _ request: LocalHTTPRequest, shared: Shared, delay: Int64, length: Int64, overlap: Int64
     ) async -> LocalHTTPReply {
         guard request.path == "/api/salesfeed/1/get", let start = request.query("start_date").flatMap({ Int64($0) })
-        else { return .text(404, "not found") }
+        else { return await page(request, shared: shared) }
         let (fault, body) = shared.state.withLock { state -> (Fault?, [UInt8]) in
             state.requests += 1
             let fault = state.faults.isEmpty ? nil : state.faults.removeFirst()

@@ -50,6 +50,7 @@ struct SettingsTests {
             ("NOTIFIER_URL", "topic", "neither an SNS topic ARN"),
             ("BANDCAMP_BASE_URL", "bandcamp.com", "must be an http:// or https:// URL"),
             ("BANDCAMP_CONNECT_TO", "a:1:b", "is not HOST:PORT:CONNECT-HOST:CONNECT-PORT"),
+            ("BANDCAMP_PAGE_SCHEME", "ftp", "must be https or http"),
         ])
     func malformed(variable: String, value: String, complaint: String) {
         let error = #expect(throws: ConfigurationError.self) {

@@ -1,0 +1,218 @@
+import Adapters
+import Gzip
+import HTTPClient
+import Logging
+import Tracker
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Fetches the page of each release not seen before, once, and stores what it says as a raw object
+/// (`raw/releases/<host>/<path>.json.gz`). Politely: a few pages at a time, one at a time per host, a
+/// User-Agent that names the product, timeouts, backoff on 429 and 5xx. A page that fails is queued
+/// (`state/releases/pending.json`) and tried on a later run; a page that is gone (404, 410) is stored as
+/// such and not asked for again. It runs after the run's windows are stored, so it never holds back a sale.
+public struct ReleaseEnricher: Sendable {
+    /// What one pass did.
+    public struct Summary: Encodable, Sendable, Equatable {
+        /// Pages fetched and stored.
+        public var fetched: Int = 0
+        /// Releases already known (stored before).
+        public var known: Int = 0
+        /// Pages gone (404, 410), stored as such.
+        public var gone: Int = 0
+        /// Pages that failed this time and wait for a later run.
+        public var pending: Int = 0
+
+        public init(fetched: Int = 0, known: Int = 0, gone: Int = 0, pending: Int = 0) {
+            self.fetched = fetched
+            self.known = known
+            self.gone = gone
+            self.pending = pending
+        }
+    }
+
+    /// Options.
+    public struct Options: Sendable {
+        /// Pages fetched at once, in all.
+        public var concurrentRequests = 4
+        /// Each page's time limit.
+        public var requestTimeout: Duration = .seconds(15)
+        /// `https`; `http` only for a local stand-in reached through host mapping.
+        public var pageScheme = "https"
+
+        public init() {}
+    }
+
+    private let http: HTTPClient
+    private let store: any ObjectStore
+    private let options: Options
+    private let retryPolicy: RetryPolicy
+    private let now: @Sendable () -> Int64
+    private let logger: Logger
+
+    /// An enricher.
+    public init(
+        http: HTTPClient, store: any ObjectStore, options: Options = Options(),
+        retryPolicy: RetryPolicy = RetryPolicy(maximumAttempts: 3, baseDelay: .milliseconds(500)),
+        now: @escaping @Sendable () -> Int64, logger: Logger = Logger(label: "enrich")
+    ) {
+        self.http = http
+        self.store = store
+        self.options = options
+        self.retryPolicy = retryPolicy
+        self.now = now
+        self.logger = logger
+    }
+
+    /// The raw object of a release page: `raw/releases/<host>/<path>.json.gz`.
+    public static func key(for url: String) -> String {
+        let rest = url.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: true).dropFirst()
+        let path = rest.joined(separator: "/")
+        return "raw/releases/\(path.hasSuffix("/") ? String(path.dropLast()) : path).json.gz"
+    }
+
+    /// The key of the queue of pages to try again.
+    public static let pendingKey = "state/releases/pending.json"
+
+    /// Fetches and stores the pages of the releases not known yet, and of those queued before.
+    /// - Parameters:
+    ///   - urls: Release URLs (`https://host/path`) seen in this run's sales.
+    ///   - deadline: When to stop; what is not fetched by then is queued.
+    public func enrich(_ urls: [String], deadline: ContinuousClock.Instant?) async throws -> Summary {
+        var summary = Summary()
+        let queued = try await loadPending()
+        var seen: Set<String> = []
+        var wanted: [String] = []
+        for url in queued + urls where seen.insert(url).inserted {
+            if try await store.head(Self.key(for: url)) != nil {
+                summary.known += 1
+            } else {
+                wanted.append(url)
+            }
+        }
+        // One queue a host, a few hosts at once: no host gets two requests at a time.
+        var byHost: [String: [String]] = [:]
+        for url in wanted { byHost[host(of: url), default: []].append(url) }
+        let hosts = Array(byHost.values)
+        let outcomes = await withTaskGroup(of: [(String, Outcome)].self) { group in
+            var next = 0
+            var results: [String: Outcome] = [:]
+            func startNext() {
+                guard next < hosts.count else { return }
+                let urls = hosts[next]
+                next += 1
+                group.addTask {
+                    var done: [(String, Outcome)] = []
+                    for url in urls { done.append((url, await fetchAndStore(url, deadline: deadline))) }
+                    return done
+                }
+            }
+            for _ in 0..<options.concurrentRequests { startNext() }
+            while let finished = await group.next() {
+                for (url, outcome) in finished { results[url] = outcome }
+                startNext()
+            }
+            return results
+        }
+        var pending: [String] = []
+        for url in wanted {
+            switch outcomes[url] {
+            case .stored: summary.fetched += 1
+            case .gone: summary.gone += 1
+            case .failed, nil: pending.append(url)
+            }
+        }
+        summary.pending = pending.count
+        if pending != queued { try await savePending(pending) }
+        return summary
+    }
+
+    enum Outcome: Sendable {
+        case stored, gone, failed
+    }
+
+    private func fetchAndStore(_ url: String, deadline: ContinuousClock.Instant?) async -> Outcome {
+        let address = options.pageScheme == "https" ? url : "http" + url.dropFirst("https".count)
+        var attempt = 0
+        while true {
+            attempt += 1
+            var timeout = options.requestTimeout
+            if let deadline {
+                let left = deadline - .now
+                guard left > .seconds(1) else { return .failed }
+                timeout = min(timeout, left)
+            }
+            var wait: Duration?
+            do {
+                let response = try await http.execute(
+                    HTTPRequest(url: address, headers: ["Accept": "text/html"], timeout: timeout))
+                switch response.status {
+                case 200:
+                    let page = try ReleasePageParser.parse(response.body, url: url)
+                    try await store(Record(status: "ok", fetchedAt: now(), page: page), for: url)
+                    return .stored
+                case 404, 410:
+                    try await store(Record(status: "gone", fetchedAt: now(), page: nil), for: url)
+                    return .gone
+                case 429, 500...:
+                    wait = response.headers["Retry-After"].flatMap { Int($0) }.map { .seconds(min($0, 120)) }
+                    logger.warning("release page answered \(response.status)", metadata: ["url": "\(url)"])
+                default:
+                    logger.warning("release page answered \(response.status)", metadata: ["url": "\(url)"])
+                    return .failed
+                }
+            } catch let error as HTTPClientError where error.isTransient {
+                logger.warning("release page not had: \(error)", metadata: ["url": "\(url)"])
+            } catch {
+                logger.warning("release page not stored: \(error)", metadata: ["url": "\(url)"])
+                return .failed
+            }
+            let delay = max(wait ?? .zero, retryPolicy.delay(after: attempt))
+            guard attempt < retryPolicy.maximumAttempts,
+                retryPolicy.allows(delay, before: deadline, attemptNeeds: .seconds(1))
+            else { return .failed }
+            try? await Task.sleep(for: delay)
+        }
+    }
+
+    /// What is stored for a release page.
+    public struct Record: Codable, Sendable, Equatable {
+        /// `ok` or `gone`.
+        public var status: String
+        /// When, in seconds since 1970.
+        public var fetchedAt: Int64
+        /// What the page said (`ok` only).
+        public var page: ReleasePage?
+    }
+
+    private func store(_ record: Record, for url: String) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        _ = try await store.put(
+            Self.key(for: url), body: Gzip.compress(Array(try encoder.encode(record))),
+            contentType: "application/json", contentEncoding: "gzip")
+    }
+
+    private func loadPending() async throws -> [String] {
+        guard try await store.head(Self.pendingKey) != nil else { return [] }
+        let body = try await store.get(Self.pendingKey).body
+        return (try? JSONDecoder().decode([String].self, from: Data(body))) ?? []
+    }
+
+    private func savePending(_ urls: [String]) async throws {
+        _ = try await store.put(
+            Self.pendingKey, body: Array(try JSONEncoder().encode(urls)), contentType: "application/json",
+            contentEncoding: nil)
+    }
+
+    private func host(of url: String) -> String {
+        String(url.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    }
+}
