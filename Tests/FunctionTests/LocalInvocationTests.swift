@@ -106,7 +106,10 @@ struct LocalInvocationTests {
         let home = NSTemporaryDirectory() + "extract-function-\(UInt32.random(in: 0...UInt32.max))"
         let result = try await FunctionProcess.run(
             "ExtractFunction", arguments: ["--event", "events/extract-scheduled.json"],
-            environment: ["BANDCAMP_TRACKER_HOME": home, "BANDCAMP_BASE_URL": bandcamp.baseURL])
+            environment: [
+                "BANDCAMP_TRACKER_HOME": home, "BANDCAMP_BASE_URL": bandcamp.baseURL,
+                "BANDCAMP_CONNECT_TO": "::127.0.0.1:\(bandcamp.server.port)", "BANDCAMP_PAGE_SCHEME": "http",
+            ])
         await bandcamp.shutdown()
         #expect(result.status == 0)
         let summary = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
@@ -115,6 +118,10 @@ struct LocalInvocationTests {
         #expect(keys.count == 5 && keys.allSatisfy { $0.hasPrefix("raw/salesfeed/") && $0.hasSuffix(".json.gz") })
         #expect(keys.allSatisfy { FileManager.default.fileExists(atPath: "\(home)/.local/objects/\($0)") })
         #expect(FileManager.default.fileExists(atPath: "\(home)/.local/objects/state/salesfeed/cursor.json"))
+        // The stand-in has no release pages: each is asked for once, and stored as gone.
+        let releases = summary?["releases"] as? [String: Int]
+        #expect(releases?["gone"] == bandcamp.pageRequests.count && releases?["pending"] == 0)
+        #expect(bandcamp.pageRequests.values.allSatisfy { $0 == 1 })
     }
 
     @Test("Extract with no Bandcamp to reach fails, naming the window it could not fetch")
