@@ -185,7 +185,7 @@ let package = Package(
         .executableTarget(
             name: "PipelineBench",
             dependencies: [
-                "Tracker",
+                "Tracker", "Extract",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

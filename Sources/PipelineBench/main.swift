@@ -1,4 +1,5 @@
 import ArgumentParser
+import Extract
 import Foundation
 import Tracker
 
@@ -6,7 +7,8 @@ import Tracker
 @main
 struct PipelineBench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pipeline-bench", abstract: "Benchmarks of the pipeline's code.", subcommands: [Feed.self])
+        commandName: "pipeline-bench", abstract: "Benchmarks of the pipeline's code.",
+        subcommands: [Feed.self, Pages.self])
 
     /// Sale items parsed per second from feed JSON.
     struct Feed: ParsableCommand {
@@ -51,6 +53,40 @@ struct PipelineBench: ParsableCommand {
                     + "\(Int(Double(parsed) / seconds)) items/s, "
                     + "\(String(format: "%.1f", Double(body.count * windows) / seconds / 1_048_576)) MiB/s of feed JSON"
             )
+        }
+    }
+
+    /// Release pages parsed per second for their tags, place and dates.
+    struct Pages: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Release pages parsed per second.")
+
+        @Option(help: "A folder of recorded release pages.")
+        var recordings = "scripts/recordings/pages"
+
+        @Option(help: "Pages to parse.")
+        var pages = 400
+
+        mutating func run() throws {
+            let names = try FileManager.default.contentsOfDirectory(atPath: recordings).filter { $0.hasSuffix(".html") }
+                .sorted()
+            let bodies = try names.map { Array(try Data(contentsOf: URL(fileURLWithPath: "\(recordings)/\($0)"))) }
+            let bytes = bodies.map(\.count).reduce(0, +) / max(bodies.count, 1)
+            print("pages: \(pages) parses of \(bodies.count) recorded pages (\(bytes / 1024) KiB on average)")
+            var tags = 0
+            let clock = ContinuousClock()
+            let elapsed = try clock.measure {
+                for index in 0..<pages {
+                    let page = try ReleasePageParser.parse(
+                        bodies[index % bodies.count], url: "https://artist.bandcamp.com/album/a\(index)")
+                    tags += page.genres.count
+                    if (index + 1) % 100 == 0 { print("  \(index + 1)/\(pages)") }
+                }
+            }
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            print(
+                "summary: \(pages) pages (\(tags) genre tags) in \(String(format: "%.2f", seconds)) s: "
+                    + "\(Int(Double(pages) / seconds)) pages/s, "
+                    + "\(String(format: "%.1f", Double(bytes * pages) / seconds / 1_048_576)) MiB/s of HTML")
         }
     }
 }
