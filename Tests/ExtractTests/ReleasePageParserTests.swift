@@ -140,3 +140,35 @@ struct ReleasePageParserTests {
         #expect(BandcampDate.isoDay(text) == day)
     }
 }
+
+@Suite("The ld+json of 20 real release pages")
+struct LinkedDataTests {
+    static let files =
+        (try? FileManager.default.contentsOfDirectory(
+            atPath: Pages.folder.appendingPathComponent("ldjson").path))?.sorted() ?? []
+
+    @Test("name, artist, type, date and keywords (one key each) read from each", arguments: files)
+    func read(file: String) throws {
+        let data = try Data(contentsOf: Pages.folder.appendingPathComponent("ldjson/\(file)"))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let html =
+            #"<html><head><script type="application/ld+json">"#
+            + String(decoding: data, as: UTF8.self) + "</script></head><body></body></html>"
+        let page = try ReleasePageParser.parse(Array(html.utf8), url: "https://example.bandcamp.com/album/x")
+        #expect(page.title == json["name"] as? String)
+        #expect(page.artist == (json["byArtist"] as? [String: Any])?["name"] as? String)
+        #expect(page.kind == ((json["@type"] as? String) == "MusicRecording" ? "track" : "album"))
+        #expect(page.releaseDate == BandcampDate.isoDay(json["datePublished"] as? String ?? ""))
+        #expect(page.tagSource == "ld+json")
+        var keys: [String] = []
+        for keyword in json["keywords"] as? [String] ?? [] where !keys.contains(ReleasePage.Tag.slug(keyword)) {
+            keys.append(ReleasePage.Tag.slug(keyword))
+        }
+        #expect((page.genres + (page.place.map { [$0] } ?? [])).map(\.key).sorted() == keys.sorted())
+    }
+
+    @Test("the fixtures are all there")
+    func count() {
+        #expect(Self.files.count == 20)
+    }
+}
