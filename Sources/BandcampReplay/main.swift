@@ -15,7 +15,7 @@ struct BandcampReplay: AsyncParsableCommand {
         abstract: "Replay recorded sales as Bandcamp's sales feed on 127.0.0.1.")
 
     @Option(help: "A folder of recordings: feed windows (JSON objects) or arrays of feed items.")
-    var recordings = "scripts/recordings/salesfeed"
+    var recordings = "Tests/TrackerTests/Fixtures/salesfeed"
 
     @Option(help: "The port to listen on (0 for any).")
     var port = 8089
@@ -24,7 +24,7 @@ struct BandcampReplay: AsyncParsableCommand {
     var hours = 2.0
 
     @Option(help: "A folder of recorded release pages, served for any other path (any host, by host mapping).")
-    var pages = "scripts/recordings/pages"
+    var pages = "Tests/ExtractTests/Fixtures/bandcamp-pages"
 
     mutating func run() async throws {
         let items = try Self.load(recordings)
@@ -37,7 +37,9 @@ struct BandcampReplay: AsyncParsableCommand {
             let second = end - span + Int64(index) * span / Int64(items.count)
             return (second, item.replacingOccurrences(of: "\"__UTC__\"", with: "\(second)\(Self.fraction(index))"))
         }
-        let recordedPages = try FileManager.default.contentsOfDirectory(atPath: pages).filter { $0.hasSuffix(".html") }
+        // Release pages only: the artist's and the label's pages among the recordings carry no release.
+        let recordedPages = try FileManager.default.contentsOfDirectory(atPath: pages)
+            .filter { $0.hasSuffix(".html") && !$0.contains("artist") && !$0.contains("label") }
             .sorted().map { Array(try Data(contentsOf: URL(fileURLWithPath: "\(pages)/\($0)"))) }
         let server = try await LocalHTTPServer.start(port: port) { request in
             guard request.path == "/api/salesfeed/1/get", let start = request.query("start_date").flatMap({ Int64($0) })

@@ -15,7 +15,7 @@ struct PipelineBench: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Items parsed per second from feed windows.")
 
         @Option(help: "The recorded items to build windows from.")
-        var recordings = "scripts/recordings/salesfeed/items-2023-07.json"
+        var recordings = "Tests/TrackerTests/Fixtures/salesfeed/items-2023-07.json"
 
         @Option(help: "Items a window.")
         var itemsPerWindow = 2000
@@ -61,7 +61,7 @@ struct PipelineBench: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Release pages parsed per second.")
 
         @Option(help: "A folder of recorded release pages.")
-        var recordings = "scripts/recordings/pages"
+        var recordings = "Tests/ExtractTests/Fixtures/bandcamp-pages"
 
         @Option(help: "Pages to parse.")
         var pages = 400
