@@ -94,6 +94,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // PostgreSQL through libpq: parameterised queries, transactions, COPY, off the cooperative pool.
+        .target(
+            name: "Postgres",
+            dependencies: ["CLibPQ"],
+            swiftSettings: strict
+        ),
+
         // Extract: the sales feed followed into raw objects (and, with the rest of issue #4, release pages).
         .target(
             name: "Extract",
@@ -241,6 +248,11 @@ let package = Package(
             name: "ExtractTests",
             dependencies: ["Extract", "Adapters", "Tracker", "HTTPClient", "Gzip", "TestSupport"],
             exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PostgresTests",
+            dependencies: ["Postgres"],
             swiftSettings: strict
         ),
         .testTarget(

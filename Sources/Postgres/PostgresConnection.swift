@@ -1,0 +1,228 @@
+import CLibPQ
+import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A connection to PostgreSQL through libpq.
+///
+/// libpq blocks, so every call runs on the connection's own serial queue (a thread of libdispatch's that may
+/// block), never on Swift's cooperative pool; the connection is used by one call at a time. Values are always
+/// sent as parameters (`$1`, `$2`, …), never spliced into SQL.
+public final class PostgresConnection: @unchecked Sendable {
+    private let connection: OpaquePointer
+    private let queue = DispatchQueue(label: "bandcamp-tracker.postgres")
+    /// Where it is connected, without the password: `host:port/database`.
+    public let description: String
+
+    private init(connection: OpaquePointer, description: String) {
+        self.connection = connection
+        self.description = description
+    }
+
+    deinit {
+        PQfinish(connection)
+    }
+
+    /// Connects.
+    /// - Parameters:
+    ///   - url: `postgresql://user@host:port/database?sslmode=…`.
+    ///   - password: The password, kept out of the URL (on AWS, from Secrets Manager).
+    ///   - timeout: The limit on connecting.
+    /// - Throws: `PostgresError` `.connection` naming the server, never the password.
+    public static func connect(url: String, password: String? = nil, timeout: Duration = .seconds(10)) async throws
+        -> PostgresConnection
+    {
+        let keys = ["dbname", "password", "connect_timeout", "application_name"]
+        let values = [url, password, String(max(2, timeout.components.seconds)), "bandcamp-tracker"]
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue(label: "bandcamp-tracker.postgres.connect").async {
+                // expand_dbname: the URL in dbname is read as a connection string; the password stays apart.
+                let connection = withCStrings(keys) { keyPointers in
+                    withCStrings(values) { valuePointers in
+                        PQconnectdbParams(keyPointers, valuePointers, 1)
+                    }
+                }
+                guard let connection else {
+                    continuation.resume(throwing: PostgresError(.connection, "libpq could not allocate a connection"))
+                    return
+                }
+                let target =
+                    "\(string(PQhost(connection)) ?? "?"):\(string(PQport(connection)) ?? "?")/\(string(PQdb(connection)) ?? "?")"
+                guard PQstatus(connection) == CONNECTION_OK else {
+                    let reason = string(PQerrorMessage(connection)) ?? "unknown"
+                    PQfinish(connection)
+                    continuation.resume(
+                        throwing: PostgresError(
+                            .connection, "cannot connect to PostgreSQL at \(target): \(trimmed(reason))"))
+                    return
+                }
+                continuation.resume(returning: PostgresConnection(connection: connection, description: target))
+            }
+        }
+    }
+
+    /// Runs a statement with parameters (`$1`…), values as text (`nil` is SQL NULL), and returns its rows.
+    /// - Throws: `PostgresError` `.statement` with the server's SQLSTATE and message.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [String?] = []) async throws -> PostgresRows {
+        try await run { try self.queryBlocking(sql, parameters) }
+    }
+
+    /// Runs the body in a transaction: committed when it returns, rolled back when it throws.
+    @discardableResult
+    public func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await query("BEGIN")
+        do {
+            let result = try await body(self)
+            try await query("COMMIT")
+            return result
+        } catch {
+            _ = try? await query("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Streams rows into a table with `COPY … FROM STDIN` (text format): the fastest way in.
+    /// - Parameters:
+    ///   - sql: `COPY table (columns) FROM STDIN`.
+    ///   - chunks: The data, in text COPY format, in pieces of any size.
+    /// - Returns: The rows copied.
+    @discardableResult
+    public func copyIn(_ sql: String, chunks: some Sequence<[UInt8]> & Sendable) async throws -> Int {
+        try await run {
+            let start = PQexec(self.connection, sql)
+            defer { PQclear(start) }
+            guard PQresultStatus(start) == PGRES_COPY_IN else { throw self.error(from: start, sql: sql) }
+            for chunk in chunks where !chunk.isEmpty {
+                let status = chunk.withUnsafeBufferPointer { buffer in
+                    buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                        PQputCopyData(self.connection, $0, Int32(buffer.count))
+                    }
+                }
+                guard status == 1 else {
+                    throw PostgresError(
+                        .statement, "COPY failed: \(trimmed(string(PQerrorMessage(self.connection)) ?? ""))")
+                }
+            }
+            guard PQputCopyEnd(self.connection, nil) == 1 else {
+                throw PostgresError(
+                    .statement, "COPY could not end: \(trimmed(string(PQerrorMessage(self.connection)) ?? ""))")
+            }
+            let result = PQgetResult(self.connection)
+            defer {
+                PQclear(result)
+                while let extra = PQgetResult(self.connection) { PQclear(extra) }
+            }
+            guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw self.error(from: result, sql: sql) }
+            return Int(string(PQcmdTuples(result)) ?? "") ?? 0
+        }
+    }
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    private func queryBlocking(_ sql: String, _ parameters: [String?]) throws -> PostgresRows {
+        let result = withOptionalCStrings(parameters) { values in
+            PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK:
+            var rows: [[String?]] = []
+            let count = Int(PQntuples(result))
+            let columns = Int(PQnfields(result))
+            rows.reserveCapacity(count)
+            for row in 0..<count {
+                rows.append(
+                    (0..<columns).map { column in
+                        PQgetisnull(result, Int32(row), Int32(column)) == 1
+                            ? nil : string(PQgetvalue(result, Int32(row), Int32(column)))
+                    })
+            }
+            let names = (0..<columns).map { string(PQfname(result, Int32($0))) ?? "" }
+            return PostgresRows(columns: names, rows: rows, affected: Int(string(PQcmdTuples(result)) ?? "") ?? 0)
+        default:
+            throw error(from: result, sql: sql)
+        }
+    }
+
+    private func error(from result: OpaquePointer?, sql: String) -> PostgresError {
+        if PQstatus(connection) != CONNECTION_OK {
+            return PostgresError(
+                .connection,
+                "the connection to \(description) was lost: \(trimmed(string(PQerrorMessage(connection)) ?? ""))")
+        }
+        let state = string(PQresultErrorField(result, Int32(UInt8(ascii: "C")))) ?? ""
+        let message =
+            string(PQresultErrorField(result, Int32(UInt8(ascii: "M"))))
+            ?? trimmed(string(PQerrorMessage(connection)) ?? "")
+        let statement = sql.split(whereSeparator: \.isWhitespace).prefix(6).joined(separator: " ")
+        return PostgresError(.statement, "\(message) [SQLSTATE \(state)] in: \(statement)…", sqlState: state)
+    }
+}
+
+/// The rows of a result, every value as PostgreSQL's text (or `nil` for NULL).
+public struct PostgresRows: Sendable, Equatable {
+    /// The column names.
+    public var columns: [String]
+    /// The rows.
+    public var rows: [[String?]]
+    /// Rows inserted, updated or deleted (for commands).
+    public var affected: Int
+
+    /// The single value of a one-row, one-column result.
+    public var scalar: String? { rows.first?.first ?? nil }
+}
+
+/// A failure of PostgreSQL: connecting, or a statement (with its SQLSTATE).
+public struct PostgresError: Error, Sendable, CustomStringConvertible {
+    public enum Code: Sendable, Equatable {
+        case connection
+        case statement
+    }
+
+    public var code: Code
+    public var message: String
+    /// The SQLSTATE, e.g. `23505` for a unique violation.
+    public var sqlState: String?
+
+    init(_ code: Code, _ message: String, sqlState: String? = nil) {
+        self.code = code
+        self.message = message
+        self.sqlState = sqlState
+    }
+
+    public var description: String { message }
+}
+
+private func string(_ pointer: UnsafePointer<CChar>?) -> String? {
+    pointer.map { String(cString: $0) }
+}
+
+private func string(_ pointer: UnsafeMutablePointer<CChar>?) -> String? {
+    pointer.map { String(cString: $0) }
+}
+
+private func trimmed(_ text: String) -> String {
+    text.split(whereSeparator: \.isNewline).joined(separator: " ")
+}
+
+/// C strings for an array of optional Swift strings, alive for the call (a `nil` stays a null pointer).
+private func withOptionalCStrings<R>(_ values: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    let copies = values.map { $0.map { strdup($0) } ?? nil }
+    defer { for copy in copies { free(copy) } }
+    return body(copies.map { $0.map { UnsafePointer($0) } })
+}
+
+/// A null-terminated array of C strings for libpq's keyword/value arrays.
+private func withCStrings<R>(_ values: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    withOptionalCStrings(values) { pointers in
+        let terminated = pointers + [nil]
+        return terminated.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+}
