@@ -54,22 +54,9 @@ public final class HTMLDocument {
     }
 
     private func element(_ node: xmlNodePtr) -> Element {
-        var attributes: [String: String] = [:]
-        var attribute = node.pointee.type == XML_ELEMENT_NODE ? node.pointee.properties : nil
-        while let current = attribute {
-            let name = String(cString: current.pointee.name)
-            if let value = xmlNodeGetContent(UnsafeMutableRawPointer(current).assumingMemoryBound(to: xmlNode.self)) {
-                attributes[name] = String(cString: value)
-                bt_xml_free(value)
-            }
-            attribute = current.pointee.next
-        }
-        var text = ""
-        if let content = xmlNodeGetContent(node) {
-            text = String(cString: content)
-            bt_xml_free(content)
-        }
-        return Element(name: String(cString: node.pointee.name), attributes: attributes, text: text)
+        Element(
+            name: String(cString: node.pointee.name), attributes: LibXML.attributes(of: node),
+            text: LibXML.content(of: node) ?? "")
     }
 }
 

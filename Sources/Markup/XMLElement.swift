@@ -59,16 +59,7 @@ public struct XMLElement: Sendable, Equatable {
     }
 
     private static func element(_ node: xmlNodePtr) -> XMLElement {
-        var attributes: [String: String] = [:]
-        var attribute = node.pointee.properties
-        while let current = attribute {
-            let name = String(cString: current.pointee.name)
-            if let value = xmlNodeGetContent(UnsafeMutableRawPointer(current).assumingMemoryBound(to: xmlNode.self)) {
-                attributes[name] = String(cString: value)
-                bt_xml_free(value)
-            }
-            attribute = current.pointee.next
-        }
+        let attributes = LibXML.attributes(of: node)
         var children: [XMLElement] = []
         var text = ""
         var child = node.pointee.children
