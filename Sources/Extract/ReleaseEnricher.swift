@@ -15,9 +15,9 @@ import Tracker
 
 /// Fetches the page of each release not seen before, once, and stores what it says as a raw object
 /// (`raw/releases/<host>/<path>.json.gz`). Politely: a few pages at a time, one at a time per host, a
-/// User-Agent that names the product, timeouts, backoff on 429 and 5xx. A page that fails is queued
-/// (`state/releases/pending.json`) and tried on a later run; a page that is gone (404, 410) is stored as
-/// such and not asked for again. It runs after the run's windows are stored, so it never holds back a sale.
+/// User-Agent that names the product, timeouts, backoff on 408, 429 and 5xx. A page that fails so is queued
+/// (`state/releases/pending.json`) and tried on a later run; a page that is gone or refused for good (any
+/// other 4xx: 404, 410, 403, …) is stored as such, with its status, and not asked for again. It runs after the run's windows are stored, so it never holds back a sale.
 public struct ReleaseEnricher: Sendable {
     /// What one pass did.
     public struct Summary: Encodable, Sendable, Equatable {
@@ -158,12 +158,14 @@ public struct ReleaseEnricher: Sendable {
                     let page = try ReleasePageParser.parse(response.body, url: url)
                     try await store(Record(status: "ok", fetchedAt: now(), page: page), for: url)
                     return .stored
-                case 404, 410:
-                    try await store(Record(status: "gone", fetchedAt: now(), page: nil), for: url)
-                    return .gone
-                case 429, 500...:
+                case 408, 429, 500...:
                     wait = response.headers["Retry-After"].flatMap { Int($0) }.map { .seconds(min($0, 120)) }
                     logger.warning("release page answered \(response.status)", metadata: ["url": "\(url)"])
+                case 400..<500:
+                    // Gone (404, 410) or refused for good: stored with its status, not asked for every run.
+                    try await store(
+                        Record(status: "gone", fetchedAt: now(), page: nil, httpStatus: response.status), for: url)
+                    return .gone
                 default:
                     logger.warning("release page answered \(response.status)", metadata: ["url": "\(url)"])
                     return .failed
@@ -190,6 +192,15 @@ public struct ReleaseEnricher: Sendable {
         public var fetchedAt: Int64
         /// What the page said (`ok` only).
         public var page: ReleasePage?
+        /// The HTTP status of a page that is `gone`.
+        public var httpStatus: Int?
+
+        public init(status: String, fetchedAt: Int64, page: ReleasePage?, httpStatus: Int? = nil) {
+            self.status = status
+            self.fetchedAt = fetchedAt
+            self.page = page
+            self.httpStatus = httpStatus
+        }
     }
 
     private func store(_ record: Record, for url: String) async throws {

@@ -51,7 +51,7 @@ await Lambda.main { setup in
     let http = HTTPClient(
         configuration: .init(
             userAgent: "bandcamp-tracker/0.1 (sales research; one request at a time)",
-            connectTo: settings.bandcampConnectTo))
+            connectTo: settings.bandcampConnectTo, followRedirects: true))
     var pageOptions = ReleaseEnricher.Options()
     pageOptions.pageScheme = settings.bandcampPageScheme
     let enricher = ReleaseEnricher(http: http, store: objectStore, options: pageOptions, now: { Int64(time(nil)) })

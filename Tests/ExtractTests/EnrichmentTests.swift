@@ -72,7 +72,7 @@ struct EnrichmentTests {
         await h.bandcamp.shutdown()
     }
 
-    @Test("5xx and 429 are retried, a 404 is stored as gone, a page that keeps failing waits for a later run")
+    @Test("5xx and 429 are retried, a 404 or 403 is stored as gone, a page that keeps failing waits for a later run")
     func failures() async throws {
         let h = try await Harness()
         h.bandcamp.add(sales(h))
@@ -82,9 +82,11 @@ struct EnrichmentTests {
         }
         h.bandcamp.setPage("label0.bandcamp.com/album/release-0", .init([(500, []), (429, []), (200, Self.page)]))
         h.bandcamp.setPage("label1.bandcamp.com/album/release-1", .init([(404, [])]))
+        h.bandcamp.setPage("label3.bandcamp.com/album/release-3", .init([(403, [])]))
         h.bandcamp.setPage("label2.bandcamp.com/album/release-2", .init([(503, [])]))
         let summary = try await extractor(h, now: h.start).run(deadline: .now + .seconds(60))
-        #expect(summary.releases == ReleaseEnricher.Summary(fetched: 10, known: 0, gone: 1, pending: 1))
+        #expect(summary.releases == ReleaseEnricher.Summary(fetched: 9, known: 0, gone: 2, pending: 1))
+        #expect(try await record(h, "https://label3.bandcamp.com/album/release-3")?.httpStatus == 403)
         #expect(try await record(h, "https://label0.bandcamp.com/album/release-0")?.status == "ok")
         #expect(try await record(h, "https://label1.bandcamp.com/album/release-1")?.status == "gone")
         #expect(try await record(h, "https://label2.bandcamp.com/album/release-2") == nil)

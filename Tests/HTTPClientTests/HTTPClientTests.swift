@@ -16,6 +16,8 @@ struct HTTPClientTests {
                 return .truncated(status: 200, body: Array("only part".utf8), declaredLength: 1000)
             case "/close":
                 return .closeConnection
+            case "/moved":
+                return .response(status: 301, headers: [("Location", "/landed")], body: [])
             case "/status":
                 return .text(Int(request.query("code") ?? "500") ?? 500, "as asked")
             default:
@@ -163,6 +165,18 @@ struct HTTPClientTests {
             }
         }
         #expect(String(decoding: response.body, as: UTF8.self).hasPrefix("GET /b"))
+        await server.shutdown()
+    }
+
+    @Test("redirects are followed when the client is told to, and returned as they are otherwise")
+    func redirects() async throws {
+        let server = try await echoServer()
+        let following = HTTPClient(configuration: .init(followRedirects: true))
+        let followed = try await following.execute(HTTPRequest(url: "\(server.baseURL)/moved"))
+        #expect(followed.status == 200)
+        #expect(String(decoding: followed.body, as: UTF8.self).hasPrefix("GET /landed"))
+        let plain = try await HTTPClient().execute(HTTPRequest(url: "\(server.baseURL)/moved"))
+        #expect(plain.status == 301 && plain.headers["Location"] == "/landed")
         await server.shutdown()
     }
 }
