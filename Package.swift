@@ -97,7 +97,10 @@ let package = Package(
         // PostgreSQL through libpq: parameterised queries, transactions, COPY, off the cooperative pool.
         .target(
             name: "Postgres",
-            dependencies: ["CLibPQ"],
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
 

@@ -70,6 +70,19 @@ public final class PostgresConnection: @unchecked Sendable {
         try await run { try self.queryBlocking(sql, parameters) }
     }
 
+    /// Runs SQL that holds several statements and no parameters (a migration), as one simple-protocol exchange.
+    /// - Throws: `PostgresError` `.statement` with the server's SQLSTATE and message.
+    public func script(_ sql: String) async throws {
+        try await run {
+            let result = PQexec(self.connection, sql)
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY: return
+            default: throw self.error(from: result, sql: sql)
+            }
+        }
+    }
+
     /// Runs the body in a transaction: committed when it returns, rolled back when it throws.
     @discardableResult
     public func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
