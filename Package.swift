@@ -130,6 +130,7 @@ let package = Package(
         // It imports no I/O module.
         .target(
             name: "Tracker",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
 

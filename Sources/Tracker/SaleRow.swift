@@ -1,0 +1,115 @@
+import Crypto
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// One sale item as the warehouse stores it: cleaned, with its identity and its amounts in USD.
+public struct SaleRow: Sendable, Equatable {
+    /// The sale's identity: the same sale seen in two windows, two runs or two objects has the same key.
+    /// SHA-256 (hex) of the release URL, the full-precision time and the item type.
+    public var saleKey: String
+    /// `utc_date` in its canonical decimal form, seconds since 1970 (full precision).
+    public var utcDate: Decimal
+    public var releaseURL: String
+    /// The artist's or label's page, `https://host`.
+    public var artistPage: String
+    public var artistName: String?
+    public var itemType: ItemType
+    public var itemDescription: String?
+    public var albumTitle: String?
+    /// The seller's currency, ISO 4217 in capitals.
+    public var currency: String?
+    /// What the buyer paid, in the seller's currency (for several tracks bought together, the total).
+    public var amountPaid: Decimal?
+    /// What was asked for all that was bought (the item price times 1 + `addl_count`).
+    public var priceAsked: Decimal?
+    public var amountPaidUSD: Decimal?
+    /// The price asked, in USD, at the rate the feed's own USD amount implies.
+    public var priceAskedUSD: Decimal?
+    /// How much more than asked the buyer paid, in USD (0 when they paid the price).
+    public var overpaidUSD: Decimal?
+    /// Paid ÷ asked (1 when the price was paid, above 1 when more).
+    public var paidToPriceRatio: Decimal?
+    public var buyerCountry: String?
+    /// ISO 3166-1 alpha-2, in capitals.
+    public var buyerCountryCode: String?
+    /// Tracks bought with this one, from the same album.
+    public var additionalCount: Int
+}
+
+/// A feed item that cannot become a sale row, and why.
+public struct RejectedItem: Sendable, Equatable {
+    /// Its place in the window: event and item index.
+    public var event: Int
+    public var item: Int
+    public var reason: String
+}
+
+extension SaleRow {
+    /// The rows of a window's items, and the items that cannot be rows (with the reason), in order.
+    public static func rows(from window: SalesfeedWindow) -> (rows: [SaleRow], rejected: [RejectedItem]) {
+        var rows: [SaleRow] = []
+        var rejected: [RejectedItem] = []
+        for (eventIndex, event) in window.events.enumerated() {
+            for (itemIndex, item) in event.items.enumerated() {
+                switch SaleRow.make(item, eventDate: event.utcDate) {
+                case .success(let row): rows.append(row)
+                case .failure(let problem):
+                    rejected.append(RejectedItem(event: eventIndex, item: itemIndex, reason: problem.reason))
+                }
+            }
+        }
+        return (rows, rejected)
+    }
+
+    struct Problem: Error {
+        var reason: String
+    }
+
+    /// The row of one item, or why there is none.
+    static func make(_ item: SaleItem, eventDate: Decimal?) -> Result<SaleRow, Problem> {
+        guard let utcDate = item.utcDate ?? eventDate else { return .failure(Problem(reason: "no utc_date")) }
+        guard utcDate > 0 else { return .failure(Problem(reason: "utc_date \(utcDate) is not a time")) }
+        guard let url = item.releaseURL else {
+            return .failure(Problem(reason: "no usable release URL (\(item.url ?? "none"))"))
+        }
+        if case .other(let code) = item.itemType {
+            return .failure(Problem(reason: "unknown item_type '\(code)'"))
+        }
+        for (name, value) in [
+            ("amount_paid", item.amountPaid), ("item_price", item.itemPrice), ("amount_paid_usd", item.amountPaidUSD),
+        ] {
+            if let value, value < 0 { return .failure(Problem(reason: "\(name) \(value) is negative")) }
+        }
+        let additional = max(0, item.additionalCount ?? 0)
+        let asked = item.itemPrice.map { $0 * Decimal(1 + additional) }
+        // The feed's own rate: USD paid ÷ paid, applied to the price.
+        var askedUSD: Decimal?
+        if let asked, let paid = item.amountPaid, let paidUSD = item.amountPaidUSD {
+            askedUSD = paid > 0 ? asked * paidUSD / paid : (asked == 0 ? 0 : nil)
+        }
+        let overpaid = item.amountPaidUSD.flatMap { paidUSD in askedUSD.map { max(0, paidUSD - $0) } }
+        let ratio = item.amountPaid.flatMap { paid in asked.flatMap { $0 > 0 ? paid / $0 : nil } }
+        let host = url.dropFirst("https://".count).prefix { $0 != "/" }
+        let identity = "\(url)|\(utcDate.description)|\(item.itemType.name)"
+        let key = SHA256.hash(data: Array(identity.utf8)).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return .success(
+            SaleRow(
+                saleKey: key, utcDate: utcDate, releaseURL: url, artistPage: "https://\(host)",
+                artistName: item.artistName.map(trim), itemType: item.itemType,
+                itemDescription: item.itemDescription.map(trim), albumTitle: item.albumTitle.map(trim),
+                currency: item.currency.map { trim($0).uppercased() }.flatMap { $0.count == 3 ? $0 : nil },
+                amountPaid: item.amountPaid, priceAsked: asked, amountPaidUSD: item.amountPaidUSD,
+                priceAskedUSD: askedUSD, overpaidUSD: overpaid, paidToPriceRatio: ratio,
+                buyerCountry: item.country.map(trim),
+                buyerCountryCode: item.countryCode.map { trim($0).uppercased() }.flatMap { $0.count == 2 ? $0 : nil },
+                additionalCount: additional))
+    }
+
+    private static func trim(_ text: String) -> String {
+        text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+}
