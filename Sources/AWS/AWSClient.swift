@@ -113,17 +113,7 @@ public final class AWSClient: Sendable {
 
     /// The request signed for now, as the HTTP client sends it.
     func signed(_ request: AWSRequest, service: AWSService, timeout: Duration) -> HTTPRequest {
-        let base = request.baseURL ?? configuration.endpoint(for: service).url
-        let authority = String(base.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" })
-        let query = request.query.map { "\(SigV4Signer.uriEncode($0.0))=\(SigV4Signer.uriEncode($0.1))" }
-            .joined(separator: "&")
-        var signable = SignableRequest(
-            method: request.method, path: request.path, query: query,
-            headers: [(name: "Host", value: authority)] + request.headers.map { (name: $0.0, value: $0.1) },
-            body: request.body)
-        let signer = SigV4Signer(
-            credentials: configuration.credentials, region: configuration.signingRegion(for: service),
-            service: service.signingName)
+        var (base, signable, signer) = prepare(request, service: service, headers: request.headers, body: request.body)
         signer.signHeaders(&signable, date: .now(), options: service.signingOptions)
         let url = base + signable.path + (signable.query.isEmpty ? "" : "?" + signable.query)
         return HTTPRequest(
@@ -136,20 +126,31 @@ public final class AWSClient: Sendable {
 
     /// A presigned URL for a request (S3 GETs).
     public func presignedURL(_ request: AWSRequest, service: AWSService, expires: Int) -> String {
-        let base = request.baseURL ?? configuration.endpoint(for: service).url
-        let authority = String(base.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" })
-        var signable = SignableRequest(
-            method: request.method, path: request.path,
-            query: request.query.map { "\(SigV4Signer.uriEncode($0.0))=\(SigV4Signer.uriEncode($0.1))" }
-                .joined(separator: "&"),
-            headers: [(name: "Host", value: authority)])
+        var (base, signable, signer) = prepare(request, service: service, headers: [], body: [])
         var options = service.signingOptions
         options.payload = .unsigned
+        signer.presign(&signable, date: .now(), expires: expires, options: options)
+        return base + signable.path + "?" + signable.query
+    }
+
+    /// The base URL, the request as the signer sees it (with its Host), and the signer for the service.
+    private func prepare(_ request: AWSRequest, service: AWSService, headers: [(String, String)], body: [UInt8])
+        -> (String, SignableRequest, SigV4Signer)
+    {
+        let base = request.baseURL ?? configuration.endpoint(for: service).url
+        let authority = String(base.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" })
+        let signable = SignableRequest(
+            method: request.method, path: request.path, query: Self.formEncoded(request.query),
+            headers: [(name: "Host", value: authority)] + headers.map { (name: $0.0, value: $0.1) }, body: body)
         let signer = SigV4Signer(
             credentials: configuration.credentials, region: configuration.signingRegion(for: service),
             service: service.signingName)
-        signer.presign(&signable, date: .now(), expires: expires, options: options)
-        return base + signable.path + "?" + signable.query
+        return (base, signable, signer)
+    }
+
+    /// `name=value&…` with AWS's encoding: a query string, or a form body.
+    static func formEncoded(_ pairs: [(String, String)]) -> String {
+        pairs.map { "\(SigV4Signer.uriEncode($0.0))=\(SigV4Signer.uriEncode($0.1))" }.joined(separator: "&")
     }
 
     /// A call in the query protocol (SNS, IAM): a form-encoded POST of `Action`, `Version` and parameters,
@@ -158,9 +159,7 @@ public final class AWSClient: Sendable {
     public func query(
         service: AWSService, action: String, version: String, parameters: [(String, String)], resource: String
     ) async throws -> XMLElement {
-        let form = ([("Action", action), ("Version", version)] + parameters)
-            .map { "\(SigV4Signer.uriEncode($0.0))=\(SigV4Signer.uriEncode($0.1))" }
-            .joined(separator: "&")
+        let form = Self.formEncoded([("Action", action), ("Version", version)] + parameters)
         let response = try await send(
             AWSRequest(
                 method: "POST", headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
