@@ -95,6 +95,15 @@ public struct ObjectStoreError: Error, Sendable, CustomStringConvertible {
 }
 
 extension ObjectStore {
+    /// An object, or `nil` when there is none: one request where `head` then `get` would be two.
+    public func getIfPresent(_ key: String) async throws -> StoredObject? {
+        do {
+            return try await get(key)
+        } catch let error as ObjectStoreError where error.code == .notFound {
+            return nil
+        }
+    }
+
     /// Every object under a prefix, page by page.
     public func listAll(prefix: String, startAfter: String? = nil, pageSize: Int = 1000) async throws -> [ObjectInfo] {
         var result: [ObjectInfo] = []

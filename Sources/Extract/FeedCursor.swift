@@ -22,8 +22,7 @@ public struct FeedCursor: Codable, Sendable, Equatable {
     /// The stored cursor, or `nil` when there is none yet.
     /// - Throws: when the store fails or the object is not a cursor (never guessed over).
     public static func load(from store: any ObjectStore) async throws -> FeedCursor? {
-        guard (try await store.head(key)) != nil else { return nil }
-        let object = try await store.get(key)
+        guard let object = try await store.getIfPresent(key) else { return nil }
         do {
             return try JSONDecoder().decode(FeedCursor.self, from: Data(object.body))
         } catch {

@@ -212,9 +212,8 @@ public struct ReleaseEnricher: Sendable {
     }
 
     private func loadPending() async throws -> [String] {
-        guard try await store.head(Self.pendingKey) != nil else { return [] }
-        let body = try await store.get(Self.pendingKey).body
-        return (try? JSONDecoder().decode([String].self, from: Data(body))) ?? []
+        guard let object = try await store.getIfPresent(Self.pendingKey) else { return [] }
+        return (try? JSONDecoder().decode([String].self, from: Data(object.body))) ?? []
     }
 
     private func savePending(_ urls: [String]) async throws {

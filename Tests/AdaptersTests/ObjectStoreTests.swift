@@ -65,6 +65,10 @@ struct ObjectStoreTests {
         #expect(error?.code == .notFound)
         #expect(error?.description.contains("raw/nothing.json.gz") == true)
         #expect(try await store.head("raw/nothing.json.gz") == nil)
+        #expect(try await store.getIfPresent("raw/nothing.json.gz") == nil)
+        _ = try await store.put(
+            "raw/something.json", body: [1, 2], contentType: "application/json", contentEncoding: nil)
+        #expect(try await store.getIfPresent("raw/something.json")?.body == [1, 2])
         try await store.delete("raw/nothing.json.gz")
     }
 
