@@ -47,21 +47,8 @@ public final class LogSink: Sendable {
             collected.withLock { $0.append(line) }
             return
         }
-        var bytes = Array(line.utf8)
-        bytes.append(UInt8(ascii: "\n"))
-        lock.withLock { _ in
-            bytes.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        return
-                    }
-                    offset += written
-                }
-            }
-        }
+        // Under the lock, one line's writes never interleave with another's, however many threads log.
+        lock.withLock { _ in FileOutput.write(line + "\n", to: descriptor) }
     }
 }
 

@@ -168,7 +168,7 @@ enum FileInput {
     }
 }
 
-/// Unbuffered writes of whole strings to stdout or stderr.
+/// Unbuffered writes of whole strings to a file descriptor (stdout, stderr), retried when interrupted.
 enum FileOutput {
     static func write(_ text: String, to descriptor: Int32) {
         var bytes = Array(text.utf8)
