@@ -26,21 +26,21 @@ public enum ReleasePageParser {
         let host = url.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init)
 
         var tags = page.select("//a[\(hasClass("tag"))]").compactMap { link -> ReleasePage.Tag? in
-            let name = collapse(link.text)
+            let name = link.text.collapsingWhitespace()
             guard !name.isEmpty else { return nil }
             return ReleasePage.Tag(
                 key: slug(fromHref: link.attributes["href"]) ?? ReleasePage.Tag.slug(name), name: name)
         }
         var source = "tags"
         if tags.isEmpty, let keywords = linked?.keywords, !keywords.isEmpty {
-            tags = keywords.map { ReleasePage.Tag(name: collapse($0)) }.filter { !$0.key.isEmpty }
+            tags = keywords.map { ReleasePage.Tag(name: $0.collapsingWhitespace()) }.filter { !$0.key.isEmpty }
             source = "ld+json"
         }
         if tags.isEmpty { source = "none" }
         var seen: Set<String> = []
         tags = tags.filter { seen.insert($0.key).inserted }
 
-        let locationLine = page.firstText("//span[\(hasClass("location"))]").map(collapse).flatMap {
+        let locationLine = page.firstText("//span[\(hasClass("location"))]").map { $0.collapsingWhitespace() }.flatMap {
             $0.isEmpty ? nil : $0
         }
         let place = placeTag(tags, locationLine: locationLine, fromLinks: source == "tags")
@@ -114,10 +114,6 @@ public enum ReleasePageParser {
         guard let range = text.lowercased().firstRange(of: "released ") else { return nil }
         let lowered = text.lowercased()
         return BandcampDate.isoDay(String(lowered[range.upperBound...].prefix(40)))
-    }
-
-    static func collapse(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
     /// The page's `application/ld+json`, when it reads.

@@ -96,9 +96,3 @@ public struct SalesfeedFetchError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "the sales feed window from \(start) could not be fetched: \(reason)" }
 }
-
-extension String {
-    fileprivate func trimmingSpaces() -> String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
-    }
-}

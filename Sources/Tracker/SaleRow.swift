@@ -99,17 +99,18 @@ extension SaleRow {
         return .success(
             SaleRow(
                 saleKey: key, utcDate: utcDate, releaseURL: url, artistPage: "https://\(host)",
-                artistName: item.artistName.map(trim), itemType: item.itemType,
-                itemDescription: item.itemDescription.map(trim), albumTitle: item.albumTitle.map(trim),
-                currency: item.currency.map { trim($0).uppercased() }.flatMap { $0.count == 3 ? $0 : nil },
+                artistName: item.artistName.map { $0.collapsingWhitespace() }, itemType: item.itemType,
+                itemDescription: item.itemDescription.map { $0.collapsingWhitespace() },
+                albumTitle: item.albumTitle.map { $0.collapsingWhitespace() },
+                currency: item.currency.map { $0.collapsingWhitespace().uppercased() }.flatMap {
+                    $0.count == 3 ? $0 : nil
+                },
                 amountPaid: item.amountPaid, priceAsked: asked, amountPaidUSD: item.amountPaidUSD,
                 priceAskedUSD: askedUSD, overpaidUSD: overpaid, paidToPriceRatio: ratio,
-                buyerCountry: item.country.map(trim),
-                buyerCountryCode: item.countryCode.map { trim($0).uppercased() }.flatMap { $0.count == 2 ? $0 : nil },
+                buyerCountry: item.country.map { $0.collapsingWhitespace() },
+                buyerCountryCode: item.countryCode.map { $0.collapsingWhitespace().uppercased() }.flatMap {
+                    $0.count == 2 ? $0 : nil
+                },
                 additionalCount: additional))
-    }
-
-    private static func trim(_ text: String) -> String {
-        text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }

@@ -263,8 +263,15 @@ struct ValueError: Error {
 }
 
 extension String {
-    func trimmingSpaces() -> String {
+    /// The text without spaces at either end.
+    public func trimmingSpaces() -> String {
         String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+
+    /// The text with white space of any kind (newlines, tabs) trimmed at the ends and made one space between
+    /// words: how names from pages and the feed are kept.
+    public func collapsingWhitespace() -> String {
+        split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }
 
