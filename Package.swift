@@ -232,7 +232,7 @@ let package = Package(
         .testTarget(
             name: "RuntimeShimTests",
             dependencies: [
-                "RuntimeShim", "RuntimeEmulator", "LocalHTTPServer",
+                "RuntimeShim", "RuntimeEmulator", "LocalHTTPServer", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -1,4 +1,5 @@
 import Dispatch
+import TestSupport
 import Testing
 
 @testable import RuntimeShim
@@ -130,20 +131,7 @@ struct RuntimeAPIConnectionTests {
 
     @Test("no listener is a clear failure naming the address")
     func refused() throws {
-        // A port that was free a moment ago and has no listener now.
-        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                _ = bind(probe, $0, length)
-                return getsockname(probe, $0, &length)
-            }
-        }
-        close(probe)
-        let port = Int(UInt16(bigEndian: address.sin_port))
+        let port = try MotoServer.freePort()
         let connection = RuntimeAPIConnection(host: "127.0.0.1", port: String(port))
         let failure = #expect(throws: RuntimeAPIConnection.Failure.self) {
             try connection.exchange(method: "GET", path: "/next")

@@ -119,7 +119,8 @@ public final class MotoServer: Sendable {
         }
     }
 
-    static func freePort() throws -> Int {
+    /// A port on 127.0.0.1 that was free a moment ago and has no listener now.
+    public static func freePort() throws -> Int {
         let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(probe) }
         var address = sockaddr_in()
