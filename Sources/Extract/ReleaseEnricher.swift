@@ -159,7 +159,7 @@ public struct ReleaseEnricher: Sendable {
                     try await store(Record(status: "ok", fetchedAt: now(), page: page), for: url)
                     return .stored
                 case 408, 429, 500...:
-                    wait = response.headers["Retry-After"].flatMap { Int($0) }.map { .seconds(min($0, 120)) }
+                    wait = response.retryAfter(atMost: .seconds(120))
                     logger.warning("release page answered \(response.status)", metadata: ["url": "\(url)"])
                 case 400..<500:
                     // Gone (404, 410) or refused for good: stored with its status, not asked for every run.

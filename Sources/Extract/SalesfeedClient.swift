@@ -56,10 +56,10 @@ public struct SalesfeedClient: Sendable {
                     }
                 case 429:
                     reason = "429 Too Many Requests"
-                    wait = Self.retryAfter(response.headers["Retry-After"])
+                    wait = response.retryAfter(atMost: .seconds(300))
                 case 500...:
                     reason = "HTTP \(response.status)"
-                    wait = Self.retryAfter(response.headers["Retry-After"])
+                    wait = response.retryAfter(atMost: .seconds(300))
                 default:
                     throw SalesfeedFetchError(
                         start: start, reason: "HTTP \(response.status), which will not change on retry")
@@ -78,12 +78,6 @@ public struct SalesfeedClient: Sendable {
                 metadata: ["start": "\(start)", "reason": "\(reason)", "delay": "\(delay)"])
             try await Task.sleep(for: delay)
         }
-    }
-
-    /// `Retry-After` in seconds (the feed's form), capped at five minutes.
-    static func retryAfter(_ value: String?) -> Duration? {
-        guard let value, let seconds = Int(value.trimmingSpaces()), seconds >= 0 else { return nil }
-        return .seconds(min(seconds, 300))
     }
 }
 

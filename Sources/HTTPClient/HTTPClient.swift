@@ -273,7 +273,7 @@ extension Duration {
 }
 
 /// Spaces, tabs and line ends; "\r\n" is one Character in Swift, so it is listed too.
-private let httpWhitespace: Set<Character> = [" ", "\t", "\r", "\n", "\r\n"]
+let httpWhitespace: Set<Character> = [" ", "\t", "\r", "\n", "\r\n"]
 
 extension StringProtocol {
     /// The string without the given characters at either end.

@@ -51,4 +51,12 @@ public struct HTTPResponse: Sendable {
 
     /// Whether the status is in the 2xx range.
     public var isSuccess: Bool { (200..<300).contains(status) }
+
+    /// How long `Retry-After` asks a client to wait, when it is given in seconds (the form the services we
+    /// call use), capped at `limit`.
+    public func retryAfter(atMost limit: Duration) -> Duration? {
+        guard let value = headers["Retry-After"], let seconds = Int(value.trimming(httpWhitespace)), seconds >= 0
+        else { return nil }
+        return min(.seconds(seconds), limit)
+    }
 }

@@ -179,4 +179,17 @@ struct HTTPClientTests {
         #expect(plain.status == 301 && plain.headers["Location"] == "/landed")
         await server.shutdown()
     }
+
+    @Test("Retry-After in seconds is read and capped; other forms are not guessed at")
+    func retryAfter() {
+        func wait(_ value: String?) -> Duration? {
+            HTTPResponse(status: 429, headers: HTTPHeaders(value.map { [("Retry-After", $0)] } ?? []))
+                .retryAfter(atMost: .seconds(120))
+        }
+        #expect(wait("7") == .seconds(7))
+        #expect(wait(" 30 ") == .seconds(30))
+        #expect(wait("3600") == .seconds(120))
+        #expect(wait("Wed, 21 Oct 2026 07:28:00 GMT") == nil)
+        #expect(wait("-1") == nil && wait(nil) == nil)
+    }
 }
