@@ -114,6 +114,16 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Load: raw objects into the PostgreSQL warehouse (schema migrations, streaming loader, sweep).
+        .target(
+            name: "Warehouse",
+            dependencies: [
+                "Tracker", "Adapters", "Postgres", "Gzip",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
         // Our own client of the Lambda Runtime API, run loop, context, logging and local invocation. It speaks
         // HTTP to the Runtime API itself: linking libcurl alone would cost ~6.5 ms of every cold start.
         .target(
@@ -142,7 +152,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "LoadFunction",
-            dependencies: ["RuntimeShim", "Tracker", "Adapters"],
+            dependencies: ["RuntimeShim", "Tracker", "Adapters", "AWS", "Postgres", "Warehouse"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -220,7 +230,7 @@ let package = Package(
         // Helpers that tests share: a moto_server for each test process.
         .target(
             name: "TestSupport",
-            dependencies: ["AWS", "HTTPClient", "LocalHTTPServer"],
+            dependencies: ["AWS", "HTTPClient", "LocalHTTPServer", "Postgres"],
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),
@@ -257,6 +267,14 @@ let package = Package(
         .testTarget(
             name: "PostgresTests",
             dependencies: ["Postgres"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "WarehouseTests",
+            dependencies: [
+                "Warehouse", "Postgres", "Adapters", "Tracker", "Gzip", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

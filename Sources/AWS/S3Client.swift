@@ -79,6 +79,37 @@ public struct S3Client: Sendable {
         return S3Object(body: response.body, info: Self.info(key: key, response.headers, size: response.body.count))
     }
 
+    /// Reads part of an object (HTTP `Range`): from `offset`, at most `length` bytes, only while its ETag is
+    /// still `ifMatch` when given.
+    /// - Returns: The bytes (fewer at the end; none past it), the object's ETag and its whole size.
+    /// - Throws: `AWSError` `.noSuchKey`; status 412 when the object has changed.
+    public func getObjectRange(bucket: String, key: String, offset: Int, length: Int, ifMatch: String?)
+        async throws -> (body: [UInt8], etag: String, totalSize: Int)
+    {
+        let (base, path) = address(bucket, key)
+        var headers = [("Range", "bytes=\(offset)-\(offset + max(1, length) - 1)")]
+        if let ifMatch { headers.append(("If-Match", "\"\(ifMatch)\"")) }
+        do {
+            let response = try await client.send(
+                AWSRequest(method: "GET", path: path, headers: headers, baseURL: base),
+                service: .s3, operation: "GetObject", resource: "s3://\(bucket)/\(key)")
+            // Content-Range: bytes 0-99/1234 (206), or the whole object (200) from a server that ignores Range.
+            let total =
+                response.headers["Content-Range"].flatMap { Int($0.split(separator: "/").last ?? "") }
+                ?? response.body.count
+            let etag = Self.unquote(response.headers["ETag"] ?? "")
+            if response.headers["Content-Range"] == nil, offset > 0 {
+                return (Array(response.body.dropFirst(offset).prefix(length)), etag, total)
+            }
+            return (response.body, etag, total)
+        } catch let error as AWSError where error.status == 416 {
+            // Past the end (or an empty object): nothing more to read.
+            let info = try await headObject(bucket: bucket, key: key)
+            guard let info else { throw error }
+            return ([], info.etag, info.size)
+        }
+    }
+
     /// Describes an object.
     /// - Returns: `nil` when there is none.
     public func headObject(bucket: String, key: String) async throws -> S3ObjectInfo? {

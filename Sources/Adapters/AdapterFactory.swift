@@ -2,6 +2,12 @@ import AWS
 import Synchronization
 import Tracker
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// The adapters the settings name: AWS's where they say S3, SES or SNS, the local ones otherwise. An AWS client
 /// is made only when one of them needs it, so a laptop run needs no AWS credentials.
 public struct AdapterFactory: Sendable {
@@ -43,6 +49,27 @@ public struct AdapterFactory: Sendable {
         case .outbox(let path): OutboxNotifier(folder: path)
         case .sns(let topicARN): SNSNotifier(topicARN: topicARN, client: try awsClient())
         }
+    }
+}
+
+extension AdapterFactory {
+    /// How the database password is found: from the Secrets Manager secret the settings name (RDS's managed
+    /// master secret: JSON with a `password`, or a plain string), or none (a local cluster, trust or .pgpass).
+    /// Read each time it is called, so a rotated password is picked up on the next connection.
+    public func databasePassword(secretID: String?) -> @Sendable () async throws -> String? {
+        guard let secretID else { return { nil } }
+        let shared = self.shared
+        return {
+            let value = try await SecretsManagerClient(client: try shared.get()).getSecretString(secretID)
+            return Self.password(fromSecret: value)
+        }
+    }
+
+    /// The password in a secret's string: RDS's `{"username": …, "password": …}`, or the string itself.
+    static func password(fromSecret value: String) -> String {
+        struct RDSSecret: Decodable { var password: String }
+        if let secret = try? JSONDecoder().decode(RDSSecret.self, from: Data(value.utf8)) { return secret.password }
+        return value
     }
 }
 

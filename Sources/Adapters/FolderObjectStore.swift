@@ -56,6 +56,40 @@ public struct FolderObjectStore: ObjectStore {
         return StoredObject(info: info, body: body)
     }
 
+    public func read(
+        _ key: String, ifMatch: String?, chunkSize: Int, _ body: ([UInt8]) async throws -> Void
+    ) async throws -> ObjectInfo {
+        try validate(key)
+        // One open file is one version: a writer replaces the name, never these bytes.
+        guard let file = try attempt(key, { try LocalFiles.ReadableFile(path(key)) }) else {
+            throw ObjectStoreError(.notFound, location: location, key: key, detail: "no such object")
+        }
+        let sidecar = self.sidecar(key).flatMap { $0.file == file.identity ? $0 : nil }
+        if let ifMatch, let known = sidecar?.etag, known != ifMatch {
+            throw ObjectStoreError(.changed, location: location, key: key, detail: "the object is not the version asked for")
+        }
+        var md5 = sidecar == nil ? Insecure.MD5() : nil
+        while true {
+            let piece = try attempt(key) { try file.read(upTo: chunkSize) }
+            if piece.isEmpty { break }
+            md5?.update(data: piece)
+            try await body(piece)
+        }
+        let etag = sidecar?.etag ?? md5!.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        if let ifMatch, etag != ifMatch {
+            throw ObjectStoreError(.changed, location: location, key: key, detail: "the object is not the version asked for")
+        }
+        let (type, encoding) = Self.contentType(forKey: key)
+        return ObjectInfo(
+            key: key, size: file.identity.size, etag: etag, contentType: sidecar?.contentType ?? type,
+            contentEncoding: sidecar.map(\.contentEncoding) ?? encoding)
+    }
+
+    private func sidecar(_ key: String) -> Sidecar? {
+        guard let data = try? LocalFiles.read(sidecarPath(key)) else { return nil }
+        return try? JSONDecoder().decode(Sidecar.self, from: Data(data))
+    }
+
     public func head(_ key: String) async throws -> ObjectInfo? {
         try validate(key)
         return try describe(key, knownBody: nil)
@@ -94,10 +128,7 @@ public struct FolderObjectStore: ObjectStore {
     /// The object's description from its sidecar when that matches the file, else worked out from the bytes.
     private func describe(_ key: String, knownBody: [UInt8]?) throws -> ObjectInfo? {
         guard let status = LocalFiles.status(path(key)) else { return nil }
-        if let data = try? LocalFiles.read(sidecarPath(key)),
-            let sidecar = try? JSONDecoder().decode(Sidecar.self, from: Data(data)),
-            sidecar.file == status
-        {
+        if let sidecar = sidecar(key), sidecar.file == status {
             return ObjectInfo(
                 key: key, size: status.size, etag: sidecar.etag, contentType: sidecar.contentType,
                 contentEncoding: sidecar.contentEncoding)

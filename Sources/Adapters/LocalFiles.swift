@@ -104,6 +104,50 @@ enum LocalFiles {
         }
     }
 
+    /// A file open for reading in pieces.
+    final class ReadableFile {
+        private let descriptor: Int32
+        private let path: String
+        /// Which file it is (as opened).
+        let identity: Identity
+
+        /// Opens a regular file, or gives `nil` when there is none.
+        init?(_ path: String) throws {
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else {
+                if errno == ENOENT || errno == ENOTDIR { return nil }
+                throw failure("cannot open", path)
+            }
+            var info = stat()
+            guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+                close(descriptor)
+                return nil
+            }
+            self.descriptor = descriptor
+            self.path = path
+            self.identity = LocalFiles.identity(info)
+        }
+
+        deinit { close(descriptor) }
+
+        /// Up to `count` bytes more; none at the end.
+        func read(upTo count: Int) throws -> [UInt8] {
+            var result = [UInt8](repeating: 0, count: count)
+            var filled = 0
+            while filled < count {
+                let got = result.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + filled, count - filled) }
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    throw failure("cannot read", path)
+                }
+                if got == 0 { break }
+                filled += got
+            }
+            result.removeLast(count - filled)
+            return result
+        }
+    }
+
     /// The identity of a regular file, or `nil`.
     static func status(_ path: String) -> Identity? {
         var info = stat()

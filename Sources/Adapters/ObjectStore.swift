@@ -44,6 +44,16 @@ public protocol ObjectStore: Sendable {
     /// - Throws: `ObjectStoreError` `.notFound` when there is none.
     func get(_ key: String) async throws -> StoredObject
 
+    /// Reads an object piece by piece, `chunkSize` bytes at a time, all of one version of it, handing each piece
+    /// to `body` in order: an object of any size in bounded memory.
+    /// - Parameter ifMatch: The ETag the object must have (the one an event named); `nil` for any.
+    /// - Returns: The object's description.
+    /// - Throws: `ObjectStoreError` `.notFound`, or `.changed` when the object is not (or no longer) the version
+    ///   asked for; what `body` throws.
+    func read(
+        _ key: String, ifMatch: String?, chunkSize: Int, _ body: ([UInt8]) async throws -> Void
+    ) async throws -> ObjectInfo
+
     /// Describes an object, or `nil` when there is none.
     func head(_ key: String) async throws -> ObjectInfo?
 
@@ -65,6 +75,8 @@ public struct ObjectStoreError: Error, Sendable, CustomStringConvertible {
         case notFound
         /// The key cannot be used (empty, `.` or `..` segments, reserved names).
         case invalidKey
+        /// The object is not the version asked for: it was replaced.
+        case changed
         /// The store failed (I/O, the service).
         case failed
     }

@@ -34,6 +34,30 @@ public struct S3ObjectStore: ObjectStore {
         return StoredObject(info: info(object.info), body: object.body)
     }
 
+    public func read(
+        _ key: String, ifMatch: String?, chunkSize: Int, _ body: ([UInt8]) async throws -> Void
+    ) async throws -> ObjectInfo {
+        var offset = 0
+        var etag = ifMatch
+        var total = 0
+        repeat {
+            let piece = try await wrap(key) {
+                try await s3.getObjectRange(
+                    bucket: bucket, key: prefix + key, offset: offset, length: chunkSize, ifMatch: etag)
+            }
+            etag = piece.etag
+            total = piece.totalSize
+            offset += piece.body.count
+            if !piece.body.isEmpty { try await body(piece.body) }
+            if piece.body.isEmpty { break }
+        } while offset < total
+        // The rest of the description, without the bytes.
+        let info = try await head(key)
+        return ObjectInfo(
+            key: key, size: total, etag: etag ?? "", contentType: info?.contentType,
+            contentEncoding: info?.contentEncoding)
+    }
+
     public func head(_ key: String) async throws -> ObjectInfo? {
         try await wrap(key) { try await s3.headObject(bucket: bucket, key: prefix + key) }.map(info)
     }
@@ -72,6 +96,10 @@ public struct S3ObjectStore: ObjectStore {
             return try await body()
         } catch let error as AWSError where error.code == .noSuchKey {
             throw ObjectStoreError(.notFound, location: location, key: key, detail: "no such object", underlying: error)
+        } catch let error as AWSError where error.status == 412 {
+            throw ObjectStoreError(
+                .changed, location: location, key: key, detail: "the object is not the version asked for",
+                underlying: error)
         } catch let error as AWSError {
             throw ObjectStoreError(.failed, location: location, key: key, detail: "\(error)", underlying: error)
         }

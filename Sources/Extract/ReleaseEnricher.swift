@@ -156,7 +156,7 @@ public struct ReleaseEnricher: Sendable {
                 switch response.status {
                 case 200:
                     let page = try ReleasePageParser.parse(response.body, url: url)
-                    try await store(Record(status: "ok", fetchedAt: now(), page: page), for: url)
+                    try await store(Record(url: url, status: "ok", fetchedAt: now(), page: page), for: url)
                     return .stored
                 case 408, 429, 500...:
                     wait = response.retryAfter(atMost: .seconds(120))
@@ -164,7 +164,7 @@ public struct ReleaseEnricher: Sendable {
                 case 400..<500:
                     // Gone (404, 410) or refused for good: stored with its status, not asked for every run.
                     try await store(
-                        Record(status: "gone", fetchedAt: now(), page: nil, httpStatus: response.status), for: url)
+                        Record(url: url, status: "gone", fetchedAt: now(), page: nil, httpStatus: response.status), for: url)
                     return .gone
                 default:
                     logger.warning("release page answered \(response.status)", metadata: ["url": "\(url)"])
@@ -185,23 +185,7 @@ public struct ReleaseEnricher: Sendable {
     }
 
     /// What is stored for a release page.
-    public struct Record: Codable, Sendable, Equatable {
-        /// `ok` or `gone`.
-        public var status: String
-        /// When, in seconds since 1970.
-        public var fetchedAt: Int64
-        /// What the page said (`ok` only).
-        public var page: ReleasePage?
-        /// The HTTP status of a page that is `gone`.
-        public var httpStatus: Int?
-
-        public init(status: String, fetchedAt: Int64, page: ReleasePage?, httpStatus: Int? = nil) {
-            self.status = status
-            self.fetchedAt = fetchedAt
-            self.page = page
-            self.httpStatus = httpStatus
-        }
-    }
+    public typealias Record = ReleasePageRecord
 
     private func store(_ record: Record, for url: String) async throws {
         let encoder = JSONEncoder()

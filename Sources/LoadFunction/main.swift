@@ -1,15 +1,118 @@
+import AWS
 import Adapters
+import Logging
 import RuntimeShim
 import Tracker
+import Warehouse
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What Load is asked to do.
+enum LoadRequest: Decodable, Sendable {
+    /// One object (EventBridge's S3 "Object Created", or `{"command": "load", "key": …}`).
+    case object(key: String, etag: String?)
+    /// Every object not yet loaded (EventBridge's "Scheduled Event", or `{"command": "sweep", "days": N}`).
+    case sweep(days: Int?)
+    /// Only bring the schema up to date (`{"command": "migrate"}`).
+    case migrate
+
+    private enum Keys: String, CodingKey {
+        case detailType = "detail-type"
+        case command, key, days
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        if let detailType = try container.decodeIfPresent(String.self, forKey: .detailType) {
+            switch detailType {
+            case "Object Created":
+                let event = try EventBridgeEvent<S3ObjectCreatedDetail>(from: decoder)
+                self = .object(key: event.detail.object.key, etag: event.detail.object.etag)
+            case "Scheduled Event":
+                self = .sweep(days: nil)
+            default:
+                throw DecodingError.dataCorruptedError(
+                    forKey: .detailType, in: container,
+                    debugDescription: "Load takes 'Object Created' and 'Scheduled Event' events, not '\(detailType)'")
+            }
+            return
+        }
+        switch try container.decode(String.self, forKey: .command) {
+        case "load": self = .object(key: try container.decode(String.self, forKey: .key), etag: nil)
+        case "sweep": self = .sweep(days: try container.decodeIfPresent(Int.self, forKey: .days))
+        case "migrate": self = .migrate
+        case let other:
+            throw DecodingError.dataCorruptedError(
+                forKey: .command, in: container, debugDescription: "unknown command '\(other)' (load, sweep, migrate)")
+        }
+    }
+}
+
+/// What Load answers.
+struct LoadResponse: Encodable, Sendable {
+    var summary: String
+    var object: LoadOutcome?
+    var sweep: SweepSummary?
+    var schemaVersion: Int?
+}
 
 /// Loads raw objects into the PostgreSQL warehouse (issue #5).
 struct LoadHandler: LambdaHandler {
-    let settings: Settings
     let objectStore: any ObjectStore
+    let database: WarehouseDatabase
+    let sweepDays: Int
 
-    func handle(_ event: EventBridgeEvent<S3ObjectCreatedDetail>, context: LambdaContext) async throws -> StepResult {
-        context.logger.info("\(event.detailType) event \(event.id) at \(event.time)")
-        throw NotImplementedYet(step: "LoadFunction", issue: 5)
+    func handle(_ request: LoadRequest, context: LambdaContext) async throws -> LoadResponse {
+        let deadline = ContinuousClock.now + context.remainingTime
+        return try await AWSDeadline.$current.withValue(deadline - .seconds(2)) {
+            try await database.withConnection { db in
+                let loader = Loader(store: objectStore, database: db, logger: context.logger)
+                switch request {
+                case .object(let key, let etag):
+                    let outcome = try await loader.load(key: key, etag: etag)
+                    context.logger.info(
+                        "\(outcome.status.rawValue) \(key)",
+                        metadata: [
+                            "items": "\(outcome.items)", "inserted": "\(outcome.inserted)",
+                            "duplicates": "\(outcome.duplicates)", "rejected": "\(outcome.rejected)",
+                        ])
+                    return LoadResponse(
+                        summary: "\(outcome.status.rawValue): \(key): \(outcome.inserted) new of \(outcome.items)"
+                            + (outcome.reason.map { " (\($0))" } ?? ""),
+                        object: outcome)
+                case .sweep(let days):
+                    // Leave time to finish the object in hand: a quarter of what is left, at most a minute.
+                    let margin = min(Duration.seconds(60), context.remainingTime / 4)
+                    let summary = try await loader.sweep(
+                        days: days ?? sweepDays, now: Int64(time(nil)), deadline: deadline - margin
+                    ) { outcome, summary in
+                        context.logger.info(
+                            "\(outcome.status.rawValue) \(outcome.key)",
+                            metadata: ["inserted": "\(outcome.inserted)", "loadedSoFar": "\(summary.loaded)"])
+                    }
+                    return LoadResponse(
+                        summary: "swept \(summary.listed) objects: \(summary.loaded) loaded (\(summary.inserted) new "
+                            + "sales), \(summary.failed) failed, \(summary.skipped) already in the ledger"
+                            + (summary.stoppedEarly ? "; stopped for time, the next sweep goes on" : ""),
+                        sweep: summary)
+                case .migrate:
+                    let version = try await db.query("SELECT max(version) FROM schema_migration").scalar
+                    return LoadResponse(
+                        summary: "schema at version \(version ?? "?")", schemaVersion: version.flatMap { Int($0) })
+                }
+            }
+        }
+    }
+
+    func shutdown() async {
+        database.close()
     }
 }
 
@@ -18,8 +121,13 @@ await Lambda.main { setup in
         environment: setup.environment.variables, needs: [.objectStore, .database],
         workingDirectory: setup.environment.workingDirectory)
     let adapters = AdapterFactory(environment: setup.environment.variables)
+    let database = WarehouseDatabase(
+        url: settings.databaseURL, password: adapters.databasePassword(secretID: settings.databaseSecretID),
+        logger: setup.logger)
     let handler = LoadHandler(
-        settings: settings, objectStore: try adapters.objectStore(settings.objectStore))
-    setup.logger.info("ready", metadata: ["objectStore": "\(handler.objectStore.location)"])
+        objectStore: try adapters.objectStore(settings.objectStore), database: database,
+        sweepDays: Int(setup.environment.variables["LOAD_SWEEP_DAYS"] ?? "") ?? 2)
+    setup.logger.info(
+        "ready", metadata: ["objectStore": "\(handler.objectStore.location)", "database": "\(settings.databaseURL)"])
     return handler
 }

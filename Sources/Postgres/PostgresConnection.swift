@@ -11,7 +11,7 @@ import Dispatch
 /// block), never on Swift's cooperative pool; the connection is used by one call at a time. Values are always
 /// sent as parameters (`$1`, `$2`, …), never spliced into SQL.
 public final class PostgresConnection: @unchecked Sendable {
-    private let connection: OpaquePointer
+    fileprivate let connection: OpaquePointer
     private let queue = DispatchQueue(label: "bandcamp-tracker.postgres")
     /// Where it is connected, without the password: `host:port/database`.
     public let description: String
@@ -104,22 +104,34 @@ public final class PostgresConnection: @unchecked Sendable {
     /// - Returns: The rows copied.
     @discardableResult
     public func copyIn(_ sql: String, chunks: some Sequence<[UInt8]> & Sendable) async throws -> Int {
+        try await copyIn(sql) { writer in
+            for chunk in chunks { try await writer.send(chunk) }
+        }
+    }
+
+    /// Streams rows into a table with `COPY … FROM STDIN`, as `produce` makes them: the server takes in one
+    /// piece while the next is being made. When `produce` throws, the COPY is abandoned (nothing of it stays)
+    /// and the error is thrown on.
+    /// - Returns: The rows copied.
+    @discardableResult
+    public func copyIn(_ sql: String, _ produce: (CopyWriter) async throws -> Void) async throws -> Int {
         try await run {
             let start = PQexec(self.connection, sql)
             defer { PQclear(start) }
             guard PQresultStatus(start) == PGRES_COPY_IN else { throw self.error(from: start, sql: sql) }
-            for chunk in chunks where !chunk.isEmpty {
-                let status = chunk.withUnsafeBufferPointer { buffer in
-                    buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                        PQputCopyData(self.connection, $0, Int32(buffer.count))
-                    }
-                }
-                guard status == 1 else {
-                    throw PostgresError(
-                        .statement, "COPY failed: \(trimmed(string(PQerrorMessage(self.connection)) ?? ""))")
-                }
-            }
-            guard PQputCopyEnd(self.connection, nil) == 1 else {
+        }
+        var failure: (any Error)?
+        do {
+            try await produce(CopyWriter(connection: self))
+        } catch {
+            failure = error
+        }
+        let abandoned = failure != nil
+        let copied = try await run { () throws -> Int in
+            let ended =
+                !abandoned
+                ? PQputCopyEnd(self.connection, nil) : PQputCopyEnd(self.connection, "abandoned by the loader")
+            guard ended == 1 else {
                 throw PostgresError(
                     .statement, "COPY could not end: \(trimmed(string(PQerrorMessage(self.connection)) ?? ""))")
             }
@@ -128,12 +140,37 @@ public final class PostgresConnection: @unchecked Sendable {
                 PQclear(result)
                 while let extra = PQgetResult(self.connection) { PQclear(extra) }
             }
+            guard !abandoned else { return 0 }
             guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw self.error(from: result, sql: sql) }
             return Int(string(PQcmdTuples(result)) ?? "") ?? 0
         }
+        if let failure { throw failure }
+        return copied
     }
 
-    private func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    /// Sends data of a `COPY … FROM STDIN` in progress.
+    public struct CopyWriter: Sendable {
+        let connection: PostgresConnection
+
+        /// Sends a piece, in text COPY format (whole rows or not: the server joins the pieces).
+        public func send(_ chunk: [UInt8]) async throws {
+            guard !chunk.isEmpty else { return }
+            try await connection.run {
+                let status = chunk.withUnsafeBufferPointer { buffer in
+                    buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                        PQputCopyData(self.connection.connection, $0, Int32(buffer.count))
+                    }
+                }
+                guard status == 1 else {
+                    throw PostgresError(
+                        .statement,
+                        "COPY failed: \(trimmed(string(PQerrorMessage(self.connection.connection)) ?? ""))")
+                }
+            }
+        }
+    }
+
+    fileprivate func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             queue.async { continuation.resume(with: Result { try body() }) }
         }
@@ -211,6 +248,11 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// A result that breaks what the caller's SQL promises (a row that should be there and is not).
+    public static func unexpected(_ message: String) -> PostgresError {
+        PostgresError(.statement, message)
+    }
 }
 
 private func string(_ pointer: UnsafePointer<CChar>?) -> String? {

@@ -73,6 +73,28 @@ public struct ReleasePage: Codable, Sendable, Equatable {
     }
 }
 
+/// What Extract stores for a release page (`raw/releases/<host>/<path>.json.gz`), and Load reads.
+public struct ReleasePageRecord: Codable, Sendable, Equatable {
+    /// The release, `https://host/path` (absent in records written before it was added: see the key).
+    public var url: String?
+    /// `ok` or `gone`.
+    public var status: String
+    /// When, in seconds since 1970.
+    public var fetchedAt: Int64
+    /// What the page said (`ok` only).
+    public var page: ReleasePage?
+    /// The HTTP status of a page that is `gone`.
+    public var httpStatus: Int?
+
+    public init(url: String?, status: String, fetchedAt: Int64, page: ReleasePage?, httpStatus: Int? = nil) {
+        self.url = url
+        self.status = status
+        self.fetchedAt = fetchedAt
+        self.page = page
+        self.httpStatus = httpStatus
+    }
+}
+
 /// Dates as Bandcamp writes them, to `YYYY-MM-DD`.
 public enum BandcampDate {
     static let months = [

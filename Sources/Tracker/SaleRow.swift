@@ -9,7 +9,9 @@ import Crypto
 /// One sale item as the warehouse stores it: cleaned, with its identity and its amounts in USD.
 public struct SaleRow: Sendable, Equatable {
     /// The sale's identity: the same sale seen in two windows, two runs or two objects has the same key.
-    /// SHA-256 (hex) of the release URL, the full-precision time and the item type.
+    /// SHA-256 (hex) of the release URL and the full-precision time (the Components dataset's `_id`), the item
+    /// type and description (two packages of one album bought together), and the item's place among identical
+    /// items of its event (the same thing bought twice at once).
     public var saleKey: String
     /// `utc_date` in its canonical decimal form, seconds since 1970 (full precision).
     public var utcDate: Decimal
@@ -38,6 +40,8 @@ public struct SaleRow: Sendable, Equatable {
     public var buyerCountryCode: String?
     /// Tracks bought with this one, from the same album.
     public var additionalCount: Int
+    /// The cover or package picture.
+    public var imageURL: String?
 }
 
 /// A feed item that cannot become a sale row, and why.
@@ -54,15 +58,23 @@ extension SaleRow {
         var rows: [SaleRow] = []
         var rejected: [RejectedItem] = []
         for (eventIndex, event) in window.events.enumerated() {
-            for (itemIndex, item) in event.items.enumerated() {
-                switch SaleRow.make(item, eventDate: event.utcDate) {
-                case .success(let row): rows.append(row)
-                case .failure(let problem):
-                    rejected.append(RejectedItem(event: eventIndex, item: itemIndex, reason: problem.reason))
-                }
-            }
+            collect(event, eventIndex: eventIndex, rows: &rows, rejected: &rejected)
         }
         return (rows, rejected)
+    }
+
+    /// Adds the rows of one event's items, and the items that cannot be rows, in order.
+    public static func collect(
+        _ event: SaleEvent, eventIndex: Int, rows: inout [SaleRow], rejected: inout [RejectedItem]
+    ) {
+        var seen: [String: Int] = [:]
+        for (itemIndex, item) in event.items.enumerated() {
+            switch SaleRow.make(item, eventDate: event.utcDate, seen: &seen) {
+            case .success(let row): rows.append(row)
+            case .failure(let problem):
+                rejected.append(RejectedItem(event: eventIndex, item: itemIndex, reason: problem.reason))
+            }
+        }
     }
 
     struct Problem: Error {
@@ -70,7 +82,7 @@ extension SaleRow {
     }
 
     /// The row of one item, or why there is none.
-    static func make(_ item: SaleItem, eventDate: Decimal?) -> Result<SaleRow, Problem> {
+    static func make(_ item: SaleItem, eventDate: Decimal?, seen: inout [String: Int]) -> Result<SaleRow, Problem> {
         guard let utcDate = item.utcDate ?? eventDate else { return .failure(Problem(reason: "no utc_date")) }
         guard utcDate > 0 else { return .failure(Problem(reason: "utc_date \(utcDate) is not a time")) }
         guard let url = item.releaseURL else {
@@ -82,6 +94,7 @@ extension SaleRow {
         for (name, value) in [
             ("amount_paid", item.amountPaid), ("item_price", item.itemPrice), ("amount_paid_usd", item.amountPaidUSD),
         ] {
+            if let value, value.isNaN { return .failure(Problem(reason: "\(name) is not a number")) }
             if let value, value < 0 { return .failure(Problem(reason: "\(name) \(value) is negative")) }
         }
         let additional = max(0, item.additionalCount ?? 0)
@@ -94,13 +107,17 @@ extension SaleRow {
         let overpaid = item.amountPaidUSD.flatMap { paidUSD in askedUSD.map { max(0, paidUSD - $0) } }
         let ratio = item.amountPaid.flatMap { paid in asked.flatMap { $0 > 0 ? paid / $0 : nil } }
         let host = url.dropFirst("https://".count).prefix { $0 != "/" }
-        let identity = "\(url)|\(utcDate.description)|\(item.itemType.name)"
+        let description = item.itemDescription.map { $0.collapsingWhitespace() }
+        var identity = "\(url)|\(utcDate.description)|\(item.itemType.name)|\(description ?? "")"
+        let occurrence = seen[identity, default: 0]
+        seen[identity] = occurrence + 1
+        if occurrence > 0 { identity += "|\(occurrence)" }
         let key = SHA256.hash(data: Array(identity.utf8)).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
         return .success(
             SaleRow(
                 saleKey: key, utcDate: utcDate, releaseURL: url, artistPage: "https://\(host)",
                 artistName: item.artistName.map { $0.collapsingWhitespace() }, itemType: item.itemType,
-                itemDescription: item.itemDescription.map { $0.collapsingWhitespace() },
+                itemDescription: description,
                 albumTitle: item.albumTitle.map { $0.collapsingWhitespace() },
                 currency: item.currency.map { $0.collapsingWhitespace().uppercased() }.flatMap {
                     $0.count == 3 ? $0 : nil
@@ -108,9 +125,16 @@ extension SaleRow {
                 amountPaid: item.amountPaid, priceAsked: asked, amountPaidUSD: item.amountPaidUSD,
                 priceAskedUSD: askedUSD, overpaidUSD: overpaid, paidToPriceRatio: ratio,
                 buyerCountry: item.country.map { $0.collapsingWhitespace() },
-                buyerCountryCode: item.countryCode.map { $0.collapsingWhitespace().uppercased() }.flatMap {
-                    $0.count == 2 ? $0 : nil
-                },
-                additionalCount: additional))
+                buyerCountryCode: item.countryCode.flatMap(isoCountryCode),
+                additionalCount: additional, imageURL: item.artURL))
     }
+}
+
+/// The ISO 3166-1 alpha-2 code of a buyer's country as the feed writes it (lower case; PayPal's `C2` for
+/// buyers in China), or `nil` when it is no country code.
+func isoCountryCode(_ code: String) -> String? {
+    let upper = code.collapsingWhitespace().uppercased()
+    if upper == "C2" { return "CN" }
+    guard upper.utf8.count == 2, upper.utf8.allSatisfy({ (0x41...0x5A).contains($0) }) else { return nil }
+    return upper
 }

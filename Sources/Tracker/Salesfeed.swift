@@ -39,56 +39,17 @@ public struct SalesfeedWindow: Sendable, Equatable {
     /// - Throws: `SalesfeedError` saying what is wrong (not JSON, cut short, a field missing or of the wrong
     ///   kind), never a partial window.
     public static func parse(_ bytes: [UInt8]) throws -> SalesfeedWindow {
-        guard !bytes.isEmpty else { throw SalesfeedError("the feed answered with an empty body") }
-        do {
-            return try JSONDecoder().decode(Envelope.self, from: Data(bytes)).window
-        } catch let error as DecodingError {
-            throw SalesfeedError("the feed's answer is not a sales window: \(SalesfeedError.explain(error))")
-        }
-    }
-
-    private struct Envelope: Decodable {
-        var window: SalesfeedWindow
-
-        enum Keys: String, CodingKey { case feedData = "feed_data" }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: Keys.self)
-            window =
-                try container.decodeIfPresent(SalesfeedWindow.self, forKey: .feedData)
-                ?? SalesfeedWindow(from: decoder)
-        }
-    }
-}
-
-extension SalesfeedWindow: Decodable {
-    enum Keys: String, CodingKey {
-        case startDate = "start_date"
-        case endDate = "end_date"
-        case dataDelay = "data_delay_sec"
-        case serverTime = "server_time"
-        case events
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Keys.self)
-        func required(_ key: Keys) throws -> Int64 {
-            guard let value = container.lenientDecimal(key) else {
-                throw DecodingError.keyNotFound(
-                    key, .init(codingPath: container.codingPath, debugDescription: "\(key.rawValue) is missing"))
-            }
-            return Int64(wholePartOf: value)
-        }
-        startDate = try required(.startDate)
-        endDate = try required(.endDate)
-        serverTime = try required(.serverTime)
-        dataDelaySeconds = container.lenientDecimal(.dataDelay).map { Int64(wholePartOf: $0) } ?? 0
-        events = try container.decodeIfPresent([SaleEvent].self, forKey: .events) ?? []
+        var reader = SalesfeedReader()
+        let events = try reader.read(bytes)
+        let header = try reader.finish()
+        return SalesfeedWindow(
+            startDate: header.startDate, endDate: header.endDate, dataDelaySeconds: header.dataDelaySeconds,
+            serverTime: header.serverTime, events: events)
     }
 }
 
 /// One event of the feed: a purchase, which may hold several items.
-public struct SaleEvent: Sendable, Equatable, Decodable {
+public struct SaleEvent: Sendable, Equatable {
     /// `sale` (the only kind seen).
     public var eventType: String
     /// When it happened, seconds since 1970, to the feed's full precision.
@@ -96,17 +57,10 @@ public struct SaleEvent: Sendable, Equatable, Decodable {
     /// What was bought.
     public var items: [SaleItem]
 
-    enum Keys: String, CodingKey {
-        case eventType = "event_type"
-        case utcDate = "utc_date"
-        case items
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Keys.self)
-        eventType = container.lenientString(.eventType) ?? "sale"
-        utcDate = container.lenientDecimal(.utcDate)
-        items = try container.decodeIfPresent([SaleItem].self, forKey: .items) ?? []
+    init(fields: FeedJSONObject) {
+        eventType = fields.string("event_type") ?? "sale"
+        utcDate = fields.decimal("utc_date")
+        items = (fields.objects("items") ?? []).map { SaleItem(fields: $0) }
     }
 
     public init(eventType: String, utcDate: Decimal?, items: [SaleItem]) {
@@ -204,30 +158,34 @@ public struct SaleItem: Sendable, Equatable, Decodable {
         case itemSlug = "item_slug"
     }
 
+    /// Reads an item from a JSON array of items (a test fixture, a backfill).
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: Keys.self)
-        utcDate = c.lenientDecimal(.utcDate)
-        artistName = c.lenientString(.artistName)
-        itemType = ItemType(code: c.lenientString(.itemType) ?? "")
-        itemDescription = c.lenientString(.itemDescription)
-        albumTitle = c.lenientString(.albumTitle)
-        slugType = c.lenientString(.slugType)
-        trackAlbumSlugText = c.lenientString(.trackAlbumSlugText)
-        currency = c.lenientString(.currency)
-        amountPaid = c.lenientDecimal(.amountPaid)
-        itemPrice = c.lenientDecimal(.itemPrice)
-        amountPaidUSD = c.lenientDecimal(.amountPaidUSD)
-        amountPaidFormatted = c.lenientString(.amountPaidFormatted)
-        amountOverFormatted = c.lenientString(.amountOverFormatted)
-        country = c.lenientString(.country)
-        countryCode = c.lenientString(.countryCode)
-        artID = c.lenientString(.artID)
-        artURL = c.lenientString(.artURL)
-        releases = c.lenientString(.releases)
-        packageImageID = c.lenientString(.packageImageID)
-        url = c.lenientString(.url)
-        additionalCount = c.lenientDecimal(.additionalCount).map { Int(Int64(wholePartOf: $0)) }
-        itemSlug = c.lenientString(.itemSlug)
+        self.init(fields: try ContainerFields(decoder.container(keyedBy: AnyKey.self)))
+    }
+
+    init(fields c: some LenientFields) {
+        utcDate = c.decimal(Keys.utcDate.rawValue)
+        artistName = c.string(Keys.artistName.rawValue)
+        itemType = ItemType(code: c.string(Keys.itemType.rawValue) ?? "")
+        itemDescription = c.string(Keys.itemDescription.rawValue)
+        albumTitle = c.string(Keys.albumTitle.rawValue)
+        slugType = c.string(Keys.slugType.rawValue)
+        trackAlbumSlugText = c.string(Keys.trackAlbumSlugText.rawValue)
+        currency = c.string(Keys.currency.rawValue)
+        amountPaid = c.decimal(Keys.amountPaid.rawValue)
+        itemPrice = c.decimal(Keys.itemPrice.rawValue)
+        amountPaidUSD = c.decimal(Keys.amountPaidUSD.rawValue)
+        amountPaidFormatted = c.string(Keys.amountPaidFormatted.rawValue)
+        amountOverFormatted = c.string(Keys.amountOverFormatted.rawValue)
+        country = c.string(Keys.country.rawValue)
+        countryCode = c.string(Keys.countryCode.rawValue)
+        artID = c.string(Keys.artID.rawValue)
+        artURL = c.string(Keys.artURL.rawValue)
+        releases = c.string(Keys.releases.rawValue)
+        packageImageID = c.string(Keys.packageImageID.rawValue)
+        url = c.string(Keys.url.rawValue)
+        additionalCount = c.decimal(Keys.additionalCount.rawValue).map { Int(Int64(wholePartOf: $0)) }
+        itemSlug = c.string(Keys.itemSlug.rawValue)
     }
 
     /// The release page as `https://host/path`: scheme-relative URLs made https, host in lower case, query and
@@ -270,21 +228,6 @@ public struct SalesfeedError: Error, Sendable, Equatable, CustomStringConvertibl
     init(_ description: String) {
         self.description = description
     }
-
-    static func explain(_ error: DecodingError) -> String {
-        switch error {
-        case .dataCorrupted(let context):
-            let underlying = context.underlyingError.map { " (\($0))" } ?? ""
-            return "\(context.debugDescription)\(underlying)"
-        case .keyNotFound(let key, _):
-            return "\(key.stringValue) is missing"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return "\(path): \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
-        }
-    }
 }
 
 extension Int64 {
@@ -295,21 +238,43 @@ extension Int64 {
     }
 }
 
-extension KeyedDecodingContainer {
+/// The feed's fields, read leniently: one set of rules for the streaming reader and for `Decodable`.
+protocol LenientFields {
     /// A string however the feed wrote it: a string, a number, or nothing (`null`, `"null"`, absent, "").
-    func lenientString(_ key: Key) -> String? {
-        if let text = try? decodeIfPresent(String.self, forKey: key) {
+    func string(_ key: String) -> String?
+    /// A number however the feed wrote it: a number or a numeric string; nothing otherwise.
+    func decimal(_ key: String) -> Decimal?
+}
+
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// A decoder's container read by the lenient rules.
+struct ContainerFields: LenientFields {
+    let container: KeyedDecodingContainer<AnyKey>
+
+    init(_ container: KeyedDecodingContainer<AnyKey>) {
+        self.container = container
+    }
+
+    func string(_ key: String) -> String? {
+        let key = AnyKey(stringValue: key)
+        if let text = try? container.decodeIfPresent(String.self, forKey: key) {
             return text.isEmpty || text == "null" ? nil : text
         }
-        if let number = try? decodeIfPresent(Decimal.self, forKey: key) { return number.description }
-        if let flag = try? decodeIfPresent(Bool.self, forKey: key) { return String(flag) }
+        if let number = try? container.decodeIfPresent(Decimal.self, forKey: key) { return number.description }
+        if let flag = try? container.decodeIfPresent(Bool.self, forKey: key) { return String(flag) }
         return nil
     }
 
-    /// A number however the feed wrote it: a number or a numeric string; nothing otherwise.
-    func lenientDecimal(_ key: Key) -> Decimal? {
-        if let number = try? decodeIfPresent(Decimal.self, forKey: key) { return number }
-        if let text = try? decodeIfPresent(String.self, forKey: key) {
+    func decimal(_ key: String) -> Decimal? {
+        let key = AnyKey(stringValue: key)
+        if let number = try? container.decodeIfPresent(Decimal.self, forKey: key) { return number }
+        if let text = try? container.decodeIfPresent(String.self, forKey: key) {
             return Decimal(string: text.trimmingSpaces())
         }
         return nil

@@ -65,6 +65,12 @@ public struct Settings: Sendable, Equatable {
         if let databaseURL, !(databaseURL.hasPrefix("postgresql://") || databaseURL.hasPrefix("postgres://")) {
             check.report("DATABASE_URL", "must start with postgresql:// or postgres://")
         }
+        if localDefaults == nil, let databaseURL,
+            let mode = Self.queryValue("sslmode", in: databaseURL),
+            !["require", "verify-ca", "verify-full"].contains(mode)
+        {
+            check.report("DATABASE_URL", "sslmode=\(mode) on AWS; TLS is required (require, verify-ca or verify-full)")
+        }
         if localDefaults == nil, let databaseURL, Self.urlHasPassword(databaseURL) {
             check.report("DATABASE_URL", "carries a password; on AWS the password comes from DATABASE_SECRET_ARN")
         }
@@ -103,7 +109,7 @@ public struct Settings: Sendable, Equatable {
 
         guard check.problems.isEmpty else { throw ConfigurationError(problems: check.problems) }
         self.objectStore = objectStore ?? .folder(path: "/")
-        self.databaseURL = databaseURL ?? ""
+        self.databaseURL = localDefaults == nil ? databaseURL.map(Self.requiringTLS) ?? "" : databaseURL ?? ""
         self.databaseSecretID = environment["DATABASE_SECRET_ARN"].flatMap { $0.isEmpty ? nil : $0 }
         self.mailer = mailer ?? .ses
         self.mailFrom = mailFrom
@@ -292,5 +298,24 @@ extension Settings {
         let home = environment["BANDCAMP_TRACKER_HOME"] ?? workingDirectory
         let defaults = isOnLambda(environment) ? nil : LocalDefaults(stateDirectory: home + "/.local")
         return try Settings(environment: environment, needs: needs, localDefaults: defaults)
+    }
+}
+
+extension Settings {
+    /// A query parameter of a URL, if present.
+    static func queryValue(_ name: String, in url: String) -> String? {
+        guard let query = url.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.first == Substring(name) { return parts.count > 1 ? String(parts[1]) : "" }
+        }
+        return nil
+    }
+
+    /// On AWS the connection is encrypted: `sslmode=require` unless the URL asks for more (`verify-full` with
+    /// `sslrootcert` pointing at the RDS certificate bundle).
+    static func requiringTLS(_ url: String) -> String {
+        guard queryValue("sslmode", in: url) == nil else { return url }
+        return url + (url.contains("?") ? "&" : "?") + "sslmode=require"
     }
 }

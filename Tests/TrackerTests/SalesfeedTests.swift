@@ -117,3 +117,47 @@ struct SalesfeedTests {
         #expect(ReleaseURL.normalize(raw) == nil)
     }
 }
+
+@Suite("The feed reader: a window read in pieces is the window read whole")
+struct SalesfeedReaderTests {
+    @Test("every way of cutting a real window into pieces gives the same events", arguments: [1, 2, 3, 7, 64, 1000])
+    func pieces(size: Int) throws {
+        let bytes = try FeedFixtures.bytes("envelope-2025-06.json")
+        let whole = try SalesfeedWindow.parse(bytes)
+        var reader = SalesfeedReader()
+        var events: [SaleEvent] = []
+        var start = 0
+        while start < bytes.count {
+            events += try reader.read(bytes[start..<min(bytes.count, start + size)])
+            start += size
+        }
+        let header = try reader.finish()
+        #expect(events == whole.events && !events.isEmpty)
+        #expect(header.startDate == whole.startDate && header.serverTime == whole.serverTime)
+    }
+
+    @Test("fields after the events, escapes and unicode in strings, get_initial's envelope")
+    func layout() throws {
+        let json = #"""
+            {"feed_data": {"events": [{"items": [{"artist_name": "Sigur R\u00f3s \"live\" \ud83c\udfb5", "item_type": "a",
+              "url": "//x.bandcamp.com/album/y", "utc_date": 1.5e9}]}], "end_date": "601", "start_date": 1,
+              "server_time": 700, "extra": {"events": [1, 2]}}}
+            """#
+        let window = try SalesfeedWindow.parse(Array(json.utf8))
+        #expect(window.startDate == 1 && window.endDate == 601 && window.completeUntil == 700)
+        #expect(window.items.count == 1)
+        #expect(window.items[0].artistName == "Sigur Rós \"live\" 🎵")
+        #expect(window.items[0].utcDate == Decimal(1_500_000_000))
+    }
+
+    @Test("broken structure is named with its byte offset", arguments: [
+        #"{"start_date":1,"end_date":2,"server_time":3,"events":[{"items":[}]}"#,
+        #"{"start_date":1,"end_date":2,"server_time":3,"events":[7]}"#,
+        #"{"start_date":1,"end_date":2,"server_time":3,"events":[]}}"#,
+        #"{"start_date":1,"end_date":2,"server_time":3,"events":[]} {}"#,
+    ])
+    func broken(json: String) {
+        let error = #expect(throws: SalesfeedError.self) { try SalesfeedWindow.parse(Array(json.utf8)) }
+        #expect(error?.description.contains("at byte") == true, "\(error?.description ?? "")")
+    }
+}

@@ -9,6 +9,11 @@ public enum RawKeys {
         "raw/salesfeed/\(datePath(start))/\(start)-\(end).json.gz"
     }
 
+    /// The prefix of the windows that start on a time's day (UTC): `raw/salesfeed/YYYY/MM/DD/`.
+    public static func salesfeedDay(_ seconds: Int64) -> String {
+        "raw/salesfeed/\(datePath(seconds).dropLast(3))/"
+    }
+
     /// `YYYY/MM/DD/HH` of a time in seconds since 1970 (UTC).
     static func datePath(_ seconds: Int64) -> String {
         var time = time_t(seconds)

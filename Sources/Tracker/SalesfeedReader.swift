@@ -1,0 +1,528 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// Reads a sales window as it arrives, piece by piece, and hands over each event as soon as it is complete:
+/// a window of any size is read in constant memory (the largest event, not the whole window).
+///
+/// The window's own fields (`start_date`, `end_date`, `data_delay_sec`, `server_time`) may come before or
+/// after `events`, at the top or inside `get_initial`'s `{"feed_data": {…}}`. The structure is checked as it
+/// goes (brackets, strings); each event is parsed in full. Anything wrong is a `SalesfeedError` naming the
+/// byte offset and what was expected, never a partial window passed off as whole.
+public struct SalesfeedReader: Sendable {
+    /// The window's fields, known once the whole window has been read.
+    public struct Header: Sendable, Equatable {
+        public var startDate: Int64
+        public var endDate: Int64
+        public var dataDelaySeconds: Int64
+        public var serverTime: Int64
+    }
+
+    private enum Mode: Sendable {
+        case idle
+        /// Inside an element of `events`.
+        case event
+        /// Inside the value of one of the window's own fields.
+        case field(String)
+    }
+
+    private static let headerKeys: Set<String> = ["start_date", "end_date", "data_delay_sec", "server_time"]
+
+    /// Open containers, `{` or `[`.
+    private var stack: [UInt8] = []
+    /// The latest key read at each depth up to the window's (for `events`, `feed_data` and the fields).
+    private var keys: [String?] = []
+    private var inString = false
+    private var escaped = false
+    private var readingKey = false
+    private var expectKey = false
+    private var keyBytes: [UInt8] = []
+    /// The depth of the window object's inside: 1, or 2 within `feed_data`.
+    private var windowDepth = 1
+    /// The depth of the inside of the `events` array, while in it.
+    private var eventsDepth: Int?
+    private var mode = Mode.idle
+    private var captured: [UInt8] = []
+    private var fields: [String: String] = [:]
+    private var offset = 0
+    private var sawRoot = false
+    private var finishedRoot = false
+    /// Events read so far.
+    public private(set) var eventCount = 0
+
+    public init() {}
+
+    /// Reads the next piece of the window.
+    /// - Returns: The events completed in this piece, in order.
+    /// - Throws: `SalesfeedError` when the bytes are not a sales window.
+    public mutating func read(_ bytes: some Collection<UInt8>) throws -> [SaleEvent] {
+        var events: [SaleEvent] = []
+        let handled: Void? = try bytes.withContiguousStorageIfAvailable { buffer in
+            try read(buffer, into: &events)
+        }
+        if handled == nil {
+            let copy = Array(bytes)
+            try copy.withUnsafeBufferPointer { try read($0, into: &events) }
+        }
+        return events
+    }
+
+    /// Checks that the window ended properly and returns its fields.
+    /// - Throws: `SalesfeedError` when it was cut short or lacks a required field.
+    public func finish() throws -> Header {
+        guard sawRoot else { throw SalesfeedError("the feed answered with an empty body") }
+        guard finishedRoot, stack.isEmpty else {
+            throw SalesfeedError("the feed's answer is not a sales window: it ends early, after \(offset) bytes")
+        }
+        func number(_ key: String, required: Bool) throws -> Int64? {
+            guard let text = fields[key], let value = Decimal(string: text) else {
+                if required { throw SalesfeedError("the feed's answer is not a sales window: \(key) is missing") }
+                return nil
+            }
+            return Int64(wholePartOf: value)
+        }
+        return Header(
+            startDate: try number("start_date", required: true)!, endDate: try number("end_date", required: true)!,
+            dataDelaySeconds: try number("data_delay_sec", required: false) ?? 0,
+            serverTime: try number("server_time", required: true)!)
+    }
+
+    private func fail(_ what: String, at position: Int) -> SalesfeedError {
+        SalesfeedError("the feed's answer is not a sales window: \(what) at byte \(position)")
+    }
+
+    private mutating func read(_ buffer: UnsafeBufferPointer<UInt8>, into events: inout [SaleEvent]) throws {
+        var captureStart: Int? = nil
+        switch mode {
+        case .idle: break
+        case .event, .field: captureStart = 0
+        }
+        var index = 0
+        let count = buffer.count
+        while index < count {
+            let byte = buffer[index]
+            defer { index += 1 }
+            if inString {
+                if escaped {
+                    escaped = false
+                    if readingKey { keyBytes.append(byte) }
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                    if readingKey { keyBytes.append(byte) }
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                    if readingKey {
+                        readingKey = false
+                        keys[keys.count - 1] = String(decoding: keyBytes, as: UTF8.self)
+                    }
+                } else if readingKey {
+                    keyBytes.append(byte)
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"):
+                continue
+            default:
+                break
+            }
+            if finishedRoot { throw fail("more data after the window", at: offset + index) }
+            // Inside an event only the brackets and strings matter until it closes.
+            if case .event = mode {
+                switch byte {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "{"), UInt8(ascii: "["): stack.append(byte)
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    guard let open = stack.popLast(), open == (byte == UInt8(ascii: "}") ? 0x7B : 0x5B) else {
+                        throw fail("a '\(Character(Unicode.Scalar(byte)))' that closes nothing", at: offset + index)
+                    }
+                    if stack.count == eventsDepth {
+                        captured.append(contentsOf: buffer[captureStart!...index])
+                        captureStart = nil
+                        events.append(try parseEvent(at: offset + index + 1 - captured.count))
+                        captured.removeAll(keepingCapacity: true)
+                        mode = .idle
+                    }
+                default: break
+                }
+                continue
+            }
+            if case .field = mode {
+                if stack.count == windowDepth, byte == UInt8(ascii: ",") || byte == UInt8(ascii: "}") {
+                    captured.append(contentsOf: buffer[captureStart!..<index])
+                    captureStart = nil
+                    if case .field(let key) = mode {
+                        let text = String(decoding: captured, as: UTF8.self).trimmingSpaces()
+                        let unquoted =
+                            text.hasPrefix("\"") && text.hasSuffix("\"") && text.count >= 2
+                            ? String(text.dropFirst().dropLast()) : text
+                        fields[key] = unquoted.trimmingSpaces()
+                    }
+                    captured.removeAll(keepingCapacity: true)
+                    mode = .idle
+                    // The comma or brace is handled below as structure.
+                } else {
+                    if byte == UInt8(ascii: "\"") { inString = true }
+                    continue
+                }
+            }
+            try structure(byte, at: index, captureStart: &captureStart)
+        }
+        if let start = captureStart {
+            captured.append(contentsOf: buffer[start..<count])
+        }
+        offset += count
+    }
+
+    /// A byte of the window's structure, outside events and fields.
+    private mutating func structure(_ byte: UInt8, at index: Int, captureStart: inout Int?) throws {
+        let depth = stack.count
+        let inObject = stack.last == UInt8(ascii: "{")
+        switch byte {
+        case UInt8(ascii: "{"):
+            if depth == 0 {
+                guard !sawRoot else { throw fail("a second window", at: offset + index) }
+                sawRoot = true
+            } else if let eventsDepth, depth == eventsDepth {
+                mode = .event
+                captureStart = index
+                stack.append(byte)
+                return
+            } else if depth == 1, windowDepth == 1, inObject, keys[0] == "feed_data" {
+                windowDepth = 2
+            }
+            stack.append(byte)
+            keys.append(nil)
+            expectKey = true
+        case UInt8(ascii: "["):
+            guard depth > 0 else { throw fail("a list where the window should begin", at: offset + index) }
+            if depth == windowDepth, inObject, keys[depth - 1] == "events" {
+                eventsDepth = depth + 1
+            }
+            stack.append(byte)
+            keys.append(nil)
+            expectKey = false
+        case UInt8(ascii: "}"), UInt8(ascii: "]"):
+            guard let open = stack.last, open == (byte == UInt8(ascii: "}") ? 0x7B : 0x5B) else {
+                throw fail("a '\(Character(Unicode.Scalar(byte)))' that closes nothing", at: offset + index)
+            }
+            if byte == UInt8(ascii: "]"), eventsDepth == depth { eventsDepth = nil }
+            stack.removeLast()
+            keys.removeLast()
+            expectKey = false
+            if stack.isEmpty { finishedRoot = true }
+        case UInt8(ascii: ","):
+            guard depth > 0 else { throw fail("a stray ','", at: offset + index) }
+            expectKey = inObject
+        case UInt8(ascii: ":"):
+            guard inObject else { throw fail("a stray ':'", at: offset + index) }
+            expectKey = false
+        case UInt8(ascii: "\""):
+            guard depth > 0 else { throw fail("a string where the window should begin", at: offset + index) }
+            inString = true
+            if inObject && expectKey {
+                readingKey = true
+                keyBytes.removeAll(keepingCapacity: true)
+            }
+        default:
+            guard depth > 0 else { throw fail("'\(Character(Unicode.Scalar(byte)))' where the window should begin", at: offset + index) }
+            if let eventsDepth, depth == eventsDepth {
+                throw fail("an event that is not an object", at: offset + index)
+            }
+            // The start of a scalar value: one of the window's fields is captured, anything else skipped.
+            if depth == windowDepth, inObject, let key = keys[depth - 1], Self.headerKeys.contains(key) {
+                mode = .field(key)
+                captureStart = index
+            }
+        }
+        // A string value of a window field starts capture too.
+        if byte == UInt8(ascii: "\""), !readingKey, depth == windowDepth, inObject,
+            let key = keys[depth - 1], Self.headerKeys.contains(key)
+        {
+            mode = .field(key)
+            captureStart = index
+        }
+    }
+
+    private mutating func parseEvent(at position: Int) throws -> SaleEvent {
+        defer { eventCount += 1 }
+        do {
+            let value = try captured.withUnsafeBufferPointer { buffer in
+                var parser = FeedJSONParser(buffer)
+                return try parser.parseDocument()
+            }
+            guard case .object(let object) = value else { throw FeedJSONParser.Failure(offset: 0, what: "an object") }
+            return SaleEvent(fields: object)
+        } catch let failure as FeedJSONParser.Failure {
+            throw SalesfeedError(
+                "the feed's answer is not a sales window: event \(eventCount) is not valid JSON: "
+                    + "expected \(failure.what) at byte \(position + failure.offset)")
+        }
+    }
+}
+
+/// A JSON value, as the feed's events need it: numbers kept as their text, so that no precision is lost.
+public enum FeedJSON: Sendable, Equatable {
+    case string(String)
+    case number(String)
+    case bool(Bool)
+    case null
+    case array([FeedJSON])
+    case object(FeedJSONObject)
+}
+
+/// A JSON object's members, in order (the feed's objects are small: a scan beats hashing).
+public struct FeedJSONObject: Sendable, Equatable {
+    public var members: [(key: String, value: FeedJSON)]
+
+    public subscript(key: String) -> FeedJSON? {
+        for member in members where member.key == key { return member.value }
+        return nil
+    }
+
+    public static func == (lhs: FeedJSONObject, rhs: FeedJSONObject) -> Bool {
+        lhs.members.count == rhs.members.count
+            && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+}
+
+extension FeedJSONObject: LenientFields {
+    func string(_ key: String) -> String? {
+        switch self[key] {
+        case .string(let text): text.isEmpty || text == "null" ? nil : text
+        case .number(let text): Decimal(string: text)?.description ?? text
+        case .bool(let flag): String(flag)
+        default: nil
+        }
+    }
+
+    func decimal(_ key: String) -> Decimal? {
+        switch self[key] {
+        case .number(let text): Decimal(string: text)
+        case .string(let text): Decimal(string: text.trimmingSpaces())
+        default: nil
+        }
+    }
+
+    func objects(_ key: String) -> [FeedJSONObject]? {
+        guard case .array(let values) = self[key] else { return nil }
+        return values.compactMap {
+            if case .object(let object) = $0 { return object }
+            return nil
+        }
+    }
+}
+
+/// A strict JSON parser (RFC 8259) over bytes in memory, for one event at a time.
+struct FeedJSONParser {
+    struct Failure: Error {
+        var offset: Int
+        var what: String
+    }
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    mutating func parseDocument() throws -> FeedJSON {
+        let value = try parseValue(depth: 0)
+        skipSpace()
+        guard index == bytes.count else { throw Failure(offset: index, what: "the end") }
+        return value
+    }
+
+    private mutating func skipSpace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func expect(_ byte: UInt8) throws {
+        skipSpace()
+        guard index < bytes.count, bytes[index] == byte else {
+            throw Failure(offset: index, what: "'\(Character(Unicode.Scalar(byte)))'")
+        }
+        index += 1
+    }
+
+    private mutating func parseValue(depth: Int) throws -> FeedJSON {
+        guard depth < 64 else { throw Failure(offset: index, what: "less nesting") }
+        skipSpace()
+        guard index < bytes.count else { throw Failure(offset: index, what: "a value") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            index += 1
+            var members: [(key: String, value: FeedJSON)] = []
+            skipSpace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return .object(FeedJSONObject(members: members))
+            }
+            while true {
+                skipSpace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                    throw Failure(offset: index, what: "a key")
+                }
+                let key = try parseString()
+                try expect(UInt8(ascii: ":"))
+                members.append((key, try parseValue(depth: depth + 1)))
+                skipSpace()
+                guard index < bytes.count else { throw Failure(offset: index, what: "',' or '}'") }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                } else if bytes[index] == UInt8(ascii: "}") {
+                    index += 1
+                    return .object(FeedJSONObject(members: members))
+                } else {
+                    throw Failure(offset: index, what: "',' or '}'")
+                }
+            }
+        case UInt8(ascii: "["):
+            index += 1
+            var values: [FeedJSON] = []
+            skipSpace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return .array(values)
+            }
+            while true {
+                values.append(try parseValue(depth: depth + 1))
+                skipSpace()
+                guard index < bytes.count else { throw Failure(offset: index, what: "',' or ']'") }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                } else if bytes[index] == UInt8(ascii: "]") {
+                    index += 1
+                    return .array(values)
+                } else {
+                    throw Failure(offset: index, what: "',' or ']'")
+                }
+            }
+        case UInt8(ascii: "\""):
+            return .string(try parseString())
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
+        default:
+            return .number(try parseNumber())
+        }
+    }
+
+    private mutating func literal(_ word: String) throws {
+        for expected in word.utf8 {
+            guard index < bytes.count, bytes[index] == expected else { throw Failure(offset: index, what: "a value") }
+            index += 1
+        }
+    }
+
+    private mutating func parseNumber() throws -> String {
+        let start = index
+        func digits() -> Int {
+            let first = index
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
+            return index - first
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard digits() > 0 else { throw Failure(offset: start, what: "a value") }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard digits() > 0 else { throw Failure(offset: index, what: "a digit") }
+        }
+        if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
+            guard digits() > 0 else { throw Failure(offset: index, what: "a digit") }
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+    }
+
+    private mutating func parseString() throws -> String {
+        index += 1  // the opening quote
+        let start = index
+        // Fast path: no escapes.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                index += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            guard byte >= 0x20 else { throw Failure(offset: index, what: "no control character in a string") }
+            index += 1
+        }
+        var utf8 = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return String(decoding: utf8, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard index < bytes.count else { throw Failure(offset: index, what: "an escape") }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escape)
+                case UInt8(ascii: "b"): utf8.append(0x08)
+                case UInt8(ascii: "f"): utf8.append(0x0C)
+                case UInt8(ascii: "n"): utf8.append(0x0A)
+                case UInt8(ascii: "r"): utf8.append(0x0D)
+                case UInt8(ascii: "t"): utf8.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4()
+                    if (0xD800..<0xDC00).contains(scalar), index + 1 < bytes.count,
+                        bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                    {
+                        index += 2
+                        let low = try hex4()
+                        if (0xDC00..<0xE000).contains(low) {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        }
+                    }
+                    utf8.append(contentsOf: String(Character(Unicode.Scalar(scalar) ?? "\u{FFFD}")).utf8)
+                default:
+                    throw Failure(offset: index - 1, what: "a valid escape")
+                }
+            default:
+                guard byte >= 0x20 else { throw Failure(offset: index - 1, what: "no control character in a string") }
+                utf8.append(byte)
+            }
+        }
+        throw Failure(offset: index, what: "the end of a string")
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        guard index + 4 <= bytes.count else { throw Failure(offset: index, what: "four hex digits") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt32
+            switch byte {
+            case 0x30...0x39: digit = UInt32(byte - 0x30)
+            case 0x41...0x46: digit = UInt32(byte - 0x41 + 10)
+            case 0x61...0x66: digit = UInt32(byte - 0x61 + 10)
+            default: throw Failure(offset: index, what: "a hex digit")
+            }
+            value = value << 4 | digit
+            index += 1
+        }
+        return value
+    }
+}

@@ -1,0 +1,414 @@
+import Adapters
+import Gzip
+import Logging
+import Postgres
+import Tracker
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// What loading one raw object did.
+public struct LoadOutcome: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable {
+        /// Loaded now.
+        case loaded
+        /// Loaded before, with the same ETag: nothing done.
+        case alreadyLoaded = "already-loaded"
+        /// The object is malformed: recorded as failed, with the reason, in the ledger.
+        case failed
+        /// Not a raw object Load knows (another prefix): left alone.
+        case ignored
+    }
+
+    public var key: String
+    public var status: Status
+    public var etag: String?
+    /// Items in the object (sales), or 1 for a release page.
+    public var items: Int = 0
+    /// Rows new to the warehouse.
+    public var inserted: Int = 0
+    /// Items already in the warehouse (from an overlapping window or another object).
+    public var duplicates: Int = 0
+    /// Items that cannot be sales (kept in `load_reject` with the reason).
+    public var rejected: Int = 0
+    /// Why it failed.
+    public var reason: String?
+}
+
+/// An object that cannot be loaded because of what is in it (not because of the database or the store).
+public struct MalformedObject: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}
+
+/// Loads raw objects into the warehouse, each exactly once.
+///
+/// A salesfeed window is streamed from the store (ranged reads, gunzip and the feed reader piece by piece) into
+/// a temporary staging table with COPY, then moved into the real tables with `INSERT … ON CONFLICT DO NOTHING`,
+/// in one transaction with its ledger row, under an advisory lock on its key: a crash at any point, a retry or
+/// two loads racing leave every sale stored once. A malformed object is recorded in the ledger as failed, with
+/// the reason, and not tried again until it changes.
+public struct Loader: Sendable {
+    /// Options.
+    public struct Options: Sendable {
+        /// Bytes read from the store at a time.
+        public var readSize = 8 << 20
+        /// Bytes of COPY data sent at a time.
+        public var copySize = 1 << 20
+        /// Rejected items recorded per object (all are counted).
+        public var rejectsKept = 1000
+        /// Attempts when PostgreSQL aborts a transaction for a deadlock or a serialisation failure.
+        public var attempts = 5
+
+        public init() {}
+    }
+
+    let store: any ObjectStore
+    let db: PostgresConnection
+    private let options: Options
+    private let logger: Logger
+
+    public init(store: any ObjectStore, database: PostgresConnection, options: Options = Options(), logger: Logger) {
+        self.store = store
+        self.db = database
+        self.options = options
+        self.logger = logger
+    }
+
+    /// The prefixes of the raw objects Load takes.
+    public static let salesfeedPrefix = "raw/salesfeed/"
+    public static let releasesPrefix = "raw/releases/"
+
+    /// Loads one raw object (a no-op when the ledger has it with this ETag).
+    /// - Parameter etag: The ETag the event named, if any: saves reading an object already loaded.
+    /// - Throws: `PostgresError` or `ObjectStoreError` for failures that are not the object's: the object is then
+    ///   loaded by a later run (the event's retry, or the sweep).
+    public func load(key: String, etag: String? = nil) async throws -> LoadOutcome {
+        let kind: String
+        if key.hasPrefix(Self.salesfeedPrefix) && key.hasSuffix(".json.gz") {
+            kind = "salesfeed"
+        } else if key.hasPrefix(Self.releasesPrefix) && key.hasSuffix(".json.gz") {
+            kind = "release"
+        } else {
+            return LoadOutcome(key: key, status: .ignored)
+        }
+        if let etag, try await isLoaded(key, etag: etag) {
+            return LoadOutcome(key: key, status: .alreadyLoaded, etag: etag)
+        }
+        guard var current = try await store.head(key) else {
+            throw ObjectStoreError(.notFound, location: store.location, key: key, detail: "no such object")
+        }
+        if try await isLoaded(key, etag: current.etag) {
+            return LoadOutcome(key: key, status: .alreadyLoaded, etag: current.etag)
+        }
+        let started = ContinuousClock.now
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let expected = current
+                return try await db.transaction { db in
+                    try await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [key])
+                    // Under the lock: a racing load of the same object has finished, or not begun.
+                    if try await isLoaded(key, etag: expected.etag) {
+                        return LoadOutcome(key: key, status: .alreadyLoaded, etag: expected.etag)
+                    }
+                    return kind == "salesfeed"
+                        ? try await loadWindow(key, expected, started: started)
+                        : try await loadReleasePage(key, expected, started: started)
+                }
+            } catch let error as PostgresError where ["40P01", "40001"].contains(error.sqlState) && attempt < options.attempts {
+                logger.warning("retrying after a transient conflict", metadata: ["key": "\(key)", "error": "\(error)"])
+                try await Task.sleep(for: .milliseconds(50 * attempt))
+            } catch let error as MalformedObject {
+                return try await recordFailure(key, kind: kind, current, reason: error.description, started: started)
+            } catch let error as PostgresError where error.sqlState?.hasPrefix("22") == true {
+                // A data exception: a value PostgreSQL refuses, which another attempt would refuse again.
+                return try await recordFailure(key, kind: kind, current, reason: error.description, started: started)
+            } catch let error as ObjectStoreError where error.code == .changed {
+                // Replaced while being read: the new version has its own event; read it now.
+                logger.info("the object changed while being read; reading it again", metadata: ["key": "\(key)"])
+                if attempt >= options.attempts { throw error }
+                guard let newer = try await store.head(key) else {
+                    throw ObjectStoreError(.notFound, location: store.location, key: key, detail: "no such object")
+                }
+                current = newer
+            }
+        }
+    }
+
+    /// Whether the ledger has this version of the object loaded.
+    private func isLoaded(_ key: String, etag: String) async throws -> Bool {
+        try await db.query(
+            "SELECT 1 FROM load_ledger WHERE object_key = $1 AND etag = $2 AND status = 'loaded'", [key, etag]
+        ).rows.count == 1
+    }
+
+    // MARK: Sales windows
+
+    private func loadWindow(_ key: String, _ expected: ObjectInfo, started: ContinuousClock.Instant) async throws
+        -> LoadOutcome
+    {
+        try await db.query(
+            """
+            CREATE TEMPORARY TABLE load_staging (
+                sale_key text, utc_date numeric, release_url text, artist_page text, artist_name text,
+                item_type text, item_description text, album_title text, image_url text, currency text,
+                amount_paid numeric, price_asked numeric, amount_paid_usd numeric, price_asked_usd numeric,
+                overpaid_usd numeric, paid_to_price_ratio numeric, country_code text, country text,
+                additional_count integer
+            ) ON COMMIT DROP
+            """)
+        var header: SalesfeedReader.Header?
+        var items = 0
+        var events = 0
+        var rejected: [RejectedItem] = []
+        var rejectedCount = 0
+        var info = expected
+        let copySize = options.copySize
+        let rejectsKept = options.rejectsKept
+        try await db.copyIn(
+            "COPY load_staging (\(SaleRow.stagingColumns.joined(separator: ", "))) FROM STDIN"
+        ) { writer in
+            let inflater = GzipInflater()
+            var reader = SalesfeedReader()
+            var text = CopyText(capacity: copySize + (64 << 10))
+            var rows: [SaleRow] = []
+            var eventIndex = 0
+            do {
+                info = try await store.read(key, ifMatch: expected.etag, chunkSize: options.readSize) { piece in
+                    // A slice at a time, so that what one slice inflates to stays small.
+                    var start = 0
+                    while start < piece.count {
+                        let end = min(piece.count, start + (256 << 10))
+                        try inflater.inflate(Array(piece[start..<end])) { output in
+                            for event in try reader.read(output) {
+                                var eventRejects: [RejectedItem] = []
+                                rows.removeAll(keepingCapacity: true)
+                                SaleRow.collect(event, eventIndex: eventIndex, rows: &rows, rejected: &eventRejects)
+                                eventIndex += 1
+                                events += 1
+                                items += event.items.count
+                                rejectedCount += eventRejects.count
+                                rejected += eventRejects.prefix(max(0, rejectsKept - rejected.count))
+                                for row in rows { row.copy(into: &text) }
+                            }
+                        }
+                        start = end
+                        if text.count >= copySize { try await writer.send(text.take()) }
+                    }
+                }
+                try inflater.finish()
+                header = try reader.finish()
+            } catch let error as SalesfeedError {
+                throw MalformedObject(description: error.description)
+            } catch let error as GzipError {
+                throw MalformedObject(description: "not a gzip file: \(error)")
+            }
+            try await writer.send(text.take())
+        }
+        guard let header else { throw MalformedObject(description: "the window was not read to its end") }
+        let ledgerID = try await upsertLedger(key, kind: "salesfeed", info)
+        // Countries, sellers and releases first (only the new ones), in a fixed order, then the sales.
+        try await db.query(
+            """
+            INSERT INTO country (code, name)
+            SELECT DISTINCT ON (country_code) country_code, country FROM load_staging
+            WHERE country_code IS NOT NULL ORDER BY country_code, country
+            ON CONFLICT (code) DO NOTHING
+            """)
+        try await db.query(
+            """
+            INSERT INTO artist (page_url, name)
+            SELECT DISTINCT artist_page, artist_name FROM load_staging ORDER BY 1, 2
+            ON CONFLICT (page_url, name) DO NOTHING
+            """)
+        try await db.query(
+            """
+            INSERT INTO release (url, artist_id, title, album_title, image_url)
+            SELECT DISTINCT ON (s.release_url) s.release_url, a.id,
+                CASE WHEN s.item_type IN ('album', 'track') THEN s.item_description
+                     WHEN s.item_type = 'physical' THEN s.album_title END,
+                CASE WHEN s.item_type = 'track' THEN s.album_title END,
+                s.image_url
+            FROM load_staging s JOIN artist a ON a.page_url = s.artist_page AND a.name = s.artist_name
+            ORDER BY s.release_url, s.item_type IN ('album', 'track') DESC, s.utc_date
+            ON CONFLICT (url) DO NOTHING
+            """)
+        let inserted = try await db.query(
+            """
+            INSERT INTO sale (
+                sale_key, sold_at, utc_date, release_id, artist_id, item_type, item_description, currency,
+                amount_paid, price_asked, amount_paid_usd, price_asked_usd, overpaid_usd, paid_to_price_ratio,
+                buyer_country_code, additional_count, ledger_id)
+            SELECT decode(s.sale_key, 'hex'), to_timestamp(s.utc_date::double precision), s.utc_date, r.id, a.id,
+                s.item_type::item_type, s.item_description, s.currency, s.amount_paid, s.price_asked,
+                s.amount_paid_usd, round(s.price_asked_usd, 6), round(s.overpaid_usd, 6),
+                round(s.paid_to_price_ratio, 6), s.country_code, s.additional_count, $1
+            FROM load_staging s
+            JOIN release r ON r.url = s.release_url
+            JOIN artist a ON a.page_url = s.artist_page AND a.name = s.artist_name
+            ON CONFLICT (sale_key) DO NOTHING
+            """, [String(ledgerID)]
+        ).affected
+        try await db.query("DELETE FROM load_reject WHERE ledger_id = $1", [String(ledgerID)])
+        for reject in rejected {
+            try await db.query(
+                "INSERT INTO load_reject (ledger_id, event_index, item_index, reason) VALUES ($1, $2, $3, $4)",
+                [String(ledgerID), String(reject.event), String(reject.item), reject.reason])
+        }
+        try await db.query(
+            """
+            INSERT INTO feed_window (ledger_id, start_at, end_at, events, items)
+            VALUES ($1, to_timestamp($2), to_timestamp($3), $4, $5)
+            ON CONFLICT (ledger_id) DO UPDATE SET start_at = excluded.start_at, end_at = excluded.end_at,
+                events = excluded.events, items = excluded.items
+            """,
+            [
+                String(ledgerID), String(header.startDate), String(max(header.startDate, header.endDate)),
+                String(events), String(items),
+            ])
+        var outcome = LoadOutcome(
+            key: key, status: .loaded, etag: info.etag, items: items, inserted: inserted,
+            duplicates: items - rejectedCount - inserted, rejected: rejectedCount)
+        try await finishLedger(ledgerID, &outcome, started: started)
+        return outcome
+    }
+
+    // MARK: Release pages
+
+    private func loadReleasePage(_ key: String, _ expected: ObjectInfo, started: ContinuousClock.Instant)
+        async throws -> LoadOutcome
+    {
+        var body: [UInt8] = []
+        let info = try await store.read(key, ifMatch: expected.etag, chunkSize: options.readSize) { body += $0 }
+        let record: ReleasePageRecord
+        do {
+            record = try JSONDecoder().decode(ReleasePageRecord.self, from: Data(try Gzip.decompress(body)))
+        } catch let error as GzipError {
+            throw MalformedObject(description: "not a gzip file: \(error)")
+        } catch {
+            throw MalformedObject(description: "not a release page record: \(error)")
+        }
+        guard let url = (record.url ?? record.page?.url ?? Self.releaseURL(fromKey: key)).flatMap(ReleaseURL.normalize)
+        else { throw MalformedObject(description: "no release URL in the record or its key") }
+        let ledgerID = try await upsertLedger(key, kind: "release", info)
+        let page = record.page
+        let host = url.dropFirst("https://".count).prefix { $0 != "/" }
+        let artistPage = page?.artistPage.flatMap { ReleaseURL.normalize($0) }.map { String($0.dropLast()) }
+        let artistID = try await db.query(
+            """
+            WITH found AS (
+                INSERT INTO artist (page_url, name) VALUES ($1, $2) ON CONFLICT (page_url, name) DO NOTHING RETURNING id
+            )
+            SELECT id FROM found UNION ALL SELECT id FROM artist WHERE page_url = $1 AND name = $2
+            """, [artistPage ?? "https://\(host)", page?.artist?.collapsingWhitespace() ?? ""]
+        ).scalar
+        var placeID: String?
+        if let place = page?.place {
+            placeID = try await upsertTag(place)
+        }
+        let releaseID = try await db.query(
+            """
+            INSERT INTO release (url, artist_id, title, page_status, page_http_status, kind, page_title, record_label,
+                album_url, release_date, location, place_tag_id, tag_source, page_read_at)
+            VALUES ($1, $2, $4, $3, $5, $6, $4, $7, $8, $9::date, $10, $11, $12, to_timestamp($13))
+            ON CONFLICT (url) DO UPDATE SET page_status = excluded.page_status,
+                page_http_status = excluded.page_http_status, kind = excluded.kind,
+                page_title = excluded.page_title, title = coalesce(release.title, excluded.page_title),
+                record_label = excluded.record_label, album_url = excluded.album_url,
+                release_date = excluded.release_date, location = excluded.location,
+                place_tag_id = excluded.place_tag_id, tag_source = excluded.tag_source,
+                page_read_at = excluded.page_read_at
+            WHERE release.page_read_at IS NULL OR release.page_read_at <= excluded.page_read_at
+            RETURNING id
+            """,
+            [
+                url, artistID, record.status == "ok" ? "read" : "gone", page?.title, record.httpStatus.map(String.init),
+                page?.kind, page?.recordLabel, page?.albumURL.flatMap(ReleaseURL.normalize), page?.releaseDate,
+                page?.locationLine, placeID, page?.tagSource, String(record.fetchedAt),
+            ]
+        ).scalar
+        if let releaseID, let page {
+            // The page read now is the truth about its genres.
+            try await db.query("DELETE FROM release_tag WHERE release_id = $1", [releaseID])
+            var seen: Set<String> = []
+            for (position, genre) in page.genres.enumerated() where !genre.key.isEmpty && seen.insert(genre.key).inserted {
+                let tagID = try await upsertTag(genre)
+                try await db.query(
+                    "INSERT INTO release_tag (release_id, tag_id, position) VALUES ($1, $2, $3)",
+                    [releaseID, tagID, String(position)])
+            }
+        }
+        var outcome = LoadOutcome(key: key, status: .loaded, etag: info.etag, items: 1, inserted: releaseID == nil ? 0 : 1)
+        outcome.duplicates = 1 - outcome.inserted
+        try await finishLedger(ledgerID, &outcome, started: started)
+        return outcome
+    }
+
+    private func upsertTag(_ tag: ReleasePage.Tag) async throws -> String? {
+        try await db.query(
+            """
+            WITH found AS (INSERT INTO tag (key, name) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING id)
+            SELECT id FROM found UNION ALL SELECT id FROM tag WHERE key = $1
+            """, [tag.key, tag.name.collapsingWhitespace()]
+        ).scalar
+    }
+
+    /// `https://host/path` from `raw/releases/<host>/<path>.json.gz`.
+    static func releaseURL(fromKey key: String) -> String? {
+        guard key.hasPrefix(releasesPrefix), key.hasSuffix(".json.gz") else { return nil }
+        let rest = key.dropFirst(releasesPrefix.count).dropLast(".json.gz".count)
+        return rest.isEmpty ? nil : "https://\(rest)"
+    }
+
+    // MARK: Ledger
+
+    private func upsertLedger(_ key: String, kind: String, _ info: ObjectInfo) async throws -> Int64 {
+        let id = try await db.query(
+            """
+            INSERT INTO load_ledger (object_key, kind, etag, size, status)
+            VALUES ($1, $2, $3, $4, 'loaded')
+            ON CONFLICT (object_key) DO UPDATE SET etag = excluded.etag, size = excluded.size, status = 'loaded',
+                reason = NULL, attempts = load_ledger.attempts + 1, loaded_at = now()
+            RETURNING id
+            """, [key, kind, info.etag, String(info.size)]
+        ).scalar
+        guard let id = id.flatMap({ Int64($0) }) else {
+            throw PostgresError.unexpected("the ledger gave no id for \(key)")
+        }
+        return id
+    }
+
+    private func finishLedger(_ id: Int64, _ outcome: inout LoadOutcome, started: ContinuousClock.Instant)
+        async throws
+    {
+        let elapsed = ContinuousClock.now - started
+        try await db.query(
+            """
+            UPDATE load_ledger SET items = $2, inserted = $3, duplicates = $4, rejected = $5, duration_ms = $6
+            WHERE id = $1
+            """,
+            [
+                String(id), String(outcome.items), String(outcome.inserted), String(outcome.duplicates),
+                String(outcome.rejected), String(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+            ])
+    }
+
+    private func recordFailure(
+        _ key: String, kind: String, _ info: ObjectInfo, reason: String, started: ContinuousClock.Instant
+    ) async throws -> LoadOutcome {
+        logger.error("cannot load a raw object", metadata: ["key": "\(key)", "reason": "\(reason)"])
+        try await db.query(
+            """
+            INSERT INTO load_ledger (object_key, kind, etag, size, status, reason)
+            VALUES ($1, $2, $3, $4, 'failed', $5)
+            ON CONFLICT (object_key) DO UPDATE SET etag = excluded.etag, size = excluded.size, status = 'failed',
+                reason = excluded.reason, attempts = load_ledger.attempts + 1, loaded_at = now()
+            WHERE NOT (load_ledger.status = 'loaded' AND load_ledger.etag = excluded.etag)
+            """, [key, kind, info.etag, String(info.size), reason])
+        return LoadOutcome(key: key, status: .failed, etag: info.etag, reason: reason)
+    }
+}

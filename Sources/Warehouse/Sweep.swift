@@ -1,0 +1,97 @@
+import Adapters
+import Postgres
+import Tracker
+
+/// What a sweep did.
+public struct SweepSummary: Codable, Sendable, Equatable {
+    /// Raw objects listed.
+    public var listed = 0
+    /// Objects loaded now.
+    public var loaded = 0
+    /// Objects found failed now (malformed).
+    public var failed = 0
+    /// Objects the ledger already had (loaded, or failed with the same ETag).
+    public var skipped = 0
+    /// Sales new to the warehouse.
+    public var inserted = 0
+    /// Whether it stopped before the end for lack of time (the next sweep goes on).
+    public var stoppedEarly = false
+
+    public init() {}
+}
+
+extension Loader {
+    /// Loads every raw object the ledger does not have with its current ETag: the sales windows of the last
+    /// `days` days (by their dated keys) and every release page. A lost event loses nothing.
+    /// - Parameters:
+    ///   - now: Seconds since 1970.
+    ///   - deadline: When to stop starting new objects (the function's time left, less a margin).
+    ///   - progress: Told of each object loaded, for a person watching.
+    public func sweep(
+        days: Int, now: Int64, deadline: ContinuousClock.Instant? = nil,
+        progress: (@Sendable (LoadOutcome, SweepSummary) -> Void)? = nil
+    ) async throws -> SweepSummary {
+        var summary = SweepSummary()
+        var prefixes: [String] = []
+        for day in stride(from: max(0, days - 1), through: 0, by: -1) {
+            prefixes.append(RawKeys.salesfeedDay(now - Int64(day) * 86_400))
+        }
+        prefixes.append(Self.releasesPrefix)
+        for prefix in prefixes {
+            var after: String?
+            while true {
+                let page = try await store.list(prefix: prefix, startAfter: after, limit: 1000)
+                guard let last = page.last else { break }
+                after = last.key
+                summary.listed += page.count
+                let known = try await ledger(for: page.map(\.key))
+                for object in page {
+                    if let (etag, _) = known[object.key], etag == object.etag {
+                        summary.skipped += 1
+                        continue
+                    }
+                    if let deadline, ContinuousClock.now >= deadline {
+                        summary.stoppedEarly = true
+                        return summary
+                    }
+                    let outcome = try await load(key: object.key, etag: object.etag)
+                    switch outcome.status {
+                    case .loaded: summary.loaded += 1
+                    case .failed: summary.failed += 1
+                    case .alreadyLoaded, .ignored: summary.skipped += 1
+                    }
+                    summary.inserted += outcome.status == .loaded && object.key.hasPrefix(Self.salesfeedPrefix) ? outcome.inserted : 0
+                    progress?(outcome, summary)
+                }
+                if page.count < 1000 { break }
+            }
+        }
+        return summary
+    }
+
+    /// The ledger's ETag and status of each key it has.
+    private func ledger(for keys: [String]) async throws -> [String: (String, String)] {
+        guard !keys.isEmpty else { return [:] }
+        let rows = try await db.query(
+            "SELECT object_key, etag, status FROM load_ledger WHERE object_key = ANY($1::text[])",
+            [postgresArray(keys)]
+        ).rows
+        var result: [String: (String, String)] = [:]
+        for row in rows {
+            if let key = row[0], let etag = row[1], let status = row[2] { result[key] = (etag, status) }
+        }
+        return result
+    }
+}
+
+/// A PostgreSQL array literal of texts (`{"a","b"}`), to pass a list as one parameter.
+func postgresArray(_ values: [String]) -> String {
+    "{" + values.map { value in
+        var quoted = "\""
+        for character in value {
+            if character == "\"" || character == "\\" { quoted.append("\\") }
+            quoted.append(character)
+        }
+        return quoted + "\""
+    }.joined(separator: ",") + "}"
+}

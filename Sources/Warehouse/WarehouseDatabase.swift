@@ -1,0 +1,50 @@
+import Logging
+import Postgres
+import Synchronization
+
+/// The warehouse's connection, for a function: made on first use (so a database that is down fails the
+/// invocation with a clear error, not the cold start), the schema migrated then, and made again after the
+/// connection is lost.
+public final class WarehouseDatabase: Sendable {
+    private let url: String
+    private let password: @Sendable () async throws -> String?
+    private let logger: Logger
+    private let current = Mutex<PostgresConnection?>(nil)
+
+    /// A database.
+    /// - Parameters:
+    ///   - url: `DATABASE_URL`, without a password.
+    ///   - password: Where the password comes from (Secrets Manager on AWS), asked at each new connection.
+    public init(url: String, password: @escaping @Sendable () async throws -> String?, logger: Logger) {
+        self.url = url
+        self.password = password
+        self.logger = logger
+    }
+
+    /// Runs `body` on the connection, connecting (and migrating) first when there is none.
+    /// - Throws: `PostgresError` `.connection` naming the server when it cannot be reached; what `body` throws.
+    public func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let connection: PostgresConnection
+        if let open = current.withLock({ $0 }) {
+            connection = open
+        } else {
+            connection = try await PostgresConnection.connect(url: url, password: try await password())
+            let outcome = try await WarehouseSchema.migrator.migrate(connection)
+            if !outcome.applied.isEmpty {
+                logger.info("schema migrated", metadata: ["applied": "\(outcome.applied)", "version": "\(outcome.version)"])
+            }
+            current.withLock { $0 = connection }
+        }
+        do {
+            return try await body(connection)
+        } catch let error as PostgresError where error.code == .connection {
+            current.withLock { $0 = nil }
+            throw error
+        }
+    }
+
+    /// Closes the connection.
+    public func close() {
+        current.withLock { $0 = nil }
+    }
+}
