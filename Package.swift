@@ -306,7 +306,7 @@ let package = Package(
         .testTarget(
             name: "FunctionTests",
             dependencies: [
-                "RuntimeEmulator", "TestSupport",
+                "RuntimeEmulator", "TestSupport", "Postgres",
                 // Built before the tests that run them as child processes.
                 "ExtractFunction", "LoadFunction", "ReportFunction", "AlertFunction", "EchoFunction",
             ],

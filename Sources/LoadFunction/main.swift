@@ -18,8 +18,9 @@ import Warehouse
 enum LoadRequest: Decodable, Sendable {
     /// One object (EventBridge's S3 "Object Created", or `{"command": "load", "key": …}`).
     case object(key: String, etag: String?)
-    /// Every object not yet loaded (EventBridge's "Scheduled Event", or `{"command": "sweep", "days": N}`).
-    case sweep(days: Int?)
+    /// Every object not yet loaded: EventBridge's "Scheduled Event" (the last `LOAD_SWEEP_DAYS` days of
+    /// windows), or `{"command": "sweep", "days": N}` (all days when `days` is left out).
+    case sweep(days: Int?, scheduled: Bool)
     /// Only bring the schema up to date (`{"command": "migrate"}`).
     case migrate
 
@@ -36,7 +37,7 @@ enum LoadRequest: Decodable, Sendable {
                 let event = try EventBridgeEvent<S3ObjectCreatedDetail>(from: decoder)
                 self = .object(key: event.detail.object.key, etag: event.detail.object.etag)
             case "Scheduled Event":
-                self = .sweep(days: nil)
+                self = .sweep(days: nil, scheduled: true)
             default:
                 throw DecodingError.dataCorruptedError(
                     forKey: .detailType, in: container,
@@ -46,7 +47,7 @@ enum LoadRequest: Decodable, Sendable {
         }
         switch try container.decode(String.self, forKey: .command) {
         case "load": self = .object(key: try container.decode(String.self, forKey: .key), etag: nil)
-        case "sweep": self = .sweep(days: try container.decodeIfPresent(Int.self, forKey: .days))
+        case "sweep": self = .sweep(days: try container.decodeIfPresent(Int.self, forKey: .days), scheduled: false)
         case "migrate": self = .migrate
         case let other:
             throw DecodingError.dataCorruptedError(
@@ -87,11 +88,11 @@ struct LoadHandler: LambdaHandler {
                         summary: "\(outcome.status.rawValue): \(key): \(outcome.inserted) new of \(outcome.items)"
                             + (outcome.reason.map { " (\($0))" } ?? ""),
                         object: outcome)
-                case .sweep(let days):
+                case .sweep(let days, let scheduled):
                     // Leave time to finish the object in hand: a quarter of what is left, at most a minute.
                     let margin = min(Duration.seconds(60), context.remainingTime / 4)
                     let summary = try await loader.sweep(
-                        days: days ?? sweepDays, now: Int64(time(nil)), deadline: deadline - margin
+                        days: scheduled ? sweepDays : days, now: Int64(time(nil)), deadline: deadline - margin
                     ) { outcome, summary in
                         context.logger.info(
                             "\(outcome.status.rawValue) \(outcome.key)",

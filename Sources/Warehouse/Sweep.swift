@@ -22,19 +22,24 @@ public struct SweepSummary: Codable, Sendable, Equatable {
 
 extension Loader {
     /// Loads every raw object the ledger does not have with its current ETag: the sales windows of the last
-    /// `days` days (by their dated keys) and every release page. A lost event loses nothing.
+    /// `days` days (by their dated keys; all of them when `nil`) and every release page. A lost event loses
+    /// nothing.
     /// - Parameters:
     ///   - now: Seconds since 1970.
     ///   - deadline: When to stop starting new objects (the function's time left, less a margin).
     ///   - progress: Told of each object loaded, for a person watching.
     public func sweep(
-        days: Int, now: Int64, deadline: ContinuousClock.Instant? = nil,
+        days: Int?, now: Int64, deadline: ContinuousClock.Instant? = nil,
         progress: (@Sendable (LoadOutcome, SweepSummary) -> Void)? = nil
     ) async throws -> SweepSummary {
         var summary = SweepSummary()
         var prefixes: [String] = []
-        for day in stride(from: max(0, days - 1), through: 0, by: -1) {
-            prefixes.append(RawKeys.salesfeedDay(now - Int64(day) * 86_400))
+        if let days {
+            for day in stride(from: max(0, days - 1), through: 0, by: -1) {
+                prefixes.append(RawKeys.salesfeedDay(now - Int64(day) * 86_400))
+            }
+        } else {
+            prefixes.append(Self.salesfeedPrefix)
         }
         prefixes.append(Self.releasesPrefix)
         for prefix in prefixes {

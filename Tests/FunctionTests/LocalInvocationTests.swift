@@ -9,7 +9,6 @@ struct LocalInvocationTests {
     @Test(
         "each function reads its event and answers with a typed 'not implemented yet' error",
         arguments: [
-            ("LoadFunction", "s3-object-created.json", 5),
             ("ReportFunction", "report-scheduled.json", 6),
             ("AlertFunction", "alert-scheduled.json", 7),
         ])
@@ -36,8 +35,8 @@ struct LocalInvocationTests {
 
     @Test("an event of the wrong shape is a clear invocation error naming what is missing")
     func wrongEvent() async throws {
-        let result = try await FunctionProcess.run(
-            "LoadFunction", arguments: ["--event", "events/extract-scheduled.json"], environment: home)
+        let event = #"{"version":"0","id":"1","detail-type":"Object Created","source":"aws.s3","account":"1","time":"t","region":"r","resources":[]}"#
+        let result = try await FunctionProcess.run("LoadFunction", environment: home, input: Data(event.utf8))
         #expect(result.status == 1)
         let report = try #require(PrintedError(lastLineOf: result.stderr))
         #expect(report.errorType == "Runtime.InvalidEvent")
