@@ -72,6 +72,30 @@ struct ObjectStoreTests {
         try await store.delete("raw/nothing.json.gz")
     }
 
+    @Test("read in pieces: every byte once, in order, with the ETag; another version is refused", arguments: StoreKind.allCases)
+    func pieces(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        let body = (0..<100_003).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let put = try await store.put("raw/big.json.gz", body: body, contentType: "application/json", contentEncoding: "gzip")
+        var pieces: [[UInt8]] = []
+        let info = try await store.read("raw/big.json.gz", ifMatch: put.etag, chunkSize: 4096) { pieces.append($0) }
+        #expect(pieces.joined().elementsEqual(body))
+        #expect(pieces.count == 25 && pieces.dropLast().allSatisfy { $0.count == 4096 })
+        #expect(info.etag == put.etag && info.size == body.count && info.contentEncoding == "gzip")
+        let changed = await #expect(throws: ObjectStoreError.self) {
+            _ = try await store.read("raw/big.json.gz", ifMatch: md5([1]), chunkSize: 4096) { _ in }
+        }
+        #expect(changed?.code == .changed)
+        let missing = await #expect(throws: ObjectStoreError.self) {
+            _ = try await store.read("raw/none", ifMatch: nil, chunkSize: 4096) { _ in }
+        }
+        #expect(missing?.code == .notFound)
+        _ = try await store.put("empty", body: [], contentType: "text/plain", contentEncoding: nil)
+        var total = 0
+        let empty = try await store.read("empty", ifMatch: nil, chunkSize: 4096) { total += $0.count }
+        #expect(total == 0 && empty.size == 0 && empty.etag == md5([]))
+    }
+
     @Test("a put replaces the object whole", arguments: StoreKind.allCases)
     func replace(kind: StoreKind) async throws {
         let store = try await kind.make()
