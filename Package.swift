@@ -206,7 +206,7 @@ let package = Package(
         .executableTarget(
             name: "PipelineBench",
             dependencies: [
-                "Tracker", "Extract",
+                "Tracker", "Extract", "Gzip",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -275,6 +275,7 @@ let package = Package(
                 "Warehouse", "Postgres", "Adapters", "Tracker", "Gzip", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -14,7 +14,7 @@ public struct SaleRow: Sendable, Equatable {
     /// items of its event (the same thing bought twice at once).
     public var saleKey: String
     /// `utc_date` in its canonical decimal form, seconds since 1970 (full precision).
-    public var utcDate: Decimal
+    public var utcDate: FeedNumber
     public var releaseURL: String
     /// The artist's or label's page, `https://host`.
     public var artistPage: String
@@ -25,16 +25,12 @@ public struct SaleRow: Sendable, Equatable {
     /// The seller's currency, ISO 4217 in capitals.
     public var currency: String?
     /// What the buyer paid, in the seller's currency (for several tracks bought together, the total).
-    public var amountPaid: Decimal?
-    /// What was asked for all that was bought (the item price times 1 + `addl_count`).
-    public var priceAsked: Decimal?
-    public var amountPaidUSD: Decimal?
-    /// The price asked, in USD, at the rate the feed's own USD amount implies.
-    public var priceAskedUSD: Decimal?
-    /// How much more than asked the buyer paid, in USD (0 when they paid the price).
-    public var overpaidUSD: Decimal?
-    /// Paid ÷ asked (1 when the price was paid, above 1 when more).
-    public var paidToPriceRatio: Decimal?
+    public var amountPaid: FeedNumber?
+    /// The price asked for one item, in the seller's currency (the warehouse asks it times 1 + `addl_count`).
+    public var itemPrice: FeedNumber?
+    /// What the buyer paid, in USD, as the feed converted it. The warehouse works out the price asked in USD (at
+    /// the rate this implies), the overpayment and the paid-to-price ratio, in SQL, in one place.
+    public var amountPaidUSD: FeedNumber?
     public var buyerCountry: String?
     /// ISO 3166-1 alpha-2, in capitals.
     public var buyerCountryCode: String?
@@ -82,9 +78,9 @@ extension SaleRow {
     }
 
     /// The row of one item, or why there is none.
-    static func make(_ item: SaleItem, eventDate: Decimal?, seen: inout [String: Int]) -> Result<SaleRow, Problem> {
+    static func make(_ item: SaleItem, eventDate: FeedNumber?, seen: inout [String: Int]) -> Result<SaleRow, Problem> {
         guard let utcDate = item.utcDate ?? eventDate else { return .failure(Problem(reason: "no utc_date")) }
-        guard utcDate > 0 else { return .failure(Problem(reason: "utc_date \(utcDate) is not a time")) }
+        guard !utcDate.isNegative, utcDate.text != "0" else { return .failure(Problem(reason: "utc_date \(utcDate) is not a time")) }
         guard let url = item.releaseURL else {
             return .failure(Problem(reason: "no usable release URL (\(item.url ?? "none"))"))
         }
@@ -94,21 +90,12 @@ extension SaleRow {
         for (name, value) in [
             ("amount_paid", item.amountPaid), ("item_price", item.itemPrice), ("amount_paid_usd", item.amountPaidUSD),
         ] {
-            if let value, value.isNaN { return .failure(Problem(reason: "\(name) is not a number")) }
-            if let value, value < 0 { return .failure(Problem(reason: "\(name) \(value) is negative")) }
+            if let value, value.isNegative { return .failure(Problem(reason: "\(name) \(value) is negative")) }
         }
         let additional = max(0, item.additionalCount ?? 0)
-        let asked = item.itemPrice.map { $0 * Decimal(1 + additional) }
-        // The feed's own rate: USD paid ÷ paid, applied to the price.
-        var askedUSD: Decimal?
-        if let asked, let paid = item.amountPaid, let paidUSD = item.amountPaidUSD {
-            askedUSD = paid > 0 ? asked * paidUSD / paid : (asked == 0 ? 0 : nil)
-        }
-        let overpaid = item.amountPaidUSD.flatMap { paidUSD in askedUSD.map { max(0, paidUSD - $0) } }
-        let ratio = item.amountPaid.flatMap { paid in asked.flatMap { $0 > 0 ? paid / $0 : nil } }
         let host = url.dropFirst("https://".count).prefix { $0 != "/" }
         let description = item.itemDescription.map { $0.collapsingWhitespace() }
-        var identity = "\(url)|\(utcDate.description)|\(item.itemType.name)|\(description ?? "")"
+        var identity = "\(url)|\(utcDate.text)|\(item.itemType.name)|\(description ?? "")"
         let occurrence = seen[identity, default: 0]
         seen[identity] = occurrence + 1
         if occurrence > 0 { identity += "|\(occurrence)" }
@@ -122,8 +109,7 @@ extension SaleRow {
                 currency: item.currency.map { $0.collapsingWhitespace().uppercased() }.flatMap {
                     $0.count == 3 ? $0 : nil
                 },
-                amountPaid: item.amountPaid, priceAsked: asked, amountPaidUSD: item.amountPaidUSD,
-                priceAskedUSD: askedUSD, overpaidUSD: overpaid, paidToPriceRatio: ratio,
+                amountPaid: item.amountPaid, itemPrice: item.itemPrice, amountPaidUSD: item.amountPaidUSD,
                 buyerCountry: item.country.map { $0.collapsingWhitespace() },
                 buyerCountryCode: item.countryCode.flatMap(isoCountryCode),
                 additionalCount: additional, imageURL: item.artURL))

@@ -53,7 +53,7 @@ public struct SaleEvent: Sendable, Equatable {
     /// `sale` (the only kind seen).
     public var eventType: String
     /// When it happened, seconds since 1970, to the feed's full precision.
-    public var utcDate: Decimal?
+    public var utcDate: FeedNumber?
     /// What was bought.
     public var items: [SaleItem]
 
@@ -63,7 +63,7 @@ public struct SaleEvent: Sendable, Equatable {
         items = (fields.objects("items") ?? []).map { SaleItem(fields: $0) }
     }
 
-    public init(eventType: String, utcDate: Decimal?, items: [SaleItem]) {
+    public init(eventType: String, utcDate: FeedNumber?, items: [SaleItem]) {
         self.eventType = eventType
         self.utcDate = utcDate
         self.items = items
@@ -102,7 +102,7 @@ public enum ItemType: Sendable, Equatable {
 /// One item of a sale, every field the feed gives, tolerantly read.
 public struct SaleItem: Sendable, Equatable, Decodable {
     /// When it was sold, seconds since 1970, to the feed's full precision (the sale's identity needs it).
-    public var utcDate: Decimal?
+    public var utcDate: FeedNumber?
     public var artistName: String?
     public var itemType: ItemType
     public var itemDescription: String?
@@ -113,10 +113,10 @@ public struct SaleItem: Sendable, Equatable, Decodable {
     /// The seller's currency.
     public var currency: String?
     /// What the buyer paid, in the seller's currency (for `addl_count` purchases, the total).
-    public var amountPaid: Decimal?
+    public var amountPaid: FeedNumber?
     /// The price asked, in the seller's currency.
-    public var itemPrice: Decimal?
-    public var amountPaidUSD: Decimal?
+    public var itemPrice: FeedNumber?
+    public var amountPaidUSD: FeedNumber?
     public var amountPaidFormatted: String?
     /// Present when the buyer paid more than asked.
     public var amountOverFormatted: String?
@@ -184,7 +184,7 @@ public struct SaleItem: Sendable, Equatable, Decodable {
         releases = c.string(Keys.releases.rawValue)
         packageImageID = c.string(Keys.packageImageID.rawValue)
         url = c.string(Keys.url.rawValue)
-        additionalCount = c.decimal(Keys.additionalCount.rawValue).map { Int(Int64(wholePartOf: $0)) }
+        additionalCount = c.decimal(Keys.additionalCount.rawValue).map { Int($0.wholePart) }
         itemSlug = c.string(Keys.itemSlug.rawValue)
     }
 
@@ -199,6 +199,7 @@ public struct SaleItem: Sendable, Equatable, Decodable {
 public enum ReleaseURL {
     /// `https://host/path` from `//host/path`, `http://…`, `https://…`, in any case, with or without a query.
     public static func normalize(_ text: String) -> String? {
+        if let fast = normalizedFast(text) { return fast }
         var rest = Substring(text.trimmingSpaces())
         if rest.hasPrefix("//") {
             rest = rest.dropFirst(2)
@@ -220,6 +221,30 @@ public enum ReleaseURL {
     }
 }
 
+extension ReleaseURL {
+    /// The feed's usual form, `//host/path` already in lower case with nothing to drop, without the general
+    /// path's work; `nil` when the text needs that.
+    static func normalizedFast(_ text: String) -> String? {
+        var bytes = text.utf8.makeIterator()
+        guard bytes.next() == 0x2F, bytes.next() == 0x2F else { return nil }
+        var inHost = true
+        var hostHasDot = false
+        var hostLength = 0
+        while let byte = bytes.next() {
+            switch byte {
+            case 0x41...0x5A, 0x3F, 0x23, 0x40, 0x20, 0x00...0x1F: return nil  // upper case, ? # @ space, controls
+            case 0x3A where inHost: return nil  // a port
+            case 0x2F: inHost = false
+            case 0x2E where inHost: hostHasDot = true
+            default: break
+            }
+            if inHost { hostLength += 1 }
+        }
+        guard hostHasDot, hostLength > 0 else { return nil }
+        return inHost ? "https:\(text)/" : "https:\(text)"
+    }
+}
+
 /// A feed answer that is not a usable window.
 public struct SalesfeedError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong.
@@ -230,20 +255,13 @@ public struct SalesfeedError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 }
 
-extension Int64 {
-    /// The whole part of a decimal (toward zero); 0 when it does not fit.
-    init(wholePartOf value: Decimal) {
-        let text = value.description
-        self = Int64(text.prefix { $0 != "." && $0 != "e" && $0 != "E" }) ?? 0
-    }
-}
 
 /// The feed's fields, read leniently: one set of rules for the streaming reader and for `Decodable`.
 protocol LenientFields {
     /// A string however the feed wrote it: a string, a number, or nothing (`null`, `"null"`, absent, "").
     func string(_ key: String) -> String?
     /// A number however the feed wrote it: a number or a numeric string; nothing otherwise.
-    func decimal(_ key: String) -> Decimal?
+    func decimal(_ key: String) -> FeedNumber?
 }
 
 struct AnyKey: CodingKey {
@@ -271,12 +289,10 @@ struct ContainerFields: LenientFields {
         return nil
     }
 
-    func decimal(_ key: String) -> Decimal? {
+    func decimal(_ key: String) -> FeedNumber? {
         let key = AnyKey(stringValue: key)
-        if let number = try? container.decodeIfPresent(Decimal.self, forKey: key) { return number }
-        if let text = try? container.decodeIfPresent(String.self, forKey: key) {
-            return Decimal(string: text.trimmingSpaces())
-        }
+        if let number = try? container.decodeIfPresent(Decimal.self, forKey: key) { return FeedNumber(number.description) }
+        if let text = try? container.decodeIfPresent(String.self, forKey: key) { return FeedNumber(text) }
         return nil
     }
 }

@@ -77,11 +77,11 @@ public struct SalesfeedReader: Sendable {
             throw SalesfeedError("the feed's answer is not a sales window: it ends early, after \(offset) bytes")
         }
         func number(_ key: String, required: Bool) throws -> Int64? {
-            guard let text = fields[key], let value = Decimal(string: text) else {
+            guard let text = fields[key], let value = FeedNumber(text) else {
                 if required { throw SalesfeedError("the feed's answer is not a sales window: \(key) is missing") }
                 return nil
             }
-            return Int64(wholePartOf: value)
+            return value.wholePart
         }
         return Header(
             startDate: try number("start_date", required: true)!, endDate: try number("end_date", required: true)!,
@@ -292,16 +292,15 @@ extension FeedJSONObject: LenientFields {
     func string(_ key: String) -> String? {
         switch self[key] {
         case .string(let text): text.isEmpty || text == "null" ? nil : text
-        case .number(let text): Decimal(string: text)?.description ?? text
+        case .number(let text): FeedNumber(text)?.text ?? text
         case .bool(let flag): String(flag)
         default: nil
         }
     }
 
-    func decimal(_ key: String) -> Decimal? {
+    func decimal(_ key: String) -> FeedNumber? {
         switch self[key] {
-        case .number(let text): Decimal(string: text)
-        case .string(let text): Decimal(string: text.trimmingSpaces())
+        case .number(let text), .string(let text): FeedNumber(text)
         default: nil
         }
     }

@@ -48,8 +48,8 @@ struct CopyText {
         }
     }
 
-    mutating func field(_ number: Decimal?) {
-        field(number.map(\.description))
+    mutating func field(_ number: FeedNumber?) {
+        field(number?.text)
     }
 
     mutating func field(_ number: Int) {
@@ -66,8 +66,8 @@ extension SaleRow {
     /// The staging table's columns, in the order `copy(into:)` writes them.
     static let stagingColumns = [
         "sale_key", "utc_date", "release_url", "artist_page", "artist_name", "item_type", "item_description",
-        "album_title", "image_url", "currency", "amount_paid", "price_asked", "amount_paid_usd", "price_asked_usd",
-        "overpaid_usd", "paid_to_price_ratio", "country_code", "country", "additional_count",
+        "album_title", "image_url", "currency", "amount_paid", "item_price", "amount_paid_usd", "country_code", "country",
+        "additional_count",
     ]
 
     /// Appends the row in text COPY format.
@@ -83,11 +83,8 @@ extension SaleRow {
         text.field(imageURL)
         text.field(currency)
         text.field(amountPaid)
-        text.field(priceAsked)
+        text.field(itemPrice)
         text.field(amountPaidUSD)
-        text.field(priceAskedUSD)
-        text.field(overpaidUSD)
-        text.field(paidToPriceRatio)
         text.field(buyerCountryCode)
         text.field(buyerCountry ?? buyerCountryCode)
         text.field(additionalCount)

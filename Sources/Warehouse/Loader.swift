@@ -151,13 +151,14 @@ public struct Loader: Sendable {
     private func loadWindow(_ key: String, _ expected: ObjectInfo, started: ContinuousClock.Instant) async throws
         -> LoadOutcome
     {
+        // Sorts and hash joins over a large window in memory, not in temporary files (this transaction only).
+        try await db.query("SET LOCAL work_mem = '128MB'")
         try await db.query(
             """
             CREATE TEMPORARY TABLE load_staging (
                 sale_key text, utc_date numeric, release_url text, artist_page text, artist_name text,
                 item_type text, item_description text, album_title text, image_url text, currency text,
-                amount_paid numeric, price_asked numeric, amount_paid_usd numeric, price_asked_usd numeric,
-                overpaid_usd numeric, paid_to_price_ratio numeric, country_code text, country text,
+                amount_paid numeric, item_price numeric, amount_paid_usd numeric, country_code text, country text,
                 additional_count integer
             ) ON COMMIT DROP
             """)
@@ -210,6 +211,9 @@ public struct Loader: Sendable {
             try await writer.send(text.take())
         }
         guard let header else { throw MalformedObject(description: "the window was not read to its end") }
+        logger.debug("staged", metadata: ["key": "\(key)", "items": "\(items)", "after": "\(ContinuousClock.now - started)"])
+        // Statistics, so that the planner joins a large window by hashing rather than row by row.
+        try await db.query("ANALYZE load_staging")
         let ledgerID = try await upsertLedger(key, kind: "salesfeed", info)
         // Countries, sellers and releases first (only the new ones), in a fixed order, then the sales.
         try await db.query(
@@ -237,6 +241,7 @@ public struct Loader: Sendable {
             ORDER BY s.release_url, s.item_type IN ('album', 'track') DESC, s.utc_date
             ON CONFLICT (url) DO NOTHING
             """)
+        logger.debug("dimensions", metadata: ["key": "\(key)", "after": "\(ContinuousClock.now - started)"])
         let inserted = try await db.query(
             """
             INSERT INTO sale (
@@ -244,15 +249,24 @@ public struct Loader: Sendable {
                 amount_paid, price_asked, amount_paid_usd, price_asked_usd, overpaid_usd, paid_to_price_ratio,
                 buyer_country_code, additional_count, ledger_id)
             SELECT decode(s.sale_key, 'hex'), to_timestamp(s.utc_date::double precision), s.utc_date, r.id, a.id,
-                s.item_type::item_type, s.item_description, s.currency, s.amount_paid, s.price_asked,
-                s.amount_paid_usd, round(s.price_asked_usd, 6), round(s.overpaid_usd, 6),
-                round(s.paid_to_price_ratio, 6), s.country_code, s.additional_count, $1
+                s.item_type::item_type, s.item_description, s.currency, s.amount_paid, m.asked, s.amount_paid_usd,
+                m.asked_usd, CASE WHEN s.amount_paid_usd IS NOT NULL AND m.asked_usd IS NOT NULL
+                    THEN round(greatest(0, s.amount_paid_usd - m.asked_usd), 6) END,
+                round(s.amount_paid / nullif(m.asked, 0), 6), s.country_code, s.additional_count, $1
             FROM load_staging s
+            -- What was asked for all that was bought (the price times 1 + addl_count), and in USD at the rate
+            -- the feed's own USD amount implies (a free item's price is 0 in any currency).
+            CROSS JOIN LATERAL (
+                SELECT s.item_price * (1 + s.additional_count) AS asked,
+                    round(CASE WHEN s.amount_paid > 0 THEN s.item_price * (1 + s.additional_count) * s.amount_paid_usd / s.amount_paid
+                               WHEN s.item_price * (1 + s.additional_count) = 0 THEN 0 END, 6) AS asked_usd
+            ) m
             JOIN release r ON r.url = s.release_url
             JOIN artist a ON a.page_url = s.artist_page AND a.name = s.artist_name
             ON CONFLICT (sale_key) DO NOTHING
             """, [String(ledgerID)]
         ).affected
+        logger.debug("sales", metadata: ["key": "\(key)", "after": "\(ContinuousClock.now - started)"])
         try await db.query("DELETE FROM load_reject WHERE ledger_id = $1", [String(ledgerID)])
         for reject in rejected {
             try await db.query(

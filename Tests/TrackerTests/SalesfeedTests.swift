@@ -147,7 +147,7 @@ struct SalesfeedReaderTests {
         #expect(window.startDate == 1 && window.endDate == 601 && window.completeUntil == 700)
         #expect(window.items.count == 1)
         #expect(window.items[0].artistName == "Sigur Rós \"live\" 🎵")
-        #expect(window.items[0].utcDate == Decimal(1_500_000_000))
+        #expect(window.items[0].utcDate == FeedNumber("1500000000"))
     }
 
     @Test("broken structure is named with its byte offset", arguments: [
@@ -159,5 +159,23 @@ struct SalesfeedReaderTests {
     func broken(json: String) {
         let error = #expect(throws: SalesfeedError.self) { try SalesfeedWindow.parse(Array(json.utf8)) }
         #expect(error?.description.contains("at byte") == true, "\(error?.description ?? "")")
+    }
+}
+
+@Suite("Feed numbers: exact, in one canonical form")
+struct FeedNumberTests {
+    @Test(
+        "spellings of one number have one text",
+        arguments: [
+            ("1749583861.7284331", "1749583861.7284331"), ("1749583861.50", "1749583861.5"), ("007.500", "7.5"),
+            (" 8 ", "8"), ("-0.0", "0"), ("-2.10", "-2.1"), ("1.5e9", "1500000000"), (".5", "0.5"), ("0", "0"),
+        ])
+    func canonical(raw: String, text: String) {
+        #expect(FeedNumber(raw)?.text == text)
+    }
+
+    @Test("what is no finite number is nil", arguments: ["", "NaN", "abc", "1.2.3", "--1", "1 2", "0x10", "1e"])
+    func notNumbers(raw: String) {
+        #expect(FeedNumber(raw) == nil)
     }
 }

@@ -88,6 +88,30 @@ struct LoaderTests {
         #expect(try await h.loader().load(key: other).inserted == 0)
     }
 
+    @Test("amounts: the price asked counts every track bought; USD at the feed's own rate; a free item has no ratio")
+    func amounts() async throws {
+        let h = try await Harness("amounts")
+        let key = try await h.putWindow(
+            start: 100, end: 700,
+            events: [
+                Harness.event(
+                    #"{"utc_date":1749583861.1,"item_type":"t","url":"//x.bandcamp.com/track/y","currency":"GBP","amount_paid":5,"item_price":1,"amount_paid_usd":6.5,"addl_count":"2","country_code":"gb"}"#,
+                    #"{"utc_date":1749583861.2,"item_type":"a","url":"//x.bandcamp.com/album/z","amount_paid":0,"item_price":0,"amount_paid_usd":0}"#,
+                    #"{"utc_date":1749583861.3,"item_type":"a","url":"//x.bandcamp.com/album/w","amount_paid":3,"item_price":4}"#)
+            ])
+        #expect(try await h.loader().load(key: key).inserted == 3)
+        let rows = try await h.db.query(
+            """
+            SELECT price_asked::text, price_asked_usd::text, overpaid_usd::text, paid_to_price_ratio::text
+            FROM sale ORDER BY utc_date
+            """
+        ).rows
+        #expect(
+            rows == [
+                ["3", "3.900000", "2.600000", "1.666667"], ["0", "0.000000", "0.000000", nil], ["4", nil, nil, "0.750000"],
+            ])
+    }
+
     @Test("bad items are rejected with the reason and the object key; the rest load")
     func rejects() async throws {
         let h = try await Harness("rejects")

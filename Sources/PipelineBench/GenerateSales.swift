@@ -1,0 +1,187 @@
+import ArgumentParser
+import Foundation
+import Gzip
+
+/// A salesfeed window of any size, written as Extract writes windows (gzip), from the real distributions in
+/// the fixtures: item types, buyer countries and URL shapes from 587 real feed items, amounts and currencies
+/// from the Components dataset's rows, sellers' popularity as a Zipf law over 160,000 artists (the dataset's
+/// one million sales came from 159,746), several items in one purchase now and then.
+struct GenerateSales: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate-sales", abstract: "Writes one gzip feed window of realistic sales.")
+
+    @Option(help: "Sale items.")
+    var sales = 1_000_000
+
+    @Option(help: "The gzip file to write.")
+    var output: String
+
+    @Option(help: "The recorded feed items (types, countries, URL shapes).")
+    var items = "Tests/TrackerTests/Fixtures/salesfeed/items-2023-07.json"
+
+    @Option(help: "Rows of the Components dataset (amounts and currencies).")
+    var amounts = "Tests/WarehouseTests/Fixtures/components-sample.csv"
+
+    @Option(help: "The random seed.")
+    var seed: UInt64 = 2020
+
+    mutating func run() throws {
+        let recorded =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: items))) as? [[String: Any]]
+            ?? []
+        let money = try Self.amountRows(amounts)
+        guard !recorded.isEmpty, !money.isEmpty else { throw ValidationError("no fixtures to draw from") }
+        var random = SplitMix64(seed: seed)
+        let artists = Zipf(count: 160_000, exponent: 1.07)
+        let start: Int64 = 1_749_513_600  // 2025-06-10 00:00 UTC
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        var text = #"{"start_date":\#(start),"end_date":\#(start + 86_400),"data_delay_sec":120,"events":["#
+        var written = 0
+        var compressedBytes = 0
+        var rawBytes = 0
+        var firstEvent = true
+        func flush(_ force: Bool) throws {
+            guard force || text.utf8.count > 8 << 20 else { return }
+            let bytes = Array(text.utf8)
+            let member = Gzip.compress(bytes)
+            file.write(Data(member))
+            compressedBytes += member.count
+            rawBytes += bytes.count
+            text.removeAll(keepingCapacity: true)
+        }
+        while written < sales {
+            let itemCount = min(sales - written, random.unit() < 0.08 ? 2 + Int(random.next() % 3) : 1)
+            let time = Double(start) + 86_400 * Double(written) / Double(sales)
+            var itemsText: [String] = []
+            let buyer = recorded[Int(random.next() % UInt64(recorded.count))]
+            for index in 0..<itemCount {
+                let template = recorded[Int(random.next() % UInt64(recorded.count))]
+                let row = money[Int(random.next() % UInt64(money.count))]
+                let artist = artists.sample(&random)
+                let release = Int(random.next() % 8) * 200_000 + artist
+                let type = template["item_type"] as? String ?? "a"
+                let host = "artist\(artist).bandcamp.com"
+                let url =
+                    switch type {
+                    case "t": "//\(host)/track/track-\(release)-\(random.next() % 12)"
+                    case "b": "//\(host)"
+                    default: "//\(host)/album/release-\(release)"
+                    }
+                let description = type == "p" ? ["Vinyl LP", "Cassette", "Compact Disc (CD)", "T-Shirt"][Int(random.next() % 4)] : "Release \(release)"
+                let date = String(format: "%.7f", time + Double(index) * 0.0003 + random.unit() * 0.0002)
+                var fields: [String] = [
+                    #""utc_date":\#(date)"#, #""artist_name":"Artist \#(artist)""#, #""item_type":"\#(type)""#,
+                    #""item_description":"\#(description)""#,
+                    #""album_title":\#(type == "t" ? "\"Album \(release)\"" : "null")"#,
+                    #""slug_type":"\#(type == "b" ? "null" : type == "t" ? "t" : "a")""#,
+                    #""currency":"\#(row.currency)""#, #""amount_paid":\#(row.paid)"#,
+                    #""item_price":\#(row.price)"#, #""amount_paid_usd":\#(row.paidUSD)"#,
+                    #""country":"\#(buyer["country"] as? String ?? "United States")""#,
+                    #""country_code":"\#(buyer["country_code"] as? String ?? "us")""#,
+                    #""art_id":\#(1_000_000_000 + release)"#, #""url":"\#(url)""#,
+                    #""art_url":"https://f4.bcbits.com/img/a\#(1_000_000_000 + release)_7.jpg""#,
+                    #""amount_paid_fmt":"\#(row.paid) \#(row.currency)""#,
+                ]
+                if row.paid > row.price { fields.append(#""amount_over_fmt":"\#(row.paid - row.price)""#) }
+                itemsText.append("{" + fields.joined(separator: ",") + "}")
+            }
+            text += (firstEvent ? "" : ",")
+                + #"{"event_type":"sale","utc_date":\#(String(format: "%.7f", time)),"items":[\#(itemsText.joined(separator: ","))]}"#
+            firstEvent = false
+            written += itemCount
+            try flush(false)
+            if written % 100_000 < itemCount { print("  \(written)/\(sales) items") }
+        }
+        text += #"],"server_time":\#(start + 86_409)}"#
+        try flush(true)
+        try file.close()
+        print(
+            "summary: \(sales) sale items in one window, \(rawBytes / 1_048_576) MiB of JSON, "
+                + "\(compressedBytes / 1_048_576) MiB gzip: \(output)")
+    }
+
+    struct Amount {
+        var currency: String
+        var paid: Decimal
+        var price: Decimal
+        var paidUSD: Decimal
+    }
+
+    /// currency, amount_paid, item_price and amount_paid_usd of each row of the Components CSV.
+    static func amountRows(_ path: String) throws -> [Amount] {
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        guard let header = lines.first.map({ $0.split(separator: ",", omittingEmptySubsequences: false) }) else {
+            return []
+        }
+        func column(_ name: String) -> Int? { header.firstIndex { $0 == Substring(name) } }
+        guard let currency = column("currency"), let paid = column("amount_paid"), let price = column("item_price"),
+            let usd = column("amount_paid_usd")
+        else { return [] }
+        return lines.dropFirst().compactMap { line in
+            // Rows whose text fields hold commas are quoted: skip them rather than guess.
+            guard !line.contains("\"") else { return nil }
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count == header.count, let paidValue = Decimal(string: String(fields[paid])),
+                let priceValue = Decimal(string: String(fields[price])),
+                let usdValue = Decimal(string: String(fields[usd]))
+            else { return nil }
+            // The dataset's prices are single-precision floats (9.98999977111816): to cents.
+            func cents(_ value: Decimal) -> Decimal {
+                Decimal(string: String(format: "%.2f", NSDecimalNumber(decimal: value).doubleValue)) ?? value
+            }
+            return Amount(
+                currency: String(fields[currency]), paid: cents(paidValue), price: cents(priceValue),
+                paidUSD: cents(usdValue))
+        }
+    }
+}
+
+/// A small, fast, seeded generator (SplitMix64): the same seed, the same sales.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    mutating func unit() -> Double {
+        Double(next() >> 11) / Double(1 << 53)
+    }
+}
+
+/// Ranks drawn by a Zipf law: rank k with probability ∝ 1/k^s (a few sellers sell much, most sell little).
+struct Zipf {
+    private let cumulative: [Double]
+
+    init(count: Int, exponent: Double) {
+        var total = 0.0
+        var values: [Double] = []
+        values.reserveCapacity(count)
+        for rank in 1...count {
+            total += 1 / pow(Double(rank), exponent)
+            values.append(total)
+        }
+        cumulative = values.map { $0 / total }
+    }
+
+    func sample(_ random: inout SplitMix64) -> Int {
+        let target = random.unit()
+        var low = 0
+        var high = cumulative.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if cumulative[middle] < target { low = middle + 1 } else { high = middle }
+        }
+        return low + 1
+    }
+}
