@@ -66,7 +66,8 @@ public struct FolderObjectStore: ObjectStore {
         }
         let sidecar = self.sidecar(key).flatMap { $0.file == file.identity ? $0 : nil }
         if let ifMatch, let known = sidecar?.etag, known != ifMatch {
-            throw ObjectStoreError(.changed, location: location, key: key, detail: "the object is not the version asked for")
+            throw ObjectStoreError(
+                .changed, location: location, key: key, detail: "the object is not the version asked for")
         }
         var md5 = sidecar == nil ? Insecure.MD5() : nil
         while true {
@@ -77,7 +78,8 @@ public struct FolderObjectStore: ObjectStore {
         }
         let etag = sidecar?.etag ?? md5!.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
         if let ifMatch, etag != ifMatch {
-            throw ObjectStoreError(.changed, location: location, key: key, detail: "the object is not the version asked for")
+            throw ObjectStoreError(
+                .changed, location: location, key: key, detail: "the object is not the version asked for")
         }
         let (type, encoding) = Self.contentType(forKey: key)
         return ObjectInfo(

@@ -135,7 +135,9 @@ enum LocalFiles {
             var result = [UInt8](repeating: 0, count: count)
             var filled = 0
             while filled < count {
-                let got = result.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + filled, count - filled) }
+                let got = result.withUnsafeMutableBytes {
+                    Glibc.read(descriptor, $0.baseAddress! + filled, count - filled)
+                }
                 if got < 0 {
                     if errno == EINTR { continue }
                     throw failure("cannot read", path)

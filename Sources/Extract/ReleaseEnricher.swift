@@ -164,7 +164,8 @@ public struct ReleaseEnricher: Sendable {
                 case 400..<500:
                     // Gone (404, 410) or refused for good: stored with its status, not asked for every run.
                     try await store(
-                        Record(url: url, status: "gone", fetchedAt: now(), page: nil, httpStatus: response.status), for: url)
+                        Record(url: url, status: "gone", fetchedAt: now(), page: nil, httpStatus: response.status),
+                        for: url)
                     return .gone
                 default:
                     logger.warning("release page answered \(response.status)", metadata: ["url": "\(url)"])

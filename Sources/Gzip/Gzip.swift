@@ -102,7 +102,8 @@ public final class GzipInflater {
     public func finish() throws {
         guard ended, !active else {
             throw GzipError(
-                compressedBytes == 0 ? "no data to decompress" : "the gzip data ends early, after \(compressedBytes) bytes")
+                compressedBytes == 0
+                    ? "no data to decompress" : "the gzip data ends early, after \(compressedBytes) bytes")
         }
     }
 }

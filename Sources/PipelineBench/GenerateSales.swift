@@ -68,7 +68,10 @@ struct GenerateSales: ParsableCommand {
                     case "b": "//\(host)"
                     default: "//\(host)/album/release-\(release)"
                     }
-                let description = type == "p" ? ["Vinyl LP", "Cassette", "Compact Disc (CD)", "T-Shirt"][Int(random.next() % 4)] : "Release \(release)"
+                let description =
+                    type == "p"
+                    ? ["Vinyl LP", "Cassette", "Compact Disc (CD)", "T-Shirt"][Int(random.next() % 4)]
+                    : "Release \(release)"
                 let date = String(format: "%.7f", time + Double(index) * 0.0003 + random.unit() * 0.0002)
                 var fields: [String] = [
                     #""utc_date":\#(date)"#, #""artist_name":"Artist \#(artist)""#, #""item_type":"\#(type)""#,
@@ -86,7 +89,8 @@ struct GenerateSales: ParsableCommand {
                 if row.paid > row.price { fields.append(#""amount_over_fmt":"\#(row.paid - row.price)""#) }
                 itemsText.append("{" + fields.joined(separator: ",") + "}")
             }
-            text += (firstEvent ? "" : ",")
+            text +=
+                (firstEvent ? "" : ",")
                 + #"{"event_type":"sale","utc_date":\#(String(format: "%.7f", time)),"items":[\#(itemsText.joined(separator: ","))]}"#
             firstEvent = false
             written += itemCount

@@ -22,7 +22,8 @@ public struct FeedNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
         }
         // Exponents and other spellings (`1.5e9`, `.5`): through Decimal, which reads them exactly.
         let trimmed = String(raw).trimmingSpaces()
-        guard trimmed.wholeMatch(of: /-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/) != nil, let value = Decimal(string: trimmed), !value.isNaN, let text = Self.canonical(value.description.utf8)
+        guard trimmed.wholeMatch(of: /-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/) != nil, let value = Decimal(string: trimmed),
+            !value.isNaN, let text = Self.canonical(value.description.utf8)
         else { return nil }
         self.text = text
     }

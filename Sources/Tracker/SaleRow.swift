@@ -80,7 +80,9 @@ extension SaleRow {
     /// The row of one item, or why there is none.
     static func make(_ item: SaleItem, eventDate: FeedNumber?, seen: inout [String: Int]) -> Result<SaleRow, Problem> {
         guard let utcDate = item.utcDate ?? eventDate else { return .failure(Problem(reason: "no utc_date")) }
-        guard !utcDate.isNegative, utcDate.text != "0" else { return .failure(Problem(reason: "utc_date \(utcDate) is not a time")) }
+        guard !utcDate.isNegative, utcDate.text != "0" else {
+            return .failure(Problem(reason: "utc_date \(utcDate) is not a time"))
+        }
         guard let url = item.releaseURL else {
             return .failure(Problem(reason: "no usable release URL (\(item.url ?? "none"))"))
         }

@@ -255,7 +255,6 @@ public struct SalesfeedError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 }
 
-
 /// The feed's fields, read leniently: one set of rules for the streaming reader and for `Decodable`.
 protocol LenientFields {
     /// A string however the feed wrote it: a string, a number, or nothing (`null`, `"null"`, absent, "").
@@ -291,7 +290,9 @@ struct ContainerFields: LenientFields {
 
     func decimal(_ key: String) -> FeedNumber? {
         let key = AnyKey(stringValue: key)
-        if let number = try? container.decodeIfPresent(Decimal.self, forKey: key) { return FeedNumber(number.description) }
+        if let number = try? container.decodeIfPresent(Decimal.self, forKey: key) {
+            return FeedNumber(number.description)
+        }
         if let text = try? container.decodeIfPresent(String.self, forKey: key) { return FeedNumber(text) }
         return nil
     }

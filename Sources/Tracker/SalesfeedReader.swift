@@ -227,7 +227,9 @@ public struct SalesfeedReader: Sendable {
                 keyBytes.removeAll(keepingCapacity: true)
             }
         default:
-            guard depth > 0 else { throw fail("'\(Character(Unicode.Scalar(byte)))' where the window should begin", at: offset + index) }
+            guard depth > 0 else {
+                throw fail("'\(Character(Unicode.Scalar(byte)))' where the window should begin", at: offset + index)
+            }
             if let eventsDepth, depth == eventsDepth {
                 throw fail("an event that is not an object", at: offset + index)
             }

@@ -292,7 +292,8 @@ extension String {
             switch byte {
             case 0x09...0x0D: return true
             case 0x20: if previous == 0x20 { return true }
-            case 0x85, 0xA0, 0x9A, 0x80, 0x81: if previous == 0xC2 || previous == 0xE1 || previous == 0xE2 || previous == 0xE3 { return true }
+            case 0x85, 0xA0, 0x9A, 0x80, 0x81:
+                if previous == 0xC2 || previous == 0xE1 || previous == 0xE2 || previous == 0xE3 { return true }
             default: break
             }
             previous = byte

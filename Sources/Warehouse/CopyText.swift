@@ -38,10 +38,10 @@ struct CopyText {
         }
         for byte in text.utf8 {
             switch byte {
-            case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
-            case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
-            case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
-            case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
+            case 0x5C: bytes += [0x5C, 0x5C]
+            case 0x09: bytes += [0x5C, UInt8(ascii: "t")]
+            case 0x0A: bytes += [0x5C, UInt8(ascii: "n")]
+            case 0x0D: bytes += [0x5C, UInt8(ascii: "r")]
             case 0x00: break  // PostgreSQL text cannot hold NUL
             default: bytes.append(byte)
             }
@@ -66,7 +66,8 @@ extension SaleRow {
     /// The staging table's columns, in the order `copy(into:)` writes them.
     static let stagingColumns = [
         "sale_key", "utc_date", "release_url", "artist_page", "artist_name", "item_type", "item_description",
-        "album_title", "image_url", "currency", "amount_paid", "item_price", "amount_paid_usd", "country_code", "country",
+        "album_title", "image_url", "currency", "amount_paid", "item_price", "amount_paid_usd", "country_code",
+        "country",
         "additional_count",
     ]
 

@@ -119,7 +119,9 @@ public struct Loader: Sendable {
                         ? try await loadWindow(key, expected, started: started)
                         : try await loadReleasePage(key, expected, started: started)
                 }
-            } catch let error as PostgresError where ["40P01", "40001"].contains(error.sqlState) && attempt < options.attempts {
+            } catch let error as PostgresError
+                where ["40P01", "40001"].contains(error.sqlState) && attempt < options.attempts
+            {
                 logger.warning("retrying after a transient conflict", metadata: ["key": "\(key)", "error": "\(error)"])
                 try await Task.sleep(for: .milliseconds(50 * attempt))
             } catch let error as MalformedObject {
@@ -178,6 +180,7 @@ public struct Loader: Sendable {
             var text = CopyText(capacity: copySize + (64 << 10))
             var rows: [SaleRow] = []
             var eventIndex = 0
+            var reported = 0
             do {
                 info = try await store.read(key, ifMatch: expected.etag, chunkSize: options.readSize) { piece in
                     // A slice at a time, so that what one slice inflates to stays small.
@@ -199,6 +202,10 @@ public struct Loader: Sendable {
                         }
                         start = end
                         if text.count >= copySize { try await writer.send(text.take()) }
+                        if items >= reported + 100_000 {
+                            reported = items - items % 100_000
+                            logger.info("staging", metadata: ["key": "\(key)", "items": "\(reported)"])
+                        }
                     }
                 }
                 try inflater.finish()
@@ -211,7 +218,8 @@ public struct Loader: Sendable {
             try await writer.send(text.take())
         }
         guard let header else { throw MalformedObject(description: "the window was not read to its end") }
-        logger.debug("staged", metadata: ["key": "\(key)", "items": "\(items)", "after": "\(ContinuousClock.now - started)"])
+        logger.debug(
+            "staged", metadata: ["key": "\(key)", "items": "\(items)", "after": "\(ContinuousClock.now - started)"])
         // Statistics, so that the planner joins a large window by hashing rather than row by row.
         try await db.query("ANALYZE load_staging")
         let ledgerID = try await upsertLedger(key, kind: "salesfeed", info)
@@ -349,14 +357,16 @@ public struct Loader: Sendable {
             // The page read now is the truth about its genres.
             try await db.query("DELETE FROM release_tag WHERE release_id = $1", [releaseID])
             var seen: Set<String> = []
-            for (position, genre) in page.genres.enumerated() where !genre.key.isEmpty && seen.insert(genre.key).inserted {
+            for (position, genre) in page.genres.enumerated()
+            where !genre.key.isEmpty && seen.insert(genre.key).inserted {
                 let tagID = try await upsertTag(genre)
                 try await db.query(
                     "INSERT INTO release_tag (release_id, tag_id, position) VALUES ($1, $2, $3)",
                     [releaseID, tagID, String(position)])
             }
         }
-        var outcome = LoadOutcome(key: key, status: .loaded, etag: info.etag, items: 1, inserted: releaseID == nil ? 0 : 1)
+        var outcome = LoadOutcome(
+            key: key, status: .loaded, etag: info.etag, items: 1, inserted: releaseID == nil ? 0 : 1)
         outcome.duplicates = 1 - outcome.inserted
         try await finishLedger(ledgerID, &outcome, started: started)
         return outcome
@@ -407,7 +417,8 @@ public struct Loader: Sendable {
             """,
             [
                 String(id), String(outcome.items), String(outcome.inserted), String(outcome.duplicates),
-                String(outcome.rejected), String(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+                String(outcome.rejected),
+                String(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
             ])
     }
 

@@ -65,7 +65,8 @@ extension Loader {
                     case .failed: summary.failed += 1
                     case .alreadyLoaded, .ignored: summary.skipped += 1
                     }
-                    summary.inserted += outcome.status == .loaded && object.key.hasPrefix(Self.salesfeedPrefix) ? outcome.inserted : 0
+                    summary.inserted +=
+                        outcome.status == .loaded && object.key.hasPrefix(Self.salesfeedPrefix) ? outcome.inserted : 0
                     progress?(outcome, summary)
                 }
                 if page.count < 1000 { break }
@@ -91,12 +92,13 @@ extension Loader {
 
 /// A PostgreSQL array literal of texts (`{"a","b"}`), to pass a list as one parameter.
 func postgresArray(_ values: [String]) -> String {
-    "{" + values.map { value in
-        var quoted = "\""
-        for character in value {
-            if character == "\"" || character == "\\" { quoted.append("\\") }
-            quoted.append(character)
-        }
-        return quoted + "\""
-    }.joined(separator: ",") + "}"
+    "{"
+        + values.map { value in
+            var quoted = "\""
+            for character in value {
+                if character == "\"" || character == "\\" { quoted.append("\\") }
+                quoted.append(character)
+            }
+            return quoted + "\""
+        }.joined(separator: ",") + "}"
 }

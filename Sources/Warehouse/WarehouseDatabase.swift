@@ -31,7 +31,8 @@ public final class WarehouseDatabase: Sendable {
             connection = try await PostgresConnection.connect(url: url, password: try await password())
             let outcome = try await WarehouseSchema.migrator.migrate(connection)
             if !outcome.applied.isEmpty {
-                logger.info("schema migrated", metadata: ["applied": "\(outcome.applied)", "version": "\(outcome.version)"])
+                logger.info(
+                    "schema migrated", metadata: ["applied": "\(outcome.applied)", "version": "\(outcome.version)"])
             }
             current.withLock { $0 = connection }
         }

@@ -72,11 +72,14 @@ struct ObjectStoreTests {
         try await store.delete("raw/nothing.json.gz")
     }
 
-    @Test("read in pieces: every byte once, in order, with the ETag; another version is refused", arguments: StoreKind.allCases)
+    @Test(
+        "read in pieces: every byte once, in order, with the ETag; another version is refused",
+        arguments: StoreKind.allCases)
     func pieces(kind: StoreKind) async throws {
         let store = try await kind.make()
         let body = (0..<100_003).map { UInt8(truncatingIfNeeded: $0 &* 31) }
-        let put = try await store.put("raw/big.json.gz", body: body, contentType: "application/json", contentEncoding: "gzip")
+        let put = try await store.put(
+            "raw/big.json.gz", body: body, contentType: "application/json", contentEncoding: "gzip")
         var pieces: [[UInt8]] = []
         let info = try await store.read("raw/big.json.gz", ifMatch: put.etag, chunkSize: 4096) { pieces.append($0) }
         #expect(pieces.joined().elementsEqual(body))

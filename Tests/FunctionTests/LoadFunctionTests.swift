@@ -89,7 +89,8 @@ struct LoadFunctionTests {
         let report = try #require(PrintedError(lastLineOf: down.stderr))
         #expect(report.errorMessage.contains("cannot connect to PostgreSQL at 127.0.0.1:9/bandcamp_tracker"))
         // Once the database is back, the sweep loads it.
-        let sweep = try await FunctionProcess.run("LoadFunction", environment: home.environment, input: Data(#"{"command":"sweep"}"#.utf8))
+        let sweep = try await FunctionProcess.run(
+            "LoadFunction", environment: home.environment, input: Data(#"{"command":"sweep"}"#.utf8))
         #expect(sweep.status == 0 && sweep.stdout.contains(#""inserted":5"#), "\(sweep.stdout)\(sweep.stderr)")
     }
 
@@ -102,7 +103,8 @@ struct LoadFunctionTests {
         try home.putWindow(key: Self.key, items: items)
         let watcher = try await PostgresConnection.connect(url: home.databaseURL)
         // The schema first (a cold start), so that the tables to hold exist.
-        _ = try await FunctionProcess.run("LoadFunction", environment: home.environment, input: Data(#"{"command":"migrate"}"#.utf8))
+        _ = try await FunctionProcess.run(
+            "LoadFunction", environment: home.environment, input: Data(#"{"command":"migrate"}"#.utf8))
         // Holding a lock stops the loader at a chosen statement, inside its transaction.
         let holder = try await PostgresConnection.connect(url: home.databaseURL)
         switch moment {
@@ -115,7 +117,9 @@ struct LoadFunctionTests {
         default: break
         }
         let process = try FunctionProcess("LoadFunction", environment: home.environment, input: request(Self.key))
-        let pattern = ["copy": "COPY load_staging%", "before-insert": "INSERT INTO country%", "inserting": "INSERT INTO sale%"][moment]!
+        let pattern = [
+            "copy": "COPY load_staging%", "before-insert": "INSERT INTO country%", "inserting": "INSERT INTO sale%",
+        ][moment]!
         var seen = false
         for _ in 0..<1500 {
             let active = try await watcher.query(
@@ -142,14 +146,20 @@ struct LoadFunctionTests {
             if left == "0" { break }
             try await Task.sleep(for: .milliseconds(10))
         }
-        #expect(try await watcher.query("SELECT (SELECT count(*) FROM sale), (SELECT count(*) FROM load_ledger)").rows == [["0", "0"]])
-        let rerun = try await FunctionProcess.run("LoadFunction", environment: home.environment, input: request(Self.key))
+        #expect(
+            try await watcher.query("SELECT (SELECT count(*) FROM sale), (SELECT count(*) FROM load_ledger)").rows == [
+                ["0", "0"]
+            ])
+        let rerun = try await FunctionProcess.run(
+            "LoadFunction", environment: home.environment, input: request(Self.key))
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(rerun.stdout.contains(#""inserted":\#(items)"#))
-        let again = try await FunctionProcess.run("LoadFunction", environment: home.environment, input: request(Self.key))
+        let again = try await FunctionProcess.run(
+            "LoadFunction", environment: home.environment, input: request(Self.key))
         #expect(again.stdout.contains("already-loaded"))
         let totals = try await watcher.query(
-            "SELECT count(*), count(DISTINCT sale_key), sum(amount_paid) FROM sale").rows
+            "SELECT count(*), count(DISTINCT sale_key), sum(amount_paid) FROM sale"
+        ).rows
         let expectedSum = (0..<items).reduce(0) { $0 + $1 % 20 + 1 }
         #expect(totals == [[String(items), String(items), String(expectedSum)]])
     }

@@ -35,7 +35,8 @@ struct LocalInvocationTests {
 
     @Test("an event of the wrong shape is a clear invocation error naming what is missing")
     func wrongEvent() async throws {
-        let event = #"{"version":"0","id":"1","detail-type":"Object Created","source":"aws.s3","account":"1","time":"t","region":"r","resources":[]}"#
+        let event =
+            #"{"version":"0","id":"1","detail-type":"Object Created","source":"aws.s3","account":"1","time":"t","region":"r","resources":[]}"#
         let result = try await FunctionProcess.run("LoadFunction", environment: home, input: Data(event.utf8))
         #expect(result.status == 1)
         let report = try #require(PrintedError(lastLineOf: result.stderr))

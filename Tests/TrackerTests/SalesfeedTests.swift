@@ -150,12 +150,14 @@ struct SalesfeedReaderTests {
         #expect(window.items[0].utcDate == FeedNumber("1500000000"))
     }
 
-    @Test("broken structure is named with its byte offset", arguments: [
-        #"{"start_date":1,"end_date":2,"server_time":3,"events":[{"items":[}]}"#,
-        #"{"start_date":1,"end_date":2,"server_time":3,"events":[7]}"#,
-        #"{"start_date":1,"end_date":2,"server_time":3,"events":[]}}"#,
-        #"{"start_date":1,"end_date":2,"server_time":3,"events":[]} {}"#,
-    ])
+    @Test(
+        "broken structure is named with its byte offset",
+        arguments: [
+            #"{"start_date":1,"end_date":2,"server_time":3,"events":[{"items":[}]}"#,
+            #"{"start_date":1,"end_date":2,"server_time":3,"events":[7]}"#,
+            #"{"start_date":1,"end_date":2,"server_time":3,"events":[]}}"#,
+            #"{"start_date":1,"end_date":2,"server_time":3,"events":[]} {}"#,
+        ])
     func broken(json: String) {
         let error = #expect(throws: SalesfeedError.self) { try SalesfeedWindow.parse(Array(json.utf8)) }
         #expect(error?.description.contains("at byte") == true, "\(error?.description ?? "")")

@@ -55,7 +55,8 @@ struct Harness {
     ) -> String {
         let path = type == "b" ? "" : type == "t" ? "/track/t\(n)" : "/album/a\(n)"
         let usd = (Decimal(string: paid)! * Decimal(string: "1.25")!).description
-        return #"{"utc_date":\#(date ?? "1749583861.\(1000 + n)"),"artist_name":"\#(artist)","item_type":"\#(type)","item_description":"Release \#(n)","album_title":null,"currency":"EUR","amount_paid":\#(paid),"item_price":\#(price),"amount_paid_usd":\#(usd),"country":"Country \#(country)","country_code":"\#(country)","url":"//\#(host)\#(path)","art_url":"https://f4.bcbits.com/img/a\#(n)_7.jpg"}"#
+        return
+            #"{"utc_date":\#(date ?? "1749583861.\(1000 + n)"),"artist_name":"\#(artist)","item_type":"\#(type)","item_description":"Release \#(n)","album_title":null,"currency":"EUR","amount_paid":\#(paid),"item_price":\#(price),"amount_paid_usd":\#(usd),"country":"Country \#(country)","country_code":"\#(country)","url":"//\#(host)\#(path)","art_url":"https://f4.bcbits.com/img/a\#(n)_7.jpg"}"#
     }
 
     func scalar(_ sql: String, _ parameters: [String?] = []) async throws -> String? {

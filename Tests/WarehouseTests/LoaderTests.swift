@@ -30,7 +30,8 @@ struct LoaderTests {
             row == [
                 [
                     "1749583861.7284331", "2025-06-10 19:31:01.728433", "track", "SEK", "8", "0.83", "0.830000",
-                    "0.000000", "1.000000", "US", "United States", "https://nanobii.bandcamp.com/track/f-k-extended-mix",
+                    "0.000000", "1.000000", "US", "United States",
+                    "https://nanobii.bandcamp.com/track/f-k-extended-mix",
                     "F**K (Extended Mix)", "https://nanobii.bandcamp.com", "nanobii", "32",
                 ]
             ])
@@ -53,7 +54,9 @@ struct LoaderTests {
         let key = try await h.putWindow(start: 1_688_672_800, end: 1_690_218_500, events: events)
         let outcome = try await h.loader().load(key: key)
         #expect(outcome.items == 587 && outcome.inserted == 587 && outcome.rejected == 0)
-        let types = try await h.db.query("SELECT item_type::text AS type, count(*) FROM sale GROUP BY item_type ORDER BY item_type").rows
+        let types = try await h.db.query(
+            "SELECT item_type::text AS type, count(*) FROM sale GROUP BY item_type ORDER BY item_type"
+        ).rows
         #expect(types == [["album", "241"], ["track", "252"], ["physical", "88"], ["bundle", "6"]])
         #expect(try await h.count("country") == 35)
         // PayPal's C2 is China.
@@ -97,7 +100,8 @@ struct LoaderTests {
                 Harness.event(
                     #"{"utc_date":1749583861.1,"item_type":"t","url":"//x.bandcamp.com/track/y","currency":"GBP","amount_paid":5,"item_price":1,"amount_paid_usd":6.5,"addl_count":"2","country_code":"gb"}"#,
                     #"{"utc_date":1749583861.2,"item_type":"a","url":"//x.bandcamp.com/album/z","amount_paid":0,"item_price":0,"amount_paid_usd":0}"#,
-                    #"{"utc_date":1749583861.3,"item_type":"a","url":"//x.bandcamp.com/album/w","amount_paid":3,"item_price":4}"#)
+                    #"{"utc_date":1749583861.3,"item_type":"a","url":"//x.bandcamp.com/album/w","amount_paid":3,"item_price":4}"#
+                )
             ])
         #expect(try await h.loader().load(key: key).inserted == 3)
         let rows = try await h.db.query(
@@ -108,7 +112,8 @@ struct LoaderTests {
         ).rows
         #expect(
             rows == [
-                ["3", "3.900000", "2.600000", "1.666667"], ["0", "0.000000", "0.000000", nil], ["4", nil, nil, "0.750000"],
+                ["3", "3.900000", "2.600000", "1.666667"], ["0", "0.000000", "0.000000", nil],
+                ["4", nil, nil, "0.750000"],
             ])
     }
 
@@ -155,7 +160,8 @@ struct LoaderTests {
         case "cut": body = Array(Gzip.compress(Array(json.utf8)).dropLast(12))
         case "plain": body = Array(json.utf8)
         case "json": body = Gzip.compress(Array(json.dropLast(30).utf8))
-        default: body = Gzip.compress(Array(json.replacingOccurrences(of: "\"artist_name\":", with: "\"artist_name\"").utf8))
+        default:
+            body = Gzip.compress(Array(json.replacingOccurrences(of: "\"artist_name\":", with: "\"artist_name\"").utf8))
         }
         _ = try await h.store.put(badKey, body: body, contentType: "application/json", contentEncoding: "gzip")
         let loader = h.loader()
@@ -164,7 +170,8 @@ struct LoaderTests {
         #expect(outcome.reason?.contains(complaint) == true, "\(outcome.reason ?? "")")
         #expect(try await h.count("sale") == 0)
         #expect(try await loader.load(key: good).inserted == 1)
-        let ledger = try await h.db.query("SELECT object_key, status, reason IS NOT NULL FROM load_ledger ORDER BY 1").rows
+        let ledger = try await h.db.query("SELECT object_key, status, reason IS NOT NULL FROM load_ledger ORDER BY 1")
+            .rows
         #expect(ledger == [[good, "loaded", "f"], [badKey, "failed", "t"]])
         // The sweep does not try the same broken version again; a corrected one loads.
         #expect(try await loader.sweep(days: 1, now: 1000).failed == 0)

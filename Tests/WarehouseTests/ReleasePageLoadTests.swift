@@ -25,7 +25,8 @@ struct ReleasePageLoadTests {
         let h = try await Harness("pages")
         let key = "raw/releases/artist.bandcamp.com/album/a1.json.gz"
         try await put(
-            h, ReleasePageRecord(
+            h,
+            ReleasePageRecord(
                 url: "https://artist.bandcamp.com/album/a1", status: "ok", fetchedAt: 1_749_600_000,
                 page: page(genres: ["Post-Rock", "ambient", " Post Rock "], place: "Reykjavík")), key: key)
         #expect(try await h.loader().load(key: key).status == .loaded)
@@ -43,20 +44,34 @@ struct ReleasePageLoadTests {
             FROM release r LEFT JOIN tag p ON p.id = r.place_tag_id
             """
         ).rows
-        #expect(release == [["read", "Ágætis byrjun", "Ágætis byrjun", "2025-11-24", "Label", "Reykjavík, Iceland", "reykjavík", "1"]])
-        #expect(try await h.scalar("SELECT count(*) FROM release_tag rt JOIN tag t ON t.id = rt.tag_id WHERE t.key = 'reykjavík'") == "0")
+        #expect(
+            release == [
+                [
+                    "read", "Ágætis byrjun", "Ágætis byrjun", "2025-11-24", "Label", "Reykjavík, Iceland", "reykjavík",
+                    "1",
+                ]
+            ])
+        #expect(
+            try await h.scalar(
+                "SELECT count(*) FROM release_tag rt JOIN tag t ON t.id = rt.tag_id WHERE t.key = 'reykjavík'") == "0")
         // A page read again later replaces the genres; a gone page marks the release.
         try await put(
-            h, ReleasePageRecord(
+            h,
+            ReleasePageRecord(
                 url: "https://artist.bandcamp.com/album/a1", status: "ok", fetchedAt: 1_749_700_000,
                 page: page(genres: ["drone"], place: nil)), key: key)
         #expect(try await h.loader().load(key: key).status == .loaded)
-        #expect(try await h.db.query("SELECT t.key FROM release_tag rt JOIN tag t ON t.id = rt.tag_id").rows == [["drone"]])
+        #expect(
+            try await h.db.query("SELECT t.key FROM release_tag rt JOIN tag t ON t.id = rt.tag_id").rows == [["drone"]])
         let gone = "raw/releases/other.bandcamp.com/track/t9.json.gz"
-        try await put(h, ReleasePageRecord(url: nil, status: "gone", fetchedAt: 1_749_700_000, page: nil, httpStatus: 404), key: gone)
+        try await put(
+            h, ReleasePageRecord(url: nil, status: "gone", fetchedAt: 1_749_700_000, page: nil, httpStatus: 404),
+            key: gone)
         #expect(try await h.loader().load(key: gone).status == .loaded)
         #expect(
-            try await h.db.query("SELECT page_status, page_http_status FROM release WHERE url = 'https://other.bandcamp.com/track/t9'").rows
+            try await h.db.query(
+                "SELECT page_status, page_http_status FROM release WHERE url = 'https://other.bandcamp.com/track/t9'"
+            ).rows
                 == [["gone", "404"]])
     }
 }
