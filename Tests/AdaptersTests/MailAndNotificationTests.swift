@@ -151,4 +151,19 @@ struct MailAndNotificationTests {
         #expect(try configured.objectStore(.s3(bucket: "bucket", prefix: "p/")).location == "s3://bucket/p/")
         #expect(try configured.mailer(.ses).location == "ses:")
     }
+
+    @Test("the database password comes from RDS's managed secret in Secrets Manager; none locally")
+    func databasePassword() async throws {
+        let moto = try await MotoServer.shared()
+        let client = moto.client()
+        let name = "rds!db-\(UInt32.random(in: 0...UInt32.max))"
+        try await client.createSecret(name: name, value: #"{"username":"tracker","password":"p@ss \"w0rd\""}"#)
+        let plain = "plain-\(UInt32.random(in: 0...UInt32.max))"
+        try await client.createSecret(name: plain, value: "just-the-password")
+        let factory = AdapterFactory(environment: [:], makeAWSClient: { client })
+        #expect(try await factory.databasePassword(secretID: name)() == #"p@ss "w0rd""#)
+        #expect(try await factory.databasePassword(secretID: plain)() == "just-the-password")
+        #expect(try await AdapterFactory(environment: [:]).databasePassword(secretID: nil)() == nil)
+        await #expect(throws: AWSError.self) { _ = try await factory.databasePassword(secretID: "missing")() }
+    }
 }

@@ -73,6 +73,23 @@ struct SettingsTests {
         #expect(error?.description.contains("hunter2") == false)
     }
 
+    @Test("on AWS the database connection is encrypted: sslmode=require unless the URL asks for more")
+    func tlsOnAWS() throws {
+        var environment = lambda
+        environment["DATABASE_URL"] = "postgresql://tracker@db.internal:5432/tracker"
+        let plain = try Settings.load(environment: environment, needs: [.database], workingDirectory: "/")
+        #expect(plain.databaseURL == "postgresql://tracker@db.internal:5432/tracker?sslmode=require")
+        environment["DATABASE_URL"] =
+            "postgresql://tracker@db.internal/tracker?sslmode=verify-full&sslrootcert=/opt/rds.pem"
+        let strict = try Settings.load(environment: environment, needs: [.database], workingDirectory: "/")
+        #expect(strict.databaseURL == environment["DATABASE_URL"])
+        environment["DATABASE_URL"] = "postgresql://tracker@db.internal/tracker?sslmode=prefer"
+        let error = #expect(throws: ConfigurationError.self) {
+            try Settings.load(environment: environment, needs: [.database], workingDirectory: "/")
+        }
+        #expect(error?.description.contains("TLS is required") == true)
+    }
+
     @Test("AWS settings are read as given")
     func awsSettings() throws {
         var environment = lambda
