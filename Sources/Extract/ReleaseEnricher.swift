@@ -71,13 +71,6 @@ public struct ReleaseEnricher: Sendable {
         self.logger = logger
     }
 
-    /// The raw object of a release page: `raw/releases/<host>/<path>.json.gz`.
-    public static func key(for url: String) -> String {
-        let rest = url.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: true).dropFirst()
-        let path = rest.joined(separator: "/")
-        return "raw/releases/\(path.hasSuffix("/") ? String(path.dropLast()) : path).json.gz"
-    }
-
     /// The key of the queue of pages to try again.
     public static let pendingKey = "state/releases/pending.json"
 
@@ -91,7 +84,7 @@ public struct ReleaseEnricher: Sendable {
         var seen: Set<String> = []
         var wanted: [String] = []
         for url in queued + urls where seen.insert(url).inserted {
-            if try await store.head(Self.key(for: url)) != nil {
+            if try await store.head(RawKeys.releasePage(url)) != nil {
                 summary.known += 1
             } else {
                 wanted.append(url)
@@ -99,7 +92,7 @@ public struct ReleaseEnricher: Sendable {
         }
         // One queue a host, a few hosts at once: no host gets two requests at a time.
         var byHost: [String: [String]] = [:]
-        for url in wanted { byHost[host(of: url), default: []].append(url) }
+        for url in wanted { byHost[ReleaseURL.host(of: url), default: []].append(url) }
         let hosts = Array(byHost.values)
         let outcomes = await withTaskGroup(of: [(String, Outcome)].self) { group in
             var next = 0
@@ -192,7 +185,7 @@ public struct ReleaseEnricher: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         _ = try await store.put(
-            Self.key(for: url), body: Gzip.compress(Array(try encoder.encode(record))),
+            RawKeys.releasePage(url), body: Gzip.compress(Array(try encoder.encode(record))),
             contentType: "application/json", contentEncoding: "gzip")
     }
 
@@ -205,9 +198,5 @@ public struct ReleaseEnricher: Sendable {
         _ = try await store.put(
             Self.pendingKey, body: Array(try JSONEncoder().encode(urls)), contentType: "application/json",
             contentEncoding: nil)
-    }
-
-    private func host(of url: String) -> String {
-        String(url.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first ?? "")
     }
 }

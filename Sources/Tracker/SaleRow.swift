@@ -95,7 +95,6 @@ extension SaleRow {
             if let value, value.isNegative { return .failure(Problem(reason: "\(name) \(value) is negative")) }
         }
         let additional = max(0, item.additionalCount ?? 0)
-        let host = url.dropFirst("https://".count).prefix { $0 != "/" }
         let description = item.itemDescription.map { $0.collapsingWhitespace() }
         var identity = "\(url)|\(utcDate.text)|\(item.itemType.name)|\(description ?? "")"
         let occurrence = seen[identity, default: 0]
@@ -104,7 +103,7 @@ extension SaleRow {
         let key = SHA256.hash(data: Array(identity.utf8)).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
         return .success(
             SaleRow(
-                saleKey: key, utcDate: utcDate, releaseURL: url, artistPage: "https://\(host)",
+                saleKey: key, utcDate: utcDate, releaseURL: url, artistPage: ReleaseURL.sellerPage(of: url),
                 artistName: item.artistName.map { $0.collapsingWhitespace() }, itemType: item.itemType,
                 itemDescription: description,
                 albumTitle: item.albumTitle.map { $0.collapsingWhitespace() },

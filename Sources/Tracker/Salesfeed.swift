@@ -222,6 +222,16 @@ public enum ReleaseURL {
 }
 
 extension ReleaseURL {
+    /// The host of a URL in the canonical form, `https://host/path` → `host`.
+    public static func host(of url: String) -> String {
+        String(url.drop { $0 != "/" }.drop { $0 == "/" }.prefix { $0 != "/" })
+    }
+
+    /// The seller's page (an artist's or a label's) of a release URL in the canonical form: `https://host`.
+    public static func sellerPage(of url: String) -> String {
+        "https://\(host(of: url))"
+    }
+
     /// The feed's usual form, `//host/path` already in lower case with nothing to drop, without the general
     /// path's work; `nil` when the text needs that.
     static func normalizedFast(_ text: String) -> String? {

@@ -77,19 +77,15 @@ public struct Loader: Sendable {
         self.logger = logger
     }
 
-    /// The prefixes of the raw objects Load takes.
-    public static let salesfeedPrefix = "raw/salesfeed/"
-    public static let releasesPrefix = "raw/releases/"
-
     /// Loads one raw object (a no-op when the ledger has it with this ETag).
     /// - Parameter etag: The ETag the event named, if any: saves reading an object already loaded.
     /// - Throws: `PostgresError` or `ObjectStoreError` for failures that are not the object's: the object is then
     ///   loaded by a later run (the event's retry, or the sweep).
     public func load(key: String, etag: String? = nil) async throws -> LoadOutcome {
         let kind: String
-        if key.hasPrefix(Self.salesfeedPrefix) && key.hasSuffix(".json.gz") {
+        if key.hasPrefix(RawKeys.salesfeedPrefix) && key.hasSuffix(RawKeys.suffix) {
             kind = "salesfeed"
-        } else if key.hasPrefix(Self.releasesPrefix) && key.hasSuffix(".json.gz") {
+        } else if key.hasPrefix(RawKeys.releasesPrefix) && key.hasSuffix(RawKeys.suffix) {
             kind = "release"
         } else {
             return LoadOutcome(key: key, status: .ignored)
@@ -314,19 +310,19 @@ public struct Loader: Sendable {
         } catch {
             throw MalformedObject(description: "not a release page record: \(error)")
         }
-        guard let url = (record.url ?? record.page?.url ?? Self.releaseURL(fromKey: key)).flatMap(ReleaseURL.normalize)
+        guard
+            let url = (record.url ?? record.page?.url ?? RawKeys.releaseURL(fromKey: key)).flatMap(ReleaseURL.normalize)
         else { throw MalformedObject(description: "no release URL in the record or its key") }
         let ledgerID = try await upsertLedger(key, kind: "release", info)
         let page = record.page
-        let host = url.dropFirst("https://".count).prefix { $0 != "/" }
-        let artistPage = page?.artistPage.flatMap { ReleaseURL.normalize($0) }.map { String($0.dropLast()) }
+        let artistPage = page?.artistPage.flatMap(ReleaseURL.normalize).map(ReleaseURL.sellerPage(of:))
         let artistID = try await db.query(
             """
             WITH found AS (
                 INSERT INTO artist (page_url, name) VALUES ($1, $2) ON CONFLICT (page_url, name) DO NOTHING RETURNING id
             )
             SELECT id FROM found UNION ALL SELECT id FROM artist WHERE page_url = $1 AND name = $2
-            """, [artistPage ?? "https://\(host)", page?.artist?.collapsingWhitespace() ?? ""]
+            """, [artistPage ?? ReleaseURL.sellerPage(of: url), page?.artist?.collapsingWhitespace() ?? ""]
         ).scalar
         var placeID: String?
         if let place = page?.place {
@@ -379,13 +375,6 @@ public struct Loader: Sendable {
             SELECT id FROM found UNION ALL SELECT id FROM tag WHERE key = $1
             """, [tag.key, tag.name.collapsingWhitespace()]
         ).scalar
-    }
-
-    /// `https://host/path` from `raw/releases/<host>/<path>.json.gz`.
-    static func releaseURL(fromKey key: String) -> String? {
-        guard key.hasPrefix(releasesPrefix), key.hasSuffix(".json.gz") else { return nil }
-        let rest = key.dropFirst(releasesPrefix.count).dropLast(".json.gz".count)
-        return rest.isEmpty ? nil : "https://\(rest)"
     }
 
     // MARK: Ledger

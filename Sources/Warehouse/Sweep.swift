@@ -39,9 +39,9 @@ extension Loader {
                 prefixes.append(RawKeys.salesfeedDay(now - Int64(day) * 86_400))
             }
         } else {
-            prefixes.append(Self.salesfeedPrefix)
+            prefixes.append(RawKeys.salesfeedPrefix)
         }
-        prefixes.append(Self.releasesPrefix)
+        prefixes.append(RawKeys.releasesPrefix)
         for prefix in prefixes {
             var after: String?
             while true {
@@ -66,7 +66,8 @@ extension Loader {
                     case .alreadyLoaded, .ignored: summary.skipped += 1
                     }
                     summary.inserted +=
-                        outcome.status == .loaded && object.key.hasPrefix(Self.salesfeedPrefix) ? outcome.inserted : 0
+                        outcome.status == .loaded && object.key.hasPrefix(RawKeys.salesfeedPrefix)
+                        ? outcome.inserted : 0
                     progress?(outcome, summary)
                 }
                 if page.count < 1000 { break }

@@ -37,8 +37,8 @@ struct EnrichmentTests {
     }
 
     func record(_ h: Harness, _ url: String) async throws -> ReleaseEnricher.Record? {
-        guard try await h.store.head(ReleaseEnricher.key(for: url)) != nil else { return nil }
-        let body = try Gzip.decompress(try await h.store.get(ReleaseEnricher.key(for: url)).body)
+        guard try await h.store.head(RawKeys.releasePage(url)) != nil else { return nil }
+        let body = try Gzip.decompress(try await h.store.get(RawKeys.releasePage(url)).body)
         return try JSONDecoder().decode(ReleaseEnricher.Record.self, from: Data(body))
     }
 
@@ -118,10 +118,10 @@ struct EnrichmentTests {
     @Test("release keys follow the page's host and path")
     func keys() {
         #expect(
-            ReleaseEnricher.key(for: "https://nanobii.bandcamp.com/track/f-k-extended-mix")
+            RawKeys.releasePage("https://nanobii.bandcamp.com/track/f-k-extended-mix")
                 == "raw/releases/nanobii.bandcamp.com/track/f-k-extended-mix.json.gz")
         #expect(
-            ReleaseEnricher.key(for: "https://store.sigurros.com/album/tta")
+            RawKeys.releasePage("https://store.sigurros.com/album/tta")
                 == "raw/releases/store.sigurros.com/album/tta.json.gz")
     }
 }
