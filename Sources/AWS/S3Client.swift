@@ -81,10 +81,11 @@ public struct S3Client: Sendable {
 
     /// Reads part of an object (HTTP `Range`): from `offset`, at most `length` bytes, only while its ETag is
     /// still `ifMatch` when given.
-    /// - Returns: The bytes (fewer at the end; none past it), the object's ETag and its whole size.
+    /// - Returns: The bytes (fewer at the end; none past it), and the whole object's description (its size, not
+    ///   the part's).
     /// - Throws: `AWSError` `.noSuchKey`; status 412 when the object has changed.
     public func getObjectRange(bucket: String, key: String, offset: Int, length: Int, ifMatch: String?)
-        async throws -> (body: [UInt8], etag: String, totalSize: Int)
+        async throws -> (body: [UInt8], info: S3ObjectInfo)
     {
         let (base, path) = address(bucket, key)
         var headers = [("Range", "bytes=\(offset)-\(offset + max(1, length) - 1)")]
@@ -97,16 +98,15 @@ public struct S3Client: Sendable {
             let total =
                 response.headers["Content-Range"].flatMap { Int($0.split(separator: "/").last ?? "") }
                 ?? response.body.count
-            let etag = Self.unquote(response.headers["ETag"] ?? "")
+            let info = Self.info(key: key, response.headers, size: total)
             if response.headers["Content-Range"] == nil, offset > 0 {
-                return (Array(response.body.dropFirst(offset).prefix(length)), etag, total)
+                return (Array(response.body.dropFirst(offset).prefix(length)), info)
             }
-            return (response.body, etag, total)
+            return (response.body, info)
         } catch let error as AWSError where error.status == 416 {
             // Past the end (or an empty object): nothing more to read.
-            let info = try await headObject(bucket: bucket, key: key)
-            guard let info else { throw error }
-            return ([], info.etag, info.size)
+            guard let info = try await headObject(bucket: bucket, key: key) else { throw error }
+            return ([], info)
         }
     }
 

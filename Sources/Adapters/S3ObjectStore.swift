@@ -38,24 +38,21 @@ public struct S3ObjectStore: ObjectStore {
         _ key: String, ifMatch: String?, chunkSize: Int, _ body: ([UInt8]) async throws -> Void
     ) async throws -> ObjectInfo {
         var offset = 0
-        var etag = ifMatch
-        var total = 0
-        repeat {
+        var described: S3ObjectInfo?
+        while true {
             let piece = try await wrap(key) {
+                // After the first piece, every other must be of the same version.
                 try await s3.getObjectRange(
-                    bucket: bucket, key: prefix + key, offset: offset, length: chunkSize, ifMatch: etag)
+                    bucket: bucket, key: prefix + key, offset: offset, length: chunkSize,
+                    ifMatch: described?.etag ?? ifMatch)
             }
-            etag = piece.etag
-            total = piece.totalSize
-            offset += piece.body.count
-            if !piece.body.isEmpty { try await body(piece.body) }
+            described = piece.info
             if piece.body.isEmpty { break }
-        } while offset < total
-        // The rest of the description, without the bytes.
-        let info = try await head(key)
-        return ObjectInfo(
-            key: key, size: total, etag: etag ?? "", contentType: info?.contentType,
-            contentEncoding: info?.contentEncoding)
+            offset += piece.body.count
+            try await body(piece.body)
+            if offset >= piece.info.size { break }
+        }
+        return info(described!)
     }
 
     public func head(_ key: String) async throws -> ObjectInfo? {
