@@ -7,9 +7,7 @@
 /// A number from the feed, kept as exact decimal text in one canonical form (no exponent, no leading zeros,
 /// no trailing zeros after the point: `1749583861.50` and `"1749583861.5"` are the same number). Exact to any
 /// precision, read without floating point, and written into PostgreSQL `numeric` as it is.
-public struct FeedNumber: Sendable, Hashable, Comparable, CustomStringConvertible,
-    ExpressibleByIntegerLiteral
-{
+public struct FeedNumber: Sendable, Hashable, CustomStringConvertible, ExpressibleByIntegerLiteral {
     /// The canonical text, e.g. `1749583861.7284331`, `-2`, `0.83`.
     public let text: String
 
@@ -34,18 +32,11 @@ public struct FeedNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     public var description: String { text }
 
-    /// The value as a `Decimal` (38 significant digits).
-    public var decimal: Decimal { Decimal(string: text) ?? 0 }
-
     public var isNegative: Bool { text.utf8.first == UInt8(ascii: "-") }
 
     /// The whole part, toward zero (0 when it does not fit).
     public var wholePart: Int64 {
         Int64(text.prefix { $0 != "." }) ?? 0
-    }
-
-    public static func < (lhs: FeedNumber, rhs: FeedNumber) -> Bool {
-        lhs.decimal < rhs.decimal
     }
 
     /// The canonical form of `-?digits(.digits)?`, or `nil` for any other text.

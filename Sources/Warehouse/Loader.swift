@@ -162,7 +162,7 @@ public struct Loader: Sendable {
             """)
         var header: SalesfeedReader.Header?
         var items = 0
-        var events = 0
+        var events = 0  // read so far; also the index of the next one
         var rejected: [RejectedItem] = []
         var rejectedCount = 0
         var info = expected
@@ -175,7 +175,6 @@ public struct Loader: Sendable {
             var reader = SalesfeedReader()
             var text = CopyText(capacity: copySize + (64 << 10))
             var rows: [SaleRow] = []
-            var eventIndex = 0
             var reported = 0
             do {
                 info = try await store.read(key, ifMatch: expected.etag, chunkSize: options.readSize) { piece in
@@ -187,8 +186,7 @@ public struct Loader: Sendable {
                             for event in try reader.read(output) {
                                 var eventRejects: [RejectedItem] = []
                                 rows.removeAll(keepingCapacity: true)
-                                SaleRow.collect(event, eventIndex: eventIndex, rows: &rows, rejected: &eventRejects)
-                                eventIndex += 1
+                                SaleRow.collect(event, eventIndex: events, rows: &rows, rejected: &eventRejects)
                                 events += 1
                                 items += event.items.count
                                 rejectedCount += eventRejects.count

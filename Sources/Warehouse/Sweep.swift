@@ -51,7 +51,7 @@ extension Loader {
                 summary.listed += page.count
                 let known = try await ledger(for: page.map(\.key))
                 for object in page {
-                    if let (etag, _) = known[object.key], etag == object.etag {
+                    if known[object.key] == object.etag {
                         summary.skipped += 1
                         continue
                     }
@@ -76,16 +76,15 @@ extension Loader {
         return summary
     }
 
-    /// The ledger's ETag and status of each key it has.
-    private func ledger(for keys: [String]) async throws -> [String: (String, String)] {
+    /// The ledger's ETag of each key it has (loaded, or failed: a version that failed is not tried again).
+    private func ledger(for keys: [String]) async throws -> [String: String] {
         guard !keys.isEmpty else { return [:] }
         let rows = try await db.query(
-            "SELECT object_key, etag, status FROM load_ledger WHERE object_key = ANY($1::text[])",
-            [postgresArray(keys)]
+            "SELECT object_key, etag FROM load_ledger WHERE object_key = ANY($1::text[])", [postgresArray(keys)]
         ).rows
-        var result: [String: (String, String)] = [:]
+        var result: [String: String] = [:]
         for row in rows {
-            if let key = row[0], let etag = row[1], let status = row[2] { result[key] = (etag, status) }
+            if let key = row[0], let etag = row[1] { result[key] = etag }
         }
         return result
     }
