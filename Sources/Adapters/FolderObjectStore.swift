@@ -76,7 +76,7 @@ public struct FolderObjectStore: ObjectStore {
             md5?.update(data: piece)
             try await body(piece)
         }
-        let etag = sidecar?.etag ?? md5!.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        let etag = sidecar?.etag ?? Self.hex(md5!.finalize())
         if let ifMatch, etag != ifMatch {
             throw ObjectStoreError(
                 .changed, location: location, key: key, detail: "the object is not the version asked for")
@@ -173,7 +173,12 @@ public struct FolderObjectStore: ObjectStore {
     }
 
     static func md5(_ bytes: [UInt8]) -> String {
-        Insecure.MD5.hash(data: bytes).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        hex(Insecure.MD5.hash(data: bytes))
+    }
+
+    /// A digest in lower-case hex, as S3 writes ETags.
+    private static func hex(_ digest: Insecure.MD5Digest) -> String {
+        digest.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 
     /// A type from the key's extension, for objects whose sidecar is gone.

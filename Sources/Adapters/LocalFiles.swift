@@ -84,23 +84,12 @@ enum LocalFiles {
 
     /// A whole file, or `nil` when there is none.
     static func read(_ path: String) throws -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            if errno == ENOENT || errno == ENOTDIR || errno == EISDIR { return nil }
-            throw failure("cannot open", path)
-        }
-        defer { close(descriptor) }
+        guard let file = try ReadableFile(path) else { return nil }
         var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                if errno == EISDIR { return nil }
-                throw failure("cannot read", path)
-            }
-            if count == 0 { return result }
-            result.append(contentsOf: chunk[0..<count])
+            let piece = try file.read(upTo: 1 << 16)
+            if piece.isEmpty { return result }
+            result += piece
         }
     }
 
@@ -115,7 +104,7 @@ enum LocalFiles {
         init?(_ path: String) throws {
             let descriptor = open(path, O_RDONLY | O_CLOEXEC)
             guard descriptor >= 0 else {
-                if errno == ENOENT || errno == ENOTDIR { return nil }
+                if errno == ENOENT || errno == ENOTDIR || errno == EISDIR { return nil }
                 throw failure("cannot open", path)
             }
             var info = stat()
