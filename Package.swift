@@ -266,7 +266,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Postgres"],
+            dependencies: ["Postgres", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,11 +1,10 @@
 import Foundation
 import Postgres
+import TestSupport
 import Testing
 
 /// The project's cluster (`scripts/postgres start`; scripts/test starts it and sets DATABASE_URL).
-let databaseURL =
-    ProcessInfo.processInfo.environment["DATABASE_URL"]
-    ?? "postgresql://bandcamp_tracker@127.0.0.1:54329/bandcamp_tracker"
+let databaseURL = TestDatabase.clusterURL
 
 func connect() async throws -> PostgresConnection {
     do {
