@@ -135,9 +135,7 @@ public struct SalesfeedReader: Sendable {
                 case UInt8(ascii: "\""): inString = true
                 case UInt8(ascii: "{"), UInt8(ascii: "["): stack.append(byte)
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    guard let open = stack.popLast(), open == (byte == UInt8(ascii: "}") ? 0x7B : 0x5B) else {
-                        throw fail("a '\(Character(Unicode.Scalar(byte)))' that closes nothing", at: offset + index)
-                    }
+                    try close(byte, at: index)
                     if stack.count == eventsDepth {
                         captured.append(contentsOf: buffer[captureStart!...index])
                         captureStart = nil
@@ -149,17 +147,15 @@ public struct SalesfeedReader: Sendable {
                 }
                 continue
             }
-            if case .field = mode {
+            if case .field(let key) = mode {
                 if stack.count == windowDepth, byte == UInt8(ascii: ",") || byte == UInt8(ascii: "}") {
                     captured.append(contentsOf: buffer[captureStart!..<index])
                     captureStart = nil
-                    if case .field(let key) = mode {
-                        let text = String(decoding: captured, as: UTF8.self).trimmingSpaces()
-                        let unquoted =
-                            text.hasPrefix("\"") && text.hasSuffix("\"") && text.count >= 2
-                            ? String(text.dropFirst().dropLast()) : text
-                        fields[key] = unquoted.trimmingSpaces()
-                    }
+                    let text = String(decoding: captured, as: UTF8.self).trimmingSpaces()
+                    let unquoted =
+                        text.hasPrefix("\"") && text.hasSuffix("\"") && text.count >= 2
+                        ? String(text.dropFirst().dropLast()) : text
+                    fields[key] = unquoted.trimmingSpaces()
                     captured.removeAll(keepingCapacity: true)
                     mode = .idle
                     // The comma or brace is handled below as structure.
@@ -205,11 +201,8 @@ public struct SalesfeedReader: Sendable {
             keys.append(nil)
             expectKey = false
         case UInt8(ascii: "}"), UInt8(ascii: "]"):
-            guard let open = stack.last, open == (byte == UInt8(ascii: "}") ? 0x7B : 0x5B) else {
-                throw fail("a '\(Character(Unicode.Scalar(byte)))' that closes nothing", at: offset + index)
-            }
+            try close(byte, at: index)
             if byte == UInt8(ascii: "]"), eventsDepth == depth { eventsDepth = nil }
-            stack.removeLast()
             keys.removeLast()
             expectKey = false
             if stack.isEmpty { finishedRoot = true }
@@ -234,18 +227,32 @@ public struct SalesfeedReader: Sendable {
                 throw fail("an event that is not an object", at: offset + index)
             }
             // The start of a scalar value: one of the window's fields is captured, anything else skipped.
-            if depth == windowDepth, inObject, let key = keys[depth - 1], Self.headerKeys.contains(key) {
+            if let key = windowField(depth: depth, inObject: inObject) {
                 mode = .field(key)
                 captureStart = index
             }
         }
         // A string value of a window field starts capture too.
-        if byte == UInt8(ascii: "\""), !readingKey, depth == windowDepth, inObject,
-            let key = keys[depth - 1], Self.headerKeys.contains(key)
-        {
+        if byte == UInt8(ascii: "\""), !readingKey, let key = windowField(depth: depth, inObject: inObject) {
             mode = .field(key)
             captureStart = index
         }
+    }
+
+    /// The window field whose value begins here, if it is one the reader keeps.
+    private func windowField(depth: Int, inObject: Bool) -> String? {
+        guard depth == windowDepth, inObject, let key = keys[depth - 1], Self.headerKeys.contains(key) else {
+            return nil
+        }
+        return key
+    }
+
+    /// Closes the innermost container with `}` or `]`, which must match it.
+    private mutating func close(_ byte: UInt8, at index: Int) throws {
+        guard let open = stack.last, open == (byte == UInt8(ascii: "}") ? 0x7B : 0x5B) else {
+            throw fail("a '\(Character(Unicode.Scalar(byte)))' that closes nothing", at: offset + index)
+        }
+        stack.removeLast()
     }
 
     private mutating func parseEvent(at position: Int) throws -> SaleEvent {
