@@ -82,23 +82,33 @@ public struct Loader: Sendable {
     /// - Throws: `PostgresError` or `ObjectStoreError` for failures that are not the object's: the object is then
     ///   loaded by a later run (the event's retry, or the sweep).
     public func load(key: String, etag: String? = nil) async throws -> LoadOutcome {
-        let kind: String
-        if key.hasPrefix(RawKeys.salesfeedPrefix) && key.hasSuffix(RawKeys.suffix) {
-            kind = "salesfeed"
-        } else if key.hasPrefix(RawKeys.releasesPrefix) && key.hasSuffix(RawKeys.suffix) {
-            kind = "release"
-        } else {
-            return LoadOutcome(key: key, status: .ignored)
-        }
+        guard Self.kind(of: key) != nil else { return LoadOutcome(key: key, status: .ignored) }
         if let etag, try await isLoaded(key, etag: etag) {
             return LoadOutcome(key: key, status: .alreadyLoaded, etag: etag)
         }
-        guard var current = try await store.head(key) else {
+        guard let current = try await store.head(key) else {
             throw ObjectStoreError(.notFound, location: store.location, key: key, detail: "no such object")
         }
         if try await isLoaded(key, etag: current.etag) {
             return LoadOutcome(key: key, status: .alreadyLoaded, etag: current.etag)
         }
+        return try await load(current)
+    }
+
+    /// Which kind of raw object a key names: `salesfeed`, `release`, or `nil` for none Load takes.
+    static func kind(of key: String) -> String? {
+        guard key.hasSuffix(RawKeys.suffix) else { return nil }
+        if key.hasPrefix(RawKeys.salesfeedPrefix) { return "salesfeed" }
+        if key.hasPrefix(RawKeys.releasesPrefix) { return "release" }
+        return nil
+    }
+
+    /// Loads a version of an object that the ledger did not have when it was described (by a HEAD or a
+    /// listing); under the lock the ledger is asked again.
+    func load(_ described: ObjectInfo) async throws -> LoadOutcome {
+        let key = described.key
+        guard let kind = Self.kind(of: key) else { return LoadOutcome(key: key, status: .ignored) }
+        var current = described
         let started = ContinuousClock.now
         var attempt = 0
         while true {

@@ -59,7 +59,8 @@ extension Loader {
                         summary.stoppedEarly = true
                         return summary
                     }
-                    let outcome = try await load(key: object.key, etag: object.etag)
+                    // The listing described it and the ledger lacks this version: no HEAD, no second look.
+                    let outcome = try await load(object)
                     switch outcome.status {
                     case .loaded: summary.loaded += 1
                     case .failed: summary.failed += 1
