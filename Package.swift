@@ -43,6 +43,10 @@ let package = Package(
         ),
 
         .systemLibrary(
+            name: "CHaru",
+            providers: [.apt(["libhpdf-dev"])]
+        ),
+        .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
@@ -124,6 +128,22 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // PDF documents on libharu: A4 pages, embedded TrueType fonts (a CJK face for those scripts), shapes.
+        .target(
+            name: "PDF",
+            dependencies: ["CHaru"],
+            swiftSettings: strict
+        ),
+        // Report: the day's figures read from the warehouse, drawn as a PDF, stored and mailed to subscribers.
+        .target(
+            name: "Report",
+            dependencies: [
+                "Tracker", "Adapters", "Postgres", "PDF",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
         // Our own client of the Lambda Runtime API, run loop, context, logging and local invocation. It speaks
         // HTTP to the Runtime API itself: linking libcurl alone would cost ~6.5 ms of every cold start.
         .target(
@@ -157,7 +177,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ReportFunction",
-            dependencies: ["RuntimeShim", "Tracker", "Adapters"],
+            dependencies: ["RuntimeShim", "Tracker", "Adapters", "AWS", "PDF", "Report", "Warehouse"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -276,6 +296,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ReportTests",
+            dependencies: ["Report", "PDF", "Warehouse", "Postgres", "Adapters", "AWS", "Tracker", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

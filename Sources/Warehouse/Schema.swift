@@ -5,7 +5,8 @@ import Postgres
 public enum WarehouseSchema {
     /// Every migration, in order.
     public static let migrations: [Migration] = [
-        Migration(version: 1, name: "sales warehouse and load ledger", sql: version1)
+        Migration(version: 1, name: "sales warehouse and load ledger", sql: version1),
+        Migration(version: 2, name: "subscribers and daily reports", sql: version2),
     ]
 
     /// The migrator of these migrations.
@@ -144,5 +145,49 @@ public enum WarehouseSchema {
         CREATE INDEX sale_by_release ON sale (release_id, sold_at);
         CREATE INDEX sale_by_artist ON sale (artist_id, sold_at);
         CREATE INDEX sale_by_country ON sale (buyer_country_code, sold_at);
+        """
+
+    static let version2 = """
+        -- People who receive what we send. An address is one subscriber however it is capitalised; 'pending' until
+        -- the address is confirmed (double opt-in), 'unsubscribed' keeps the row so the address is not mailed.
+        CREATE TABLE subscriber (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            email text NOT NULL CHECK (email ~ '^[^@\\s]+@[^@\\s]+$'),
+            name text,
+            status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'active', 'unsubscribed')),
+            daily_report boolean NOT NULL DEFAULT true,
+            -- The secret of the unsubscribe link (and of the confirmation link while pending).
+            token text NOT NULL UNIQUE DEFAULT md5(gen_random_uuid()::text || clock_timestamp()::text),
+            created_at timestamptz NOT NULL DEFAULT now(),
+            confirmed_at timestamptz,
+            unsubscribed_at timestamptz
+        );
+        CREATE UNIQUE INDEX subscriber_email ON subscriber (lower(email));
+
+        -- Each daily report built: where it is, what it said in brief, and how complete the feed was that day.
+        CREATE TABLE daily_report (
+            report_date date PRIMARY KEY,
+            object_key text NOT NULL,
+            built_at timestamptz NOT NULL DEFAULT now(),
+            sales integer NOT NULL,
+            revenue_usd numeric NOT NULL,
+            coverage numeric NOT NULL CHECK (coverage BETWEEN 0 AND 1),
+            pages integer NOT NULL,
+            bytes integer NOT NULL,
+            builds integer NOT NULL DEFAULT 1
+        );
+
+        -- Who was sent which day's report: claimed ('sending') before the mail goes, 'sent' with the mailer's id
+        -- after, so a rerun mails nobody twice (unless asked to resend).
+        CREATE TABLE report_delivery (
+            report_date date NOT NULL REFERENCES daily_report ON DELETE CASCADE,
+            subscriber_id bigint NOT NULL REFERENCES subscriber ON DELETE CASCADE,
+            status text NOT NULL CHECK (status IN ('sending', 'sent', 'failed')),
+            message_id text,
+            error text,
+            attempts integer NOT NULL DEFAULT 1,
+            updated_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (report_date, subscriber_id)
+        );
         """
 }

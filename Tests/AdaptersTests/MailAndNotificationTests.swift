@@ -5,49 +5,6 @@ import TestSupport
 import Testing
 import Tracker
 
-/// A message parsed by Python's `email` package: an independent reader of what we write.
-struct ParsedEmail: Decodable {
-    struct Part: Decodable {
-        var contentType: String
-        var filename: String?
-        var text: String?
-        var size: Int
-    }
-    var from: String
-    var to: String
-    var subject: String
-    var date: String
-    var messageID: String
-    var contentType: String
-    var unsubscribe: String?
-    var parts: [Part]
-
-    static func parse(_ path: String) throws -> ParsedEmail {
-        let script = """
-            import email, email.policy, json, sys
-            m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
-            parts = []
-            for p in m.walk():
-                if p.is_multipart(): continue
-                payload = p.get_payload(decode=True)
-                text = payload.decode("utf-8") if p.get_content_maintype() == "text" else None
-                parts.append({"contentType": p.get_content_type(), "filename": p.get_filename(), "text": text, "size": len(payload)})
-            print(json.dumps({"from": str(m["From"]), "to": str(m["To"]), "subject": str(m["Subject"]),
-                "date": str(m["Date"]), "messageID": str(m["Message-ID"]), "contentType": m.get_content_type(),
-                "unsubscribe": m["List-Unsubscribe"] and str(m["List-Unsubscribe"]), "parts": parts}))
-            """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return try JSONDecoder().decode(ParsedEmail.self, from: data)
-    }
-}
-
 let report = EmailMessage(
     from: "Bandcamp Tracker <reports@example.com>", to: ["Ólöf Arnalds <olof@example.org>", "label@example.org"],
     subject: "Daily report 2025-06-10: Sigur Rós, Björk and 日本の音楽 lead a Friday of 12,408 sales",

@@ -1,0 +1,169 @@
+import Tracker
+
+/// What the daily report says about one UTC day: every figure it prints, read from the warehouse by
+/// `DailyReportQuery`, drawn by `DailyReportPDF` and summed up by `ReportEmail`.
+public struct DailyReport: Sendable {
+    /// The day reported on.
+    public var day: CalendarDay
+    /// When the report was built, seconds since 1970.
+    public var builtAt: Int64
+    /// The day's headline figures, the day before's, and those of the same weekday a week earlier.
+    public var summary: DaySummary
+    public var previousDay: DaySummary
+    public var weekEarlier: DaySummary
+    /// The ten leading artists by revenue and by number of sales.
+    public var artistsByRevenue: [Ranked]
+    public var artistsBySales: [Ranked]
+    /// The ten leading releases by revenue and by number of sales.
+    public var releasesByRevenue: [Ranked]
+    public var releasesBySales: [Ranked]
+    /// The leading genres (tags of the releases sold), with their place a week earlier.
+    public var genres: [GenreRow]
+    /// How many of the day's sales (and a week earlier's) are of releases whose genres are known.
+    public var taggedSales: Int
+    public var taggedSalesWeekEarlier: Int
+    /// Sales by format: digital album, digital track, physical, bundle (all four, in that order).
+    public var formats: [FormatRow]
+    /// The leading buyer countries, each with its leading genre.
+    public var countries: [CountryRow]
+    /// Sales in each hour (UTC) of the day, and of the same weekday a week earlier: 24 entries each.
+    public var hours: [Int]
+    public var hoursWeekEarlier: [Int]
+    /// How much of the day the loaded windows of the feed cover, and the spans they miss.
+    public var coverage: Coverage
+
+    /// Whether the day has no sale at all.
+    public var isEmpty: Bool { summary.sales == 0 }
+}
+
+/// One day's headline figures.
+public struct DaySummary: Sendable, Equatable {
+    public var day: CalendarDay
+    /// Items sold.
+    public var sales: Int
+    /// What buyers paid, in USD (the feed's own conversion), to the cent.
+    public var revenueUSD: Money
+    /// The median paid for an item, in USD; nil without sales.
+    public var medianPaidUSD: Money?
+    /// Of the items whose price is known, the share whose buyer paid more than asked; nil when none.
+    public var paidMoreShare: Double?
+    /// Distinct artists, releases and buyer countries.
+    public var artists: Int
+    public var releases: Int
+    public var countries: Int
+}
+
+/// An amount of money as exact decimal text with two places (`1234.50`), as PostgreSQL rounded it.
+public struct Money: Sendable, Equatable, Comparable {
+    /// The decimal text.
+    public var text: String
+
+    public init(_ text: String) {
+        self.text = text
+    }
+
+    /// The amount as a double, for arithmetic on figures already rounded (changes, chart heights).
+    public var value: Double { Double(text) ?? 0 }
+
+    public static func < (lhs: Money, rhs: Money) -> Bool { lhs.value < rhs.value }
+}
+
+/// An artist or a release in a ranking.
+public struct Ranked: Sendable, Equatable {
+    /// The artist's or release's name.
+    public var name: String
+    /// For a release, its artist; for an artist, the Bandcamp page's host.
+    public var detail: String
+    /// Its Bandcamp URL.
+    public var url: String
+    public var sales: Int
+    public var revenueUSD: Money
+}
+
+/// A genre's day.
+public struct GenreRow: Sendable, Equatable {
+    public var name: String
+    public var sales: Int
+    public var revenueUSD: Money
+    public var salesWeekEarlier: Int
+    /// Its rank among genres that day, and a week earlier (nil when it sold nothing then).
+    public var rank: Int
+    public var rankWeekEarlier: Int?
+}
+
+/// A format's day.
+public struct FormatRow: Sendable, Equatable {
+    /// `album`, `track`, `physical`, `bundle`.
+    public var type: String
+    public var sales: Int
+    public var revenueUSD: Money
+    public var salesWeekEarlier: Int
+
+    /// How a reader calls it.
+    public var label: String {
+        switch type {
+        case "album": return "Digital album"
+        case "track": return "Digital track"
+        case "physical": return "Physical"
+        case "bundle": return "Bundle"
+        default: return type
+        }
+    }
+}
+
+/// A buyer country's day.
+public struct CountryRow: Sendable, Equatable {
+    public var code: String
+    public var name: String
+    public var sales: Int
+    public var revenueUSD: Money
+    /// Its most bought genre and that genre's sales there; nil when none of its sales has known genres.
+    public var leadingGenre: String?
+    public var leadingGenreSales: Int
+}
+
+/// Which part of a day the loaded feed windows cover.
+public struct Coverage: Sendable, Equatable {
+    /// Seconds of the day covered by at least one loaded window.
+    public var coveredSeconds: Int
+    /// The day's length (86,400), or less for the day still under way: up to when the report was built.
+    public var daySeconds: Int
+    /// The missing spans, longest first, seconds since 1970.
+    public var gaps: [(start: Int64, end: Int64)]
+    /// Windows loaded that overlap the day.
+    public var windows: Int
+
+    /// The covered fraction, 0...1 (1 for a day of no length).
+    public var fraction: Double { daySeconds == 0 ? 1 : Double(coveredSeconds) / Double(daySeconds) }
+    /// Seconds missing.
+    public var missingSeconds: Int { daySeconds - coveredSeconds }
+
+    public static func == (lhs: Coverage, rhs: Coverage) -> Bool {
+        lhs.coveredSeconds == rhs.coveredSeconds && lhs.daySeconds == rhs.daySeconds && lhs.windows == rhs.windows
+            && lhs.gaps.map(\.start) == rhs.gaps.map(\.start) && lhs.gaps.map(\.end) == rhs.gaps.map(\.end)
+    }
+}
+
+/// A change of a figure against an earlier day.
+public enum Change: Sendable, Equatable {
+    /// Relative change, e.g. 0.125 for +12.5%.
+    case relative(Double)
+    /// Difference of two shares, in percentage points.
+    case points(Double)
+    /// From nothing to something.
+    case new
+    /// Nothing to compare (neither day has the figure, or only the earlier one lacks it).
+    case none
+
+    /// The relative change from `before` to `now`.
+    public static func between(_ before: Double, _ now: Double) -> Change {
+        if before == 0 { return now == 0 ? .relative(0) : .new }
+        return .relative((now - before) / before)
+    }
+
+    /// The change of a share, in points.
+    public static func points(_ before: Double?, _ now: Double?) -> Change {
+        guard let before, let now else { return .none }
+        return .points((now - before) * 100)
+    }
+}

@@ -1,0 +1,191 @@
+import Adapters
+import Tracker
+
+/// The daily report's email: the day's headline figures, leading artists and genres, and how complete the
+/// data is, as HTML (every value escaped) and as plain text, with the PDF attached.
+public struct ReportEmail: Sendable {
+    /// The sender.
+    public var from: String
+    /// The base of the unsubscribe link (`https://…/unsubscribe`), when there is a page that serves it.
+    public var unsubscribeBase: String?
+
+    public init(from: String, unsubscribeBase: String?) {
+        self.from = from
+        self.unsubscribeBase = unsubscribeBase
+    }
+
+    /// The subject line.
+    public func subject(_ report: DailyReport) -> String {
+        let day = report.summary
+        return "Bandcamp sales, \(report.day.short) \(report.day.parts.year): "
+            + (report.isEmpty ? "no sales" : "\(Format.count(day.sales)) items, \(Format.usd(day.revenueUSD))")
+    }
+
+    /// The message to one subscriber.
+    public func message(_ report: DailyReport, pdf: [UInt8], pages: Int, to address: String, token: String)
+        -> EmailMessage
+    {
+        let unsubscribe = unsubscribeBase.map { "\($0)?token=\(token)" }
+        var headers: [String: String] = [:]
+        if let unsubscribe {
+            headers["List-Unsubscribe"] = "<\(unsubscribe)>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        }
+        return EmailMessage(
+            from: from, to: [address], subject: subject(report),
+            text: text(report, pages: pages, to: address, unsubscribe: unsubscribe),
+            html: html(report, pages: pages, to: address, unsubscribe: unsubscribe),
+            attachments: [
+                EmailAttachment(
+                    filename: "bandcamp-sales-\(report.day.iso).pdf", contentType: "application/pdf", data: pdf)
+            ], headers: headers)
+    }
+
+    /// The headline figures as (label, value, vs the day before, vs a week earlier).
+    func figures(_ report: DailyReport) -> [(String, String, String, String)] {
+        let day = report.summary
+        let before = report.previousDay
+        let week = report.weekEarlier
+        func changes(_ value: (DaySummary) -> Double) -> (String, String) {
+            (
+                Format.change(.between(value(before), value(day))),
+                Format.change(.between(value(week), value(day)))
+            )
+        }
+        func row(_ label: String, _ value: String, _ change: (String, String)) -> (String, String, String, String) {
+            (label, value, change.0, change.1)
+        }
+        return [
+            row("Items sold", Format.count(day.sales), changes { Double($0.sales) }),
+            row("Revenue (USD)", Format.usd(day.revenueUSD), changes { $0.revenueUSD.value }),
+            row(
+                "Median paid (USD)", day.medianPaidUSD.map(Format.usd) ?? "—",
+                day.medianPaidUSD == nil
+                    ? ("—", "—")
+                    : (
+                        before.medianPaidUSD == nil ? "—" : changes { $0.medianPaidUSD?.value ?? 0 }.0,
+                        week.medianPaidUSD == nil ? "—" : changes { $0.medianPaidUSD?.value ?? 0 }.1
+                    )),
+            row(
+                "Paid more than asked", day.paidMoreShare.map(Format.percent) ?? "—",
+                (
+                    Format.change(.points(before.paidMoreShare, day.paidMoreShare)),
+                    Format.change(.points(week.paidMoreShare, day.paidMoreShare))
+                )),
+            row("Artists", Format.count(day.artists), changes { Double($0.artists) }),
+            row("Releases", Format.count(day.releases), changes { Double($0.releases) }),
+            row("Buyer countries", Format.count(day.countries), changes { Double($0.countries) }),
+        ]
+    }
+
+    private func coverageSentence(_ report: DailyReport) -> String? {
+        let coverage = report.coverage
+        guard coverage.missingSeconds > 0 else { return nil }
+        return coverage.windows == 0
+            ? "No window of the sales feed was loaded for this day."
+            : "The loaded feed covers \(Format.percent(coverage.fraction)) of the day "
+                + "(\(Format.duration(coverage.missingSeconds)) missing); sales in the gaps are not counted."
+    }
+
+    func html(_ report: DailyReport, pages: Int, to address: String, unsubscribe: String?) -> String {
+        let e = HTML.escape
+        var out = """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>\(e(subject(report)))</title></head>
+            <body style="margin:0;padding:0;background:#f3f5f7;font-family:Helvetica,Arial,sans-serif;color:#1f2933">
+            <div style="max-width:620px;margin:0 auto;background:#ffffff">
+            <div style="background:#0e3a4a;color:#ffffff;padding:22px 26px;border-bottom:3px solid #1da0c3">
+            <div style="font-size:11px;letter-spacing:1px;color:#a9c7d1">BANDCAMP SALES · DAILY REPORT</div>
+            <div style="font-size:24px;font-weight:bold;margin-top:6px">\(e(report.day.long))</div>
+            </div>
+            <div style="padding:18px 26px">
+
+            """
+        if let sentence = coverageSentence(report) {
+            out += """
+                <p style="background:#fff4e0;border-left:3px solid #e09a1f;padding:8px 12px;font-size:13px">\
+                \(e(sentence))</p>
+
+                """
+        }
+        if report.isEmpty {
+            out += "<p>No sale was recorded for this day.</p>\n"
+        } else {
+            out += """
+                <table style="width:100%;border-collapse:collapse;font-size:13px">
+                <tr style="color:#5f6b7a;font-size:11px;text-align:right"><th style="text-align:left;padding:4px 0">\
+                </th><th>\(e(report.day.short))</th><th>vs \(e(report.previousDay.day.short))</th>\
+                <th>vs \(e(report.weekEarlier.day.short))</th></tr>
+
+                """
+            for (label, value, before, week) in figures(report) {
+                out += """
+                    <tr style="border-top:1px solid #e8ebef"><td style="padding:5px 0">\(e(label))</td>\
+                    <td style="text-align:right;font-weight:bold">\(e(value))</td>\
+                    <td style="text-align:right;color:#5f6b7a">\(e(before))</td>\
+                    <td style="text-align:right;color:#5f6b7a">\(e(week))</td></tr>
+
+                    """
+            }
+            out += "</table>\n"
+            out += list("Top artists by revenue", report.artistsByRevenue.prefix(5).map { ($0.name, $0.url, $0) })
+            out += list(
+                "Top releases by revenue",
+                report.releasesByRevenue.prefix(5).map { ("\($0.name) · \($0.detail)", $0.url, $0) })
+            if !report.genres.isEmpty {
+                out +=
+                    "<h3 style=\"font-size:15px;margin:20px 0 6px\">Leading genres</h3>\n<p style=\"font-size:13px\">"
+                out += report.genres.prefix(6).map { "\(e($0.name)) (\(e(Format.count($0.sales))))" }.joined(
+                    separator: " · ")
+                out += "</p>\n"
+            }
+        }
+        out += """
+            <p style="font-size:13px;margin-top:20px">The full report is attached (PDF, \(pages) \
+            \(pages == 1 ? "page" : "pages")): hours, formats, releases, genres and buyer countries.</p>
+            </div>
+            <div style="padding:14px 26px;font-size:11px;color:#5f6b7a;border-top:1px solid #e8ebef">
+            Sent to \(e(address)) by bandcamp-tracker, from Bandcamp's public sales feed. Times are UTC.
+            """
+        if let unsubscribe {
+            out += " <a href=\"\(e(unsubscribe))\" style=\"color:#5f6b7a\">Unsubscribe</a>."
+        }
+        out += "\n</div>\n</div>\n</body></html>\n"
+        return out
+    }
+
+    private func list(_ title: String, _ entries: [(String, String, Ranked)]) -> String {
+        guard !entries.isEmpty else { return "" }
+        let e = HTML.escape
+        var out = "<h3 style=\"font-size:15px;margin:20px 0 6px\">\(e(title))</h3>\n<ol style=\"font-size:13px\">\n"
+        for (name, url, entry) in entries {
+            let shown =
+                url.hasPrefix("https://") || url.hasPrefix("http://")
+                ? "<a href=\"\(e(url))\" style=\"color:#0e3a4a\">\(e(name))</a>" : e(name)
+            out += "<li>\(shown): \(e(Format.usd(entry.revenueUSD))), \(e(Format.count(entry.sales))) items</li>\n"
+        }
+        return out + "</ol>\n"
+    }
+
+    func text(_ report: DailyReport, pages: Int, to address: String, unsubscribe: String?) -> String {
+        var lines = ["Bandcamp sales, \(report.day.long) (UTC)", ""]
+        if let sentence = coverageSentence(report) { lines += [sentence, ""] }
+        if report.isEmpty {
+            lines.append("No sale was recorded for this day.")
+        } else {
+            for (label, value, before, week) in figures(report) {
+                lines.append(
+                    "\(label): \(value) (\(before) vs \(report.previousDay.day.short), \(week) vs "
+                        + "\(report.weekEarlier.day.short))")
+            }
+            lines += ["", "Top artists by revenue:"]
+            for (index, artist) in report.artistsByRevenue.prefix(5).enumerated() {
+                lines.append("\(index + 1). \(artist.name): \(Format.usd(artist.revenueUSD)), \(artist.sales) items")
+            }
+        }
+        lines += ["", "The full report is attached (PDF, \(pages) \(pages == 1 ? "page" : "pages")).", ""]
+        lines.append("Sent to \(address) by bandcamp-tracker.")
+        if let unsubscribe { lines.append("Unsubscribe: \(unsubscribe)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

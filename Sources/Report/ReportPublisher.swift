@@ -1,0 +1,155 @@
+import Adapters
+import Logging
+import PDF
+import Postgres
+import Tracker
+
+/// What publishing a day's report did.
+public struct ReportOutcome: Codable, Sendable, Equatable {
+    /// The day, `YYYY-MM-DD`.
+    public var date: String
+    /// Where the PDF is.
+    public var objectKey: String
+    public var sales: Int
+    public var revenueUSD: String
+    public var coverage: Double
+    public var pages: Int
+    public var bytes: Int
+    /// Subscribers mailed now; already mailed before (skipped); whose mail failed.
+    public var mailed: Int
+    public var alreadyMailed: Int
+    public var failed: [String]
+}
+
+/// A delivery that failed; the others went out. Thrown after all were tried, so that the invocation is retried
+/// and the rerun mails only those.
+public struct ReportDeliveryError: Error, CustomStringConvertible, Sendable {
+    public var outcome: ReportOutcome
+    public var reasons: [String]
+
+    public var description: String {
+        "the report of \(outcome.date) was stored at \(outcome.objectKey), but \(reasons.count) of its emails failed "
+            + "(a rerun sends only those): \(reasons.prefix(3).joined(separator: "; "))"
+    }
+}
+
+/// Builds a day's report and delivers it: the PDF to `reports/daily/YYYY-MM-DD.pdf` (replacing an earlier
+/// one), a row in `daily_report`, and one email to each active subscriber of the daily report who has not had
+/// that day's yet (or to all, when asked to resend). Runs for the same day are serialised by an advisory lock.
+public struct ReportPublisher: Sendable {
+    let store: any ObjectStore
+    let mailer: any Mailer
+    let fonts: PDFFontFiles
+    let email: ReportEmail
+    let logger: Logger
+
+    public init(store: any ObjectStore, mailer: any Mailer, fonts: PDFFontFiles, email: ReportEmail, logger: Logger) {
+        self.store = store
+        self.mailer = mailer
+        self.fonts = fonts
+        self.email = email
+        self.logger = logger
+    }
+
+    /// The key of a day's PDF.
+    public static func objectKey(_ day: CalendarDay) -> String { "reports/daily/\(day.iso).pdf" }
+
+    /// Publishes the report of `day` as of `now` (seconds since 1970).
+    /// - Throws: `ReportDeliveryError` when some emails failed (after the others were sent); what the database,
+    ///   the store or the PDF throws.
+    public func publish(_ day: CalendarDay, now: Int64, resend: Bool, db: PostgresConnection) async throws
+        -> ReportOutcome
+    {
+        let lock = ["report", day.iso].joined(separator: ":")
+        _ = try await db.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [lock])
+        do {
+            let outcome = try await publishLocked(day, now: now, resend: resend, db: db)
+            _ = try await db.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [lock])
+            return outcome
+        } catch {
+            _ = try? await db.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [lock])
+            throw error
+        }
+    }
+
+    private func publishLocked(_ day: CalendarDay, now: Int64, resend: Bool, db: PostgresConnection) async throws
+        -> ReportOutcome
+    {
+        let started = ContinuousClock.now
+        let report = try await DailyReportQuery().read(day, now: now, from: db)
+        let queried = ContinuousClock.now
+        let pdf = try DailyReportPDF(fonts: fonts).render(report)
+        logger.info(
+            "report built",
+            metadata: [
+                "date": "\(day.iso)", "sales": "\(report.summary.sales)", "pages": "\(pdf.pages)",
+                "bytes": "\(pdf.bytes.count)", "query": "\(queried - started)",
+                "pdf": "\(ContinuousClock.now - queried)",
+            ])
+        let key = Self.objectKey(day)
+        _ = try await store.put(key, body: pdf.bytes, contentType: "application/pdf", contentEncoding: nil)
+        try await db.query(
+            """
+            INSERT INTO daily_report (report_date, object_key, built_at, sales, revenue_usd, coverage, pages, bytes)
+            VALUES ($1::date, $2, to_timestamp($3), $4, $5, $6, $7, $8)
+            ON CONFLICT (report_date) DO UPDATE SET object_key = excluded.object_key, built_at = excluded.built_at,
+                sales = excluded.sales, revenue_usd = excluded.revenue_usd, coverage = excluded.coverage,
+                pages = excluded.pages, bytes = excluded.bytes, builds = daily_report.builds + 1
+            """,
+            [
+                day.iso, key, String(now), String(report.summary.sales), report.summary.revenueUSD.text,
+                String(report.coverage.fraction), String(pdf.pages), String(pdf.bytes.count),
+            ])
+        var outcome = ReportOutcome(
+            date: day.iso, objectKey: key, sales: report.summary.sales, revenueUSD: report.summary.revenueUSD.text,
+            coverage: report.coverage.fraction, pages: pdf.pages, bytes: pdf.bytes.count, mailed: 0,
+            alreadyMailed: 0, failed: [])
+        var reasons: [String] = []
+        let subscribers = try await db.query(
+            """
+            SELECT s.id, s.email, s.token, d.status = 'sent'
+            FROM subscriber s LEFT JOIN report_delivery d ON d.subscriber_id = s.id AND d.report_date = $1::date
+            WHERE s.status = 'active' AND s.daily_report
+            ORDER BY s.id
+            """, [day.iso]
+        ).rows
+        for row in subscribers {
+            guard let id = row[0], let address = row[1], let token = row[2] else { continue }
+            if row[3] == "t" && !resend {
+                outcome.alreadyMailed += 1
+                continue
+            }
+            // Claimed before sending: a crash after this leaves 'sending', which a rerun sends again.
+            try await db.query(
+                """
+                INSERT INTO report_delivery (report_date, subscriber_id, status) VALUES ($1::date, $2, 'sending')
+                ON CONFLICT (report_date, subscriber_id) DO UPDATE SET status = 'sending', error = NULL,
+                    attempts = report_delivery.attempts + 1, updated_at = now()
+                """, [day.iso, id])
+            do {
+                let messageID = try await mailer.send(
+                    email.message(report, pdf: pdf.bytes, pages: pdf.pages, to: address, token: token))
+                try await db.query(
+                    """
+                    UPDATE report_delivery SET status = 'sent', message_id = $3, updated_at = now()
+                    WHERE report_date = $1::date AND subscriber_id = $2
+                    """, [day.iso, id, messageID])
+                outcome.mailed += 1
+            } catch let error as PostgresError {
+                throw error
+            } catch {
+                let reason = "subscriber \(id): \(error)"
+                try await db.query(
+                    """
+                    UPDATE report_delivery SET status = 'failed', error = $3, updated_at = now()
+                    WHERE report_date = $1::date AND subscriber_id = $2
+                    """, [day.iso, id, String(describing: error)])
+                logger.error("report email failed", metadata: ["subscriber": "\(id)", "error": "\(error)"])
+                outcome.failed.append(id)
+                reasons.append(reason)
+            }
+        }
+        guard reasons.isEmpty else { throw ReportDeliveryError(outcome: outcome, reasons: reasons) }
+        return outcome
+    }
+}
