@@ -69,10 +69,11 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
     /// 0 for Sunday … 6 for Saturday.
     public var weekday: Int { Int(((daysSinceEpoch % 7) + 11) % 7) }
 
-    /// `2026-11-21`.
+    /// `2026-11-21` (years 1 to 9999 in four digits).
     public var iso: String {
         let (year, month, day) = parts
-        return "\(year)-\(Self.two(month))-\(Self.two(day))"
+        let digits = String(year)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + "\(digits)-\(Self.two(month))-\(Self.two(day))"
     }
 
     public var description: String { iso }

@@ -7,11 +7,8 @@ struct LocalInvocationTests {
     let home = ["BANDCAMP_TRACKER_HOME": NSTemporaryDirectory()]
 
     @Test(
-        "each function reads its event and answers with a typed 'not implemented yet' error",
-        arguments: [
-            ("ReportFunction", "report-scheduled.json", 6),
-            ("AlertFunction", "alert-scheduled.json", 7),
-        ])
+        "a function whose issue has not landed reads its event and answers with a typed 'not implemented yet' error",
+        arguments: [("AlertFunction", "alert-scheduled.json", 7)])
     func notImplementedYet(function: String, event: String, issue: Int) async throws {
         let result = try await FunctionProcess.run(
             function, arguments: ["--event", "events/\(event)"], environment: home)

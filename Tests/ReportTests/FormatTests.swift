@@ -1,0 +1,21 @@
+import Report
+import Testing
+
+@Suite("How figures are written")
+struct FormatTests {
+    @Test("counts, dollars from exact text, shares, changes, durations")
+    func figures() {
+        #expect(Format.count(0) == "0" && Format.count(999) == "999" && Format.count(1_234_567) == "1,234,567")
+        #expect(Format.usd(Money("1234567.5")) == "$1,234,567.50")
+        #expect(Format.usd(Money("0.00")) == "$0.00" && Format.usd(Money("-12.345")) == "−$12.34")
+        #expect(Format.percent(0.1234) == "12.3%" && Format.percent(1) == "100.0%")
+        #expect(Format.change(.between(200, 240)) == "+20.0%")
+        #expect(Format.change(.between(240, 200)) == "−16.7%")
+        #expect(Format.change(.between(5, 5)) == "±0.0%" && Format.change(.between(0, 3)) == "new")
+        #expect(Format.change(.between(0, 0)) == "±0.0%")
+        #expect(Format.change(.points(0.371, 0.3)) == "−7.1 pts" && Format.change(.points(nil, 0.3)) == "—")
+        #expect(Format.duration(59) == "59 s" && Format.duration(600) == "10 min" && Format.duration(7200) == "2 h 00 min")
+        #expect(Format.clock(1_000 + 7_260, day: 1_000) == "02:01" && Format.clock(1_000 + 86_400, day: 1_000) == "24:00")
+        #expect(Format.timestamp(1_795_219_200 + 6 * 3600) == "2026-11-21 06:00 UTC")
+    }
+}
