@@ -25,6 +25,9 @@ struct GenerateSales: ParsableCommand {
     @Option(help: "The random seed.")
     var seed: UInt64 = 2020
 
+    @Option(help: "The start of the window's day, seconds since 1970 (the sales spread over 24 hours from it).")
+    var start: Int64 = 1_749_513_600  // 2025-06-10 00:00 UTC
+
     mutating func run() throws {
         let recorded =
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: items))) as? [[String: Any]]
@@ -33,7 +36,6 @@ struct GenerateSales: ParsableCommand {
         guard !recorded.isEmpty, !money.isEmpty else { throw ValidationError("no fixtures to draw from") }
         var random = SplitMix64(seed: seed)
         let artists = Zipf(count: 160_000, exponent: 1.07)
-        let start: Int64 = 1_749_513_600  // 2025-06-10 00:00 UTC
         _ = FileManager.default.createFile(atPath: output, contents: nil)
         let file = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         var text = #"{"start_date":\#(start),"end_date":\#(start + 86_400),"data_delay_sec":120,"events":["#

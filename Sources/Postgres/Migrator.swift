@@ -63,6 +63,8 @@ public struct Migrator: Sendable {
             // Held until this transaction ends: a second migrator waits here, then finds the work done. The
             // ledger is made under the lock too: CREATE TABLE IF NOT EXISTS is not safe against itself.
             try await db.query("SELECT pg_advisory_xact_lock($1)", [String(Self.lockKey)])
+            // Quietly: the server's NOTICE that the ledger already exists would go to stderr at every cold start.
+            try await db.query("SET LOCAL client_min_messages = warning")
             try await db.query(
                 """
                 CREATE TABLE IF NOT EXISTS schema_migration (

@@ -15,12 +15,12 @@ public struct DailyReportQuery: Sendable {
         let week = day.adding(days: -7)
         let summaries = try await summaries([day, day.adding(days: -1), week], db)
         let tagged = try await taggedSales(day, week, db)
+        let artists = try await rankings(day, releases: false, db)
+        let releases = try await rankings(day, releases: true, db)
         return DailyReport(
             day: day, builtAt: now, summary: summaries[0], previousDay: summaries[1], weekEarlier: summaries[2],
-            artistsByRevenue: try await artists(day, byRevenue: true, db),
-            artistsBySales: try await artists(day, byRevenue: false, db),
-            releasesByRevenue: try await releases(day, byRevenue: true, db),
-            releasesBySales: try await releases(day, byRevenue: false, db),
+            artistsByRevenue: artists.byRevenue, artistsBySales: artists.bySales,
+            releasesByRevenue: releases.byRevenue, releasesBySales: releases.bySales,
             genres: try await genres(day, week, db), taggedSales: tagged.day, taggedSalesWeekEarlier: tagged.week,
             formats: try await formats(day, week, db), countries: try await countries(day, db),
             hours: try await hours(day, db), hoursWeekEarlier: try await hours(week, db),
@@ -59,40 +59,41 @@ public struct DailyReportQuery: Sendable {
         return result
     }
 
-    private func artists(_ day: CalendarDay, byRevenue: Bool, _ db: PostgresConnection) async throws -> [Ranked] {
-        try await db.query(
+    /// The leading artists or releases, by revenue and by items sold: the day's sales summed by id once, the
+    /// two top lists taken from those sums, and only their names looked up.
+    private func rankings(_ day: CalendarDay, releases: Bool, _ db: PostgresConnection) async throws
+        -> (byRevenue: [Ranked], bySales: [Ranked])
+    {
+        let rows = try await db.query(
             """
-            SELECT a.name, a.page_url, count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
-            FROM sale s JOIN artist a ON a.id = s.artist_id
-            WHERE \(Self.within(1))
-            GROUP BY a.id
-            ORDER BY \(byRevenue ? "revenue DESC, sales DESC" : "sales DESC, revenue DESC"), a.name, a.id
-            LIMIT $3
+            WITH totals AS (
+                SELECT s.\(releases ? "release_id" : "artist_id") AS id, count(*) AS sales,
+                    round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
+                FROM sale s WHERE \(Self.within(1)) GROUP BY 1
+            ), top AS (
+                (SELECT 'revenue' AS list, row_number() OVER (ORDER BY revenue DESC, sales DESC, id) AS place, *
+                 FROM totals ORDER BY revenue DESC, sales DESC, id LIMIT $3)
+                UNION ALL
+                (SELECT 'sales', row_number() OVER (ORDER BY sales DESC, revenue DESC, id), *
+                 FROM totals ORDER BY sales DESC, revenue DESC, id LIMIT $3)
+            )
+            SELECT top.list, \(releases
+                ? "coalesce(r.title, r.page_title, r.album_title, r.url), a.name, r.url"
+                : "a.name, a.page_url, a.page_url"), top.sales, top.revenue
+            FROM top \(releases
+                ? "JOIN release r ON r.id = top.id JOIN artist a ON a.id = r.artist_id"
+                : "JOIN artist a ON a.id = top.id")
+            ORDER BY top.list, top.place
             """, Self.bounds(day) + [String(rankingSize)]
-        ).rows.map { row in
-            let page = row[1] ?? ""
-            return Ranked(
-                name: row[0] ?? "", detail: ReleaseURL.host(of: page), url: page,
-                sales: Int(row[2] ?? "") ?? 0, revenueUSD: Money(row[3] ?? "0"))
+        ).rows
+        var result: (byRevenue: [Ranked], bySales: [Ranked]) = ([], [])
+        for row in rows {
+            let entry = Ranked(
+                name: row[1] ?? "", detail: releases ? row[2] ?? "" : ReleaseURL.host(of: row[2] ?? ""),
+                url: row[3] ?? "", sales: Int(row[4] ?? "") ?? 0, revenueUSD: Money(row[5] ?? "0"))
+            if row[0] == "revenue" { result.byRevenue.append(entry) } else { result.bySales.append(entry) }
         }
-    }
-
-    private func releases(_ day: CalendarDay, byRevenue: Bool, _ db: PostgresConnection) async throws -> [Ranked] {
-        try await db.query(
-            """
-            SELECT coalesce(r.title, r.page_title, r.album_title, r.url), a.name, r.url, count(*) AS sales,
-                round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
-            FROM sale s JOIN release r ON r.id = s.release_id JOIN artist a ON a.id = r.artist_id
-            WHERE \(Self.within(1))
-            GROUP BY r.id, a.name
-            ORDER BY \(byRevenue ? "revenue DESC, sales DESC" : "sales DESC, revenue DESC"), r.url
-            LIMIT $3
-            """, Self.bounds(day) + [String(rankingSize)]
-        ).rows.map { row in
-            Ranked(
-                name: row[0] ?? "", detail: row[1] ?? "", url: row[2] ?? "", sales: Int(row[3] ?? "") ?? 0,
-                revenueUSD: Money(row[4] ?? "0"))
-        }
+        return result
     }
 
     private func taggedSales(_ day: CalendarDay, _ week: CalendarDay, _ db: PostgresConnection) async throws

@@ -14,8 +14,10 @@ struct FormatTests {
         #expect(Format.change(.between(5, 5)) == "±0.0%" && Format.change(.between(0, 3)) == "new")
         #expect(Format.change(.between(0, 0)) == "±0.0%")
         #expect(Format.change(.points(0.371, 0.3)) == "−7.1 pts" && Format.change(.points(nil, 0.3)) == "—")
-        #expect(Format.duration(59) == "59 s" && Format.duration(600) == "10 min" && Format.duration(7200) == "2 h 00 min")
-        #expect(Format.clock(1_000 + 7_260, day: 1_000) == "02:01" && Format.clock(1_000 + 86_400, day: 1_000) == "24:00")
+        #expect(
+            Format.duration(59) == "59 s" && Format.duration(600) == "10 min" && Format.duration(7200) == "2 h 00 min")
+        #expect(
+            Format.clock(1_000 + 7_260, day: 1_000) == "02:01" && Format.clock(1_000 + 86_400, day: 1_000) == "24:00")
         #expect(Format.timestamp(1_795_219_200 + 6 * 3600) == "2026-11-21 06:00 UTC")
     }
 }
