@@ -144,13 +144,16 @@ public struct DailyReportQuery: Sendable {
     {
         try await db.query(
             """
-            SELECT t.type::text,
-                count(s.*) FILTER (WHERE \(Self.within(1))),
-                round(coalesce(sum(s.amount_paid_usd) FILTER (WHERE \(Self.within(1))), 0), 2),
-                count(s.*) FILTER (WHERE \(Self.within(3)))
-            FROM unnest(enum_range(NULL::item_type)) AS t(type)
-            LEFT JOIN sale s ON s.item_type = t.type AND ((\(Self.within(1))) OR (\(Self.within(3))))
-            GROUP BY t.type ORDER BY t.type
+            WITH counts AS (
+                SELECT s.item_type, count(*) FILTER (WHERE \(Self.within(1))) AS sales,
+                    sum(s.amount_paid_usd) FILTER (WHERE \(Self.within(1))) AS revenue,
+                    count(*) FILTER (WHERE \(Self.within(3))) AS week_sales
+                FROM sale s WHERE (\(Self.within(1))) OR (\(Self.within(3)))
+                GROUP BY 1
+            )
+            SELECT t.type::text, coalesce(c.sales, 0), round(coalesce(c.revenue, 0), 2), coalesce(c.week_sales, 0)
+            FROM unnest(enum_range(NULL::item_type)) AS t(type) LEFT JOIN counts c ON c.item_type = t.type
+            ORDER BY t.type
             """, Self.bounds(day, week)
         ).rows.map { row in
             FormatRow(
@@ -168,15 +171,18 @@ public struct DailyReportQuery: Sendable {
                 FROM sale s WHERE \(Self.within(1)) AND s.buyer_country_code IS NOT NULL
                 GROUP BY 1 ORDER BY sales DESC, revenue DESC, code LIMIT $3
             ), genre AS (
-                SELECT s.buyer_country_code AS code, t.name, count(*) AS sales,
-                    row_number() OVER (PARTITION BY s.buyer_country_code ORDER BY count(*) DESC, t.name) AS place
-                FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
+                SELECT s.buyer_country_code AS code, rt.tag_id, count(*) AS sales
+                FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id
                 WHERE \(Self.within(1)) AND s.buyer_country_code IN (SELECT code FROM top)
-                GROUP BY 1, t.id, t.name
+                GROUP BY 1, 2
+            ), best AS (
+                SELECT DISTINCT ON (g.code) g.code, t.name, g.sales
+                FROM genre g JOIN tag t ON t.id = g.tag_id
+                ORDER BY g.code, g.sales DESC, t.name
             )
             SELECT top.code, c.name, top.sales, top.revenue, g.name, coalesce(g.sales, 0)
             FROM top JOIN country c ON c.code = top.code
-            LEFT JOIN genre g ON g.code = top.code AND g.place = 1
+            LEFT JOIN best g ON g.code = top.code
             ORDER BY top.sales DESC, top.revenue DESC, top.code
             """, Self.bounds(day) + [String(rankingSize)]
         ).rows.map { row in

@@ -10,8 +10,7 @@ import Tracker
 struct DailyReportTests {
     @Test("headline figures, their changes, rankings, genres, countries, hours and coverage match plain SQL")
     func figures() async throws {
-        let seed = try await ReportSeed.make("report")
-        try await seed.fill()
+        let seed = try await ReportSeed.filled("report")
         let day = ReportSeed.day
         let report = try await DailyReportQuery().read(day, now: day.end + 6 * 3600, from: seed.db)
         let within = "sold_at >= to_timestamp($1) AND sold_at < to_timestamp($2)"
@@ -82,8 +81,7 @@ struct DailyReportTests {
 
     @Test("the PDF carries the figures as the test's SQL formats them, names in any script, page numbers")
     func pdfText() async throws {
-        let seed = try await ReportSeed.make("reportpdf")
-        try await seed.fill()
+        let seed = try await ReportSeed.filled("reportpdf")
         let day = ReportSeed.day
         let report = try await DailyReportQuery().read(day, now: day.end + 6 * 3600, from: seed.db)
         let pdf = try DailyReportPDF(fonts: fonts).render(report)
@@ -120,8 +118,7 @@ struct DailyReportTests {
 
     @Test("a day without sales is a valid one-page report that says so, and how little of the feed it has")
     func emptyDay() async throws {
-        let seed = try await ReportSeed.make("reportempty")
-        try await seed.fill()
+        let seed = try await ReportSeed.filled("reportempty")
         let day = ReportSeed.day.adding(days: 30)
         let report = try await DailyReportQuery().read(day, now: day.end + 60, from: seed.db)
         #expect(report.isEmpty && report.artistsByRevenue.isEmpty && report.coverage.windows == 0)
@@ -135,8 +132,7 @@ struct DailyReportTests {
 
     @Test("the day under way is covered only up to now")
     func today() async throws {
-        let seed = try await ReportSeed.make("reporttoday")
-        try await seed.fill()
+        let seed = try await ReportSeed.filled("reporttoday")
         let day = ReportSeed.day
         let report = try await DailyReportQuery().read(day, now: day.start + 6 * 3600, from: seed.db)
         #expect(report.coverage.daySeconds == 6 * 3600 && report.coverage.missingSeconds == 7200)

@@ -42,8 +42,7 @@ struct ReportPublisherTests {
 
     @Test("stored at reports/daily/DATE.pdf, mailed to active subscribers only; a rerun replaces it and mails nobody")
     func publishAndRerun() async throws {
-        let seed = try await ReportSeed.make("publish")
-        try await seed.fill()
+        let seed = try await ReportSeed.filled("publish")
         try await addSubscribers(seed.db)
         let day = ReportSeed.day
         let mailer = OutboxMailer(folder: "\(home)/outbox")
@@ -89,8 +88,7 @@ struct ReportPublisherTests {
 
     @Test("through S3 and SES on moto: mail refused for an unverified sender fails the run; the rerun sends it")
     func sesFailureThenRetry() async throws {
-        let seed = try await ReportSeed.make("publishses")
-        try await seed.fill()
+        let seed = try await ReportSeed.filled("publishses")
         try await addSubscribers(seed.db)
         let moto = try await MotoServer.shared()
         let client = moto.client()

@@ -40,6 +40,13 @@ struct ReportSeed {
         return ReportSeed(url: url, db: db)
     }
 
+    /// A fresh warehouse with the seed's sales and windows.
+    static func filled(_ purpose: String) async throws -> ReportSeed {
+        let seed = try await make(purpose)
+        try await seed.fill()
+        return seed
+    }
+
     /// The three days' sales (240, 200 and 150 of them) and the day's windows.
     func fill() async throws {
         let ledger = try await db.query(
