@@ -19,9 +19,8 @@ public struct DailyReport: Sendable {
     public var releasesBySales: [Ranked]
     /// The leading genres (tags of the releases sold), with their place a week earlier.
     public var genres: [GenreRow]
-    /// How many of the day's sales (and a week earlier's) are of releases whose genres are known.
+    /// How many of the day's sales are of releases whose genres are known.
     public var taggedSales: Int
-    public var taggedSalesWeekEarlier: Int
     /// Sales by format: digital album, digital track, physical, bundle (all four, in that order).
     public var formats: [FormatRow]
     /// The leading buyer countries, each with its leading genre.
@@ -34,6 +33,40 @@ public struct DailyReport: Sendable {
 
     /// Whether the day has no sale at all.
     public var isEmpty: Bool { summary.sales == 0 }
+
+    /// The seven headline figures, as the PDF's cards and the email's table show them.
+    public var headlines: [Headline] {
+        let day = summary
+        func headline(_ label: String, _ value: String, _ figure: (DaySummary) -> Double?) -> Headline {
+            func change(_ earlier: DaySummary) -> Change {
+                guard let now = figure(day), let then = figure(earlier) else { return .none }
+                return .between(then, now)
+            }
+            return Headline(
+                label: label, value: value, versusDayBefore: change(previousDay), versusWeekEarlier: change(weekEarlier)
+            )
+        }
+        return [
+            headline("Items sold", Format.count(day.sales)) { Double($0.sales) },
+            headline("Revenue (USD)", Format.usd(day.revenueUSD)) { $0.revenueUSD.value },
+            headline("Median paid (USD)", day.medianPaidUSD.map(Format.usd) ?? "—") { $0.medianPaidUSD?.value },
+            Headline(
+                label: "Paid more than asked", value: day.paidMoreShare.map(Format.percent) ?? "—",
+                versusDayBefore: .points(previousDay.paidMoreShare, day.paidMoreShare),
+                versusWeekEarlier: .points(weekEarlier.paidMoreShare, day.paidMoreShare)),
+            headline("Artists", Format.count(day.artists)) { Double($0.artists) },
+            headline("Releases", Format.count(day.releases)) { Double($0.releases) },
+            headline("Buyer countries", Format.count(day.countries)) { Double($0.countries) },
+        ]
+    }
+}
+
+/// A headline figure: its label, its value as printed, and its changes.
+public struct Headline: Sendable, Equatable {
+    public var label: String
+    public var value: String
+    public var versusDayBefore: Change
+    public var versusWeekEarlier: Change
 }
 
 /// One day's headline figures.
@@ -54,7 +87,7 @@ public struct DaySummary: Sendable, Equatable {
 }
 
 /// An amount of money as exact decimal text with two places (`1234.50`), as PostgreSQL rounded it.
-public struct Money: Sendable, Equatable, Comparable {
+public struct Money: Sendable, Equatable {
     /// The decimal text.
     public var text: String
 
@@ -64,8 +97,6 @@ public struct Money: Sendable, Equatable, Comparable {
 
     /// The amount as a double, for arithmetic on figures already rounded (changes, chart heights).
     public var value: Double { Double(text) ?? 0 }
-
-    public static func < (lhs: Money, rhs: Money) -> Bool { lhs.value < rhs.value }
 }
 
 /// An artist or a release in a ranking.
@@ -123,7 +154,7 @@ public struct CountryRow: Sendable, Equatable {
 }
 
 /// Which part of a day the loaded feed windows cover.
-public struct Coverage: Sendable, Equatable {
+public struct Coverage: Sendable {
     /// Seconds of the day covered by at least one loaded window.
     public var coveredSeconds: Int
     /// The day's length (86,400), or less for the day still under way: up to when the report was built.
@@ -138,10 +169,6 @@ public struct Coverage: Sendable, Equatable {
     /// Seconds missing.
     public var missingSeconds: Int { daySeconds - coveredSeconds }
 
-    public static func == (lhs: Coverage, rhs: Coverage) -> Bool {
-        lhs.coveredSeconds == rhs.coveredSeconds && lhs.daySeconds == rhs.daySeconds && lhs.windows == rhs.windows
-            && lhs.gaps.map(\.start) == rhs.gaps.map(\.start) && lhs.gaps.map(\.end) == rhs.gaps.map(\.end)
-    }
 }
 
 /// A change of a figure against an earlier day.

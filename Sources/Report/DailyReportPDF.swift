@@ -76,32 +76,9 @@ public struct DailyReportPDF {
 
     private func headlines(_ report: DailyReport, _ layout: inout Layout) throws {
         try layout.heading("The day in figures")
-        let day = report.summary
-        let before = report.previousDay
-        let week = report.weekEarlier
-        func change(_ value: (DaySummary) -> Double) -> (Change, Change) {
-            (.between(value(before), value(day)), .between(value(week), value(day)))
-        }
-        let cards: [(String, String, (Change, Change))] = [
-            ("Items sold", Format.count(day.sales), change { Double($0.sales) }),
-            ("Revenue (USD)", Format.usd(day.revenueUSD), change { $0.revenueUSD.value }),
-            (
-                "Median paid (USD)", day.medianPaidUSD.map(Format.usd) ?? "—",
-                (
-                    day.medianPaidUSD == nil || before.medianPaidUSD == nil
-                        ? .none : change { $0.medianPaidUSD?.value ?? 0 }.0,
-                    day.medianPaidUSD == nil || week.medianPaidUSD == nil
-                        ? .none : change { $0.medianPaidUSD?.value ?? 0 }.1
-                )
-            ),
-            (
-                "Paid more than asked", day.paidMoreShare.map(Format.percent) ?? "—",
-                (.points(before.paidMoreShare, day.paidMoreShare), .points(week.paidMoreShare, day.paidMoreShare))
-            ),
-            ("Artists", Format.count(day.artists), change { Double($0.artists) }),
-            ("Releases", Format.count(day.releases), change { Double($0.releases) }),
-            ("Buyer countries", Format.count(day.countries), change { Double($0.countries) }),
-        ]
+        let cards = report.headlines
+        let before = report.previousDay.day.short
+        let week = report.weekEarlier.day.short
         let columns = 4
         let gap: Float = 8
         let width = (Layout.contentWidth - gap * Float(columns - 1)) / Float(columns)
@@ -114,11 +91,11 @@ public struct DailyReportPDF {
             let y = top + Float(index / columns) * (height + gap)
             page.fillRectangle(x: x, y: y, width: width, height: height, color: Palette.card)
             page.fillRectangle(x: x, y: y, width: 3, height: height, color: Palette.accent)
-            try page.text(card.0, x: x + 10, y: y + 15, size: 8, color: Palette.muted, maxWidth: width - 14)
+            try page.text(card.label, x: x + 10, y: y + 15, size: 8, color: Palette.muted, maxWidth: width - 14)
             try page.text(
-                card.1, x: x + 10, y: y + 36, size: 16, style: .bold, color: Palette.ink, maxWidth: width - 14)
-            try changeLine("vs \(before.day.short)", card.2.0, x: x + 10, y: y + 51, width: width - 18, page)
-            try changeLine("vs \(week.day.short)", card.2.1, x: x + 10, y: y + 62, width: width - 18, page)
+                card.value, x: x + 10, y: y + 36, size: 16, style: .bold, color: Palette.ink, maxWidth: width - 14)
+            try changeLine("vs \(before)", card.versusDayBefore, x: x + 10, y: y + 51, width: width - 18, page)
+            try changeLine("vs \(week)", card.versusWeekEarlier, x: x + 10, y: y + 62, width: width - 18, page)
         }
         // The eighth cell: what the comparisons are.
         let x = Layout.margin + 3 * (width + gap)

@@ -14,14 +14,13 @@ public struct DailyReportQuery: Sendable {
     public func read(_ day: CalendarDay, now: Int64, from db: PostgresConnection) async throws -> DailyReport {
         let week = day.adding(days: -7)
         let summaries = try await summaries([day, day.adding(days: -1), week], db)
-        let tagged = try await taggedSales(day, week, db)
         let artists = try await rankings(day, releases: false, db)
         let releases = try await rankings(day, releases: true, db)
         return DailyReport(
             day: day, builtAt: now, summary: summaries[0], previousDay: summaries[1], weekEarlier: summaries[2],
             artistsByRevenue: artists.byRevenue, artistsBySales: artists.bySales,
             releasesByRevenue: releases.byRevenue, releasesBySales: releases.bySales,
-            genres: try await genres(day, week, db), taggedSales: tagged.day, taggedSalesWeekEarlier: tagged.week,
+            genres: try await genres(day, week, db), taggedSales: try await taggedSales(day, db),
             formats: try await formats(day, week, db), countries: try await countries(day, db),
             hours: try await hours(day, db), hoursWeekEarlier: try await hours(week, db),
             coverage: try await coverage(day, now: now, db))
@@ -96,18 +95,13 @@ public struct DailyReportQuery: Sendable {
         return result
     }
 
-    private func taggedSales(_ day: CalendarDay, _ week: CalendarDay, _ db: PostgresConnection) async throws
-        -> (day: Int, week: Int)
-    {
-        let row = try await db.query(
+    private func taggedSales(_ day: CalendarDay, _ db: PostgresConnection) async throws -> Int {
+        try await db.query(
             """
-            SELECT count(*) FILTER (WHERE \(Self.within(1))), count(*) FILTER (WHERE \(Self.within(3)))
-            FROM sale s
-            WHERE ((\(Self.within(1))) OR (\(Self.within(3))))
-                AND EXISTS (SELECT 1 FROM release_tag rt WHERE rt.release_id = s.release_id)
-            """, Self.bounds(day, week)
-        ).rows[0]
-        return (Int(row[0] ?? "") ?? 0, Int(row[1] ?? "") ?? 0)
+            SELECT count(*) FROM sale s
+            WHERE \(Self.within(1)) AND EXISTS (SELECT 1 FROM release_tag rt WHERE rt.release_id = s.release_id)
+            """, Self.bounds(day)
+        ).scalar.flatMap { Int($0) } ?? 0
     }
 
     private func genres(_ day: CalendarDay, _ week: CalendarDay, _ db: PostgresConnection) async throws -> [GenreRow] {

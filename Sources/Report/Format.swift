@@ -21,11 +21,6 @@ public enum Format {
         return (negative ? "−" : "") + "$" + grouped(whole, negative: false) + "." + cents
     }
 
-    /// Whole dollars for axis labels: `$1,235`.
-    public static func usdWhole(_ value: Double) -> String {
-        "$" + count(Int(value.rounded()))
-    }
-
     /// A share as a percentage with one decimal: `12.3%`.
     public static func percent(_ share: Double) -> String {
         decimal(share * 100, places: 1) + "%"

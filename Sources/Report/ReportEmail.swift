@@ -41,43 +41,6 @@ public struct ReportEmail: Sendable {
             ], headers: headers)
     }
 
-    /// The headline figures as (label, value, vs the day before, vs a week earlier).
-    func figures(_ report: DailyReport) -> [(String, String, String, String)] {
-        let day = report.summary
-        let before = report.previousDay
-        let week = report.weekEarlier
-        func changes(_ value: (DaySummary) -> Double) -> (String, String) {
-            (
-                Format.change(.between(value(before), value(day))),
-                Format.change(.between(value(week), value(day)))
-            )
-        }
-        func row(_ label: String, _ value: String, _ change: (String, String)) -> (String, String, String, String) {
-            (label, value, change.0, change.1)
-        }
-        return [
-            row("Items sold", Format.count(day.sales), changes { Double($0.sales) }),
-            row("Revenue (USD)", Format.usd(day.revenueUSD), changes { $0.revenueUSD.value }),
-            row(
-                "Median paid (USD)", day.medianPaidUSD.map(Format.usd) ?? "—",
-                day.medianPaidUSD == nil
-                    ? ("—", "—")
-                    : (
-                        before.medianPaidUSD == nil ? "—" : changes { $0.medianPaidUSD?.value ?? 0 }.0,
-                        week.medianPaidUSD == nil ? "—" : changes { $0.medianPaidUSD?.value ?? 0 }.1
-                    )),
-            row(
-                "Paid more than asked", day.paidMoreShare.map(Format.percent) ?? "—",
-                (
-                    Format.change(.points(before.paidMoreShare, day.paidMoreShare)),
-                    Format.change(.points(week.paidMoreShare, day.paidMoreShare))
-                )),
-            row("Artists", Format.count(day.artists), changes { Double($0.artists) }),
-            row("Releases", Format.count(day.releases), changes { Double($0.releases) }),
-            row("Buyer countries", Format.count(day.countries), changes { Double($0.countries) }),
-        ]
-    }
-
     private func coverageSentence(_ report: DailyReport) -> String? {
         let coverage = report.coverage
         guard coverage.missingSeconds > 0 else { return nil }
@@ -118,20 +81,19 @@ public struct ReportEmail: Sendable {
                 <th>vs \(e(report.weekEarlier.day.short))</th></tr>
 
                 """
-            for (label, value, before, week) in figures(report) {
+            for figure in report.headlines {
                 out += """
-                    <tr style="border-top:1px solid #e8ebef"><td style="padding:5px 0">\(e(label))</td>\
-                    <td style="text-align:right;font-weight:bold">\(e(value))</td>\
-                    <td style="text-align:right;color:#5f6b7a">\(e(before))</td>\
-                    <td style="text-align:right;color:#5f6b7a">\(e(week))</td></tr>
+                    <tr style="border-top:1px solid #e8ebef"><td style="padding:5px 0">\(e(figure.label))</td>\
+                    <td style="text-align:right;font-weight:bold">\(e(figure.value))</td>\
+                    <td style="text-align:right;color:#5f6b7a">\(e(Format.change(figure.versusDayBefore)))</td>\
+                    <td style="text-align:right;color:#5f6b7a">\(e(Format.change(figure.versusWeekEarlier)))</td></tr>
 
                     """
             }
             out += "</table>\n"
-            out += list("Top artists by revenue", report.artistsByRevenue.prefix(5).map { ($0.name, $0.url, $0) })
+            out += list("Top artists by revenue", report.artistsByRevenue.prefix(5), withDetail: false)
             out += list(
-                "Top releases by revenue",
-                report.releasesByRevenue.prefix(5).map { ("\($0.name) · \($0.detail)", $0.url, $0) })
+                "Top releases by revenue", report.releasesByRevenue.prefix(5), withDetail: true)
             if !report.genres.isEmpty {
                 out +=
                     "<h3 style=\"font-size:15px;margin:20px 0 6px\">Leading genres</h3>\n<p style=\"font-size:13px\">"
@@ -154,14 +116,16 @@ public struct ReportEmail: Sendable {
         return out
     }
 
-    private func list(_ title: String, _ entries: [(String, String, Ranked)]) -> String {
+    /// A ranking as a list of links to Bandcamp; a release's name followed by its artist (`withDetail`).
+    private func list(_ title: String, _ entries: ArraySlice<Ranked>, withDetail: Bool) -> String {
         guard !entries.isEmpty else { return "" }
         let e = HTML.escape
         var out = "<h3 style=\"font-size:15px;margin:20px 0 6px\">\(e(title))</h3>\n<ol style=\"font-size:13px\">\n"
-        for (name, url, entry) in entries {
+        for entry in entries {
+            let name = withDetail ? "\(entry.name) · \(entry.detail)" : entry.name
             let shown =
-                url.hasPrefix("https://") || url.hasPrefix("http://")
-                ? "<a href=\"\(e(url))\" style=\"color:#0e3a4a\">\(e(name))</a>" : e(name)
+                entry.url.hasPrefix("https://") || entry.url.hasPrefix("http://")
+                ? "<a href=\"\(e(entry.url))\" style=\"color:#0e3a4a\">\(e(name))</a>" : e(name)
             out += "<li>\(shown): \(e(Format.usd(entry.revenueUSD))), \(e(Format.count(entry.sales))) items</li>\n"
         }
         return out + "</ol>\n"
@@ -173,9 +137,10 @@ public struct ReportEmail: Sendable {
         if report.isEmpty {
             lines.append("No sale was recorded for this day.")
         } else {
-            for (label, value, before, week) in figures(report) {
+            for figure in report.headlines {
                 lines.append(
-                    "\(label): \(value) (\(before) vs \(report.previousDay.day.short), \(week) vs "
+                    "\(figure.label): \(figure.value) (\(Format.change(figure.versusDayBefore)) vs "
+                        + "\(report.previousDay.day.short), \(Format.change(figure.versusWeekEarlier)) vs "
                         + "\(report.weekEarlier.day.short))")
             }
             lines += ["", "Top artists by revenue:"]

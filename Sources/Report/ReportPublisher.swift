@@ -60,14 +60,15 @@ public struct ReportPublisher: Sendable {
     public func publish(_ day: CalendarDay, now: Int64, resend: Bool, db: PostgresConnection) async throws
         -> ReportOutcome
     {
-        let lock = ["report", day.iso].joined(separator: ":")
-        _ = try await db.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [lock])
+        let lock = ["report:\(day.iso)"]
+        let unlock = "SELECT pg_advisory_unlock(hashtextextended($1, 0))"
+        _ = try await db.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", lock)
         do {
             let outcome = try await publishLocked(day, now: now, resend: resend, db: db)
-            _ = try await db.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [lock])
+            _ = try await db.query(unlock, lock)
             return outcome
         } catch {
-            _ = try? await db.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [lock])
+            _ = try? await db.query(unlock, lock)
             throw error
         }
     }
