@@ -12,6 +12,14 @@ import Markup
 public enum AWSDeadline {
     /// The deadline for the AWS calls made in this task, if any.
     @TaskLocal public static var current: ContinuousClock.Instant?
+
+    /// Runs an invocation's work with its AWS calls bounded by the invocation's `deadline`, less two seconds
+    /// left to answer in.
+    public static func within<T: Sendable>(
+        _ deadline: ContinuousClock.Instant, _ body: () async throws -> T
+    ) async throws -> T {
+        try await $current.withValue(deadline - .seconds(2), operation: body)
+    }
 }
 
 /// One call to an AWS service before signing.

@@ -18,7 +18,7 @@ struct ExtractHandler: LambdaHandler {
     {
         context.logger.info("\(event.detailType) event \(event.id) at \(event.time)")
         let deadline = ContinuousClock.now + context.remainingTime
-        let summary = try await AWSDeadline.$current.withValue(deadline - .seconds(2)) {
+        let summary = try await AWSDeadline.within(deadline) {
             try await extractor.run(deadline: deadline)
         }
         context.logger.info(

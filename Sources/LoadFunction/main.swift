@@ -72,7 +72,7 @@ struct LoadHandler: LambdaHandler {
 
     func handle(_ request: LoadRequest, context: LambdaContext) async throws -> LoadResponse {
         let deadline = ContinuousClock.now + context.remainingTime
-        return try await AWSDeadline.$current.withValue(deadline - .seconds(2)) {
+        return try await AWSDeadline.within(deadline) {
             try await database.withConnection { db in
                 let loader = Loader(store: objectStore, database: db, logger: context.logger)
                 switch request {
@@ -122,9 +122,7 @@ await Lambda.main { setup in
         environment: setup.environment.variables, needs: [.objectStore, .database],
         workingDirectory: setup.environment.workingDirectory)
     let adapters = AdapterFactory(environment: setup.environment.variables)
-    let database = WarehouseDatabase(
-        url: settings.databaseURL, password: adapters.databasePassword(secretID: settings.databaseSecretID),
-        logger: setup.logger)
+    let database = WarehouseDatabase(settings: settings, adapters: adapters, logger: setup.logger)
     let handler = LoadHandler(
         objectStore: try adapters.objectStore(settings.objectStore), database: database,
         sweepDays: Int(setup.environment.variables["LOAD_SWEEP_DAYS"] ?? "") ?? 2)

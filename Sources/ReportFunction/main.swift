@@ -65,7 +65,7 @@ struct ReportHandler: LambdaHandler {
 
     func handle(_ request: ReportRequest, context: LambdaContext) async throws -> ReportResponse {
         let deadline = ContinuousClock.now + context.remainingTime
-        return try await AWSDeadline.$current.withValue(deadline - .seconds(2)) {
+        return try await AWSDeadline.within(deadline) {
             try await database.withConnection { db in
                 let outcome = try await publisher.publish(
                     request.day, now: Int64(time(nil)), resend: request.resend, db: db)
@@ -106,9 +106,7 @@ await Lambda.main { setup in
         store: store, mailer: mailer, fonts: try PDFFontFiles.locate(in: fontFolders),
         email: ReportEmail(from: settings.mailFrom, unsubscribeBase: environment["UNSUBSCRIBE_URL"]),
         logger: setup.logger)
-    let database = WarehouseDatabase(
-        url: settings.databaseURL, password: adapters.databasePassword(secretID: settings.databaseSecretID),
-        logger: setup.logger)
+    let database = WarehouseDatabase(settings: settings, adapters: adapters, logger: setup.logger)
     setup.logger.info(
         "ready",
         metadata: [

@@ -1,6 +1,8 @@
+import Adapters
 import Logging
 import Postgres
 import Synchronization
+import Tracker
 
 /// The warehouse's connection, for a function: made on first use (so a database that is down fails the
 /// invocation with a clear error, not the cold start), the schema migrated then, and made again after the
@@ -19,6 +21,13 @@ public final class WarehouseDatabase: Sendable {
         self.url = url
         self.password = password
         self.logger = logger
+    }
+
+    /// A function's database: `DATABASE_URL`, with the password from the secret `DATABASE_SECRET_ARN` names.
+    public convenience init(settings: Settings, adapters: AdapterFactory, logger: Logger) {
+        self.init(
+            url: settings.databaseURL, password: adapters.databasePassword(secretID: settings.databaseSecretID),
+            logger: logger)
     }
 
     /// Runs `body` on the connection, connecting (and migrating) first when there is none.
