@@ -134,6 +134,22 @@ let package = Package(
             dependencies: ["CHaru"],
             swiftSettings: strict
         ),
+        // Trends: the statistics of rising genres and artists (exact rate-ratio tests, empirical-Bayes
+        // shrinkage, overdispersion, false discovery control). Pure: no I/O.
+        .target(
+            name: "Trends",
+            swiftSettings: strict
+        ),
+        // Alerts: the trend rules run on the warehouse's counts, signals recorded, matched to subscriptions and
+        // delivered by email and SNS.
+        .target(
+            name: "Alerts",
+            dependencies: [
+                "Tracker", "Adapters", "Postgres", "Trends", "Report", "PercentEncoding",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // Report: the day's figures read from the warehouse, drawn as a PDF, stored and mailed to subscribers.
         .target(
             name: "Report",
@@ -182,7 +198,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AlertFunction",
-            dependencies: ["RuntimeShim", "Tracker", "Adapters"],
+            dependencies: ["RuntimeShim", "Tracker", "Adapters", "AWS", "Alerts", "Warehouse"],
             swiftSettings: strict
         ),
 
@@ -301,6 +317,16 @@ let package = Package(
         .testTarget(
             name: "ReportTests",
             dependencies: ["Report", "PDF", "Warehouse", "Postgres", "Adapters", "AWS", "Tracker", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TrendsTests",
+            dependencies: ["Trends"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AlertsTests",
+            dependencies: ["Alerts", "Trends", "Warehouse", "Postgres", "Adapters", "AWS", "Tracker", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

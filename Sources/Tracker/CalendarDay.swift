@@ -33,6 +33,36 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
         self.init(year: year, month: month, day: day)
     }
 
+    /// Seconds since 1970 of a UTC time in ISO 8601 as EventBridge writes it: `2026-11-22T06:00:00Z` (seconds and
+    /// a fraction optional, `Z` or `+00:00`), or of a day's start (`2026-11-22`). Nil for anything else.
+    public static func seconds(iso text: String) -> Int64? {
+        guard let day = CalendarDay(iso: text) else { return nil }
+        let bytes = Array(text.utf8)
+        if bytes.count == 10 { return day.start }
+        var rest = bytes[11...]
+        if rest.last == UInt8(ascii: "Z") {
+            rest = rest.dropLast()
+        } else if rest.count >= 6, String(decoding: rest.suffix(6), as: UTF8.self) == "+00:00" {
+            rest = rest.dropLast(6)
+        } else {
+            return nil
+        }
+        if let dot = rest.firstIndex(of: UInt8(ascii: ".")) {
+            guard rest[(dot + 1)...].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+                return nil
+            }
+            rest = rest[..<dot]
+        }
+        let parts = rest.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
+        guard parts.count == 2 || parts.count == 3,
+            parts.allSatisfy({ $0.count == 2 && $0.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }
+            )
+        else { return nil }
+        let values = parts.map { Int64($0.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }) }
+        guard values[0] < 24, values[1] < 60, values.count == 2 || values[2] < 60 else { return nil }
+        return day.start + values[0] * 3600 + values[1] * 60 + (values.count == 3 ? values[2] : 0)
+    }
+
     /// A day from its year, month (1–12) and day of the month (valid ones only).
     public init(year: Int64, month: Int64, day: Int64) {
         // Howard Hinnant's days_from_civil.

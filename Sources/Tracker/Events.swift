@@ -72,13 +72,3 @@ public struct S3ObjectCreatedDetail: Decodable, Sendable, Equatable {
         case reason
     }
 }
-
-/// What a step that has not landed answers with: nothing, since it throws `NotImplementedYet`.
-public struct StepResult: Encodable, Sendable {
-    /// A one-line summary for people.
-    public var summary: String
-
-    public init(summary: String) {
-        self.summary = summary
-    }
-}

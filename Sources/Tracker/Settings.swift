@@ -144,10 +144,19 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
         public var variable: String
         /// What is wrong with it.
         public var message: String
+
+        public init(variable: String, message: String) {
+            self.variable = variable
+            self.message = message
+        }
     }
 
     /// Every problem found.
     public var problems: [Problem]
+
+    public init(problems: [Problem]) {
+        self.problems = problems
+    }
 
     public var description: String {
         "invalid configuration: " + problems.map { "\($0.variable) \($0.message)" }.joined(separator: "; ")

@@ -7,6 +7,7 @@ public enum WarehouseSchema {
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "sales warehouse and load ledger", sql: version1),
         Migration(version: 2, name: "subscribers and daily reports", sql: version2),
+        Migration(version: 3, name: "alert subscriptions, alerts and their deliveries", sql: version3),
     ]
 
     /// The migrator of these migrations.
@@ -189,5 +190,89 @@ public enum WarehouseSchema {
             updated_at timestamptz NOT NULL DEFAULT now(),
             PRIMARY KEY (report_date, subscriber_id)
         );
+        """
+
+    static let version3 = """
+        -- What a subscriber follows: everything, a genre (its signals, and those of artists selling in it), or an
+        -- artist; which kinds of signal; by email (as they happen, or a daily digest) or on the SNS topic.
+        CREATE TABLE alert_subscription (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            subscriber_id bigint NOT NULL REFERENCES subscriber ON DELETE CASCADE,
+            scope text NOT NULL CHECK (scope IN ('everything', 'genre', 'artist')),
+            tag_id bigint REFERENCES tag,
+            artist_id bigint REFERENCES artist,
+            kinds text[] NOT NULL DEFAULT '{trending,emerging}'
+                CHECK (cardinality(kinds) > 0 AND kinds <@ '{trending,emerging}'),
+            channel text NOT NULL DEFAULT 'email' CHECK (channel IN ('email', 'sns')),
+            frequency text NOT NULL DEFAULT 'immediate' CHECK (frequency IN ('immediate', 'daily')),
+            created_at timestamptz NOT NULL DEFAULT now(),
+            CHECK ((scope = 'genre') = (tag_id IS NOT NULL) AND (scope = 'artist') = (artist_id IS NOT NULL)),
+            -- The topic has no digest: its subscribers' endpoints get each alert.
+            CHECK (channel = 'email' OR frequency = 'immediate')
+        );
+        CREATE UNIQUE INDEX alert_subscription_once
+            ON alert_subscription (subscriber_id, scope, coalesce(tag_id, 0), coalesce(artist_id, 0), channel);
+
+        -- Every signal a rule raised, at the end of its recent window, with the statistics behind it and what
+        -- the message showed (top releases, countries, genres). A rerun at the same time updates, never adds.
+        CREATE TABLE alert (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            rule text NOT NULL,
+            entity_type text NOT NULL CHECK (entity_type IN ('genre', 'artist')),
+            -- tag.id for genres, artist.id for artists.
+            entity_id bigint NOT NULL,
+            kind text NOT NULL CHECK (kind IN ('trending', 'emerging')),
+            evaluated_at timestamptz NOT NULL,
+            window_hours integer NOT NULL,
+            baseline_hours integer NOT NULL,
+            minimum_ratio float8 NOT NULL,
+            current_sales integer NOT NULL,
+            previous_sales integer NOT NULL,
+            baseline_sales integer NOT NULL,
+            site_current_sales integer NOT NULL,
+            site_baseline_sales integer NOT NULL,
+            ratio float8,
+            estimate float8 NOT NULL,
+            lower_bound float8 NOT NULL,
+            p_value float8 NOT NULL,
+            q_value float8 NOT NULL,
+            previous_q_value float8 NOT NULL,
+            dispersion float8 NOT NULL,
+            per_day_now float8 NOT NULL,
+            per_day_before float8 NOT NULL,
+            acceleration float8 NOT NULL,
+            releases integer NOT NULL,
+            countries integer NOT NULL,
+            artists integer NOT NULL,
+            rank integer NOT NULL,
+            details jsonb NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            UNIQUE (rule, entity_id, evaluated_at)
+        );
+        CREATE INDEX alert_by_time ON alert (evaluated_at);
+        CREATE INDEX alert_by_entity ON alert (entity_type, entity_id, evaluated_at);
+
+        -- Who was told of which alert, how, and whether it went. The rule, entity and time are copied from the
+        -- alert so that "at most one per (rule, entity, subscriber, channel) per 24 hours" is one index probe.
+        -- 'queued' waits for the daily digest; 'pending' for this run; 'sending' is claimed (a crash leaves it,
+        -- and the next run sends it again).
+        CREATE TABLE alert_delivery (
+            alert_id bigint NOT NULL REFERENCES alert ON DELETE CASCADE,
+            subscriber_id bigint NOT NULL REFERENCES subscriber ON DELETE CASCADE,
+            channel text NOT NULL CHECK (channel IN ('email', 'sns')),
+            frequency text NOT NULL CHECK (frequency IN ('immediate', 'daily')),
+            rule text NOT NULL,
+            entity_id bigint NOT NULL,
+            evaluated_at timestamptz NOT NULL,
+            status text NOT NULL CHECK (status IN ('queued', 'pending', 'sending', 'sent', 'failed')),
+            message_id text,
+            error text,
+            attempts integer NOT NULL DEFAULT 0,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            sent_at timestamptz,
+            PRIMARY KEY (alert_id, subscriber_id, channel)
+        );
+        CREATE INDEX alert_delivery_recent ON alert_delivery (subscriber_id, rule, entity_id, channel, evaluated_at);
+        CREATE INDEX alert_delivery_unsent ON alert_delivery (status) WHERE status <> 'sent';
         """
 }

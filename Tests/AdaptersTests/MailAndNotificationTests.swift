@@ -72,14 +72,17 @@ struct MailAndNotificationTests {
     func notifications() async throws {
         let notification = AlertNotification(
             subject: "Rising: ambient (3.1×)", message: "Ambient sells 3.1× its baseline share.",
-            attributes: ["kind": "genre", "genre": "ambient"])
+            attributes: ["entity": .string("genre"), "genres": .strings(["ambient"]), "ratio": .number(3.25)])
         let name = try await OutboxNotifier(folder: outbox).publish(notification)
         let record =
             try JSONSerialization.jsonObject(
                 with: Data(contentsOf: URL(fileURLWithPath: "\(outbox)/notifications/\(name)"))) as? [String: Any]
         let stored = record?["notification"] as? [String: Any]
         #expect(stored?["message"] as? String == notification.message)
-        #expect(stored?["attributes"] as? [String: String] == notification.attributes)
+        let attributes = stored?["attributes"] as? [String: Any]
+        #expect(attributes?["entity"] as? String == "genre")
+        #expect(attributes?["genres"] as? [String] == ["ambient"])
+        #expect(attributes?["ratio"] as? Double == 3.25)
 
         let moto = try await MotoServer.shared()
         let client = moto.client()
@@ -89,7 +92,12 @@ struct MailAndNotificationTests {
         let sent = topics.first { $0["arn"] as? String == topic }?["sent_notifications"] as? [[Any]] ?? []
         let message = try #require(sent.first { $0.first as? String == id })
         #expect(message[1] as? String == notification.message)
-        #expect((message[3] as? [String: [String: String]])?["genre"]?["Value"] == "ambient")
+        let sentAttributes = message[3] as? [String: [String: String]]
+        #expect(sentAttributes?["entity"]?["Value"] == "genre")
+        #expect(sentAttributes?["genres"]?["Type"] == "String.Array")
+        #expect(sentAttributes?["genres"]?["Value"] == #"["ambient"]"#)
+        #expect(sentAttributes?["ratio"]?["Type"] == "Number")
+        #expect(sentAttributes?["ratio"]?["Value"] == "3.25")
     }
 
     @Test("the settings pick the adapters; a laptop needs no AWS credentials")

@@ -6,28 +6,13 @@ import Testing
 struct LocalInvocationTests {
     let home = ["BANDCAMP_TRACKER_HOME": NSTemporaryDirectory()]
 
-    @Test(
-        "a function whose issue has not landed reads its event and answers with a typed 'not implemented yet' error",
-        arguments: [("AlertFunction", "alert-scheduled.json", 7)])
-    func notImplementedYet(function: String, event: String, issue: Int) async throws {
-        let result = try await FunctionProcess.run(
-            function, arguments: ["--event", "events/\(event)"], environment: home)
-        #expect(result.status == 1)
-        #expect(result.stdout.isEmpty)
-        let report = try #require(PrintedError(lastLineOf: result.stderr))
-        #expect(report.errorType == "NotImplementedYet")
-        #expect(report.errorMessage.contains("\(function) is not implemented yet"))
-        #expect(report.errorMessage.contains("issue #\(issue)"))
-        // The log line before it carries the request id and names the event.
-        #expect(result.stderr.contains("INFO\t"))
-    }
-
     @Test("the event can come on standard input")
     func standardInput() async throws {
-        let event = try Data(
-            contentsOf: FunctionProcess.repository.appendingPathComponent("events/alert-scheduled.json"))
-        let result = try await FunctionProcess.run("AlertFunction", environment: home, input: event)
-        #expect(PrintedError(lastLineOf: result.stderr)?.errorType == "NotImplementedYet")
+        let result = try await FunctionProcess.run(
+            "AlertFunction", environment: home, input: Data(#"{"at":"yesterday"}"#.utf8))
+        #expect(result.status == 1)
+        let report = try #require(PrintedError(lastLineOf: result.stderr))
+        #expect(report.errorType == "Runtime.InvalidEvent" && report.errorMessage.contains("'yesterday'"))
     }
 
     @Test("an event of the wrong shape is a clear invocation error naming what is missing")

@@ -28,4 +28,19 @@ struct CalendarDayTests {
         #expect(CalendarDay(containing: -1).iso == "1969-12-31")
         #expect(CalendarDay(containing: day.end - 1) == day && CalendarDay(containing: day.end) == day.adding(days: 1))
     }
+
+    @Test("ISO 8601 UTC times as EventBridge writes them, to the second")
+    func isoSeconds() {
+        #expect(CalendarDay.seconds(iso: "2026-11-22T06:00:00Z") == 1_795_327_200)
+        #expect(CalendarDay.seconds(iso: "2026-11-22T06:30Z") == 1_795_329_000)
+        #expect(CalendarDay.seconds(iso: "2026-11-22T06:00:07.250Z") == 1_795_327_207)
+        #expect(CalendarDay.seconds(iso: "2026-11-22T06:00:00+00:00") == 1_795_327_200)
+        #expect(CalendarDay.seconds(iso: "2026-11-22") == 1_795_305_600)
+        for bad in [
+            "2026-11-22T06:00:00", "2026-11-22T24:00:00Z", "2026-11-22T06:60Z", "2026-11-22T6:00Z",
+            "2026-11-22T06:00:00+01:00", "2026-11-22T06:00:00.x1Z", "yesterday",
+        ] {
+            #expect(CalendarDay.seconds(iso: bad) == nil, "\(bad)")
+        }
+    }
 }

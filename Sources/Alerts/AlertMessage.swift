@@ -1,0 +1,255 @@
+import Adapters
+import Report
+import Tracker
+import Trends
+
+/// How alerts read: an email (one alert or a day's digest), HTML with every value escaped and a plain-text
+/// alternative, and an SNS notification per alert with attributes that filter policies can match.
+public struct AlertMessage: Sendable {
+    /// The sender.
+    public var from: String
+    /// The base of the unsubscribe link (`https://…/unsubscribe`), when there is a page that serves it.
+    public var unsubscribeBase: String?
+
+    public init(from: String, unsubscribeBase: String?) {
+        self.from = from
+        self.unsubscribeBase = unsubscribeBase
+    }
+
+    // MARK: Wording
+
+    /// `Nils Frahm: emerging artist, last 24 hours`.
+    static func title(_ alert: Alert) -> String {
+        "\(alert.details.name): \(alert.signal.kind.rawValue) \(alert.entityType.rawValue), last "
+            + span(alert.windowHours)
+    }
+
+    /// `3.4×`.
+    static func times(_ value: Double) -> String {
+        guard value.isFinite else { return "∞×" }
+        return Format.decimal(value, places: value < 10 ? 1 : 0) + "×"
+    }
+
+    /// A q-value as people read it.
+    static func q(_ value: Double) -> String {
+        value < 0.001 ? "< 0.001" : Format.decimal(value, places: 3)
+    }
+
+    /// `the last 24 hours`, `the last 7 days`.
+    static func span(_ hours: Int) -> String {
+        hours % 24 == 0 && hours > 24 ? "\(hours / 24) days" : "\(hours) hours"
+    }
+
+    /// `12.5` a day, with one decimal below 100.
+    static func rate(_ value: Double) -> String {
+        Format.decimal(value, places: value < 100 ? 1 : 0)
+    }
+
+    /// The sentences that say what rose, by how much and how surely.
+    static func sentences(_ alert: Alert) -> [String] {
+        let signal = alert.signal
+        let baselineDays = alert.baselineHours / 24
+        let what = alert.entityType == .genre ? "Releases tagged \(alert.details.name)" : alert.details.name
+        let before =
+            signal.baseline == 0
+            ? "after no sale in the \(baselineDays) days before"
+            : "against \(rate(signal.perDayBefore)) a day over the \(baselineDays) days before"
+        var lines = [
+            "\(what) sold \(Format.count(signal.current)) items in the last \(span(alert.windowHours)) "
+                + "(\(rate(signal.perDayNow)) a day), \(before)."
+        ]
+        let share = signal.ratio.map { "Its share of all Bandcamp sales is \(times($0)) what it was; a" } ?? "A"
+        lines.append(
+            "\(share)llowing for chance and for how the whole population moves, the rise is about "
+                + "\(times(signal.estimate)), at least \(times(signal.lowerBound)) with 95% confidence.")
+        lines.append(
+            "Significant against a bar of \(times(alert.minimumRatio)) after adjusting for every "
+                + "\(alert.entityType == .genre ? "genre" : "artist") tested (q \(q(signal.qValue))), and it held "
+                + "in the window a day earlier too (q \(q(signal.previousQValue)))."
+                + (signal.dispersion > 1.05
+                    ? " Counts were discounted \(times(signal.dispersion)) for this genre's usual ups and downs." : ""))
+        let acceleration = signal.acceleration
+        let pace =
+            abs(acceleration) < 0.05
+            ? "holding that pace."
+            : acceleration > 0
+                ? "speeding up by \(rate(acceleration)) a day, each day."
+                : "slowing by \(rate(-acceleration)) a day, each day."
+        lines.append(
+            "Pace: \(rate(signal.perDayNow)) a day now, "
+                + "\(rate(Double(signal.previous) / Double(max(1, alert.windowHours / 24)))) a day in the window "
+                + "a day earlier; \(pace)")
+        return lines
+    }
+
+    // MARK: Email
+
+    /// The subject: the strongest alerts by name, each name once.
+    public func subject(_ alerts: [Alert], digest: Bool) -> String {
+        var names: [String] = []
+        for alert in alerts where !names.contains(alert.details.name) {
+            names.append(alert.details.name)
+        }
+        let shown = names.prefix(2).map { name in
+            "\(name) (\(Self.times(alerts.first { $0.details.name == name }!.signal.estimate)))"
+        }
+        let more = names.count > 2 ? " and \(names.count - 2) more" : ""
+        return (digest ? "Today's risers on Bandcamp: " : "Rising on Bandcamp: ") + shown.joined(separator: ", ")
+            + more
+    }
+
+    /// One email for one subscriber: these alerts, strongest first.
+    public func email(_ alerts: [Alert], digest: Bool, to address: String, token: String) -> EmailMessage {
+        let unsubscribe = unsubscribeBase.map { "\($0)?token=\(token)" }
+        var headers: [String: String] = [:]
+        if let unsubscribe {
+            headers["List-Unsubscribe"] = "<\(unsubscribe)>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        }
+        return EmailMessage(
+            from: from, to: [address], subject: subject(alerts, digest: digest),
+            text: text(alerts, to: address, unsubscribe: unsubscribe),
+            html: html(alerts, digest: digest, to: address, unsubscribe: unsubscribe), headers: headers)
+    }
+
+    func text(_ alerts: [Alert], to address: String, unsubscribe: String?) -> String {
+        var lines: [String] = []
+        for alert in alerts {
+            lines += [Self.title(alert), String(repeating: "-", count: Self.title(alert).count)]
+            lines += Self.sentences(alert)
+            lines += Self.facts(alert).map { "\($0.label): \($0.entries.map(\.text).joined(separator: "; "))" }
+            lines.append("Page: \(alert.details.url)")
+            lines.append("")
+        }
+        lines.append(
+            "Evaluated \(Format.timestamp(alerts.first?.evaluatedAt ?? 0)) from Bandcamp's public sales feed. "
+                + "Sent to \(address) by bandcamp-tracker.")
+        if let unsubscribe { lines.append("Unsubscribe: \(unsubscribe)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func html(_ alerts: [Alert], digest: Bool, to address: String, unsubscribe: String?) -> String {
+        let e = HTML.escape
+        var out = """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>\(e(subject(alerts, digest: digest)))</title></head>
+            <body style="margin:0;padding:0;background:#f3f5f7;font-family:Helvetica,Arial,sans-serif;color:#1f2933">
+            <div style="max-width:620px;margin:0 auto;background:#ffffff">
+            <div style="background:#0e3a4a;color:#ffffff;padding:22px 26px;border-bottom:3px solid #1da0c3">
+            <div style="font-size:11px;letter-spacing:1px;color:#a9c7d1">BANDCAMP SALES · \
+            \(digest ? "TODAY'S RISERS" : "RISING NOW")</div>
+            <div style="font-size:22px;font-weight:bold;margin-top:6px">\
+            \(alerts.count == 1 ? "1 alert" : "\(alerts.count) alerts")</div>
+            </div>
+
+            """
+        for alert in alerts {
+            let badge = alert.signal.kind == .emerging ? "#2f9e44" : "#1da0c3"
+            out += """
+                <div style="padding:18px 26px;border-bottom:1px solid #e8ebef">
+                <div style="font-size:11px;color:#5f6b7a">\(alert.entityType == .genre ? "GENRE" : "ARTIST") · \
+                <span style="color:\(badge);font-weight:bold">\(alert.signal.kind.rawValue.uppercased())</span> · \
+                last \(e(Self.span(alert.windowHours)))</div>
+                <div style="font-size:19px;font-weight:bold;margin:4px 0 8px">\
+                <a href="\(e(alert.details.url))" style="color:#0e3a4a">\(e(alert.details.name))</a> \
+                <span style="color:\(badge)">\(e(Self.times(alert.signal.estimate)))</span></div>
+
+                """
+            for sentence in Self.sentences(alert) {
+                out += "<p style=\"font-size:13px;margin:6px 0\">\(e(sentence))</p>\n"
+            }
+            for fact in Self.facts(alert) {
+                out += "<p style=\"font-size:13px;margin:6px 0\"><b>\(e(fact.label)):</b> "
+                out += fact.entries.map { entry in
+                    entry.url.map {
+                        "<a href=\"\(e($0))\" style=\"color:#0e3a4a\">\(e(entry.name))</a>" + e(entry.note)
+                    }
+                        ?? e(entry.text)
+                }.joined(separator: " · ")
+                out += "</p>\n"
+            }
+            out += "</div>\n"
+        }
+        out += """
+            <div style="padding:14px 26px;font-size:11px;color:#5f6b7a">
+            Evaluated \(e(Format.timestamp(alerts.first?.evaluatedAt ?? 0))) from Bandcamp's public sales feed: \
+            shares of all sales, so site-wide surges such as Bandcamp Fridays cancel out. Sent to \(e(address)) by \
+            bandcamp-tracker.
+            """
+        if let unsubscribe {
+            out += " <a href=\"\(e(unsubscribe))\" style=\"color:#5f6b7a\">Unsubscribe</a>."
+        }
+        out += "\n</div>\n</div>\n</body></html>\n"
+        return out
+    }
+
+    /// An entry of a fact line: a name, perhaps a link, and a note such as ` (12)`.
+    struct Entry {
+        var name: String
+        var url: String?
+        var note: String
+        var text: String { name + note }
+    }
+
+    /// The lines behind an alert: top releases, buyer countries, and genres or artists.
+    static func facts(_ alert: Alert) -> [(label: String, entries: [Entry])] {
+        let details = alert.details
+        var facts: [(String, [Entry])] = []
+        if !details.releases.isEmpty {
+            facts.append(
+                (
+                    "Top releases",
+                    details.releases.prefix(3).map {
+                        Entry(
+                            name: alert.entityType == .genre ? "\($0.title) by \($0.artist)" : $0.title,
+                            url: $0.url.hasPrefix("https://") ? $0.url : nil,
+                            note: " (\(Format.count($0.sales)), \(Format.usd(Money($0.revenueUSD))))")
+                    }
+                ))
+        }
+        if !details.countries.isEmpty {
+            facts.append(
+                (
+                    "Buyers in",
+                    details.countries.map { Entry(name: $0.name, url: nil, note: " (\(Format.count($0.sales)))") }
+                ))
+        }
+        let others = alert.entityType == .genre ? details.artists : details.genres
+        if !others.isEmpty {
+            facts.append(
+                (
+                    alert.entityType == .genre ? "Artists" : "Genres",
+                    others.prefix(5).map {
+                        Entry(name: $0.name, url: $0.url, note: " (\(Format.count($0.sales)))")
+                    }
+                ))
+        }
+        return facts
+    }
+
+    // MARK: SNS
+
+    /// One alert for the topic, addressed to a subscriber (`subscriber`, a number, for their endpoint's filter
+    /// policy) and described by attributes anyone can filter on.
+    public func notification(_ alert: Alert, subscriberID: Int64) -> AlertNotification {
+        var attributes: [String: NotificationAttribute] = [
+            "subscriber": .number(Double(subscriberID)),
+            "rule": .string(alert.signal.rule),
+            "entity": .string(alert.entityType.rawValue),
+            "kind": .string(alert.signal.kind.rawValue),
+            "name": .string(String(alert.details.name.prefix(256))),
+            "ratio": .number(alert.signal.lowerBound),
+            "sales": .number(Double(alert.signal.current)),
+        ]
+        let genres = alert.entityType == .genre ? [alert.details.key ?? ""] : alert.details.genres.compactMap(\.key)
+        if !genres.isEmpty { attributes["genres"] = .strings(Array(genres.prefix(10))) }
+        let body =
+            Self.sentences(alert)
+            + Self.facts(alert).map { "\($0.label): \($0.entries.map(\.text).joined(separator: "; "))" }
+            + ["Page: \(alert.details.url)"]
+        return AlertNotification(
+            subject: "\(alert.signal.kind == .emerging ? "Emerging" : "Trending") \(alert.entityType.rawValue): "
+                + "\(alert.details.name) (\(Self.times(alert.signal.estimate)))",
+            message: body.joined(separator: "\n"), attributes: attributes)
+    }
+}
