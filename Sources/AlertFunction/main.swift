@@ -64,6 +64,7 @@ struct AlertHandler: LambdaHandler {
         return try await AWSDeadline.within(deadline) {
             try await database.withConnection { db in
                 let outcome = try await publisher.run(at: request.at, digest: request.digest, db: db)
+                let hour = outcome.evaluatedAt % 86_400 / 3600
                 let tested = outcome.rules.map {
                     "\($0.rule) \($0.signals) of \($0.tested) tested"
                         + ($0.baselineSales == 0 ? ", no baseline sales yet" : "")
@@ -76,7 +77,7 @@ struct AlertHandler: LambdaHandler {
                     ])
                 return AlertResponse(
                     summary: "alerts at \(CalendarDay(containing: outcome.evaluatedAt).iso) "
-                        + "\(outcome.evaluatedAt % 86_400 / 3600):00 UTC: \(outcome.alerts) signals (\(tested)); "
+                        + "\(hour < 10 ? "0" : "")\(hour):00 UTC: \(outcome.alerts) signals (\(tested)); "
                         + "\(outcome.deliveries) deliveries, \(outcome.queuedForDigest) queued for the digest, "
                         + "\(outcome.alreadyTold) already told; sent \(outcome.emails) emails and "
                         + "\(outcome.notifications) notifications"

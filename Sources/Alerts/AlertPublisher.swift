@@ -20,8 +20,7 @@ public struct RuleOutcome: Codable, Sendable, Equatable {
     /// Site-wide sales in the current window and in the baseline (none: too early to tell anything).
     public var currentSales: Int
     public var baselineSales: Int
-    /// The SQL aggregation and the engine, in milliseconds.
-    public var queryMilliseconds: Int
+    /// The engine's time, in milliseconds.
     public var engineMilliseconds: Int
 }
 
@@ -30,6 +29,8 @@ public struct AlertOutcome: Codable, Sendable, Equatable {
     /// The end of the current windows, `2026-11-22 06:00 UTC`.
     public var evaluatedAt: Int64
     public var rules: [RuleOutcome]
+    /// The SQL aggregation of every rule's counts (one scan per kind of entity), in milliseconds.
+    public var scanMilliseconds: Int
     /// Alerts recorded (signals of this evaluation).
     public var alerts: Int
     /// Deliveries created now: for this run, and for the next digest; matches skipped because the subscriber
@@ -105,16 +106,17 @@ public struct AlertPublisher: Sendable {
     }
 
     private func runLocked(at: Int64, digest: Bool?, db: PostgresConnection) async throws -> AlertOutcome {
+        let started = ContinuousClock.now
+        let scans = try await query.counts(rules, at: at, from: db)
         var outcome = AlertOutcome(
-            evaluatedAt: at, rules: [], alerts: 0, deliveries: 0, queuedForDigest: 0, alreadyTold: 0, emails: 0,
-            notifications: 0, digest: digest ?? (at / 3600 % 24 == Int64(digestHour)), digestEmails: 0, failed: [])
+            evaluatedAt: at, rules: [], scanMilliseconds: Self.milliseconds(ContinuousClock.now - started), alerts: 0,
+            deliveries: 0, queuedForDigest: 0, alreadyTold: 0, emails: 0, notifications: 0,
+            digest: digest ?? (at / 3600 % 24 == Int64(digestHour)), digestEmails: 0, failed: [])
         var alertIDs: [Int64] = []
-        for rule in rules {
-            let started = ContinuousClock.now
-            let (counts, site) = try await query.counts(rule, at: at, from: db)
-            let queried = ContinuousClock.now
-            let evaluation = engine.evaluate(rule, counts: counts, site: site)
-            let evaluated = ContinuousClock.now
+        for (rule, scan) in zip(rules, scans) {
+            let evaluationStarted = ContinuousClock.now
+            let evaluation = engine.evaluate(rule, counts: scan.counts, site: scan.site)
+            let evaluated = ContinuousClock.now - evaluationStarted
             for (index, signal) in evaluation.signals.enumerated() {
                 let details = try await query.details(signal, rule, at: at, from: db)
                 alertIDs.append(try await record(signal, rule, rank: index + 1, details: details, at: at, db))
@@ -122,16 +124,14 @@ public struct AlertPublisher: Sendable {
             outcome.rules.append(
                 RuleOutcome(
                     rule: rule.id, tested: evaluation.tested, discoveries: evaluation.discoveries,
-                    signals: evaluation.signals.count, cut: evaluation.cut, currentSales: site.current,
-                    baselineSales: site.baseline, queryMilliseconds: Self.milliseconds(queried - started),
-                    engineMilliseconds: Self.milliseconds(evaluated - queried)))
+                    signals: evaluation.signals.count, cut: evaluation.cut, currentSales: scan.site.current,
+                    baselineSales: scan.site.baseline, engineMilliseconds: Self.milliseconds(evaluated)))
             logger.info(
                 "rule evaluated",
                 metadata: [
                     "rule": "\(rule.id)", "tested": "\(evaluation.tested)", "signals": "\(evaluation.signals.count)",
                     "discoveries": "\(evaluation.discoveries)", "cut": "\(evaluation.cut)",
-                    "prior": "Beta(\(evaluation.prior.alpha), \(evaluation.prior.beta))",
-                    "query": "\(queried - started)", "engine": "\(evaluated - queried)",
+                    "prior": "Beta(\(evaluation.prior.alpha), \(evaluation.prior.beta))", "engine": "\(evaluated)",
                 ])
         }
         outcome.alerts = alertIDs.count

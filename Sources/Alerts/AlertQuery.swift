@@ -6,27 +6,39 @@ public struct AlertRuleError: Error, CustomStringConvertible, Sendable {
     public var description: String
 }
 
-/// Reads what the trend rules need from the warehouse: per-entity sales in each window (SQL aggregation over
-/// `sale_by_time`), and, for the signals only, what stands behind them.
+/// Reads what the trend rules need from the warehouse: per-entity sales in each window, aggregated by SQL in one
+/// scan of the longest span for all rules of a kind (artists; genres; the site), and, for the signals only, what
+/// stands behind them.
 public struct AlertQuery: Sendable {
     public init() {}
 
-    /// The entities' and the site's counts for `rule` at `at` (seconds since 1970, the end of the current window).
-    public func counts(_ rule: TrendRule, at: Int64, from db: PostgresConnection) async throws -> (
+    /// The entities' and the site's counts for each rule at `at` (seconds since 1970, the end of the current
+    /// windows), in the rules' order.
+    /// - Throws: `AlertRuleError` for a rule whose windows are not whole days; what the database throws.
+    public func counts(_ rules: [TrendRule], at: Int64, from db: PostgresConnection) async throws -> [(
         counts: [TrendCounts], site: SiteCounts
-    ) {
-        for (name, hours, least) in [
-            ("window", rule.windowHours, 24), ("step", rule.stepHours, 24), ("gap", rule.gapHours, 0),
-            ("baseline", rule.baselineHours, 24 * 7),
-        ] where hours < least || hours % 24 != 0 {
-            throw AlertRuleError(
-                description: "rule \(rule.id): its \(name) of \(hours) hours is not a whole number of days "
-                    + "(at least \(least / 24))")
+    )] {
+        for rule in rules {
+            for (name, hours, least) in [
+                ("window", rule.windowHours, 24), ("step", rule.stepHours, 24), ("gap", rule.gapHours, 0),
+                ("baseline", rule.baselineHours, 24 * 7),
+            ] where hours < least || hours % 24 != 0 {
+                throw AlertRuleError(
+                    description: "rule \(rule.id): its \(name) of \(hours) hours is not a whole number of days "
+                        + "(at least \(least / 24))")
+            }
         }
-        let site = try await siteCounts(rule, at: at, db)
-        switch rule.entity {
-        case .artist: return (try await artistCounts(rule, at: at, db), site)
-        case .genre: return (try await genreCounts(rule, at: at, days: site.baselineDaily.count, db), site)
+        guard let span = rules.map(\.spanHours).max() else { return [] }
+        let sites = try await siteCounts(rules, at: at, span: span, db)
+        let artistRules = rules.filter { $0.entity == .artist }
+        let genreRules = rules.filter { $0.entity == .genre }
+        var artists = try await artistCounts(artistRules, at: at, db)
+        var genres = try await genreCounts(genreRules, at: at, db)
+        return rules.enumerated().map { index, rule in
+            switch rule.entity {
+            case .artist: return (artists.removeFirst(), sites[index])
+            case .genre: return (genres.removeFirst(), sites[index])
+            }
         }
     }
 
@@ -34,123 +46,187 @@ public struct AlertQuery: Sendable {
     private static func before(_ at: Int64, hours: Int) -> String { String(at - Int64(hours) * 3600) }
 
     /// Day buckets counted back from `at`: 0 is the last 24 hours.
-    private static let dayBack = "floor(($1::float8 - extract(epoch FROM s.sold_at)) / 86400)::int"
+    /// (date_part, a double, is cheaper per row than extract's numeric.)
+    private static let dayBack = "floor(($1::float8 - date_part('epoch', s.sold_at)) / 86400)::int"
 
-    private func siteCounts(_ rule: TrendRule, at: Int64, _ db: PostgresConnection) async throws -> SiteCounts {
+    /// Adds `count` sales of the day `back` to a rule's windows.
+    private static func add(_ count: Int, back: Int, _ rule: TrendRule, to entity: inout TrendCounts) {
+        let place = rule.place(dayBack: back)
+        if place.current { entity.current += count }
+        if place.previous { entity.previous += count }
+        if let day = place.baselineDay {
+            entity.baseline += count
+            if !entity.baselineDaily.isEmpty { entity.baselineDaily[day] += count }
+        }
+    }
+
+    private static func empty(_ entity: Int64, _ rule: TrendRule, daily: Bool) -> TrendCounts {
+        TrendCounts(
+            entity: entity, current: 0, previous: 0, baseline: 0, releases: 0, countries: 0, artists: 0,
+            baselineDaily: daily ? Array(repeating: 0, count: rule.baselineHours / 24) : [])
+    }
+
+    /// Whether a rule could test the entity at all, and could signal it.
+    private static func tested(_ entity: TrendCounts, _ rule: TrendRule) -> Bool {
+        entity.current + entity.baseline >= rule.minimumSales || entity.previous + entity.baseline >= rule.minimumSales
+    }
+
+    private static func candidate(_ entity: TrendCounts, _ rule: TrendRule) -> Bool {
+        entity.current >= rule.minimumSales && entity.previous >= rule.minimumSales
+    }
+
+    private static func idArray(_ ids: [Int64]) -> String {
+        "{" + ids.map(String.init).joined(separator: ",") + "}"
+    }
+
+    private func siteCounts(_ rules: [TrendRule], at: Int64, span: Int, _ db: PostgresConnection) async throws
+        -> [SiteCounts]
+    {
         let rows = try await db.query(
             """
             SELECT \(Self.dayBack), count(*) FROM sale s
             WHERE s.sold_at >= to_timestamp($2) AND s.sold_at < to_timestamp($1)
             GROUP BY 1
-            """, [String(at), Self.before(at, hours: rule.spanHours)]
+            """, [String(at), Self.before(at, hours: span)]
         ).rows
-        var site = SiteCounts(
-            current: 0, previous: 0, baseline: 0, baselineDaily: Array(repeating: 0, count: rule.baselineHours / 24))
-        for row in rows {
-            guard let back = Int(row[0] ?? ""), let count = Int(row[1] ?? "") else { continue }
-            let place = rule.place(dayBack: back)
-            if place.current { site.current += count }
-            if place.previous { site.previous += count }
-            if let day = place.baselineDay {
-                site.baseline += count
-                site.baselineDaily[day] += count
+        return rules.map { rule in
+            var site = Self.empty(0, rule, daily: true)
+            for row in rows {
+                guard let back = Int(row[0] ?? ""), let count = Int(row[1] ?? "") else { continue }
+                Self.add(count, back: back, rule, to: &site)
             }
+            return SiteCounts(
+                current: site.current, previous: site.previous, baseline: site.baseline,
+                baselineDaily: site.baselineDaily)
         }
-        return site
     }
 
-    /// One row per artist with enough sales across the windows to be tested.
-    private func artistCounts(_ rule: TrendRule, at: Int64, _ db: PostgresConnection) async throws -> [TrendCounts] {
+    /// Artists' counts for each artist rule: one scan, a current, previous and baseline count per rule; the
+    /// distinct releases and countries read afterwards for the few artists that could be signals.
+    private func artistCounts(_ rules: [TrendRule], at: Int64, _ db: PostgresConnection) async throws
+        -> [[TrendCounts]]
+    {
+        guard let span = rules.map(\.spanHours).max() else { return [] }
+        var columns: [String] = []
+        var parameters: [String?] = [String(at), Self.before(at, hours: span)]
+        func bound(_ hours: Int) -> String {
+            parameters.append(Self.before(at, hours: hours))
+            return "to_timestamp($\(parameters.count))"
+        }
+        for rule in rules {
+            columns.append("count(*) FILTER (WHERE s.sold_at >= \(bound(rule.current.from)))")
+            columns.append(
+                "count(*) FILTER (WHERE s.sold_at >= \(bound(rule.previous.from)) "
+                    + "AND s.sold_at < \(bound(rule.previous.to)))")
+            columns.append(
+                "count(*) FILTER (WHERE s.sold_at >= \(bound(rule.baseline.from)) "
+                    + "AND s.sold_at < \(bound(rule.baseline.to)))")
+        }
         let rows = try await db.query(
             """
-            WITH counted AS (
-                SELECT s.artist_id,
-                    count(*) FILTER (WHERE s.sold_at >= to_timestamp($3)) AS current,
-                    count(*) FILTER (WHERE s.sold_at >= to_timestamp($4) AND s.sold_at < to_timestamp($5)) AS previous,
-                    count(*) FILTER (WHERE s.sold_at < to_timestamp($6)) AS baseline
-                FROM sale s WHERE s.sold_at >= to_timestamp($2) AND s.sold_at < to_timestamp($1)
-                GROUP BY s.artist_id
-            ), tested AS (
-                SELECT * FROM counted WHERE current + baseline >= $7 OR previous + baseline >= $7
-            )
-            SELECT t.artist_id, t.current, t.previous, t.baseline,
-                (SELECT count(DISTINCT s.release_id) FROM sale s
-                 WHERE s.artist_id = t.artist_id AND s.sold_at >= to_timestamp($3) AND s.sold_at < to_timestamp($1)),
-                (SELECT count(DISTINCT s.buyer_country_code) FROM sale s
-                 WHERE s.artist_id = t.artist_id AND s.sold_at >= to_timestamp($3) AND s.sold_at < to_timestamp($1))
-            FROM tested t
-            """,
-            [
-                String(at), Self.before(at, hours: rule.spanHours), Self.before(at, hours: rule.current.from),
-                Self.before(at, hours: rule.previous.from), Self.before(at, hours: rule.previous.to),
-                Self.before(at, hours: rule.baseline.to), String(rule.minimumSales),
-            ]
+            SELECT s.artist_id, \(columns.joined(separator: ", "))
+            FROM sale s WHERE s.sold_at >= to_timestamp($2) AND s.sold_at < to_timestamp($1)
+            GROUP BY s.artist_id ORDER BY s.artist_id
+            """, parameters
         ).rows
-        return rows.compactMap { row in
-            guard let id = Int64(row[0] ?? ""), let current = Int(row[1] ?? ""), let previous = Int(row[2] ?? ""),
-                let baseline = Int(row[3] ?? "")
-            else { return nil }
-            return TrendCounts(
-                entity: id, current: current, previous: previous, baseline: baseline,
-                releases: Int(row[4] ?? "") ?? 0, countries: Int(row[5] ?? "") ?? 0, artists: 1)
-        }.sorted { $0.entity < $1.entity }
+        var result: [[TrendCounts]] = []
+        for (index, rule) in rules.enumerated() {
+            var counts: [TrendCounts] = []
+            for row in rows {
+                guard let id = Int64(row[0] ?? "") else { continue }
+                var entity = Self.empty(id, rule, daily: false)
+                entity.current = Int(row[1 + 3 * index] ?? "") ?? 0
+                entity.previous = Int(row[2 + 3 * index] ?? "") ?? 0
+                entity.baseline = Int(row[3 + 3 * index] ?? "") ?? 0
+                entity.artists = 1
+                if Self.tested(entity, rule) { counts.append(entity) }
+            }
+            let candidates = counts.indices.filter { Self.candidate(counts[$0], rule) }
+            if !candidates.isEmpty {
+                let distinct = try await db.query(
+                    """
+                    SELECT s.artist_id, count(DISTINCT s.release_id), count(DISTINCT s.buyer_country_code)
+                    FROM sale s
+                    WHERE s.artist_id = ANY($3::bigint[]) AND s.sold_at >= to_timestamp($2)
+                        AND s.sold_at < to_timestamp($1)
+                    GROUP BY 1
+                    """,
+                    [
+                        String(at), Self.before(at, hours: rule.current.from),
+                        Self.idArray(candidates.map { counts[$0].entity }),
+                    ]
+                ).rows
+                let byArtist = Dictionary(
+                    distinct.compactMap { row in Int64(row[0] ?? "").map { ($0, (row[1], row[2])) } }
+                ) { first, _ in first }
+                for index in candidates {
+                    let found = byArtist[counts[index].entity]
+                    counts[index].releases = Int(found?.0 ?? "") ?? 0
+                    counts[index].countries = Int(found?.1 ?? "") ?? 0
+                }
+            }
+            result.append(counts)
+        }
+        return result
     }
 
-    /// One row per genre with enough sales across the windows to be tested, with its baseline day by day.
-    private func genreCounts(_ rule: TrendRule, at: Int64, days: Int, _ db: PostgresConnection) async throws
-        -> [TrendCounts]
+    /// Genres' counts for each genre rule, day by day from one scan (their baselines' daily series give the
+    /// dispersion); distinct artists, releases and countries read for the genres that could be signals.
+    private func genreCounts(_ rules: [TrendRule], at: Int64, _ db: PostgresConnection) async throws
+        -> [[TrendCounts]]
     {
-        let daily = try await db.query(
-            """
-            SELECT rt.tag_id, \(Self.dayBack), count(*)
-            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id
-            WHERE s.sold_at >= to_timestamp($2) AND s.sold_at < to_timestamp($1)
-            GROUP BY 1, 2
-            """, [String(at), Self.before(at, hours: rule.spanHours)]
-        ).rows
-        var byTag: [Int64: TrendCounts] = [:]
-        for row in daily {
-            guard let tag = Int64(row[0] ?? ""), let back = Int(row[1] ?? ""), let count = Int(row[2] ?? "")
-            else { continue }
-            var entity =
-                byTag[tag]
-                ?? TrendCounts(
-                    entity: tag, current: 0, previous: 0, baseline: 0, releases: 0, countries: 0, artists: 0,
-                    baselineDaily: Array(repeating: 0, count: days))
-            let place = rule.place(dayBack: back)
-            if place.current { entity.current += count }
-            if place.previous { entity.previous += count }
-            if let day = place.baselineDay {
-                entity.baseline += count
-                entity.baselineDaily[day] += count
+        guard let span = rules.map(\.spanHours).max() else { return [] }
+        // One hash join of the span's sales with their releases' genres, summed by genre and day; enough memory
+        // for the genres' hash table to stay in one batch.
+        let daily = try await db.transaction { db in
+            try await db.query("SET LOCAL work_mem = '64MB'")
+            return try await db.query(
+                """
+                SELECT rt.tag_id, \(Self.dayBack), count(*)
+                FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id
+                WHERE s.sold_at >= to_timestamp($2) AND s.sold_at < to_timestamp($1)
+                GROUP BY 1, 2
+                """, [String(at), Self.before(at, hours: span)]
+            ).rows
+        }
+        var result: [[TrendCounts]] = []
+        for rule in rules {
+            var byTag: [Int64: TrendCounts] = [:]
+            for row in daily {
+                guard let tag = Int64(row[0] ?? ""), let back = Int(row[1] ?? ""), let count = Int(row[2] ?? "")
+                else { continue }
+                Self.add(count, back: back, rule, to: &byTag[tag, default: Self.empty(tag, rule, daily: true)])
             }
-            byTag[tag] = entity
+            var counts = byTag.values.filter { Self.tested($0, rule) }.sorted { $0.entity < $1.entity }
+            let candidates = counts.indices.filter { Self.candidate(counts[$0], rule) }
+            if !candidates.isEmpty {
+                let distinct = try await db.query(
+                    """
+                    SELECT rt.tag_id, count(DISTINCT s.artist_id), count(DISTINCT s.release_id),
+                        count(DISTINCT s.buyer_country_code)
+                    FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id
+                    WHERE s.sold_at >= to_timestamp($2) AND s.sold_at < to_timestamp($1)
+                        AND rt.tag_id = ANY($3::bigint[])
+                    GROUP BY 1
+                    """,
+                    [
+                        String(at), Self.before(at, hours: rule.current.from),
+                        Self.idArray(candidates.map { counts[$0].entity }),
+                    ]
+                ).rows
+                let byTagDistinct = Dictionary(
+                    distinct.compactMap { row in Int64(row[0] ?? "").map { ($0, row) } }
+                ) { first, _ in first }
+                for index in candidates {
+                    let row = byTagDistinct[counts[index].entity]
+                    counts[index].artists = Int(row?[1] ?? "") ?? 0
+                    counts[index].releases = Int(row?[2] ?? "") ?? 0
+                    counts[index].countries = Int(row?[3] ?? "") ?? 0
+                }
+            }
+            result.append(counts)
         }
-        let tested = byTag.values.filter {
-            $0.current + $0.baseline >= rule.minimumSales || $0.previous + $0.baseline >= rule.minimumSales
-        }
-        guard !tested.isEmpty else { return [] }
-        // Distinct artists, releases and countries for the tested genres' current window.
-        let distinct = try await db.query(
-            """
-            SELECT rt.tag_id, count(DISTINCT s.artist_id), count(DISTINCT s.release_id),
-                count(DISTINCT s.buyer_country_code)
-            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id
-            WHERE s.sold_at >= to_timestamp($2) AND s.sold_at < to_timestamp($1) AND rt.tag_id = ANY($3::bigint[])
-            GROUP BY 1
-            """,
-            [
-                String(at), Self.before(at, hours: rule.current.from),
-                "{" + tested.map { String($0.entity) }.joined(separator: ",") + "}",
-            ]
-        ).rows
-        for row in distinct {
-            guard let tag = Int64(row[0] ?? "") else { continue }
-            byTag[tag]?.artists = Int(row[1] ?? "") ?? 0
-            byTag[tag]?.releases = Int(row[2] ?? "") ?? 0
-            byTag[tag]?.countries = Int(row[3] ?? "") ?? 0
-        }
-        return tested.map { byTag[$0.entity]! }.sorted { $0.entity < $1.entity }
+        return result
     }
 
     /// What stands behind a signal in the rule's current window: the entity's name and page, its top releases

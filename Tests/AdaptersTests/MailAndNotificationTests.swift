@@ -1,9 +1,10 @@
 import AWS
-import Adapters
 import Foundation
 import TestSupport
 import Testing
 import Tracker
+
+@testable import Adapters
 
 let report = EmailMessage(
     from: "Bandcamp Tracker <reports@example.com>", to: ["Ólöf Arnalds <olof@example.org>", "label@example.org"],
@@ -98,6 +99,16 @@ struct MailAndNotificationTests {
         #expect(sentAttributes?["genres"]?["Value"] == #"["ambient"]"#)
         #expect(sentAttributes?["ratio"]?["Type"] == "Number")
         #expect(sentAttributes?["ratio"]?["Value"] == "3.25")
+    }
+
+    @Test(
+        "numbers go to SNS as plain decimals",
+        arguments: [
+            (3.25, "3.25"), (140.136956, "140.13696"), (-0.5, "-0.5"), (-2.0, "-2"), (0, "0"), (1e-9, "0"),
+            (Double.infinity, "1000000000"),
+        ])
+    func snsNumbers(value: Double, text: String) {
+        #expect(NotificationAttribute.decimal(value) == text)
     }
 
     @Test("the settings pick the adapters; a laptop needs no AWS credentials")

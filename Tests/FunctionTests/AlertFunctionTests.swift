@@ -12,7 +12,7 @@ struct AlertFunctionTests {
             "AlertFunction", arguments: ["--event", "events/alert-scheduled.json"], environment: home.environment)
         #expect(empty.status == 0, "\(empty.stderr)")
         let answer = try JSONSerialization.jsonObject(with: Data(empty.stdout.utf8)) as? [String: Any]
-        #expect((answer?["summary"] as? String)?.hasPrefix("alerts at 2025-06-11 7:00 UTC: 0 signals") == true)
+        #expect((answer?["summary"] as? String)?.hasPrefix("alerts at 2025-06-11 07:00 UTC: 0 signals") == true)
 
         var seed = TrendSeed(db: try await PostgresConnection.connect(url: home.databaseURL))
         try await seed.fill()

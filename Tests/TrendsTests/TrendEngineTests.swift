@@ -217,6 +217,16 @@ struct TrendEngineTests {
         #expect(prior.weight > 25 && prior.weight < 36, "weight \(prior.weight)")
     }
 
+    @Test("a population that hardly moves gives the prior at most 200 sales' weight, and too few entities none")
+    func priorBounds() throws {
+        // Every entity exactly at the mean share: no spread beyond chance at all.
+        let even = (0..<1000).map { _ in (recent: 3.0, total: 30.0) }
+        let prior = try #require(BetaPrior.fit(even))
+        #expect(abs(prior.weight - 200) < 1e-9 && abs(prior.mean - 0.1) < 1e-12)
+        #expect(BetaPrior.fit([(1, 2), (1, 2)]) == nil)
+        #expect(BetaPrior.fit([(0, 2), (0, 3), (0, 4)]) == nil)
+    }
+
     @Test("shrinkage pulls a tiny baseline's ratio toward the population, a large one hardly at all")
     func shrinkage() {
         let prior = BetaPrior(alpha: 2, beta: 58)  // the population: shares near 1/30 (no change over 1 + 29 days)
