@@ -50,6 +50,14 @@ public struct EmailMessage: Sendable, Equatable {
         self.attachments = attachments
         self.headers = headers
     }
+
+    /// The link that unsubscribes a subscriber (`base?token=…`), and the RFC 8058 one-click header fields that
+    /// carry it; none without a base.
+    public static func unsubscribe(base: String?, token: String) -> (link: String?, headers: [String: String]) {
+        guard let base else { return (nil, [:]) }
+        let link = "\(base)?token=\(token)"
+        return (link, ["List-Unsubscribe": "<\(link)>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"])
+    }
 }
 
 /// Writes an `EmailMessage` as an RFC 5322 / MIME message: UTF-8 throughout, non-ASCII header text as RFC 2047

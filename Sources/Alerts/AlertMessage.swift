@@ -100,12 +100,7 @@ public struct AlertMessage: Sendable {
 
     /// One email for one subscriber: these alerts, strongest first.
     public func email(_ alerts: [Alert], digest: Bool, to address: String, token: String) -> EmailMessage {
-        let unsubscribe = unsubscribeBase.map { "\($0)?token=\(token)" }
-        var headers: [String: String] = [:]
-        if let unsubscribe {
-            headers["List-Unsubscribe"] = "<\(unsubscribe)>"
-            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        }
+        let (unsubscribe, headers) = EmailMessage.unsubscribe(base: unsubscribeBase, token: token)
         return EmailMessage(
             from: from, to: [address], subject: subject(alerts, digest: digest),
             text: text(alerts, to: address, unsubscribe: unsubscribe),

@@ -25,12 +25,7 @@ public struct ReportEmail: Sendable {
     public func message(_ report: DailyReport, pdf: [UInt8], pages: Int, to address: String, token: String)
         -> EmailMessage
     {
-        let unsubscribe = unsubscribeBase.map { "\($0)?token=\(token)" }
-        var headers: [String: String] = [:]
-        if let unsubscribe {
-            headers["List-Unsubscribe"] = "<\(unsubscribe)>"
-            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        }
+        let (unsubscribe, headers) = EmailMessage.unsubscribe(base: unsubscribeBase, token: token)
         return EmailMessage(
             from: from, to: [address], subject: subject(report),
             text: text(report, pages: pages, to: address, unsubscribe: unsubscribe),
