@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "LoadFunction", targets: ["LoadFunction"]),
         .executable(name: "ReportFunction", targets: ["ReportFunction"]),
         .executable(name: "AlertFunction", targets: ["AlertFunction"]),
+        .executable(name: "UnsubscribeFunction", targets: ["UnsubscribeFunction"]),
         .executable(name: "lambda-emulator", targets: ["LambdaEmulator"]),
         .executable(name: "bandcamp-replay", targets: ["BandcampReplay"]),
         .library(name: "RuntimeShim", targets: ["RuntimeShim"]),
@@ -202,6 +203,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The unsubscribe page behind a Lambda function URL (the reports' and alerts' links).
+        .executableTarget(
+            name: "UnsubscribeFunction",
+            dependencies: ["RuntimeShim", "Tracker", "Adapters", "AWS", "Warehouse", "PercentEncoding"],
+            swiftSettings: strict
+        ),
+
         // A local HTTP/1.1 server on SwiftNIO for tests, local peers (Runtime API, Bandcamp stand-in)
         // and local serving. Never part of a deployed function.
         .target(
@@ -360,7 +368,8 @@ let package = Package(
             dependencies: [
                 "RuntimeEmulator", "TestSupport", "Postgres",
                 // Built before the tests that run them as child processes.
-                "ExtractFunction", "LoadFunction", "ReportFunction", "AlertFunction", "EchoFunction",
+                "ExtractFunction", "LoadFunction", "ReportFunction", "AlertFunction", "UnsubscribeFunction",
+                "EchoFunction",
             ],
             swiftSettings: strict
         ),

@@ -42,12 +42,6 @@ public struct RateRatio: Sendable, Equatable {
             atLeast: recent, trials: recent + baseline, probability: share(at: minimumRatio))
     }
 
-    /// The exact (Clopper-Pearson) lower confidence bound of θ at `confidence` (0 when x is 0).
-    public func lowerBound(confidence: Double) -> Double {
-        guard recent > 0, siteRecent > 0, siteBaseline > 0 else { return 0 }
-        return ratio(atShare: Distributions.betaQuantile(1 - confidence, recent, baseline + 1))
-    }
-
     /// The ratio's posterior under a beta prior on the share (empirical Bayes): its median and its lower bound
     /// at `confidence`. Tiny baselines are pulled toward what the population of entities does.
     public func shrunk(by prior: BetaPrior, confidence: Double) -> (estimate: Double, lowerBound: Double) {
