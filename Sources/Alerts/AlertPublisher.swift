@@ -200,7 +200,7 @@ public struct AlertPublisher: Sendable {
                 site_baseline_sales, ratio, estimate, lower_bound, p_value, q_value, previous_q_value, dispersion,
                 per_day_now, per_day_before, acceleration, releases, countries, artists, rank, details::text
             FROM alert WHERE id = ANY($1::bigint[])
-            """, ["{" + ids.map(String.init).joined(separator: ",") + "}"]
+            """, [PostgresArray.literal(ids)]
         ).rows
         var alerts: [Int64: Alert] = [:]
         for row in rows {
@@ -357,7 +357,7 @@ public struct AlertPublisher: Sendable {
             """,
             [
                 String(batch.subscriberID), batch.channel.rawValue,
-                "{" + alertIDs.map(String.init).joined(separator: ",") + "}", status, messageID, error,
+                PostgresArray.literal(alertIDs), status, messageID, error,
             ])
     }
 

@@ -75,10 +75,6 @@ public struct AlertQuery: Sendable {
         entity.current >= rule.minimumSales && entity.previous >= rule.minimumSales
     }
 
-    private static func idArray(_ ids: [Int64]) -> String {
-        "{" + ids.map(String.init).joined(separator: ",") + "}"
-    }
-
     private func siteCounts(_ rules: [TrendRule], at: Int64, span: Int, _ db: PostgresConnection) async throws
         -> [SiteCounts]
     {
@@ -153,7 +149,7 @@ public struct AlertQuery: Sendable {
                     """,
                     [
                         String(at), Self.before(at, hours: rule.current.from),
-                        Self.idArray(candidates.map { counts[$0].entity }),
+                        PostgresArray.literal(candidates.map { counts[$0].entity }),
                     ]
                 ).rows
                 let byArtist = Dictionary(
@@ -211,7 +207,7 @@ public struct AlertQuery: Sendable {
                     """,
                     [
                         String(at), Self.before(at, hours: rule.current.from),
-                        Self.idArray(candidates.map { counts[$0].entity }),
+                        PostgresArray.literal(candidates.map { counts[$0].entity }),
                     ]
                 ).rows
                 let byTagDistinct = Dictionary(

@@ -81,7 +81,7 @@ extension Loader {
     private func ledger(for keys: [String]) async throws -> [String: String] {
         guard !keys.isEmpty else { return [:] }
         let rows = try await db.query(
-            "SELECT object_key, etag FROM load_ledger WHERE object_key = ANY($1::text[])", [postgresArray(keys)]
+            "SELECT object_key, etag FROM load_ledger WHERE object_key = ANY($1::text[])", [PostgresArray.literal(keys)]
         ).rows
         var result: [String: String] = [:]
         for row in rows {
@@ -89,17 +89,4 @@ extension Loader {
         }
         return result
     }
-}
-
-/// A PostgreSQL array literal of texts (`{"a","b"}`), to pass a list as one parameter.
-func postgresArray(_ values: [String]) -> String {
-    "{"
-        + values.map { value in
-            var quoted = "\""
-            for character in value {
-                if character == "\"" || character == "\\" { quoted.append("\\") }
-                quoted.append(character)
-            }
-            return quoted + "\""
-        }.joined(separator: ",") + "}"
 }

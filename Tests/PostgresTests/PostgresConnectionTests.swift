@@ -29,6 +29,23 @@ struct PostgresConnectionTests {
         #expect(try await db.query("SELECT 'Sigur Rós ✓ 日本'").scalar == "Sigur Rós ✓ 日本")
     }
 
+    @Test("a list is one array parameter: texts with quotes, backslashes and commas, and ids")
+    func arrays() async throws {
+        let db = try await connect()
+        let texts = ["plain", "with \"quotes\"", "back\\slash", "a,b", "{braces}", "ünï"]
+        let rows = try await db.query(
+            "SELECT unnest($1::text[])", [PostgresArray.literal(texts)]
+        ).rows.map { $0[0] }
+        #expect(rows == texts)
+        #expect(
+            try await db.query(
+                "SELECT sum(x) FROM unnest($1::bigint[]) x", [PostgresArray.literal([1, 20, 300] as [Int64])]
+            ).scalar == "321")
+        #expect(
+            try await db.query("SELECT cardinality($1::bigint[])", [PostgresArray.literal([] as [Int64])]).scalar == "0"
+        )
+    }
+
     @Test("a transaction commits when its body returns and rolls back when it throws")
     func transactions() async throws {
         let db = try await connect()

@@ -130,8 +130,8 @@ public struct TrendSeed: Sendable {
             """,
             [
                 "stream-\(streams)", String(from), String(to), String(count),
-                "{" + Self.countries.map(\.0).joined(separator: ",") + "}", String(countries), ledger,
-                "{" + releases.joined(separator: ",") + "}",
+                PostgresArray.literal(Self.countries.map(\.0)), String(countries), ledger,
+                PostgresArray.literal(releases),
             ])
     }
 
