@@ -136,9 +136,9 @@ public struct AlertPublisher: Sendable {
         }
         outcome.alerts = alertIDs.count
         try await match(alertIDs, at: at, outcome: &outcome, db)
-        var reasons = try await sendImmediate(at: at, outcome: &outcome, db)
+        var reasons = try await sendUnsent(.immediate, at: at, outcome: &outcome, db)
         if outcome.digest {
-            reasons += try await sendDigests(at: at, outcome: &outcome, db)
+            reasons += try await sendUnsent(.daily, at: at, outcome: &outcome, db)
         }
         guard reasons.isEmpty else { throw AlertDeliveryError(outcome: outcome, reasons: reasons) }
         return outcome
@@ -363,8 +363,9 @@ public struct AlertPublisher: Sendable {
 
     /// Sends a batch's alerts: one email for all of them, or one notification each.
     /// - Returns: Why some failed (empty when all went).
-    private func send(_ batch: Batch, digest: Bool, _ db: PostgresConnection) async throws -> [String] {
-        let alerts = try await Self.alerts(batch.alertIDs, db)
+    private func send(_ batch: Batch, alerts: [Int64: Alert], digest: Bool, _ db: PostgresConnection) async throws
+        -> [String]
+    {
         // Strongest first, an entity's alerts of several rules together.
         let strongest = batch.alertIDs.compactMap { alerts[$0] }.sorted {
             ($0.signal.lowerBound, -$0.id) > ($1.signal.lowerBound, -$1.id)
@@ -404,35 +405,24 @@ public struct AlertPublisher: Sendable {
         return reasons
     }
 
-    private func sendImmediate(at: Int64, outcome: inout AlertOutcome, _ db: PostgresConnection) async throws
-        -> [String]
-    {
+    /// Sends every unsent delivery of a frequency (the immediate ones, or the digests), reading their alerts once,
+    /// and counts what went: an email per subscriber, a notification per alert.
+    /// - Returns: Why some failed (empty when all went).
+    private func sendUnsent(
+        _ frequency: AlertSubscription.Frequency, at: Int64, outcome: inout AlertOutcome, _ db: PostgresConnection
+    ) async throws -> [String] {
+        let batches = try await unsent(frequency: frequency, at: at, db)
+        let alerts = try await Self.alerts(Array(Set(batches.flatMap(\.alertIDs))).sorted(), db)
         var reasons: [String] = []
-        for batch in try await unsent(frequency: .immediate, at: at, db) {
-            let failed = try await send(batch, digest: false, db)
+        for batch in batches {
+            let failed = try await send(batch, alerts: alerts, digest: frequency == .daily, db)
             reasons += failed
-            if failed.isEmpty {
-                if batch.channel == .email {
-                    outcome.emails += 1
-                } else {
-                    outcome.notifications += batch.alertIDs.count
-                }
-            } else {
-                outcome.failed.append("\(batch.subscriberID)")
-                if batch.channel == .sns { outcome.notifications += batch.alertIDs.count - failed.count }
+            if !failed.isEmpty { outcome.failed.append("\(batch.subscriberID)") }
+            switch (frequency, batch.channel) {
+            case (.daily, _): outcome.digestEmails += failed.isEmpty ? 1 : 0
+            case (.immediate, .email): outcome.emails += failed.isEmpty ? 1 : 0
+            case (.immediate, .sns): outcome.notifications += batch.alertIDs.count - failed.count
             }
-        }
-        return reasons
-    }
-
-    private func sendDigests(at: Int64, outcome: inout AlertOutcome, _ db: PostgresConnection) async throws
-        -> [String]
-    {
-        var reasons: [String] = []
-        for batch in try await unsent(frequency: .daily, at: at, db) {
-            let failed = try await send(batch, digest: true, db)
-            reasons += failed
-            if failed.isEmpty { outcome.digestEmails += 1 } else { outcome.failed.append("\(batch.subscriberID)") }
         }
         return reasons
     }
