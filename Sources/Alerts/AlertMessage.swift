@@ -111,9 +111,7 @@ public struct AlertMessage: Sendable {
         var lines: [String] = []
         for alert in alerts {
             lines += [Self.title(alert), String(repeating: "-", count: Self.title(alert).count)]
-            lines += Self.sentences(alert)
-            lines += Self.facts(alert).map { "\($0.label): \($0.entries.map(\.text).joined(separator: "; "))" }
-            lines.append("Page: \(alert.details.url)")
+            lines += Self.plainText(alert)
             lines.append("")
         }
         lines.append(
@@ -178,6 +176,13 @@ public struct AlertMessage: Sendable {
         return out
     }
 
+    /// An alert as plain text, the email's and the notification's: its sentences, its facts, its page.
+    static func plainText(_ alert: Alert) -> [String] {
+        sentences(alert)
+            + facts(alert).map { "\($0.label): \($0.entries.map(\.text).joined(separator: "; "))" }
+            + ["Page: \(alert.details.url)"]
+    }
+
     /// An entry of a fact line: a name, perhaps a link, and a note such as ` (12)`.
     struct Entry {
         var name: String
@@ -238,13 +243,9 @@ public struct AlertMessage: Sendable {
         ]
         let genres = alert.entityType == .genre ? [alert.details.key ?? ""] : alert.details.genres.compactMap(\.key)
         if !genres.isEmpty { attributes["genres"] = .strings(Array(genres.prefix(10))) }
-        let body =
-            Self.sentences(alert)
-            + Self.facts(alert).map { "\($0.label): \($0.entries.map(\.text).joined(separator: "; "))" }
-            + ["Page: \(alert.details.url)"]
         return AlertNotification(
             subject: "\(alert.signal.kind == .emerging ? "Emerging" : "Trending") \(alert.entityType.rawValue): "
                 + "\(alert.details.name) (\(Self.times(alert.signal.estimate)))",
-            message: body.joined(separator: "\n"), attributes: attributes)
+            message: Self.plainText(alert).joined(separator: "\n"), attributes: attributes)
     }
 }

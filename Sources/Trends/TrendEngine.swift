@@ -129,37 +129,43 @@ public struct TrendEngine: Sendable {
 
     public func evaluate(_ rule: TrendRule, counts: [TrendCounts], site: SiteCounts) -> TrendEvaluation {
         let dispersion = rule.overdispersed ? dispersions(counts, site: site) : counts.map { _ in 1.0 }
-        let current = counts.indices.map { index in
-            RateRatio(
-                recent: Double(counts[index].current) / dispersion[index],
-                baseline: Double(counts[index].baseline) / dispersion[index],
-                siteRecent: Double(site.current), siteBaseline: Double(site.baseline))
+        /// Each entity's ratio in one window, its counts deflated by its dispersion.
+        func ratios(_ recent: KeyPath<TrendCounts, Int>, siteRecent: Int) -> [RateRatio] {
+            counts.indices.map { index in
+                RateRatio(
+                    recent: Double(counts[index][keyPath: recent]) / dispersion[index],
+                    baseline: Double(counts[index].baseline) / dispersion[index],
+                    siteRecent: Double(siteRecent), siteBaseline: Double(site.baseline))
+            }
         }
-        let previous = counts.indices.map { index in
-            RateRatio(
-                recent: Double(counts[index].previous) / dispersion[index],
-                baseline: Double(counts[index].baseline) / dispersion[index],
-                siteRecent: Double(site.previous), siteBaseline: Double(site.baseline))
+        let current = ratios(\.current, siteRecent: site.current)
+        let previous = ratios(\.previous, siteRecent: site.previous)
+        // A window's family: the entities whose total over the windows could reach the minimum (filtering on the
+        // total, which the conditional test takes as given, leaves the tests' null distributions alone); their
+        // p-values against the minimum ratio and Benjamini-Hochberg q-values, by entity index.
+        func tests(_ recent: KeyPath<TrendCounts, Int>, _ ratios: [RateRatio]) -> (
+            tested: [Int], p: [Int: Double], q: [Int: Double]
+        ) {
+            let tested = counts.indices.filter {
+                counts[$0][keyPath: recent] + counts[$0].baseline >= rule.minimumSales
+            }
+            let p = tested.map { ratios[$0].pValue(minimumRatio: rule.minimumRatio) }
+            return (
+                tested, Dictionary(uniqueKeysWithValues: zip(tested, p)),
+                Dictionary(uniqueKeysWithValues: zip(tested, FalseDiscovery.adjusted(p)))
+            )
         }
-        // The families: entities whose total over the windows could reach the minimum. Filtering on the total,
-        // which the conditional test takes as given, leaves the tests' null distributions alone.
-        let testedNow = counts.indices.filter { counts[$0].current + counts[$0].baseline >= rule.minimumSales }
-        let testedBefore = counts.indices.filter { counts[$0].previous + counts[$0].baseline >= rule.minimumSales }
-        let pNow = testedNow.map { current[$0].pValue(minimumRatio: rule.minimumRatio) }
-        let qNow = Dictionary(uniqueKeysWithValues: zip(testedNow, FalseDiscovery.adjusted(pNow)))
-        let qBefore = Dictionary(
-            uniqueKeysWithValues: zip(
-                testedBefore,
-                FalseDiscovery.adjusted(testedBefore.map { previous[$0].pValue(minimumRatio: rule.minimumRatio) })))
+        let now = tests(\.current, current)
+        let before = tests(\.previous, previous)
         let prior =
-            BetaPrior.fit(testedNow.map { (current[$0].recent, current[$0].recent + current[$0].baseline) })
+            BetaPrior.fit(now.tested.map { (current[$0].recent, current[$0].recent + current[$0].baseline) })
             ?? BetaPrior(alpha: 1, beta: 1)
 
         var discoveries = 0
         var signals: [TrendSignal] = []
-        for (index, p) in zip(testedNow, pNow) {
-            guard let q = qNow[index], q <= rule.falseDiscoveryRate,
-                let previousQ = qBefore[index], previousQ <= rule.falseDiscoveryRate
+        for index in now.tested {
+            guard let p = now.p[index], let q = now.q[index], q <= rule.falseDiscoveryRate,
+                let previousQ = before.q[index], previousQ <= rule.falseDiscoveryRate
             else { continue }
             discoveries += 1
             let entity = counts[index]
@@ -190,7 +196,7 @@ public struct TrendEngine: Sendable {
         signals.sort { ($0.lowerBound, $0.current, -$0.entity) > ($1.lowerBound, $1.current, -$1.entity) }
         let cut = max(0, signals.count - rule.maximumSignals)
         return TrendEvaluation(
-            rule: rule, signals: Array(signals.prefix(rule.maximumSignals)), tested: testedNow.count,
+            rule: rule, signals: Array(signals.prefix(rule.maximumSignals)), tested: now.tested.count,
             discoveries: discoveries, cut: cut, prior: prior)
     }
 
