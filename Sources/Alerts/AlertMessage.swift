@@ -123,23 +123,13 @@ public struct AlertMessage: Sendable {
 
     func html(_ alerts: [Alert], digest: Bool, to address: String, unsubscribe: String?) -> String {
         let e = HTML.escape
-        var out = """
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>\(e(subject(alerts, digest: digest)))</title></head>
-            <body style="margin:0;padding:0;background:#f3f5f7;font-family:Helvetica,Arial,sans-serif;color:#1f2933">
-            <div style="max-width:620px;margin:0 auto;background:#ffffff">
-            <div style="background:#0e3a4a;color:#ffffff;padding:22px 26px;border-bottom:3px solid #1da0c3">
-            <div style="font-size:11px;letter-spacing:1px;color:#a9c7d1">BANDCAMP SALES · \
-            \(digest ? "TODAY'S RISERS" : "RISING NOW")</div>
-            <div style="font-size:22px;font-weight:bold;margin-top:6px">\
-            \(alerts.count == 1 ? "1 alert" : "\(alerts.count) alerts")</div>
-            </div>
-
-            """
-        for alert in alerts {
+        var out = EmailPage.open(
+            title: subject(alerts, digest: digest), label: digest ? "TODAY'S RISERS" : "RISING NOW",
+            heading: alerts.count == 1 ? "1 alert" : "\(alerts.count) alerts")
+        for (index, alert) in alerts.enumerated() {
             let badge = alert.signal.kind == .emerging ? "#2f9e44" : "#1da0c3"
             out += """
-                <div style="padding:18px 26px;border-bottom:1px solid #e8ebef">
+                <div style="padding:18px 26px;\(index > 0 ? "border-top:1px solid #e8ebef" : "")">
                 <div style="font-size:11px;color:#5f6b7a">\(alert.entityType == .genre ? "GENRE" : "ARTIST") · \
                 <span style="color:\(badge);font-weight:bold">\(alert.signal.kind.rawValue.uppercased())</span> · \
                 last \(e(Self.span(alert.windowHours)))</div>
@@ -163,17 +153,12 @@ public struct AlertMessage: Sendable {
             }
             out += "</div>\n"
         }
-        out += """
-            <div style="padding:14px 26px;font-size:11px;color:#5f6b7a">
-            Evaluated \(e(Format.timestamp(alerts.first?.evaluatedAt ?? 0))) from Bandcamp's public sales feed: \
-            shares of all sales, so site-wide surges such as Bandcamp Fridays cancel out. Sent to \(e(address)) by \
-            bandcamp-tracker.
-            """
-        if let unsubscribe {
-            out += " <a href=\"\(e(unsubscribe))\" style=\"color:#5f6b7a\">Unsubscribe</a>."
-        }
-        out += "\n</div>\n</div>\n</body></html>\n"
         return out
+            + EmailPage.close(
+                note: "Evaluated \(Format.timestamp(alerts.first?.evaluatedAt ?? 0)) from Bandcamp's public sales "
+                    + "feed: shares of all sales, so site-wide surges such as Bandcamp Fridays cancel out. Sent to "
+                    + "\(address) by bandcamp-tracker.",
+                unsubscribe: unsubscribe)
     }
 
     /// An alert as plain text, the email's and the notification's: its sentences, its facts, its page.

@@ -47,18 +47,8 @@ public struct ReportEmail: Sendable {
 
     func html(_ report: DailyReport, pages: Int, to address: String, unsubscribe: String?) -> String {
         let e = HTML.escape
-        var out = """
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>\(e(subject(report)))</title></head>
-            <body style="margin:0;padding:0;background:#f3f5f7;font-family:Helvetica,Arial,sans-serif;color:#1f2933">
-            <div style="max-width:620px;margin:0 auto;background:#ffffff">
-            <div style="background:#0e3a4a;color:#ffffff;padding:22px 26px;border-bottom:3px solid #1da0c3">
-            <div style="font-size:11px;letter-spacing:1px;color:#a9c7d1">BANDCAMP SALES · DAILY REPORT</div>
-            <div style="font-size:24px;font-weight:bold;margin-top:6px">\(e(report.day.long))</div>
-            </div>
-            <div style="padding:18px 26px">
-
-            """
+        var out = EmailPage.open(title: subject(report), label: "DAILY REPORT", heading: report.day.long)
+        out += "<div style=\"padding:18px 26px\">\n"
         if let sentence = coverageSentence(report) {
             out += """
                 <p style="background:#fff4e0;border-left:3px solid #e09a1f;padding:8px 12px;font-size:13px">\
@@ -101,14 +91,12 @@ public struct ReportEmail: Sendable {
             <p style="font-size:13px;margin-top:20px">The full report is attached (PDF, \(pages) \
             \(pages == 1 ? "page" : "pages")): hours, formats, releases, genres and buyer countries.</p>
             </div>
-            <div style="padding:14px 26px;font-size:11px;color:#5f6b7a;border-top:1px solid #e8ebef">
-            Sent to \(e(address)) by bandcamp-tracker, from Bandcamp's public sales feed. Times are UTC.
+
             """
-        if let unsubscribe {
-            out += " <a href=\"\(e(unsubscribe))\" style=\"color:#5f6b7a\">Unsubscribe</a>."
-        }
-        out += "\n</div>\n</div>\n</body></html>\n"
         return out
+            + EmailPage.close(
+                note: "Sent to \(address) by bandcamp-tracker, from Bandcamp's public sales feed. Times are UTC.",
+                unsubscribe: unsubscribe)
     }
 
     /// A ranking as a list of links to Bandcamp; a release's name followed by its artist (`withDetail`).
