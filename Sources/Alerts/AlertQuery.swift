@@ -66,15 +66,6 @@ public struct AlertQuery: Sendable {
             baselineDaily: daily ? Array(repeating: 0, count: rule.baselineHours / 24) : [])
     }
 
-    /// Whether a rule could test the entity at all, and could signal it.
-    private static func tested(_ entity: TrendCounts, _ rule: TrendRule) -> Bool {
-        entity.current + entity.baseline >= rule.minimumSales || entity.previous + entity.baseline >= rule.minimumSales
-    }
-
-    private static func candidate(_ entity: TrendCounts, _ rule: TrendRule) -> Bool {
-        entity.current >= rule.minimumSales && entity.previous >= rule.minimumSales
-    }
-
     private func siteCounts(_ rules: [TrendRule], at: Int64, span: Int, _ db: PostgresConnection) async throws
         -> [SiteCounts]
     {
@@ -135,9 +126,9 @@ public struct AlertQuery: Sendable {
                 entity.previous = Int(row[2 + 3 * index] ?? "") ?? 0
                 entity.baseline = Int(row[3 + 3 * index] ?? "") ?? 0
                 entity.artists = 1
-                if Self.tested(entity, rule) { counts.append(entity) }
+                if rule.tests(entity) { counts.append(entity) }
             }
-            let candidates = counts.indices.filter { Self.candidate(counts[$0], rule) }
+            let candidates = counts.indices.filter { rule.hasMinimumSales(counts[$0]) }
             if !candidates.isEmpty {
                 let distinct = try await db.query(
                     """
@@ -193,8 +184,8 @@ public struct AlertQuery: Sendable {
                 else { continue }
                 Self.add(count, back: back, rule, to: &byTag[tag, default: Self.empty(tag, rule, daily: true)])
             }
-            var counts = byTag.values.filter { Self.tested($0, rule) }.sorted { $0.entity < $1.entity }
-            let candidates = counts.indices.filter { Self.candidate(counts[$0], rule) }
+            var counts = byTag.values.filter { rule.tests($0) }.sorted { $0.entity < $1.entity }
+            let candidates = counts.indices.filter { rule.hasMinimumSales(counts[$0]) }
             if !candidates.isEmpty {
                 let distinct = try await db.query(
                     """

@@ -147,7 +147,7 @@ public struct TrendEngine: Sendable {
             tested: [Int], p: [Int: Double], q: [Int: Double]
         ) {
             let tested = counts.indices.filter {
-                counts[$0][keyPath: recent] + counts[$0].baseline >= rule.minimumSales
+                rule.tests(recent: counts[$0][keyPath: recent], baseline: counts[$0].baseline)
             }
             let p = tested.map { ratios[$0].pValue(minimumRatio: rule.minimumRatio) }
             return (
@@ -169,7 +169,7 @@ public struct TrendEngine: Sendable {
             else { continue }
             discoveries += 1
             let entity = counts[index]
-            guard entity.current >= rule.minimumSales, entity.previous >= rule.minimumSales,
+            guard rule.hasMinimumSales(entity),
                 rule.entity == .genre || max(entity.releases, entity.countries) >= rule.minimumReleasesOrCountries,
                 rule.entity == .artist || entity.artists >= rule.minimumArtists
             else { continue }

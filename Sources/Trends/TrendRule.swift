@@ -70,6 +70,22 @@ public struct TrendRule: Sendable, Codable, Equatable {
     /// How far back the rule reads.
     public var spanHours: Int { baseline.from }
 
+    /// Whether an entity is tested in a window: its sales there and in the baseline could reach the minimum.
+    public func tests(recent: Int, baseline: Int) -> Bool {
+        recent + baseline >= minimumSales
+    }
+
+    /// Whether an entity is tested in either window (whether the warehouse need read it at all).
+    public func tests(_ entity: TrendCounts) -> Bool {
+        tests(recent: entity.current, baseline: entity.baseline)
+            || tests(recent: entity.previous, baseline: entity.baseline)
+    }
+
+    /// Whether an entity has the minimum sales in both windows, which a signal needs.
+    public func hasMinimumSales(_ entity: TrendCounts) -> Bool {
+        entity.current >= minimumSales && entity.previous >= minimumSales
+    }
+
     /// Which windows the day `back` days before t (0: the last 24 hours) falls in, and its place in the baseline's
     /// day-by-day series (oldest first). For rules of whole days.
     public func place(dayBack back: Int) -> (current: Bool, previous: Bool, baselineDay: Int?) {
