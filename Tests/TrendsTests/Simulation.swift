@@ -1,3 +1,4 @@
+import Dispatch
 import Trends
 
 #if canImport(Glibc)
@@ -138,5 +139,13 @@ struct Market {
             if entity.current + entity.previous + entity.baseline > 0 { counts.append(entity) }
         }
         return (counts, total)
+    }
+}
+
+/// Runs a simulation on a thread of its own, never on Swift's cooperative pool: other suites' servers and timers
+/// run there, and simulations seconds long on both of a 2-core machine's pool threads would stall them.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        DispatchQueue(label: "simulation").async { continuation.resume(returning: work()) }
     }
 }
