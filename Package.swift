@@ -161,12 +161,16 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Symbols that keep a bootstrap built on Debian 12 within Amazon Linux 2023's glibc (see hypotf.c).
+        .target(name: "GlibcCompat"),
+
         // Our own client of the Lambda Runtime API, run loop, context, logging and local invocation. It speaks
         // HTTP to the Runtime API itself: linking libcurl alone would cost ~6.5 ms of every cold start.
         .target(
             name: "RuntimeShim",
             dependencies: [
                 "PercentEncoding",
+                "GlibcCompat",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
