@@ -23,6 +23,10 @@ public final class HTTPClient: Sendable {
         public var followRedirects: Bool
         /// How many idle handles (and so open connections) to keep.
         public var maximumIdleHandles: Int
+        /// The PEM file of certificate authorities that TLS peers are verified against; `nil` keeps libcurl's
+        /// built-in default. The default finds the system's bundle, which is not where Debian's libcurl looks
+        /// on every Linux (see `CertificateAuthorities`).
+        public var certificateAuthorities: String?
 
         /// A configuration.
         public init(
@@ -30,13 +34,15 @@ public final class HTTPClient: Sendable {
             connectTimeout: Duration = .seconds(10),
             connectTo: [String] = [],
             followRedirects: Bool = false,
-            maximumIdleHandles: Int = 8
+            maximumIdleHandles: Int = 8,
+            certificateAuthorities: String? = CertificateAuthorities.systemBundle
         ) {
             self.userAgent = userAgent
             self.connectTimeout = connectTimeout
             self.connectTo = connectTo
             self.followRedirects = followRedirects
             self.maximumIdleHandles = maximumIdleHandles
+            self.certificateAuthorities = certificateAuthorities
         }
     }
 
@@ -146,6 +152,9 @@ public final class HTTPClient: Sendable {
                 _ = bt_curl_setopt_long(curl, CURLOPT_FOLLOWLOCATION, configuration.followRedirects ? 1 : 0)
                 _ = bt_curl_setopt_long(curl, CURLOPT_MAXREDIRS, 5)
                 _ = bt_curl_setopt_long(curl, CURLOPT_TCP_KEEPALIVE, 1)
+                if let bundle = configuration.certificateAuthorities {
+                    _ = bt_curl_setopt_string(curl, CURLOPT_CAINFO, bundle)
+                }
                 _ = bt_curl_setopt_string(curl, CURLOPT_ACCEPT_ENCODING, nil)
                 _ = bt_curl_setopt_pointer(curl, CURLOPT_HTTPHEADER, headerList)
                 if connectToList != nil {
