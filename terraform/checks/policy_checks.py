@@ -1,0 +1,247 @@
+"""What the deployment promises, checked on the parsed configuration: every function has its trigger and its
+own role, and no role can do more than its function needs. Each check returns a list of problems (empty when
+all is well), so that a test can also show that a broken configuration is caught."""
+
+import json
+import re
+
+FUNCTION_MODULE = "./modules/function"
+
+# What each function may do beyond its module's common policy (own logs, failure queue, project key), and on
+# which objects of the bucket.
+ALLOWED_ACTIONS = {
+    "extract": {"s3:GetObject", "s3:PutObject", "s3:ListBucket"},
+    "load": {"s3:GetObject", "s3:ListBucket", "secretsmanager:GetSecretValue"},
+    "report": {"s3:PutObject", "secretsmanager:GetSecretValue", "ses:SendEmail", "ses:SendRawEmail"},
+    "alert": {"secretsmanager:GetSecretValue", "ses:SendEmail", "ses:SendRawEmail", "sns:Publish"},
+    "unsubscribe": {"secretsmanager:GetSecretValue"},
+}
+ALLOWED_OBJECT_PREFIXES = {
+    "extract": {"raw/", "state/"},
+    "load": {"raw/"},
+    "report": {"reports/"},
+    "alert": set(),
+    "unsubscribe": set(),
+}
+# Functions that need the database run in the VPC; Extract (internet, S3 only) does not.
+IN_VPC = {"load", "report", "alert", "unsubscribe"}
+# How each is started.
+SCHEDULED = {"extract", "load", "report", "alert"}
+ON_OBJECTS = {"load"}
+BY_URL = {"unsubscribe"}
+MANAGED_POLICIES = {"AWSLambdaVPCAccessExecutionRole", "AWSXrayWriteOnlyAccess"}
+
+
+def functions(model):
+    return {name: body for name, body in model["module"].items() if body.get("source") == FUNCTION_MODULE}
+
+
+def _reference(expression):
+    """'${data.aws_iam_policy_document.load.json}' -> 'data.aws_iam_policy_document.load.json'."""
+    match = re.fullmatch(r"\$\{(.*)\}", expression or "")
+    return match.group(1) if match else None
+
+
+def statements(model, function):
+    """The statements of a function's own policy document, or None when it is not one of ours."""
+    reference = _reference(functions(model)[function].get("policy_json"))
+    match = re.fullmatch(r"data\.aws_iam_policy_document\.([\w-]+)\.json", reference or "")
+    if not match:
+        return None
+    return model["data"].get("aws_iam_policy_document", {}).get(match.group(1), {}).get("statement", [])
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def check_functions_exist(model):
+    found = set(functions(model))
+    expected = set(ALLOWED_ACTIONS)
+    problems = []
+    if found - expected:
+        problems.append(f"functions without an entry in ALLOWED_ACTIONS (what may they do?): {sorted(found - expected)}")
+    if expected - found:
+        problems.append(f"functions missing from the configuration: {sorted(expected - found)}")
+    return problems
+
+
+def check_roles(model):
+    """Each function's policy: only its allowed actions, no wildcard action or resource, objects only under
+    its prefixes, and every statement an Allow (a Deny here would hide nothing but confuse)."""
+    problems = []
+    for function in sorted(functions(model)):
+        found = statements(model, function)
+        if found is None:
+            problems.append(f"{function}: policy_json is not a data.aws_iam_policy_document of this configuration")
+            continue
+        allowed = ALLOWED_ACTIONS.get(function, set())
+        for statement in found:
+            sid = statement.get("sid", "?")
+            actions = set(_as_list(statement.get("actions", [])))
+            resources = _as_list(statement.get("resources", []))
+            if statement.get("effect", "Allow") != "Allow":
+                problems.append(f"{function}/{sid}: only Allow statements belong in a function's role")
+            for action in sorted(actions):
+                if "*" in action:
+                    problems.append(f"{function}/{sid}: wildcard action {action}")
+                elif action not in allowed:
+                    problems.append(f"{function}/{sid}: {action} is more than {function} needs")
+            if statement.get("not_actions") or statement.get("not_resources"):
+                problems.append(f"{function}/{sid}: NotAction/NotResource grant everything else")
+            for resource in resources:
+                if resource.strip() in ("*", "arn:aws:*", ""):
+                    problems.append(f"{function}/{sid}: resource {resource!r} is everything")
+                object_match = re.fullmatch(r"\$\{aws_s3_bucket\.data\.arn\}/(.*)", resource)
+                if object_match:
+                    path = object_match.group(1)
+                    prefixes = ALLOWED_OBJECT_PREFIXES.get(function, set())
+                    if not any(path == prefix + "*" for prefix in prefixes):
+                        problems.append(f"{function}/{sid}: objects {path!r} are outside {sorted(prefixes)}")
+            for action in actions:
+                if action.startswith("ses:") and not statement.get("condition"):
+                    problems.append(f"{function}/{sid}: {action} without a sender (ses:FromAddress) condition")
+    return problems
+
+
+def check_common_role(module_model):
+    """The function module's own policy and attachments: its log group, the failure queue, the key; managed
+    policies only those two."""
+    problems = []
+    common = module_model["data"]["aws_iam_policy_document"]["common"]["statement"]
+    for statement in common:
+        for action in _as_list(statement.get("actions", [])):
+            if "*" in action:
+                problems.append(f"module common/{statement.get('sid')}: wildcard action {action}")
+        for resource in _as_list(statement.get("resources", [])):
+            if "*" == resource.strip() or not resource.startswith("${"):
+                problems.append(f"module common/{statement.get('sid')}: resource {resource!r} is not one of ours")
+    for name, attachment in module_model["resource"].get("aws_iam_role_policy_attachment", {}).items():
+        policy = attachment.get("policy_arn", "").rsplit("/", 1)[-1]
+        if policy not in MANAGED_POLICIES:
+            problems.append(f"module attaches managed policy {policy} ({name})")
+    function = module_model["resource"]["aws_lambda_function"]["this"]
+    if function.get("runtime") != "provided.al2023" or function.get("handler") != "bootstrap":
+        problems.append("module: the function is not a bootstrap on provided.al2023")
+    if "${aws_iam_role.this.arn}" != function.get("role"):
+        problems.append("module: the function does not use its own role")
+    return problems
+
+
+def _schedule_functions(model):
+    schedules = model["locals"].get("schedules", {})
+    found = set()
+    for entry in schedules.values():
+        match = re.fullmatch(r"\$\{module\.([\w-]+)\}", entry.get("function", ""))
+        if match:
+            found.add(match.group(1))
+    return found
+
+
+def check_triggers(model):
+    """Every function has its trigger, and every trigger may invoke only through its own rule."""
+    problems = []
+    resources = model["resource"]
+    rules = resources.get("aws_cloudwatch_event_rule", {})
+    targets = resources.get("aws_cloudwatch_event_target", {})
+    permissions = resources.get("aws_lambda_permission", {})
+
+    scheduled = _schedule_functions(model)
+    if scheduled != SCHEDULED:
+        problems.append(f"scheduled functions are {sorted(scheduled)}, expected {sorted(SCHEDULED)}")
+    schedule_rule = rules.get("schedule", {})
+    if schedule_rule.get("for_each") != "${local.schedules}" or "schedule_expression" not in schedule_rule:
+        problems.append("the schedule rules are not one per entry of local.schedules")
+    schedule_target = targets.get("schedule", {})
+    if schedule_target.get("for_each") != "${local.schedules}" or schedule_target.get("arn") != "${each.value.function.arn}":
+        problems.append("the schedule targets do not invoke each entry's function")
+    schedule_permission = permissions.get("schedule", {})
+    if (
+        schedule_permission.get("for_each") != "${local.schedules}"
+        or schedule_permission.get("principal") != "events.amazonaws.com"
+        or "aws_cloudwatch_event_rule.schedule[each.key].arn" not in schedule_permission.get("source_arn", "")
+    ):
+        problems.append("each schedule's permission must let only its own rule invoke its function")
+
+    for function in sorted(ON_OBJECTS):
+        rule = next((n for n, r in rules.items() if "aws.s3" in r.get("event_pattern", "")), None)
+        if rule is None:
+            problems.append(f"{function}: no rule on S3 events")
+            continue
+        pattern = rules[rule]["event_pattern"]
+        for needed in ("Object Created", "raw/", "aws_s3_bucket.data.bucket"):
+            if needed not in pattern:
+                problems.append(f"{function}: the S3 rule's pattern lacks {needed!r}")
+        if not any(
+            t.get("rule") == f"${{aws_cloudwatch_event_rule.{rule}.name}}" and t.get("arn") == f"${{module.{function}.arn}}"
+            for t in targets.values()
+        ):
+            problems.append(f"{function}: the S3 rule does not target it")
+        if not any(
+            p.get("function_name") == f"${{module.{function}.name}}"
+            and p.get("source_arn") == f"${{aws_cloudwatch_event_rule.{rule}.arn}}"
+            and p.get("principal") == "events.amazonaws.com"
+            for p in permissions.values()
+        ):
+            problems.append(f"{function}: no permission limited to the S3 rule")
+    if resources.get("aws_s3_bucket_notification", {}).get("data", {}).get("eventbridge") is not True:
+        problems.append("the bucket does not send its events to EventBridge")
+
+    urls = resources.get("aws_lambda_function_url", {})
+    for function in sorted(BY_URL):
+        if not any(u.get("function_name") == f"${{module.{function}.name}}" for u in urls.values()):
+            problems.append(f"{function}: no function URL")
+    for name, url in urls.items():
+        match = re.fullmatch(r"\$\{module\.([\w-]+)\.name\}", url.get("function_name", ""))
+        if not match or match.group(1) not in BY_URL:
+            problems.append(f"function URL {name} exposes a function that should not be public")
+
+    for name, permission in permissions.items():
+        if permission.get("principal") == "*" and permission.get("action") != "lambda:InvokeFunctionUrl":
+            problems.append(f"permission {name} lets anyone {permission.get('action')}")
+        if permission.get("principal") == "*" and permission.get("function_url_auth_type") != "NONE":
+            problems.append(f"permission {name} is public beyond the function URL")
+        if permission.get("principal", "").endswith(".amazonaws.com") and not permission.get("source_arn"):
+            problems.append(f"permission {name} lets any {permission.get('principal')} resource invoke")
+
+    triggered = scheduled | set(ON_OBJECTS) | set(BY_URL)
+    for function in sorted(set(functions(model)) - triggered):
+        problems.append(f"{function}: nothing starts it")
+    return problems
+
+
+def check_placement(model):
+    problems = []
+    for function, body in sorted(functions(model).items()):
+        in_vpc = bool(body.get("subnet_ids"))
+        if function in IN_VPC and not in_vpc:
+            problems.append(f"{function}: uses the database but is not in the VPC")
+        if function not in IN_VPC and in_vpc:
+            problems.append(f"{function}: in the VPC though it needs the internet")
+        for key, value in (body.get("environment") or {}).items() if isinstance(body.get("environment"), dict) else []:
+            if re.search(r"PASSWORD|SECRET_KEY|TOKEN", key) and not key.endswith("_ARN"):
+                problems.append(f"{function}: environment variable {key} looks like a secret")
+    return problems
+
+
+def check_data_at_rest(model):
+    problems = []
+    resources = model["resource"]
+    block = resources["aws_s3_bucket_public_access_block"]["data"]
+    for setting in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"):
+        if block.get(setting) is not True:
+            problems.append(f"bucket: {setting} is not true")
+    bucket_policy = json.dumps(model["data"]["aws_iam_policy_document"]["bucket"])
+    if "aws:SecureTransport" not in bucket_policy:
+        problems.append("bucket: no TLS-only statement")
+    database = resources["aws_db_instance"]["main"]
+    if database.get("publicly_accessible") is not False:
+        problems.append("database: publicly accessible")
+    if database.get("storage_encrypted") is not True:
+        problems.append("database: not encrypted")
+    if database.get("manage_master_user_password") is not True or "password" in database:
+        problems.append("database: the password must be managed by RDS in Secrets Manager, never in Terraform")
+    force_ssl = [p for p in resources["aws_db_parameter_group"]["main"].get("parameter", []) if p.get("name") == "rds.force_ssl"]
+    if not force_ssl or str(force_ssl[0].get("value")) != "1":
+        problems.append("database: rds.force_ssl is not 1")
+    return problems

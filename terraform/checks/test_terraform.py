@@ -1,0 +1,105 @@
+"""The Terraform configuration keeps its promises (run by scripts/check-terraform)."""
+
+import copy
+import unittest
+
+import policy_checks as checks
+import terraform_model
+
+
+class TerraformTests(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.model = terraform_model.load()
+        cls.module = terraform_model.load(terraform_model.ROOT / "modules" / "function")
+
+    def assertNoProblems(self, problems):
+        self.assertEqual(problems, [], "\n".join(problems))
+
+    def test_every_function_is_deployed(self):
+        self.assertNoProblems(checks.check_functions_exist(self.model))
+
+    def test_every_function_has_its_trigger(self):
+        self.assertNoProblems(checks.check_triggers(self.model))
+
+    def test_no_role_is_broader_than_its_function_needs(self):
+        self.assertNoProblems(checks.check_roles(self.model))
+        self.assertNoProblems(checks.check_common_role(self.module))
+
+    def test_functions_run_where_they_should_and_carry_no_secret(self):
+        self.assertNoProblems(checks.check_placement(self.model))
+
+    def test_data_at_rest_is_private_and_encrypted(self):
+        self.assertNoProblems(checks.check_data_at_rest(self.model))
+
+    # The checks catch what they are for: each broken copy of the configuration is reported.
+
+    def broken(self, change):
+        model = copy.deepcopy(self.model)
+        change(model)
+        return model
+
+    def test_a_wildcard_action_is_caught(self):
+        def widen(model):
+            model["data"]["aws_iam_policy_document"]["load"]["statement"][0]["actions"] = ["s3:*"]
+
+        problems = checks.check_roles(self.broken(widen))
+        self.assertTrue(any("wildcard action s3:*" in p for p in problems), problems)
+
+    def test_an_action_a_function_does_not_need_is_caught(self):
+        def extra(model):
+            model["data"]["aws_iam_policy_document"]["unsubscribe"]["statement"][0]["actions"].append("sns:Publish")
+
+        problems = checks.check_roles(self.broken(extra))
+        self.assertTrue(any("sns:Publish is more than unsubscribe needs" in p for p in problems), problems)
+
+    def test_objects_outside_a_functions_prefix_are_caught(self):
+        def everywhere(model):
+            model["data"]["aws_iam_policy_document"]["report"]["statement"][0]["resources"] = ["${aws_s3_bucket.data.arn}/*"]
+
+        problems = checks.check_roles(self.broken(everywhere))
+        self.assertTrue(any("outside" in p for p in problems), problems)
+
+    def test_a_resource_of_everything_is_caught(self):
+        def star(model):
+            model["data"]["aws_iam_policy_document"]["alert"]["statement"][-1]["resources"] = ["*"]
+
+        problems = checks.check_roles(self.broken(star))
+        self.assertTrue(any("is everything" in p for p in problems), problems)
+
+    def test_a_missing_trigger_is_caught(self):
+        def unscheduled(model):
+            del model["locals"]["schedules"]["report"]
+
+        problems = checks.check_triggers(self.broken(unscheduled))
+        self.assertTrue(any("report" in p for p in problems), problems)
+
+    def test_a_permission_without_its_rule_is_caught(self):
+        def open_permission(model):
+            del model["resource"]["aws_lambda_permission"]["load_objects"]["source_arn"]
+
+        problems = checks.check_triggers(self.broken(open_permission))
+        self.assertTrue(any("no permission limited to the S3 rule" in p for p in problems), problems)
+
+    def test_a_public_database_is_caught(self):
+        def public(model):
+            model["resource"]["aws_db_instance"]["main"]["publicly_accessible"] = True
+
+        self.assertIn("database: publicly accessible", checks.check_data_at_rest(self.broken(public)))
+
+    def test_a_database_function_outside_the_vpc_is_caught(self):
+        def outside(model):
+            del model["module"]["alert"]["subnet_ids"]
+
+        self.assertIn("alert: uses the database but is not in the VPC", checks.check_placement(self.broken(outside)))
+
+    def test_a_function_without_rules_for_it_is_caught(self):
+        def new_function(model):
+            model["module"]["dashboard"] = dict(model["module"]["unsubscribe"])
+
+        problems = checks.check_functions_exist(self.broken(new_function)) + checks.check_triggers(self.broken(new_function))
+        self.assertTrue(any("dashboard" in p for p in problems), problems)
+
+
+if __name__ == "__main__":
+    unittest.main()

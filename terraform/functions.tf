@@ -1,0 +1,218 @@
+# The five functions. Each has a role of its own whose policy below names exactly what it touches; the
+# module adds only its own log group, the failure queue, the project key and (in the VPC) its network
+# interfaces. Memory buys CPU on Lambda (a full vCPU at 1,769 MB); the choices are explained in the README.
+
+locals {
+  in_vpc = {
+    subnet_ids         = aws_subnet.private[*].id
+    security_group_ids = [aws_security_group.functions.id]
+  }
+  object_store = "s3://${aws_s3_bucket.data.bucket}"
+  database = {
+    DATABASE_URL        = local.database_url
+    DATABASE_SECRET_ARN = local.database_secret_arn
+  }
+  mail = {
+    MAILER_URL      = "ses:"
+    MAIL_FROM       = var.mail_from
+    UNSUBSCRIBE_URL = aws_lambda_function_url.unsubscribe.function_url
+  }
+  ses_identities = "arn:${local.partition}:ses:${local.region}:${local.account_id}:identity/*"
+  concurrency    = var.reserved_concurrency
+}
+
+# --- Extract: the feed into raw objects, release pages enriched. Outside the VPC (it needs the internet).
+
+data "aws_iam_policy_document" "extract" {
+  statement {
+    sid       = "RawAndState"
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["${aws_s3_bucket.data.arn}/raw/*", "${aws_s3_bucket.data.arn}/state/*"]
+  }
+  statement {
+    # Without it a HEAD of a release page not fetched yet answers 403, not 404.
+    sid       = "KnowWhatIsMissing"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.data.arn]
+  }
+}
+
+module "extract" {
+  source               = "./modules/function"
+  name                 = "${var.name}-extract"
+  description          = "Bandcamp's sales feed into raw objects; release pages enriched"
+  package              = "${var.package_dir}/ExtractFunction.zip"
+  memory_mb            = 512
+  timeout_seconds      = 120
+  policy_json          = data.aws_iam_policy_document.extract.json
+  reserved_concurrency = local.concurrency ? 1 : null
+  retry_attempts       = 0
+  environment = {
+    OBJECT_STORE_URL  = local.object_store
+    BANDCAMP_BASE_URL = "https://bandcamp.com"
+  }
+  failure_queue_arn  = aws_sqs_queue.failures.arn
+  kms_key_arn        = aws_kms_key.data.arn
+  log_retention_days = var.log_retention_days
+  alarm_topic_arn    = aws_sns_topic.operations.arn
+}
+
+# --- Load: raw objects into PostgreSQL, exactly once.
+
+data "aws_iam_policy_document" "load" {
+  statement {
+    sid       = "ReadRaw"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.data.arn}/raw/*"]
+  }
+  statement {
+    sid       = "SweepRaw"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.data.arn]
+  }
+  statement {
+    sid       = "DatabasePassword"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [local.database_secret_arn]
+  }
+}
+
+module "load" {
+  source               = "./modules/function"
+  name                 = "${var.name}-load"
+  description          = "Raw objects into the PostgreSQL warehouse, exactly once"
+  package              = "${var.package_dir}/LoadFunction.zip"
+  memory_mb            = 1024
+  timeout_seconds      = 300
+  policy_json          = data.aws_iam_policy_document.load.json
+  subnet_ids           = local.in_vpc.subnet_ids
+  security_group_ids   = local.in_vpc.security_group_ids
+  reserved_concurrency = local.concurrency ? 4 : null
+  environment = merge(local.database, {
+    OBJECT_STORE_URL = local.object_store
+    LOAD_SWEEP_DAYS  = "2"
+  })
+  failure_queue_arn  = aws_sqs_queue.failures.arn
+  kms_key_arn        = aws_kms_key.data.arn
+  log_retention_days = var.log_retention_days
+  alarm_topic_arn    = aws_sns_topic.operations.arn
+}
+
+# --- Report: the day's PDF, stored and mailed.
+
+data "aws_iam_policy_document" "report" {
+  statement {
+    sid       = "WriteReports"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.data.arn}/reports/*"]
+  }
+  statement {
+    sid       = "DatabasePassword"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [local.database_secret_arn]
+  }
+  statement {
+    sid       = "MailFromOurAddress"
+    actions   = ["ses:SendEmail", "ses:SendRawEmail"]
+    resources = [local.ses_identities]
+    condition {
+      test     = "StringEquals"
+      variable = "ses:FromAddress"
+      values   = [local.mail_address]
+    }
+  }
+}
+
+module "report" {
+  source               = "./modules/function"
+  name                 = "${var.name}-report"
+  description          = "The daily PDF report, stored and mailed to subscribers"
+  package              = "${var.package_dir}/ReportFunction.zip"
+  memory_mb            = 1024
+  timeout_seconds      = 300
+  policy_json          = data.aws_iam_policy_document.report.json
+  subnet_ids           = local.in_vpc.subnet_ids
+  security_group_ids   = local.in_vpc.security_group_ids
+  reserved_concurrency = local.concurrency ? 1 : null
+  environment = merge(local.database, local.mail, {
+    OBJECT_STORE_URL = local.object_store
+  })
+  failure_queue_arn  = aws_sqs_queue.failures.arn
+  kms_key_arn        = aws_kms_key.data.arn
+  log_retention_days = var.log_retention_days
+  alarm_topic_arn    = aws_sns_topic.operations.arn
+}
+
+# --- Alert: the hourly trend tests; alerts by email and SNS.
+
+data "aws_iam_policy_document" "alert" {
+  statement {
+    sid       = "DatabasePassword"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [local.database_secret_arn]
+  }
+  statement {
+    sid       = "MailFromOurAddress"
+    actions   = ["ses:SendEmail", "ses:SendRawEmail"]
+    resources = [local.ses_identities]
+    condition {
+      test     = "StringEquals"
+      variable = "ses:FromAddress"
+      values   = [local.mail_address]
+    }
+  }
+  statement {
+    sid       = "NotifySubscribers"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alerts.arn]
+  }
+}
+
+module "alert" {
+  source               = "./modules/function"
+  name                 = "${var.name}-alert"
+  description          = "Hourly trend tests on genres and artists; alerts by email and SNS"
+  package              = "${var.package_dir}/AlertFunction.zip"
+  memory_mb            = 1024
+  timeout_seconds      = 300
+  policy_json          = data.aws_iam_policy_document.alert.json
+  subnet_ids           = local.in_vpc.subnet_ids
+  security_group_ids   = local.in_vpc.security_group_ids
+  reserved_concurrency = local.concurrency ? 1 : null
+  environment = merge(local.database, local.mail, {
+    NOTIFIER_URL      = aws_sns_topic.alerts.arn
+    ALERT_DIGEST_HOUR = tostring(var.alert_digest_hour)
+  })
+  failure_queue_arn  = aws_sqs_queue.failures.arn
+  kms_key_arn        = aws_kms_key.data.arn
+  log_retention_days = var.log_retention_days
+  alarm_topic_arn    = aws_sns_topic.operations.arn
+}
+
+# --- Unsubscribe: the page behind the link in every email (a function URL, see unsubscribe.tf).
+
+data "aws_iam_policy_document" "unsubscribe" {
+  statement {
+    sid       = "DatabasePassword"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [local.database_secret_arn]
+  }
+}
+
+module "unsubscribe" {
+  source               = "./modules/function"
+  name                 = "${var.name}-unsubscribe"
+  description          = "One-click unsubscribe (RFC 8058) behind a function URL"
+  package              = "${var.package_dir}/UnsubscribeFunction.zip"
+  memory_mb            = 256
+  timeout_seconds      = 15
+  policy_json          = data.aws_iam_policy_document.unsubscribe.json
+  subnet_ids           = local.in_vpc.subnet_ids
+  security_group_ids   = local.in_vpc.security_group_ids
+  reserved_concurrency = local.concurrency ? 5 : null
+  environment          = local.database
+  failure_queue_arn    = aws_sqs_queue.failures.arn
+  kms_key_arn          = aws_kms_key.data.arn
+  log_retention_days   = var.log_retention_days
+  alarm_topic_arn      = aws_sns_topic.operations.arn
+}
