@@ -3,6 +3,12 @@
 # interfaces. Memory buys CPU on Lambda (a full vCPU at 1,769 MB); the choices are explained in the README.
 
 locals {
+  shared = {
+    failure_queue_arn  = aws_sqs_queue.failures.arn
+    kms_key_arn        = aws_kms_key.data.arn
+    log_retention_days = var.log_retention_days
+    alarm_topic_arn    = aws_sns_topic.operations.arn
+  }
   in_vpc = {
     subnet_ids         = aws_subnet.private[*].id
     security_group_ids = [aws_security_group.functions.id]
@@ -19,6 +25,31 @@ locals {
   }
   ses_identities = "arn:${local.partition}:ses:${local.region}:${local.account_id}:identity/*"
   concurrency    = var.reserved_concurrency
+}
+
+# Statements that more than one function needs.
+
+data "aws_iam_policy_document" "database_password" {
+  statement {
+    sid       = "DatabasePassword"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [local.database_secret_arn]
+  }
+}
+
+# Mail only from our own address (ses:FromAddress), from any identity of this account and region: in the SES
+# sandbox the recipients are identities too.
+data "aws_iam_policy_document" "send_mail" {
+  statement {
+    sid       = "MailFromOurAddress"
+    actions   = ["ses:SendEmail", "ses:SendRawEmail"]
+    resources = [local.ses_identities]
+    condition {
+      test     = "StringEquals"
+      variable = "ses:FromAddress"
+      values   = [local.mail_address]
+    }
+  }
 }
 
 # --- Extract: the feed into raw objects, release pages enriched. Outside the VPC (it needs the internet).
@@ -51,15 +82,13 @@ module "extract" {
     OBJECT_STORE_URL  = local.object_store
     BANDCAMP_BASE_URL = "https://bandcamp.com"
   }
-  failure_queue_arn  = aws_sqs_queue.failures.arn
-  kms_key_arn        = aws_kms_key.data.arn
-  log_retention_days = var.log_retention_days
-  alarm_topic_arn    = aws_sns_topic.operations.arn
+  shared = local.shared
 }
 
 # --- Load: raw objects into PostgreSQL, exactly once.
 
 data "aws_iam_policy_document" "load" {
+  source_policy_documents = [data.aws_iam_policy_document.database_password.json]
   statement {
     sid       = "ReadRaw"
     actions   = ["s3:GetObject"]
@@ -69,11 +98,6 @@ data "aws_iam_policy_document" "load" {
     sid       = "SweepRaw"
     actions   = ["s3:ListBucket"]
     resources = [aws_s3_bucket.data.arn]
-  }
-  statement {
-    sid       = "DatabasePassword"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [local.database_secret_arn]
   }
 }
 
@@ -85,41 +109,26 @@ module "load" {
   memory_mb            = 1024
   timeout_seconds      = 300
   policy_json          = data.aws_iam_policy_document.load.json
-  subnet_ids           = local.in_vpc.subnet_ids
-  security_group_ids   = local.in_vpc.security_group_ids
+  network              = local.in_vpc
   reserved_concurrency = local.concurrency ? 4 : null
   environment = merge(local.database, {
     OBJECT_STORE_URL = local.object_store
     LOAD_SWEEP_DAYS  = "2"
   })
-  failure_queue_arn  = aws_sqs_queue.failures.arn
-  kms_key_arn        = aws_kms_key.data.arn
-  log_retention_days = var.log_retention_days
-  alarm_topic_arn    = aws_sns_topic.operations.arn
+  shared = local.shared
 }
 
 # --- Report: the day's PDF, stored and mailed.
 
 data "aws_iam_policy_document" "report" {
+  source_policy_documents = [
+    data.aws_iam_policy_document.database_password.json,
+    data.aws_iam_policy_document.send_mail.json,
+  ]
   statement {
     sid       = "WriteReports"
     actions   = ["s3:PutObject"]
     resources = ["${aws_s3_bucket.data.arn}/reports/*"]
-  }
-  statement {
-    sid       = "DatabasePassword"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [local.database_secret_arn]
-  }
-  statement {
-    sid       = "MailFromOurAddress"
-    actions   = ["ses:SendEmail", "ses:SendRawEmail"]
-    resources = [local.ses_identities]
-    condition {
-      test     = "StringEquals"
-      variable = "ses:FromAddress"
-      values   = [local.mail_address]
-    }
   }
 }
 
@@ -131,36 +140,21 @@ module "report" {
   memory_mb            = 1024
   timeout_seconds      = 300
   policy_json          = data.aws_iam_policy_document.report.json
-  subnet_ids           = local.in_vpc.subnet_ids
-  security_group_ids   = local.in_vpc.security_group_ids
+  network              = local.in_vpc
   reserved_concurrency = local.concurrency ? 1 : null
   environment = merge(local.database, local.mail, {
     OBJECT_STORE_URL = local.object_store
   })
-  failure_queue_arn  = aws_sqs_queue.failures.arn
-  kms_key_arn        = aws_kms_key.data.arn
-  log_retention_days = var.log_retention_days
-  alarm_topic_arn    = aws_sns_topic.operations.arn
+  shared = local.shared
 }
 
 # --- Alert: the hourly trend tests; alerts by email and SNS.
 
 data "aws_iam_policy_document" "alert" {
-  statement {
-    sid       = "DatabasePassword"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [local.database_secret_arn]
-  }
-  statement {
-    sid       = "MailFromOurAddress"
-    actions   = ["ses:SendEmail", "ses:SendRawEmail"]
-    resources = [local.ses_identities]
-    condition {
-      test     = "StringEquals"
-      variable = "ses:FromAddress"
-      values   = [local.mail_address]
-    }
-  }
+  source_policy_documents = [
+    data.aws_iam_policy_document.database_password.json,
+    data.aws_iam_policy_document.send_mail.json,
+  ]
   statement {
     sid       = "NotifySubscribers"
     actions   = ["sns:Publish"]
@@ -176,27 +170,19 @@ module "alert" {
   memory_mb            = 1024
   timeout_seconds      = 300
   policy_json          = data.aws_iam_policy_document.alert.json
-  subnet_ids           = local.in_vpc.subnet_ids
-  security_group_ids   = local.in_vpc.security_group_ids
+  network              = local.in_vpc
   reserved_concurrency = local.concurrency ? 1 : null
   environment = merge(local.database, local.mail, {
     NOTIFIER_URL      = aws_sns_topic.alerts.arn
     ALERT_DIGEST_HOUR = tostring(var.alert_digest_hour)
   })
-  failure_queue_arn  = aws_sqs_queue.failures.arn
-  kms_key_arn        = aws_kms_key.data.arn
-  log_retention_days = var.log_retention_days
-  alarm_topic_arn    = aws_sns_topic.operations.arn
+  shared = local.shared
 }
 
 # --- Unsubscribe: the page behind the link in every email (a function URL, see unsubscribe.tf).
 
 data "aws_iam_policy_document" "unsubscribe" {
-  statement {
-    sid       = "DatabasePassword"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [local.database_secret_arn]
-  }
+  source_policy_documents = [data.aws_iam_policy_document.database_password.json]
 }
 
 module "unsubscribe" {
@@ -207,12 +193,8 @@ module "unsubscribe" {
   memory_mb            = 256
   timeout_seconds      = 15
   policy_json          = data.aws_iam_policy_document.unsubscribe.json
-  subnet_ids           = local.in_vpc.subnet_ids
-  security_group_ids   = local.in_vpc.security_group_ids
+  network              = local.in_vpc
   reserved_concurrency = local.concurrency ? 5 : null
   environment          = local.database
-  failure_queue_arn    = aws_sqs_queue.failures.arn
-  kms_key_arn          = aws_kms_key.data.arn
-  log_retention_days   = var.log_retention_days
-  alarm_topic_arn      = aws_sns_topic.operations.arn
+  shared               = local.shared
 }

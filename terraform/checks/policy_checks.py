@@ -42,13 +42,26 @@ def _reference(expression):
     return match.group(1) if match else None
 
 
-def statements(model, function):
-    """The statements of a function's own policy document, or None when it is not one of ours."""
-    reference = _reference(functions(model)[function].get("policy_json"))
+def _document_statements(model, reference, seen=()):
+    """The statements of 'data.aws_iam_policy_document.NAME.json', with those of the documents it is built
+    on (source_policy_documents); None when it is not a document of this configuration."""
     match = re.fullmatch(r"data\.aws_iam_policy_document\.([\w-]+)\.json", reference or "")
-    if not match:
+    documents = model["data"].get("aws_iam_policy_document", {})
+    if not match or match.group(1) not in documents or match.group(1) in seen:
         return None
-    return model["data"].get("aws_iam_policy_document", {}).get(match.group(1), {}).get("statement", [])
+    document = documents[match.group(1)]
+    found = list(document.get("statement", []))
+    for source in _as_list(document.get("source_policy_documents", [])):
+        inherited = _document_statements(model, _reference(source), seen + (match.group(1),))
+        if inherited is None:
+            return None
+        found += inherited
+    return found
+
+
+def statements(model, function):
+    """The statements of a function's own policy, or None when it is not made of documents of ours."""
+    return _document_statements(model, _reference(functions(model)[function].get("policy_json")))
 
 
 def _as_list(value):
@@ -213,7 +226,7 @@ def check_triggers(model):
 def check_placement(model):
     problems = []
     for function, body in sorted(functions(model).items()):
-        in_vpc = bool(body.get("subnet_ids"))
+        in_vpc = bool(body.get("network"))
         if function in IN_VPC and not in_vpc:
             problems.append(f"{function}: uses the database but is not in the VPC")
         if function not in IN_VPC and in_vpc:

@@ -48,10 +48,20 @@ class TerraformTests(unittest.TestCase):
 
     def test_an_action_a_function_does_not_need_is_caught(self):
         def extra(model):
-            model["data"]["aws_iam_policy_document"]["unsubscribe"]["statement"][0]["actions"].append("sns:Publish")
+            model["data"]["aws_iam_policy_document"]["load"]["statement"][0]["actions"].append("sns:Publish")
 
         problems = checks.check_roles(self.broken(extra))
-        self.assertTrue(any("sns:Publish is more than unsubscribe needs" in p for p in problems), problems)
+        self.assertTrue(any("sns:Publish is more than load needs" in p for p in problems), problems)
+
+    def test_a_shared_statement_is_checked_for_every_function_built_on_it(self):
+        def widen(model):
+            model["data"]["aws_iam_policy_document"]["database_password"]["statement"][0]["actions"] = [
+                "secretsmanager:*"
+            ]
+
+        problems = checks.check_roles(self.broken(widen))
+        for function in ("load", "report", "alert", "unsubscribe"):
+            self.assertTrue(any(p.startswith(f"{function}/") and "secretsmanager:*" in p for p in problems), problems)
 
     def test_objects_outside_a_functions_prefix_are_caught(self):
         def everywhere(model):
@@ -89,7 +99,7 @@ class TerraformTests(unittest.TestCase):
 
     def test_a_database_function_outside_the_vpc_is_caught(self):
         def outside(model):
-            del model["module"]["alert"]["subnet_ids"]
+            del model["module"]["alert"]["network"]
 
         self.assertIn("alert: uses the database but is not in the VPC", checks.check_placement(self.broken(outside)))
 

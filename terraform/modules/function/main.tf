@@ -4,7 +4,7 @@
 # network interfaces.
 
 locals {
-  in_vpc    = length(var.subnet_ids) > 0
+  in_vpc    = var.network != null
   log_group = "/aws/lambda/${var.name}"
 }
 
@@ -43,12 +43,12 @@ data "aws_iam_policy_document" "common" {
   statement {
     sid       = "FailedEvents"
     actions   = ["sqs:SendMessage"]
-    resources = [var.failure_queue_arn]
+    resources = [var.shared.failure_queue_arn]
   }
   statement {
     sid       = "EncryptedEnvironmentAndQueue"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [var.kms_key_arn]
+    resources = [var.shared.kms_key_arn]
   }
 }
 
@@ -82,8 +82,8 @@ resource "aws_iam_role_policy_attachment" "xray" {
 resource "aws_cloudwatch_log_group" "this" {
   #checkov:skip=CKV_AWS_338:Kept log_retention_days (30 by default): these are operational logs, not an audit trail, and a year of them costs more than the rest of the deployment.
   name              = local.log_group
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
+  retention_in_days = var.shared.log_retention_days
+  kms_key_id        = var.shared.kms_key_arn
 }
 
 resource "aws_lambda_function" "this" {
@@ -100,7 +100,7 @@ resource "aws_lambda_function" "this" {
   source_code_hash = filebase64sha256(var.package)
   memory_size      = var.memory_mb
   timeout          = var.timeout_seconds
-  kms_key_arn      = var.kms_key_arn
+  kms_key_arn      = var.shared.kms_key_arn
 
   reserved_concurrent_executions = var.reserved_concurrency == null ? -1 : var.reserved_concurrency
 
@@ -111,8 +111,8 @@ resource "aws_lambda_function" "this" {
   dynamic "vpc_config" {
     for_each = local.in_vpc ? [1] : []
     content {
-      subnet_ids         = var.subnet_ids
-      security_group_ids = var.security_group_ids
+      subnet_ids         = var.network.subnet_ids
+      security_group_ids = var.network.security_group_ids
     }
   }
 
@@ -137,7 +137,7 @@ resource "aws_lambda_function_event_invoke_config" "this" {
 
   destination_config {
     on_failure {
-      destination = var.failure_queue_arn
+      destination = var.shared.failure_queue_arn
     }
   }
 }
@@ -154,8 +154,8 @@ resource "aws_cloudwatch_metric_alarm" "errors" {
   threshold           = 1
   comparison_operator = "GreaterThanOrEqualToThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.alarm_topic_arn]
-  ok_actions          = [var.alarm_topic_arn]
+  alarm_actions       = [var.shared.alarm_topic_arn]
+  ok_actions          = [var.shared.alarm_topic_arn]
 }
 
 resource "aws_cloudwatch_metric_alarm" "throttles" {
@@ -170,7 +170,7 @@ resource "aws_cloudwatch_metric_alarm" "throttles" {
   threshold           = 1
   comparison_operator = "GreaterThanOrEqualToThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.alarm_topic_arn]
+  alarm_actions       = [var.shared.alarm_topic_arn]
 }
 
 resource "aws_cloudwatch_metric_alarm" "duration" {
@@ -185,5 +185,5 @@ resource "aws_cloudwatch_metric_alarm" "duration" {
   threshold           = var.timeout_seconds * 1000 * 0.8
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.alarm_topic_arn]
+  alarm_actions       = [var.shared.alarm_topic_arn]
 }

@@ -33,16 +33,13 @@ variable "policy_json" {
   type        = string
 }
 
-variable "subnet_ids" {
-  description = "Private subnets to run in; empty runs outside any VPC."
-  type        = list(string)
-  default     = []
-}
-
-variable "security_group_ids" {
-  description = "Security groups when in a VPC."
-  type        = list(string)
-  default     = []
+variable "network" {
+  description = "The private subnets and security groups to run in; null runs outside any VPC."
+  type = object({
+    subnet_ids         = list(string)
+    security_group_ids = list(string)
+  })
+  default = null
 }
 
 variable "reserved_concurrency" {
@@ -63,22 +60,12 @@ variable "maximum_event_age_seconds" {
   default     = 21600
 }
 
-variable "failure_queue_arn" {
-  description = "The SQS queue that receives asynchronous invocations that failed every attempt."
-  type        = string
-}
-
-variable "kms_key_arn" {
-  description = "The key for the environment variables and the log group."
-  type        = string
-}
-
-variable "log_retention_days" {
-  description = "Days the log group keeps."
-  type        = number
-}
-
-variable "alarm_topic_arn" {
-  description = "The SNS topic for the function's alarms."
-  type        = string
+variable "shared" {
+  description = "What every function uses: the failure queue (asynchronous invocations that failed every attempt), the key (environment, logs), the log retention and the alarms' topic."
+  type = object({
+    failure_queue_arn  = string
+    kms_key_arn        = string
+    log_retention_days = number
+    alarm_topic_arn    = string
+  })
 }
