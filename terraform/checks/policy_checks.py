@@ -223,6 +223,19 @@ def check_triggers(model):
     return problems
 
 
+def environment_names(model, environment):
+    """The variable names a function's environment can hold: a literal map's keys, or, for an expression
+    such as merge(local.database, {NAME = ...}), the names written in it and the keys of the locals it uses."""
+    if isinstance(environment, dict):
+        return set(environment)
+    names = set(re.findall(r"\b([A-Z][A-Z0-9_]*)\s*=", environment or ""))
+    for local in re.findall(r"\blocal\.([\w-]+)", environment or ""):
+        value = model["locals"].get(local)
+        if isinstance(value, dict):
+            names |= {name for name in value if re.fullmatch(r"[A-Z][A-Z0-9_]*", name)}
+    return names
+
+
 def check_placement(model):
     problems = []
     for function, body in sorted(functions(model).items()):
@@ -231,9 +244,9 @@ def check_placement(model):
             problems.append(f"{function}: uses the database but is not in the VPC")
         if function not in IN_VPC and in_vpc:
             problems.append(f"{function}: in the VPC though it needs the internet")
-        for key, value in (body.get("environment") or {}).items() if isinstance(body.get("environment"), dict) else []:
-            if re.search(r"PASSWORD|SECRET_KEY|TOKEN", key) and not key.endswith("_ARN"):
-                problems.append(f"{function}: environment variable {key} looks like a secret")
+        for name in sorted(environment_names(model, body.get("environment"))):
+            if re.search(r"PASSWORD|SECRET_KEY|TOKEN", name) and not name.endswith("_ARN"):
+                problems.append(f"{function}: environment variable {name} looks like a secret")
     return problems
 
 

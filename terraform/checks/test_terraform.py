@@ -103,6 +103,21 @@ class TerraformTests(unittest.TestCase):
 
         self.assertIn("alert: uses the database but is not in the VPC", checks.check_placement(self.broken(outside)))
 
+    def test_the_environment_is_read_through_merge_and_locals(self):
+        self.assertEqual(
+            checks.environment_names(self.model, self.model["module"]["alert"]["environment"]),
+            {"DATABASE_URL", "DATABASE_SECRET_ARN", "MAILER_URL", "MAIL_FROM", "UNSUBSCRIBE_URL", "NOTIFIER_URL",
+             "ALERT_DIGEST_HOUR"},
+        )
+
+    def test_a_secret_in_a_shared_environment_is_caught(self):
+        def password(model):
+            model["locals"]["database"]["DATABASE_PASSWORD"] = "${var.password}"
+
+        problems = checks.check_placement(self.broken(password))
+        for function in ("load", "report", "alert", "unsubscribe"):
+            self.assertIn(f"{function}: environment variable DATABASE_PASSWORD looks like a secret", problems)
+
     def test_a_function_without_rules_for_it_is_caught(self):
         def new_function(model):
             model["module"]["dashboard"] = dict(model["module"]["unsubscribe"])
