@@ -25,7 +25,6 @@ provider "aws" {
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
-data "aws_region" "current" {}
 # The two zones are named, not "the first two available": a zone AWS adds later must not move the subnets.
 data "aws_availability_zones" "chosen" {
   state = "available"
@@ -38,6 +37,6 @@ data "aws_availability_zones" "chosen" {
 locals {
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
-  region     = data.aws_region.current.name
+  region     = var.region
   azs        = data.aws_availability_zones.chosen.names
 }

@@ -20,7 +20,3 @@ float hypotf(float x, float y) {
     double dy = (double)y;
     return (float)sqrt(dx * dx + dy * dy);
 }
-
-int bt_glibc_compat_linked(void) {
-    return 1;
-}

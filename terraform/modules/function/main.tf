@@ -10,7 +10,6 @@ locals {
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
-data "aws_region" "current" {}
 
 data "aws_iam_policy_document" "assume" {
   statement {
