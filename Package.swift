@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "ReportFunction", targets: ["ReportFunction"]),
         .executable(name: "AlertFunction", targets: ["AlertFunction"]),
         .executable(name: "UnsubscribeFunction", targets: ["UnsubscribeFunction"]),
+        .executable(name: "DashboardFunction", targets: ["DashboardFunction"]),
         .executable(name: "lambda-emulator", targets: ["LambdaEmulator"]),
         .executable(name: "bandcamp-replay", targets: ["BandcampReplay"]),
         .library(name: "RuntimeShim", targets: ["RuntimeShim"]),
@@ -161,6 +162,18 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The dashboard: pages rendered on the server from the warehouse (inline SVG charts, a world map), the
+        // sign-in, the sign-up with double opt-in, the confirmation and unsubscribe pages.
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "Tracker", "Adapters", "Postgres", "Warehouse", "Report", "Alerts", "Trends", "PercentEncoding",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
         // Symbols that keep a bootstrap built on Debian 12 within Amazon Linux 2023's glibc (see hypotf.c).
         .target(name: "GlibcCompat"),
 
@@ -210,7 +223,13 @@ let package = Package(
         // The unsubscribe page behind a Lambda function URL (the reports' and alerts' links).
         .executableTarget(
             name: "UnsubscribeFunction",
-            dependencies: ["RuntimeShim", "Tracker", "Adapters", "AWS", "Warehouse", "PercentEncoding"],
+            dependencies: ["RuntimeShim", "Tracker", "Adapters", "AWS", "Warehouse", "Dashboard"],
+            swiftSettings: strict
+        ),
+        // The dashboard behind its function URL (and, locally, `--serve 127.0.0.1:8080`).
+        .executableTarget(
+            name: "DashboardFunction",
+            dependencies: ["RuntimeShim", "Tracker", "Adapters", "AWS", "Warehouse", "Dashboard"],
             swiftSettings: strict
         ),
 
@@ -332,6 +351,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "DashboardTests",
+            dependencies: [
+                "Dashboard", "Warehouse", "Postgres", "Adapters", "Tracker", "Alerts", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "TrendsTests",
             dependencies: ["Trends"],
             swiftSettings: strict
@@ -373,7 +400,7 @@ let package = Package(
                 "RuntimeEmulator", "TestSupport", "Postgres",
                 // Built before the tests that run them as child processes.
                 "ExtractFunction", "LoadFunction", "ReportFunction", "AlertFunction", "UnsubscribeFunction",
-                "EchoFunction",
+                "DashboardFunction", "EchoFunction",
             ],
             swiftSettings: strict
         ),

@@ -65,6 +65,11 @@ extension AdapterFactory {
         }
     }
 
+    /// A Secrets Manager secret's string (e.g. the dashboard's credentials), read now.
+    public func secretString(_ secretID: String) async throws -> String {
+        try await SecretsManagerClient(client: try awsClient()).getSecretString(secretID)
+    }
+
     /// The password in a secret's string: RDS's `{"username": …, "password": …}`, or the string itself.
     static func password(fromSecret value: String) -> String {
         struct RDSSecret: Decodable { var password: String }

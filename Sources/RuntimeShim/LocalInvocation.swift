@@ -27,6 +27,14 @@ struct LocalInvocationCommand: ParsableArguments {
 
     @Option(name: .long, help: "The request id of the synthetic context (random when not given).")
     var requestID: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Serve HTTP on this address as the function's URL would: each request becomes a function URL event "
+                + "(payload format 2.0) and the response an HTTP response (port 0 picks a free port).",
+            valueName: "host:port"))
+    var serve: String?
 }
 
 /// Runs a handler once on an event from a file or standard input, as the function would run on Lambda.
@@ -42,7 +50,8 @@ enum LocalInvocation {
         do {
             command = try LocalInvocationCommand.parse(arguments)
         } catch {
-            let usage = "\(environment.functionName) [--event FILE] [--timeout SECONDS] [--request-id ID]"
+            let usage =
+                "\(environment.functionName) [--event FILE] [--timeout SECONDS] [--request-id ID] [--serve HOST:PORT]"
             let message = LocalInvocationCommand.message(for: error)
             let isHelp = LocalInvocationCommand.exitCode(for: error) == .success
             let text =
@@ -54,12 +63,15 @@ enum LocalInvocation {
             return isHelp ? 0 : 64
         }
 
-        let event: [UInt8]
-        do {
-            event = try readEvent(command.event)
-        } catch {
-            printFailure(LambdaErrorReport(errorMessage: "\(error)", errorType: "Local.InvalidArguments"))
-            return 64
+        // An event to run once, unless serving HTTP (read first: a missing event needs no start-up).
+        var event: [UInt8] = []
+        if command.serve == nil {
+            do {
+                event = try readEvent(command.event)
+            } catch {
+                printFailure(LambdaErrorReport(errorMessage: "\(error)", errorType: "Local.InvalidArguments"))
+                return 64
+            }
         }
 
         let handler: any LambdaRawHandler
@@ -70,13 +82,13 @@ enum LocalInvocation {
             printFailure(LambdaErrorReport(error))
             return 1
         }
+        if let address = command.serve {
+            return await LocalHTTPServing.run(
+                address: address, timeout: command.timeout, environment: environment, logger: logger, handler: handler)
+        }
 
         let requestID = command.requestID ?? LocalInvocation.randomRequestID()
-        let metadata = InvocationMetadata(
-            requestID: requestID,
-            deadlineMilliseconds: WallClock.nowMilliseconds() + Int64(command.timeout) * 1000,
-            invokedFunctionARN: "arn:aws:lambda:\(environment.region ?? "local"):000000000000:function:"
-                + environment.functionName)
+        let metadata = localMetadata(requestID: requestID, timeout: command.timeout, environment: environment)
         let loop = LambdaRunLoop(
             client: NoRuntimeAPI(), handler: handler, environment: environment, logger: logger)
         let outcome: InvocationOutcome
@@ -95,6 +107,15 @@ enum LocalInvocation {
             printFailure(report)
             return 1
         }
+    }
+
+    /// The metadata of an invocation made here: a deadline `timeout` seconds away, a made-up ARN.
+    static func localMetadata(requestID: String, timeout: Int, environment: LambdaEnvironment) -> InvocationMetadata {
+        InvocationMetadata(
+            requestID: requestID,
+            deadlineMilliseconds: WallClock.nowMilliseconds() + Int64(timeout) * 1000,
+            invokedFunctionARN: "arn:aws:lambda:\(environment.region ?? "local"):000000000000:function:"
+                + environment.functionName)
     }
 
     private static func readEvent(_ path: String?) throws -> [UInt8] {
@@ -137,7 +158,7 @@ struct LocalInvocationError: Error, CustomStringConvertible {
 }
 
 /// Local invocation has no Runtime API to post to; `invoke` never calls it.
-private struct NoRuntimeAPI: LambdaRuntimeClientProtocol {
+struct NoRuntimeAPI: LambdaRuntimeClientProtocol {
     func nextInvocation() async throws -> Invocation {
         throw LambdaRuntimeError(.connectionToControlPlaneLost, "local invocation has no Runtime API")
     }

@@ -8,6 +8,7 @@ public enum WarehouseSchema {
         Migration(version: 1, name: "sales warehouse and load ledger", sql: version1),
         Migration(version: 2, name: "subscribers and daily reports", sql: version2),
         Migration(version: 3, name: "alert subscriptions, alerts and their deliveries", sql: version3),
+        Migration(version: 4, name: "sign-up requests (double opt-in) and rate-limited attempts", sql: version4),
     ]
 
     /// The migrator of these migrations.
@@ -274,5 +275,37 @@ public enum WarehouseSchema {
         );
         CREATE INDEX alert_delivery_recent ON alert_delivery (subscriber_id, rule, entity_id, channel, evaluated_at);
         CREATE INDEX alert_delivery_unsent ON alert_delivery (status) WHERE status <> 'sent';
+        """
+
+    static let version4 = """
+        -- A sign-up from the dashboard, waiting for its address to be confirmed (double opt-in): what was asked for
+        -- is applied only when the link of the confirmation email is followed, and only once. The token is the
+        -- link's secret; a request expires after 7 days.
+        CREATE TABLE subscription_request (
+            token text PRIMARY KEY CHECK (length(token) >= 32),
+            email text NOT NULL CHECK (email ~ '^[^@\\s]+@[^@\\s]+$'),
+            name text,
+            daily_report boolean NOT NULL,
+            everything boolean NOT NULL,
+            tag_ids bigint[] NOT NULL DEFAULT '{}',
+            artist_ids bigint[] NOT NULL DEFAULT '{}',
+            frequency text NOT NULL DEFAULT 'immediate' CHECK (frequency IN ('immediate', 'daily')),
+            created_at timestamptz NOT NULL DEFAULT now(),
+            mailed_at timestamptz,
+            confirmed_at timestamptz,
+            CHECK (daily_report OR everything OR cardinality(tag_ids) + cardinality(artist_ids) > 0)
+        );
+        CREATE INDEX subscription_request_by_email ON subscription_request (lower(email), created_at);
+
+        -- Sign-in and sign-up attempts, by a hash of where they came from (never the address itself), so that
+        -- every instance of the function counts the same attempts. Rows older than a day are removed.
+        CREATE TABLE request_attempt (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            kind text NOT NULL CHECK (kind IN ('sign-in', 'sign-up')),
+            source_hash text NOT NULL,
+            succeeded boolean NOT NULL,
+            attempted_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX request_attempt_recent ON request_attempt (kind, attempted_at, source_hash);
         """
 }

@@ -1,0 +1,188 @@
+import Report
+import Tracker
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Charts as inline SVG and HTML: no script, no external file; every label escaped, every figure also in a
+/// `<title>` (a tooltip, and what a screen reader says).
+enum Charts {
+    /// A column per day, with a scale of round numbers.
+    static func daily(_ points: [DayPoint], value: (DayPoint) -> Double, label: (Double) -> String, title: String)
+        -> String
+    {
+        let e = HTML.escape
+        let width = 720.0
+        let height = 190.0
+        let left = 52.0
+        let bottom = 22.0
+        let top = 8.0
+        let values = points.map(value)
+        let scale = niceMaximum(values.max() ?? 0)
+        let plotWidth = width - left - 4
+        let plotHeight = height - top - bottom
+        let step = plotWidth / Double(max(points.count, 1))
+        var svg = """
+            <svg class="chart" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="\(e(title))">\
+            <title>\(e(title))</title>
+            """
+        for tick in 0...4 {
+            let amount = scale * Double(tick) / 4
+            let y = top + plotHeight - plotHeight * Double(tick) / 4
+            svg += """
+                <line x1="\(left)" x2="\(width - 4)" y1="\(fixed(y))" y2="\(fixed(y))" class="grid"/>\
+                <text x="\(left - 6)" y="\(fixed(y + 4))" class="axis" text-anchor="end">\(e(label(amount)))</text>
+                """
+        }
+        for (index, point) in points.enumerated() {
+            let amount = value(point)
+            let barHeight = scale > 0 ? plotHeight * amount / scale : 0
+            let x = left + step * Double(index) + step * 0.12
+            svg += """
+                <rect x="\(fixed(x))" y="\(fixed(top + plotHeight - barHeight))" width="\(fixed(max(step * 0.76, 0.5)))" \
+                height="\(fixed(barHeight))" class="bar"><title>\(e(point.day.short)) \(e(point.day.iso)): \
+                \(e(label(amount)))</title></rect>
+                """
+        }
+        let labelled = points.count <= 1 ? [0] : [0, points.count / 2, points.count - 1]
+        for index in Set(labelled).sorted() where index < points.count {
+            let x = left + step * (Double(index) + 0.5)
+            let anchor = index == 0 ? "start" : index == points.count - 1 ? "end" : "middle"
+            svg += """
+                <text x="\(fixed(anchor == "start" ? left : anchor == "end" ? width - 4 : x))" y="\(fixed(height - 6))" \
+                class="axis" text-anchor="\(anchor)">\(e(points[index].day.iso))</text>
+                """
+        }
+        return svg + "</svg>\n"
+    }
+
+    /// A ranked list with bars: name (a link that filters by it), a bar of its share of the largest, figures.
+    static func ranking(
+        _ rows: [RankedRow], link: (RankedRow) -> String?, total: Int? = nil, caption: String, empty: String
+    ) -> String {
+        let e = HTML.escape
+        guard !rows.isEmpty else { return "<p class=\"empty\">\(e(empty))</p>\n" }
+        let largest = max(rows.map(\.sales).max() ?? 1, 1)
+        var html = """
+            <table class="ranking"><caption>\(e(caption))</caption>
+            <thead><tr><th scope="col">#</th><th scope="col">Name</th><th scope="col" class="num">Sales</th>\
+            \(total == nil ? "" : "<th scope=\"col\" class=\"num\">Share</th>")\
+            <th scope="col" class="num">Revenue</th></tr></thead><tbody>
+
+            """
+        for (index, row) in rows.enumerated() {
+            let name = link(row).map { "<a href=\"\(e($0))\">\(e(row.name))</a>" } ?? e(row.name)
+            let detail = row.detail.map { "<span class=\"detail\">\(e($0))</span>" } ?? ""
+            let share = total.map { total in
+                "<td class=\"num\">\(e(Format.percent(total > 0 ? Double(row.sales) / Double(total) : 0)))</td>"
+            }
+            html += """
+                <tr><td class="rank">\(index + 1)</td><td>\(name)\(detail)<span class="meter" style="width:\
+                \(fixed(100 * Double(row.sales) / Double(largest)))%"></span></td>\
+                <td class="num">\(e(Format.count(row.sales)))</td>\(share ?? "")\
+                <td class="num">\(e(Format.usd(row.revenueUSD)))</td></tr>
+
+                """
+        }
+        return html + "</tbody></table>\n"
+    }
+
+    /// A table of genres × countries, each cell shaded by the share of the genre's sales bought from there.
+    static func heatmap(
+        genres: [RankedRow], countries: [RankedRow], cells: [String: [String: Int]], link: (String, String) -> String
+    ) -> String {
+        let e = HTML.escape
+        guard !genres.isEmpty, !countries.isEmpty else {
+            return "<p class=\"empty\">No genre has sales in this range.</p>\n"
+        }
+        var html = """
+            <div class="scroll"><table class="heatmap"><caption>Share of each genre's sales bought from each \
+            country</caption><thead><tr><th scope="col">Genre</th>
+            """
+        for country in countries {
+            html += "<th scope=\"col\" title=\"\(e(country.name))\">\(e(country.key))</th>"
+        }
+        html += "</tr></thead><tbody>\n"
+        for genre in genres {
+            html += "<tr><th scope=\"row\">\(e(genre.name))</th>"
+            for country in countries {
+                let count = cells[genre.key]?[country.key] ?? 0
+                let share = genre.sales > 0 ? Double(count) / Double(genre.sales) : 0
+                let alpha: Double = count == 0 ? 0 : 0.08 + 0.92 * min(1, share * 2)
+                let shown = count == 0 ? "" : e(Format.percent(share))
+                html += """
+                    <td style="background:rgba(14,58,74,\(fixed(alpha)))" class="\(alpha > 0.5 ? "dark" : "")">\
+                    <a href="\(e(link(genre.key, country.key)))" title="\(e(genre.name)) in \(e(country.name)): \
+                    \(e(Format.count(count))) sales, \(e(Format.percent(share)))">\(shown)</a></td>
+                    """
+            }
+            html += "</tr>\n"
+        }
+        return html + "</tbody></table></div>\n"
+    }
+
+    /// The world's countries shaded by sales (a logarithmic scale), each a link that filters by it.
+    static func worldMap(_ countries: [RankedRow], link: (String) -> String) -> String {
+        let e = HTML.escape
+        let byCode = Dictionary(countries.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let largest = log(Double(max(countries.map(\.sales).max() ?? 1, 1)) + 1)
+        var svg = """
+            <svg class="map" viewBox="0 0 \(Int(WorldMap.size.width)) \(Int(WorldMap.size.height.rounded(.up)))" \
+            role="img" aria-label="Sales by buyer country"><title>Sales by buyer country</title>
+
+            """
+        for country in WorldMap.countries {
+            guard let row = byCode[country.code] else {
+                svg += "<path d=\"\(country.path)\" class=\"land\"><title>\(e(country.name)): no sales</title></path>\n"
+                continue
+            }
+            let intensity = largest > 0 ? log(Double(row.sales) + 1) / largest : 0
+            svg += """
+                <a href="\(e(link(country.code)))"><path d="\(country.path)" class="sold" \
+                style="fill-opacity:\(fixed(0.15 + 0.85 * intensity))"><title>\(e(row.name)): \
+                \(e(Format.count(row.sales))) sales, \(e(Format.usd(row.revenueUSD)))</title></path></a>
+
+                """
+        }
+        return svg + "</svg>\n"
+    }
+
+    /// Horizontal bars of labelled counts (no links).
+    static func bands(_ bands: [(label: String, sales: Int)], caption: String) -> String {
+        let e = HTML.escape
+        let total = max(bands.reduce(0) { $0 + $1.sales }, 1)
+        let largest = max(bands.map(\.sales).max() ?? 1, 1)
+        var html = """
+            <table class="ranking"><caption>\(e(caption))</caption><tbody>
+
+            """
+        for band in bands {
+            html += """
+                <tr><td>\(e(band.label))<span class="meter" style="width:\
+                \(fixed(100 * Double(band.sales) / Double(largest)))%"></span></td>\
+                <td class="num">\(e(Format.count(band.sales)))</td>\
+                <td class="num">\(e(Format.percent(Double(band.sales) / Double(total))))</td></tr>
+
+                """
+        }
+        return html + "</tbody></table>\n"
+    }
+
+    /// The round number at or above a maximum, for a scale: 1, 2, 2.5 or 5 times a power of ten.
+    static func niceMaximum(_ value: Double) -> Double {
+        guard value > 0 else { return 1 }
+        let power = pow(10, floor(log10(value)))
+        for factor in [1, 2, 2.5, 5, 10] where factor * power >= value { return factor * power }
+        return 10 * power
+    }
+
+    /// A coordinate with at most one decimal.
+    static func fixed(_ value: Double) -> String {
+        let tenths = (value * 10).rounded()
+        let whole = Int(tenths) / 10
+        let rest = abs(Int(tenths) % 10)
+        if rest == 0 { return String(whole) }
+        return (tenths < 0 && whole == 0 ? "-" : "") + "\(whole).\(rest)"
+    }
+}

@@ -1,0 +1,272 @@
+import Adapters
+import Logging
+import Postgres
+import Report
+import Tracker
+import Warehouse
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The dashboard: every page, rendered on the server from the warehouse, behind a sign-in when credentials are
+/// given; the confirmation and unsubscribe links work without one.
+public struct DashboardApp: Sendable {
+    let database: WarehouseDatabase
+    let mailer: any Mailer
+    let mailFrom: String
+    let credentials: DashboardCredentials?
+    let now: @Sendable () -> Int64
+    let logger: Logger
+
+    /// A dashboard.
+    /// - Parameters:
+    ///   - credentials: Who may sign in; nil leaves the pages open (only for serving on this machine).
+    ///   - now: The clock, seconds since 1970.
+    public init(
+        database: WarehouseDatabase, mailer: any Mailer, mailFrom: String, credentials: DashboardCredentials?,
+        logger: Logger, now: @escaping @Sendable () -> Int64 = { Int64(time(nil)) }
+    ) {
+        self.database = database
+        self.mailer = mailer
+        self.mailFrom = mailFrom
+        self.credentials = credentials
+        self.logger = logger
+        self.now = now
+    }
+
+    /// The response to a request. A warehouse that cannot be reached is a 503 page that says so.
+    public func respond(_ request: FunctionURLRequest) async throws -> FunctionURLResponse {
+        do {
+            return try await route(request)
+        } catch let error as PostgresError where error.code == .connection {
+            logger.error("the warehouse cannot be reached: \(error)")
+            return .html(
+                503,
+                PageFrame.message(
+                    "The warehouse is not reachable", "The database did not answer; try again in a minute."))
+        }
+    }
+
+    private func route(_ request: FunctionURLRequest) async throws -> FunctionURLResponse {
+        let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
+        let method = request.method
+        // Links from emails, and the sign-in itself, work without a session.
+        switch path {
+        case "/unsubscribe":
+            return try await database.withConnection { try await UnsubscribePage.respond(request, db: $0, logger: logger) }
+        case "/confirm":
+            return try await database.withConnection { try await confirm(request, db: $0) }
+        case "/sign-in":
+            return try await database.withConnection { try await signIn(request, db: $0) }
+        case "/sign-out":
+            guard method == "POST" else { return Self.methodNotAllowed }
+            let secure = !request.isPlainHTTP
+            return .redirect("/sign-in", cookies: credentials.map { [SessionCookie(credentials: $0).clear(secure: secure)] } ?? [])
+        default: break
+        }
+        if let credentials, !SessionCookie(credentials: credentials).isValid(request.cookie(SessionCookie.name), now: now()) {
+            let target = path + (request.rawQueryString.map { $0.isEmpty ? "" : "?" + $0 } ?? "")
+            return .redirect("/sign-in?" + Form.encode([("next", target)]))
+        }
+        guard let section = Section(rawValue: path) else {
+            return .html(404, PageFrame.message("Not found", "There is no page at this address."))
+        }
+        if section == .subscribe {
+            guard method == "GET" || method == "POST" else { return Self.methodNotAllowed }
+        } else if method != "GET" && method != "HEAD" {
+            return Self.methodNotAllowed
+        }
+        return try await database.withConnection { db in
+            let query = DashboardQuery(db: db)
+            let latest = try await query.latestDay(now: now())
+            let (filter, problems) = DashboardFilter.parse(request.queryItems, latest: latest)
+            let choices = FilterChoices(
+                genreName: try await filter.genre.asyncMap { try await query.genreName($0) } ?? nil,
+                artistName: try await filter.artist.asyncMap { try await query.artist($0)?.name } ?? nil,
+                countries: try await query.countryNames(),
+                genres: try await query.genres(DashboardFilter(from: filter.from, to: filter.to), limit: 40).map {
+                    ($0.key, $0.name)
+                })
+            let pages = Pages(query: query, filter: filter, choices: choices, now: now())
+            let (status, title, body, extraNotices): (Int, String, String, [String])
+            switch section {
+            case .overview: (status, title, body, extraNotices) = (200, "Overview", try await pages.overview(), [])
+            case .genres: (status, title, body, extraNotices) = (200, "Genres", try await pages.genres(), [])
+            case .artists:
+                let page = try await pages.artists(search: request.query("q"))
+                (status, title, body, extraNotices) = (page.found ? 200 : 404, "Artists", page.html, [])
+            case .geography: (status, title, body, extraNotices) = (200, "Geography", try await pages.geography(), [])
+            case .alerts: (status, title, body, extraNotices) = (200, "Alerts", try await pages.alerts(), [])
+            case .subscribe:
+                let outcome = try await subscribe(request, pages: pages, db: db)
+                (status, title, body, extraNotices) = (outcome.status, "Subscribe", outcome.html, outcome.notices)
+            }
+            let notices = problems.map { "Ignored: \($0)." } + extraNotices
+            return .html(
+                status,
+                PageFrame.page(
+                    title, section: section, filter: filter, choices: choices, signOut: credentials != nil,
+                    notices: notices, body: body))
+        }
+    }
+
+    static let methodNotAllowed = FunctionURLResponse.html(
+        405, PageFrame.message("Not allowed", "This page does not take that kind of request."))
+
+    // MARK: Sign-in
+
+    private func signIn(_ request: FunctionURLRequest, db: PostgresConnection) async throws -> FunctionURLResponse {
+        let next = Self.safeNext(request.query("next") ?? request.form.first { $0.name == "next" }?.value)
+        guard let credentials else { return .redirect(next) }
+        let form = { (message: String?) -> String in
+            let e = HTML.escape
+            return """
+                \(message.map { "<p class=\"notice error\" role=\"alert\">\(e($0))</p>" } ?? "")
+                <form class="box" method="post" action="/sign-in">
+                <input type="hidden" name="next" value="\(e(next))">
+                <label>Username <input name="username" autocomplete="username" required></label>
+                <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+                <button type="submit">Sign in</button></form>
+                """
+        }
+        switch request.method {
+        case "GET", "HEAD":
+            return .html(200, PageFrame.message("Sign in", "The dashboard is for the team.", form: form(nil)))
+        case "POST":
+            let limits = AttemptLimits(db: db)
+            if let wait = try await limits.retryAfter(.signIn, source: request.sourceIP) {
+                var response = FunctionURLResponse.html(
+                    429,
+                    PageFrame.message(
+                        "Too many attempts", "Too many failed sign-ins; try again in \(Format.duration(Int(wait)))."))
+                response.headers["retry-after"] = String(wait)
+                logger.warning("sign-in refused: too many failed attempts")
+                return response
+            }
+            let fields = request.form
+            let username = fields.first { $0.name == "username" }?.value ?? ""
+            let password = fields.first { $0.name == "password" }?.value ?? ""
+            let accepted = credentials.accepts(username: username, password: password)
+            try await limits.record(.signIn, source: request.sourceIP, succeeded: accepted)
+            guard accepted else {
+                logger.notice("sign-in failed")
+                return .html(
+                    401, PageFrame.message("Sign in", "The dashboard is for the team.", form: form("Wrong username or password.")))
+            }
+            logger.info("signed in")
+            return .redirect(
+                next, cookies: [SessionCookie(credentials: credentials).issue(now: now(), secure: !request.isPlainHTTP)])
+        default:
+            return Self.methodNotAllowed
+        }
+    }
+
+    /// A path on this site to go to after signing in: never another site (`//host`, `https://…`).
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"),
+            !next.contains(where: { $0 == "\r" || $0 == "\n" }), next.utf8.count < 2000
+        else { return "/" }
+        return next
+    }
+
+    // MARK: Subscribe and confirm
+
+    private func subscribe(_ request: FunctionURLRequest, pages: Pages, db: PostgresConnection) async throws -> (
+        status: Int, html: String, notices: [String]
+    ) {
+        guard request.method == "POST" else {
+            return (200, try await pages.subscribeForm(values: request.queryItems, problems: []), [])
+        }
+        let fields = request.form
+        var (signUp, problems) = SignUp.parse(fields)
+        var genreIDs: [Int64] = []
+        var artistIDs: [Int64] = []
+        if let parsed = signUp {
+            let genres = try await SubscriptionRequests.genres(parsed.genres, db: db)
+            let artists = try await SubscriptionRequests.artists(ids: parsed.artistIDs, names: parsed.artistNames, db: db)
+            problems += genres.unknown.map { "no genre is called '\($0)'" }
+            problems += artists.unknown.map { "no artist is called '\($0)'" }
+            genreIDs = genres.ids
+            artistIDs = artists.ids
+            if !problems.isEmpty { signUp = nil }
+        }
+        guard let signUp else {
+            return (400, try await pages.subscribeForm(values: fields, problems: problems), [])
+        }
+        let limits = AttemptLimits(db: db)
+        if try await limits.retryAfter(.signUp, source: request.sourceIP) != nil {
+            return (429, try await pages.subscribeForm(values: fields, problems: ["too many sign-ups from here; try later"]), [])
+        }
+        try await limits.record(.signUp, source: request.sourceIP, succeeded: true)
+        let sent = "A confirmation email is on its way to \(signUp.email): nothing is sent until its link is followed."
+        guard let token = try await SubscriptionRequests.create(signUp, tagIDs: genreIDs, artistIDs: artistIDs, db: db)
+        else {
+            logger.notice("sign-up not mailed: the address has had its confirmation emails for the day")
+            return (200, try await pages.subscribeForm(values: [], problems: []), [sent])
+        }
+        let genreNames = try await db.query(
+            "SELECT name FROM tag WHERE id = ANY($1::bigint[]) ORDER BY name", [PostgresArray.literal(genreIDs)]
+        ).rows.compactMap { $0[0] }
+        let artistNames = try await db.query(
+            "SELECT DISTINCT name FROM artist WHERE id = ANY($1::bigint[]) ORDER BY name", [PostgresArray.literal(artistIDs)]
+        ).rows.compactMap { $0[0] }
+        let link = request.origin + "/confirm?" + Form.encode([("token", token)])
+        let message = SubscriptionRequests.email(
+            from: mailFrom, to: signUp, link: link, genres: genreNames, artists: artistNames)
+        do {
+            let id = try await mailer.send(message)
+            try await SubscriptionRequests.markMailed(token, db: db)
+            logger.info("confirmation mailed", metadata: ["messageId": "\(id)"])
+        } catch {
+            logger.error("the confirmation email could not be sent: \(error)")
+            return (503, try await pages.subscribeForm(values: fields, problems: ["the confirmation email could not be sent; try again"]), [])
+        }
+        return (200, try await pages.subscribeForm(values: [], problems: []), [sent])
+    }
+
+    private func confirm(_ request: FunctionURLRequest, db: PostgresConnection) async throws -> FunctionURLResponse {
+        guard let token = request.query("token"), !token.isEmpty, token.utf8.count <= 128 else {
+            return .html(400, PageFrame.message("No request named", "This link has no token: use the link of the email."))
+        }
+        let outcome: ConfirmOutcome
+        switch request.method {
+        case "GET", "HEAD": outcome = try await SubscriptionRequests.pending(token, db: db)
+        case "POST": outcome = try await SubscriptionRequests.confirm(token, db: db)
+        default: return Self.methodNotAllowed
+        }
+        switch outcome {
+        case .confirmed(let email) where request.method == "POST":
+            logger.info("subscription confirmed")
+            return .html(200, PageFrame.message("Subscribed", "\(email) is subscribed. Every email has a link to stop it."))
+        case .confirmed(let email):
+            let e = HTML.escape
+            return .html(
+                200,
+                PageFrame.message(
+                    "Confirm?", "Send what was asked for to \(email)?",
+                    form: """
+                        <form method="post" action="/confirm?\(e(Form.encode([("token", token)])))">\
+                        <button type="submit">Confirm</button></form>
+                        """))
+        case .already(let email):
+            return .html(200, PageFrame.message("Subscribed", "\(email) had already confirmed this request."))
+        case .expired:
+            return .html(
+                410,
+                PageFrame.message(
+                    "Link expired",
+                    "This link was valid for \(SubscriptionRequests.validDays) days; sign up again for a new one."))
+        case .unknown:
+            return .html(404, PageFrame.message("Unknown link", "No request has this link; it may have been mistyped."))
+        }
+    }
+}
+
+extension Optional {
+    /// The wrapped value transformed by an async function.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,392 @@
+import Report
+import Tracker
+
+/// The body of each page, for one filter.
+struct Pages {
+    let query: DashboardQuery
+    let filter: DashboardFilter
+    let choices: FilterChoices
+    let now: Int64
+
+    private var e: (String) -> String { HTML.escape }
+
+    // MARK: Overview
+
+    func overview() async throws -> String {
+        let totals = try await query.totals(filter)
+        let before = try await query.totals(filter.previous)
+        let daily = try await query.daily(filter)
+        let coverage = try await query.coverage(filter, now: now)
+        var html = "<h1>Overview</h1>\n"
+        html += cards([
+            ("Sales", Format.count(totals.sales), Change.between(Double(before.sales), Double(totals.sales))),
+            ("Revenue", Format.usd(totals.revenueUSD), Change.between(before.revenueUSD.value, totals.revenueUSD.value)),
+            ("Artists", Format.count(totals.artists), Change.between(Double(before.artists), Double(totals.artists))),
+            ("Releases", Format.count(totals.releases), Change.between(Double(before.releases), Double(totals.releases))),
+            (
+                "Median paid", totals.medianPaidUSD.map(Format.usd) ?? "—",
+                before.medianPaidUSD.map { Change.between($0.value, totals.medianPaidUSD?.value ?? 0) } ?? .none
+            ),
+            (
+                "Paid more than asked", totals.paidMoreShare.map(Format.percent) ?? "—",
+                Change.points(before.paidMoreShare, totals.paidMoreShare)
+            ),
+        ])
+        html += """
+            <p class="scope">Changes against the \(filter.days) days before (\(e(filter.previous.from.iso)) to \
+            \(e(filter.previous.to.iso))). Buyers from \(e(Format.count(totals.countries))) countries. The loaded feed \
+            covers \(e(Format.percent(coverage))) of the range\(coverage < 0.98 ? ": figures for the missing time are absent, not zero" : "").</p>
+
+            """
+        html += "<div class=\"grid\">"
+        html += panel(
+            "Sales per day",
+            Charts.daily(daily, value: { Double($0.sales) }, label: { Format.count(Int($0)) }, title: "Sales per day"))
+        html += panel(
+            "Revenue per day (USD)",
+            Charts.daily(
+                daily, value: \.revenueUSD, label: { "$" + Format.count(Int($0.rounded())) }, title: "Revenue per day"))
+        html += "</div>\n<div class=\"grid\">"
+        html += panel(
+            "Top genres",
+            Charts.ranking(
+                try await query.genres(filter), link: { row in filter.link("/genres") { $0.genre = row.key } },
+                caption: "A sale counts for each genre of its release", empty: "No sale in this range has a genre yet."))
+        html += panel(
+            "Top artists",
+            Charts.ranking(
+                try await query.artists(filter), link: artistLink, caption: "By sales in the range",
+                empty: "No sales in this range."))
+        html += panel(
+            "Top releases",
+            Charts.ranking(
+                try await query.releases(filter), link: { $0.url }, caption: "By sales; links go to Bandcamp",
+                empty: "No sales in this range."))
+        html += panel(
+            "What sold",
+            Charts.ranking(
+                try await query.itemTypes(filter), link: { row in filter.link("/") { $0.itemType = row.key } },
+                total: totals.sales, caption: "Digital, physical and bundles", empty: "No sales in this range."))
+        html += "</div>\n"
+        return html
+    }
+
+    // MARK: Genres
+
+    func genres() async throws -> String {
+        let at = min(filter.to.end, now - now % 3600)
+        let rising = try await query.risingGenres(at: at)
+        let top = try await query.genres(filter, limit: 12)
+        let countries = try await query.countries(filter, limit: 10)
+        let cells = try await query.heatmap(filter, genres: top.map(\.key), countries: countries.map(\.key))
+        let leaders = try await query.topArtists(filter, genres: Array(top.prefix(8)).map(\.key))
+        var html = "<h1>Genres</h1>\n"
+        var rows = ""
+        for genre in rising {
+            rows += """
+                <tr><td><a href="\(e(filter.link("/genres") { $0.genre = genre.key }))">\(e(genre.name))</a></td>\
+                <td>\(e(genre.rule))</td><td>\(e(genre.kind))</td>\
+                <td class="num">\(e(Format.decimal(genre.perDayBefore, places: 1)))</td>\
+                <td class="num">\(e(Format.decimal(genre.perDayNow, places: 1)))</td>\
+                <td class="num">×\(e(Format.decimal(genre.estimate, places: 2)))</td>\
+                <td class="num">×\(e(Format.decimal(genre.lowerBound, places: 2)))</td>\
+                <td class="num">\(e(Format.decimal(genre.qValue, places: 4)))</td></tr>
+
+                """
+        }
+        html += panel(
+            "Rising genres",
+            rising.isEmpty
+                ? "<p class=\"empty\">The trend engine finds no genre rising at \(e(Format.timestamp(at))).</p>\n"
+                : """
+                <div class="scroll"><table><caption>The trend engine's genre rules at \(e(Format.timestamp(at))) \
+                (site-wide: only the range's end applies). Rate: sales a day now and in the baseline; rise: the \
+                estimated ratio of shares, and its lower confidence bound; q: the false discovery rate.</caption>
+                <thead><tr><th>Genre</th><th>Rule</th><th>Kind</th><th class="num">Before /day</th>\
+                <th class="num">Now /day</th><th class="num">Rise</th><th class="num">At least</th>\
+                <th class="num">q</th></tr></thead><tbody>
+                \(rows)</tbody></table></div>
+
+                """)
+        html += panel(
+            "Where each genre sells",
+            Charts.heatmap(
+                genres: top, countries: countries, cells: cells,
+                link: { genre, country in
+                    filter.link("/genres") {
+                        $0.genre = genre
+                        $0.country = country
+                    }
+                }))
+        var leaderHTML = ""
+        for genre in top.prefix(8) {
+            leaderHTML += Charts.ranking(
+                leaders[genre.key] ?? [], link: artistLink,
+                caption: "\(genre.name): \(Format.count(genre.sales)) sales", empty: "")
+        }
+        html += panel("Each genre's top artists", "<div class=\"grid\">\(leaderHTML)</div>")
+        html += panel(
+            "All genres in the range",
+            Charts.ranking(
+                try await query.genres(filter, limit: 40), link: { row in filter.link("/genres") { $0.genre = row.key } },
+                caption: "The 40 best-selling", empty: "No sale in this range has a genre yet."))
+        return html
+    }
+
+    // MARK: Artists
+
+    func artists(search: String?) async throws -> (html: String, found: Bool) {
+        let text = (search ?? "").collapsingWhitespace()
+        var html = """
+            <h1>Artists</h1>
+            <form class="filters" method="get" action="/artists">\
+            \(filter.queryItems.filter { $0.0 != "artist" && !$0.1.isEmpty }
+                .map { "<input type=\"hidden\" name=\"\(e($0.0))\" value=\"\(e($0.1))\">" }.joined())\
+            <label>Search artists <input name="q" value="\(e(text))" placeholder="a name or part of one" size="30"></label>\
+            <button type="submit">Search</button></form>
+
+            """
+        if let id = filter.artist {
+            guard let artist = try await query.artist(id) else {
+                return (html + "<p class=\"notice error\">There is no artist number \(id).</p>\n", false)
+            }
+            html += try await artistPage(artist)
+            return (html, true)
+        }
+        if !text.isEmpty {
+            let found = try await query.searchArtists(String(text.prefix(100)), filter)
+            html += panel(
+                "Artists named like \u{201C}\(e(text))\u{201D}",
+                Charts.ranking(
+                    found, link: artistLink, caption: "Sales in the range; up to 50",
+                    empty: "No artist's name holds \u{201C}\(text)\u{201D}."))
+            return (html, true)
+        }
+        html += panel(
+            "Top artists",
+            Charts.ranking(
+                try await query.artists(filter, limit: 50), link: artistLink, caption: "By sales in the range; up to 50",
+                empty: "No sales in this range."))
+        return (html, true)
+    }
+
+    private func artistPage(_ artist: ArtistHeader) async throws -> String {
+        let totals = try await query.totals(filter)
+        let before = try await query.totals(filter.previous)
+        var html = """
+            <h2>\(e(artist.name))</h2>
+            <p class="scope"><a href="\(e(artist.pageURL))">\(e(DashboardQuery.host(artist.pageURL)))</a>\
+            \(artist.location.map { " · " + e($0) } ?? "") · \
+            <a href="\(e(filter.link("/subscribe") { _ in }))">Follow this artist</a> · \
+            <a href="\(e(filter.link("/alerts")))">Its alerts</a></p>
+
+            """
+        html += cards([
+            ("Sales", Format.count(totals.sales), Change.between(Double(before.sales), Double(totals.sales))),
+            ("Revenue", Format.usd(totals.revenueUSD), Change.between(before.revenueUSD.value, totals.revenueUSD.value)),
+            ("Countries", Format.count(totals.countries), Change.between(Double(before.countries), Double(totals.countries))),
+            ("Median paid", totals.medianPaidUSD.map(Format.usd) ?? "—", .none),
+        ])
+        html += "<div class=\"grid\">"
+        html += panel(
+            "Sales per day",
+            Charts.daily(
+                try await query.daily(filter), value: { Double($0.sales) }, label: { Format.count(Int($0)) },
+                title: "\(artist.name): sales per day"))
+        html += panel(
+            "Buyers' countries",
+            Charts.ranking(
+                try await query.countries(filter, limit: 10),
+                link: { row in filter.link("/geography") { $0.country = row.key } }, total: totals.sales,
+                caption: "The 10 that bought most", empty: "No buyer's country is known."))
+        html += "</div>\n"
+        let releases = try await query.artistReleases(filter)
+        var rows = ""
+        for release in releases {
+            rows += """
+                <tr><td><a href="\(e(release.url))">\(e(release.title))</a></td>\
+                <td class="num">\(e(Format.count(release.sales)))</td>\
+                <td class="num">\(e(Format.usd(release.revenueUSD)))</td>\
+                <td class="num">\(e(release.medianAskedUSD.map(Format.usd) ?? "—"))</td>\
+                <td class="num">\(e(release.medianPaidUSD.map(Format.usd) ?? "—"))</td>\
+                <td class="num">\(e(release.paidMoreShare.map(Format.percent) ?? "—"))</td></tr>
+
+                """
+        }
+        html += panel(
+            "Releases: price paid against price asked",
+            releases.isEmpty
+                ? "<p class=\"empty\">No release of this artist sold in the range.</p>"
+                : """
+                <div class="scroll"><table><caption>Medians in USD; "paid more": the share of priced sales where the \
+                buyer paid above the price</caption><thead><tr><th>Release</th><th class="num">Sales</th>\
+                <th class="num">Revenue</th><th class="num">Asked</th><th class="num">Paid</th>\
+                <th class="num">Paid more</th></tr></thead><tbody>
+                \(rows)</tbody></table></div>
+
+                """)
+        html += "<div class=\"grid\">"
+        let bands = try await query.paidBands(filter)
+        html += panel(
+            "Paid ÷ asked",
+            Charts.bands(
+                bands.bands,
+                caption: "Sales by what the buyer paid against the price"
+                    + (bands.meanRatio.map { "; on average ×" + Format.decimal($0, places: 2) } ?? "")))
+        html += panel(
+            "Tags",
+            Charts.ranking(
+                try await query.artistTags(filter), link: { row in filter.link("/genres") { $0.genre = row.key } },
+                caption: "Genres of the releases sold, by sales", empty: "No genre is known for these releases."))
+        html += "</div>\n"
+        return html
+    }
+
+    // MARK: Geography
+
+    func geography() async throws -> String {
+        let countries = try await query.countries(filter)
+        let totals = try await query.totals(filter)
+        let known = countries.reduce(0) { $0 + $1.sales }
+        var html = "<h1>Geography</h1>\n"
+        html += panel(
+            "Sales by buyer country",
+            Charts.worldMap(countries, link: { code in filter.link("/geography") { $0.country = code } })
+                + "<p class=\"scope\">Shading on a logarithmic scale. \(e(Format.count(totals.sales - known))) sales "
+                + "without a known country are left out.</p>")
+        html += panel(
+            "Ranked",
+            Charts.ranking(
+                countries, link: { row in filter.link("/") { $0.country = row.key } }, total: totals.sales,
+                caption: "\(Format.count(countries.count)) countries; links narrow the overview to one",
+                empty: "No sales in this range."))
+        return html
+    }
+
+    // MARK: Alerts
+
+    func alerts() async throws -> String {
+        let alerts = try await query.alerts(filter)
+        var html = "<h1>Alerts</h1>\n"
+        guard !alerts.isEmpty else {
+            return html + "<p class=\"empty\">No alert was raised in this range"
+                + (filter.genre != nil || filter.artist != nil ? " for this genre or artist" : "") + ".</p>\n"
+        }
+        var rows = ""
+        for alert in alerts {
+            let link =
+                alert.entityType == "genre"
+                ? alert.key.map { key in filter.link("/genres") { $0.genre = key } }
+                : filter.link("/artists") { $0.artist = alert.entityID }
+            let name = link.map { "<a href=\"\(e($0))\">\(e(alert.name))</a>" } ?? e(alert.name)
+            rows += """
+                <tr><td>\(e(Format.timestamp(alert.evaluatedAt)))</td><td>\(name)<span class="detail">\
+                \(e(alert.entityType)) · \(e(alert.rule))</span></td><td>\(e(alert.kind))</td>\
+                <td class="num">\(e(Format.count(alert.current)))</td><td class="num">\(e(Format.count(alert.baseline)))</td>\
+                <td class="num">\(e(Format.decimal(alert.perDayBefore, places: 1))) → \
+                \(e(Format.decimal(alert.perDayNow, places: 1)))</td>\
+                <td class="num">×\(e(Format.decimal(alert.estimate, places: 2))) (≥ ×\
+                \(e(Format.decimal(alert.lowerBound, places: 2))))</td>\
+                <td class="num">\(e(Format.decimal(alert.qValue, places: 4)))</td>\
+                <td class="num">\(alert.sent)</td></tr>
+
+                """
+        }
+        html += panel(
+            "Recent alerts",
+            """
+            <div class="scroll"><table><caption>Latest first, up to 100. Sales in the recent window and the baseline; \
+            the rate a day before and now; the rise (estimated ratio of shares, with its lower bound); q: the false \
+            discovery rate; sent: subscribers told.</caption><thead><tr><th>When</th><th>What</th><th>Kind</th>\
+            <th class="num">Now</th><th class="num">Baseline</th><th class="num">Per day</th><th class="num">Rise</th>\
+            <th class="num">q</th><th class="num">Sent</th></tr></thead><tbody>
+            \(rows)</tbody></table></div>
+
+            """)
+        return html
+    }
+
+    // MARK: Subscribe
+
+    func subscribeForm(values: [(name: String, value: String)], problems: [String]) async throws -> String {
+        func value(_ name: String) -> String { values.last { $0.name == name }?.value ?? "" }
+        let chosenGenres = Set(values.filter { $0.name == "genre" }.map(\.value) + [filter.genre].compactMap { $0 })
+        var chosenArtists = Set(values.filter { $0.name == "artist_id" }.compactMap { Int64($0.value) })
+        if let artist = filter.artist { chosenArtists.insert(artist) }
+        let genres = try await query.genres(DashboardFilter(from: filter.to.adding(days: -29), to: filter.to), limit: 30)
+        var genreChoices = genres.map { ($0.key, $0.name) }
+        for key in chosenGenres.sorted() where !genreChoices.contains(where: { $0.0 == key }) {
+            genreChoices.append((key, try await query.genreName(key) ?? key))
+        }
+        var artistBoxes = ""
+        for id in chosenArtists.sorted() {
+            guard let artist = try await query.artist(id) else { continue }
+            artistBoxes += """
+                <label><input type="checkbox" name="artist_id" value="\(id)" checked> \(e(artist.name))</label>
+                """
+        }
+        let dailyChecked = values.isEmpty || value("daily_report") == "on" ? " checked" : ""
+        var html = "<h1>Subscribe</h1>\n"
+        if !problems.isEmpty {
+            html += "<div class=\"notice error\" role=\"alert\"><p>Nothing was sent:</p><ul>"
+                + problems.map { "<li>\(e($0))</li>" }.joined() + "</ul></div>\n"
+        }
+        html += """
+            <form class="box panel" method="post" action="\(e(filter.link("/subscribe")))">
+            <p>The daily report and alerts by email. A confirmation email comes first: nothing is sent until its link is \
+            followed, and every email has a one-click unsubscribe link.</p>
+            <label>Email <input type="email" name="email" required maxlength="254" value="\(e(value("email")))" \
+            autocomplete="email"></label>
+            <label>Name (optional) <input name="name" maxlength="100" value="\(e(value("name")))" autocomplete="name"></label>
+            <div class="checks"><label><input type="checkbox" name="daily_report"\(dailyChecked)> The daily report (PDF)</label>\
+            <label><input type="checkbox" name="everything"\(value("everything") == "on" ? " checked" : "")> \
+            Every alert</label></div>
+            <fieldset><legend>Alerts on these genres</legend><div class="checks">
+            """
+        for (key, name) in genreChoices {
+            let checked = chosenGenres.contains(key) ? " checked" : ""
+            html += "<label><input type=\"checkbox\" name=\"genre\" value=\"\(e(key))\"\(checked)> \(e(name))</label>"
+        }
+        html += """
+            </div></fieldset>
+            <fieldset><legend>Alerts on these artists</legend><div class="checks">\(artistBoxes)</div>
+            <label>More artists, by name, separated by commas <input name="artists" value="\(e(value("artists")))"></label>
+            </fieldset>
+            <label>Alerts <select name="frequency">\
+            <option value="immediate"\(value("frequency") == "daily" ? "" : " selected")>as they happen</option>\
+            <option value="daily"\(value("frequency") == "daily" ? " selected" : "")>in one email a day</option>\
+            </select></label>
+            <button type="submit">Subscribe</button>
+            </form>
+
+            """
+        return html
+    }
+
+    // MARK: Parts
+
+    private func artistLink(_ row: RankedRow) -> String? {
+        Int64(row.key).map { id in filter.link("/artists") { $0.artist = id } }
+    }
+
+    private func panel(_ title: String, _ content: String) -> String {
+        "<section class=\"panel\"><h2>\(e(title))</h2>\n\(content)</section>\n"
+    }
+
+    private func cards(_ items: [(label: String, value: String, change: Change)]) -> String {
+        var html = "<div class=\"cards\">"
+        for item in items {
+            let direction: String
+            switch item.change {
+            case .relative(let value) where value > 0.0005, .points(let value) where value > 0.05: direction = " up"
+            case .relative(let value) where value < -0.0005, .points(let value) where value < -0.05: direction = " down"
+            default: direction = ""
+            }
+            html += """
+                <div class="card"><div class="label">\(e(item.label))</div><div class="value">\(e(item.value))</div>\
+                <div class="change\(direction)">\(e(Format.change(item.change))) vs before</div></div>
+                """
+        }
+        return html + "</div>\n"
+    }
+}

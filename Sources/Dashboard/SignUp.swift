@@ -1,0 +1,268 @@
+import Adapters
+import Postgres
+import Report
+import Tracker
+
+/// What the subscribe form asks for.
+struct SignUp: Sendable, Equatable {
+    var email: String
+    var name: String?
+    var dailyReport: Bool
+    var everything: Bool
+    /// Genres' tag keys.
+    var genres: [String]
+    /// Artists by id (ticked boxes) and by name (typed).
+    var artistIDs: [Int64]
+    var artistNames: [String]
+    var frequency: String
+
+    /// The most genres and artists one sign-up follows.
+    static let maximumFollowed = 50
+
+    /// The form's fields read and checked; every problem is named.
+    static func parse(_ form: [(name: String, value: String)]) -> (signUp: SignUp?, problems: [String]) {
+        func value(_ name: String) -> String {
+            (form.last { $0.name == name }?.value ?? "").collapsingWhitespace()
+        }
+        var problems: [String] = []
+        let email = value("email")
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        if email.isEmpty {
+            problems.append("an email address is needed")
+        } else if parts.count != 2 || parts[0].isEmpty || !parts[1].contains(".") || email.contains(" ")
+            || email.utf8.count > 254
+        {
+            problems.append("'\(email)' is not an email address")
+        }
+        let name = value("name")
+        if name.count > 100 { problems.append("the name is longer than 100 characters") }
+        let genres = Array(
+            Set(form.filter { $0.name == "genre" }.map { $0.value.trimmingSpaces().lowercased() }.filter { !$0.isEmpty })
+        ).sorted()
+        let artistIDs = Array(Set(form.filter { $0.name == "artist_id" }.compactMap { Int64($0.value) })).sorted()
+        let artistNames = value("artists").split(separator: ",").map { String($0).trimmingSpaces() }.filter {
+            !$0.isEmpty
+        }
+        let frequency = value("frequency").isEmpty ? "immediate" : value("frequency")
+        if !["immediate", "daily"].contains(frequency) { problems.append("'\(frequency)' is not a frequency") }
+        let signUp = SignUp(
+            email: email, name: name.isEmpty ? nil : name, dailyReport: value("daily_report") == "on",
+            everything: value("everything") == "on", genres: genres, artistIDs: artistIDs, artistNames: artistNames,
+            frequency: frequency)
+        if !signUp.dailyReport && !signUp.everything && genres.isEmpty && artistIDs.isEmpty && artistNames.isEmpty {
+            problems.append("choose the daily report, all alerts, or some genres or artists to follow")
+        }
+        if genres.count + artistIDs.count + artistNames.count > maximumFollowed {
+            problems.append("at most \(maximumFollowed) genres and artists can be followed at once")
+        }
+        return (problems.isEmpty ? signUp : nil, problems)
+    }
+}
+
+/// What following a confirmation link found.
+enum ConfirmOutcome: Equatable {
+    case confirmed(String)
+    case already(String)
+    case expired
+    case unknown
+}
+
+/// Sign-up requests in the warehouse: made by the form, applied when confirmed.
+enum SubscriptionRequests {
+    /// Days a confirmation link stays valid.
+    static let validDays = 7
+    /// Confirmation emails one address gets in a day, however often the form is sent.
+    static let mailsPerAddressPerDay = 3
+
+    /// The tag ids of genre keys, and the keys that are no genre.
+    static func genres(_ keys: [String], db: PostgresConnection) async throws -> (ids: [Int64], unknown: [String]) {
+        guard !keys.isEmpty else { return ([], []) }
+        let rows = try await db.query(
+            "SELECT id, key FROM tag WHERE key = ANY($1::text[])", [PostgresArray.literal(keys)]
+        ).rows
+        let found = Dictionary(rows.compactMap { row in row[1].flatMap { key in row[0].flatMap(Int64.init).map { (key, $0) } } }) {
+            first, _ in first
+        }
+        return (keys.compactMap { found[$0] }, keys.filter { found[$0] == nil })
+    }
+
+    /// The ids of artists by id (that exist) and by name (any case; every artist of that name), and the names
+    /// that match none.
+    static func artists(ids: [Int64], names: [String], db: PostgresConnection) async throws -> (
+        ids: [Int64], unknown: [String]
+    ) {
+        var found: [Int64] = []
+        if !ids.isEmpty {
+            found += try await db.query("SELECT id FROM artist WHERE id = ANY($1::bigint[])", [PostgresArray.literal(ids)])
+                .rows.compactMap { $0[0].flatMap(Int64.init) }
+        }
+        var unknown: [String] = []
+        for name in names {
+            let matches = try await db.query("SELECT id FROM artist WHERE lower(name) = lower($1) LIMIT 20", [name])
+                .rows.compactMap { $0[0].flatMap(Int64.init) }
+            if matches.isEmpty { unknown.append(name) }
+            found += matches
+        }
+        return (Array(Set(found)).sorted(), unknown)
+    }
+
+    /// Records a request; nil when the address has had its day's confirmation emails (the caller says the same
+    /// to the person as when it is sent, so the form tells nobody whether an address is known).
+    static func create(_ signUp: SignUp, tagIDs: [Int64], artistIDs: [Int64], db: PostgresConnection) async throws
+        -> String?
+    {
+        let recent = try await db.query(
+            """
+            SELECT count(*) FROM subscription_request
+            WHERE lower(email) = lower($1) AND created_at > now() - interval '1 day' AND mailed_at IS NOT NULL
+            """, [signUp.email]
+        ).scalar.flatMap(Int.init) ?? 0
+        guard recent < mailsPerAddressPerDay else { return nil }
+        let token = randomToken()
+        try await db.query(
+            """
+            INSERT INTO subscription_request (token, email, name, daily_report, everything, tag_ids, artist_ids, frequency)
+            VALUES ($1, $2, $3, $4, $5, $6::bigint[], $7::bigint[], $8)
+            """,
+            [
+                token, signUp.email, signUp.name, signUp.dailyReport ? "true" : "false",
+                signUp.everything ? "true" : "false", PostgresArray.literal(tagIDs), PostgresArray.literal(artistIDs),
+                signUp.frequency,
+            ])
+        return token
+    }
+
+    /// Notes that the confirmation email went.
+    static func markMailed(_ token: String, db: PostgresConnection) async throws {
+        try await db.query("UPDATE subscription_request SET mailed_at = now() WHERE token = $1", [token])
+    }
+
+    /// The address of a request that can still be confirmed, or why not.
+    static func pending(_ token: String, db: PostgresConnection) async throws -> ConfirmOutcome {
+        guard
+            let row = try await db.query(
+                """
+                SELECT email, confirmed_at IS NOT NULL, created_at < now() - make_interval(days => $2::int)
+                FROM subscription_request WHERE token = $1
+                """, [token, String(validDays)]
+            ).rows.first, let email = row[0]
+        else { return .unknown }
+        if row[1] == "t" { return .already(email) }
+        if row[2] == "t" { return .expired }
+        return .confirmed(email)
+    }
+
+    /// Applies a request, once: the subscriber made active (a new start if they had unsubscribed: earlier
+    /// follows are dropped), the daily report and the follows added.
+    static func confirm(_ token: String, db: PostgresConnection) async throws -> ConfirmOutcome {
+        try await db.transaction { db in
+            guard
+                let row = try await db.query(
+                    """
+                    SELECT email, name, daily_report, everything, tag_ids::text, artist_ids::text, frequency,
+                        confirmed_at IS NOT NULL, created_at < now() - make_interval(days => $2::int)
+                    FROM subscription_request WHERE token = $1 FOR UPDATE
+                    """, [token, String(validDays)]
+                ).rows.first, let email = row[0]
+            else { return .unknown }
+            if row[7] == "t" { return .already(email) }
+            if row[8] == "t" { return .expired }
+            let existing = try await db.query(
+                "SELECT id, status FROM subscriber WHERE lower(email) = lower($1) FOR UPDATE", [email]
+            ).rows.first
+            let subscriberID: String
+            if let existing, let id = existing[0] {
+                subscriberID = id
+                let restart = existing[1] == "unsubscribed"
+                if restart { try await db.query("DELETE FROM alert_subscription WHERE subscriber_id = $1", [id]) }
+                try await db.query(
+                    """
+                    UPDATE subscriber SET status = 'active', confirmed_at = now(), unsubscribed_at = NULL,
+                        name = coalesce($2, name),
+                        daily_report = CASE WHEN $3::boolean THEN $4::boolean ELSE daily_report OR $4::boolean END
+                    WHERE id = $1
+                    """, [id, row[1], restart ? "true" : "false", row[2] == "t" ? "true" : "false"])
+            } else {
+                subscriberID =
+                    try await db.query(
+                        """
+                        INSERT INTO subscriber (email, name, status, daily_report, confirmed_at)
+                        VALUES ($1, $2, 'active', $3, now()) RETURNING id
+                        """, [email, row[1], row[2] == "t" ? "true" : "false"]
+                    ).scalar ?? ""
+            }
+            let frequency = row[6] ?? "immediate"
+            if row[3] == "t" {
+                try await db.query(
+                    """
+                    INSERT INTO alert_subscription (subscriber_id, scope, frequency) VALUES ($1, 'everything', $2)
+                    ON CONFLICT DO NOTHING
+                    """, [subscriberID, frequency])
+            }
+            try await db.query(
+                """
+                INSERT INTO alert_subscription (subscriber_id, scope, tag_id, frequency)
+                SELECT $1, 'genre', id, $3 FROM unnest($2::bigint[]) AS id ON CONFLICT DO NOTHING
+                """, [subscriberID, row[4] ?? "{}", frequency])
+            try await db.query(
+                """
+                INSERT INTO alert_subscription (subscriber_id, scope, artist_id, frequency)
+                SELECT $1, 'artist', id, $3 FROM unnest($2::bigint[]) AS id ON CONFLICT DO NOTHING
+                """, [subscriberID, row[5] ?? "{}", frequency])
+            try await db.query("UPDATE subscription_request SET confirmed_at = now() WHERE token = $1", [token])
+            return .confirmed(email)
+        }
+    }
+
+    /// 32 random bytes as hex: the link's secret.
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in
+            let byte = UInt8.random(in: 0...255, using: &generator)
+            return (byte < 16 ? "0" : "") + String(byte, radix: 16)
+        }.joined()
+    }
+
+    /// The confirmation email: what was asked for, the link that confirms it, and what to do if it was not you.
+    static func email(
+        from: String, to signUp: SignUp, link: String, genres: [String], artists: [String]
+    ) -> EmailMessage {
+        var asked: [String] = []
+        if signUp.dailyReport { asked.append("the daily sales report (PDF), every morning") }
+        if signUp.everything { asked.append("every alert on rising genres and artists") }
+        if !genres.isEmpty { asked.append("alerts on the genres " + genres.joined(separator: ", ")) }
+        if !artists.isEmpty { asked.append("alerts on the artists " + artists.joined(separator: ", ")) }
+        if signUp.everything || !genres.isEmpty || !artists.isEmpty {
+            asked.append(signUp.frequency == "daily" ? "alerts gathered in one daily email" : "alerts as they happen")
+        }
+        let text = """
+            Someone, hopefully you, asked bandcamp-tracker to send \(signUp.email):
+
+            \(asked.map { "- " + $0 }.joined(separator: "\n"))
+
+            Confirm within \(validDays) days by opening this link and pressing the button:
+            \(link)
+
+            If it was not you, ignore this email: nothing will be sent.
+
+            """
+        let e = HTML.escape
+        var html = EmailPage.open(
+            title: "Confirm your subscription", label: "SUBSCRIPTION", heading: "Confirm your subscription")
+        html += """
+            <div style="padding:18px 26px;font-size:14px;line-height:1.5">
+            <p>Someone, hopefully you, asked bandcamp-tracker to send <b>\(e(signUp.email))</b>:</p>
+            <ul>\(asked.map { "<li>\(e($0))</li>" }.joined())</ul>
+            <p><a href="\(e(link))" style="display:inline-block;background:#0e3a4a;color:#ffffff;padding:10px 18px;\
+            text-decoration:none;border-radius:4px">Confirm</a></p>
+            <p style="color:#5f6b7a">The link works for \(validDays) days. If it was not you, ignore this email: \
+            nothing will be sent.</p>
+            </div>
+
+            """
+        html += EmailPage.close(note: "Sent by bandcamp-tracker because this address was entered in its form.", unsubscribe: nil)
+        return EmailMessage(
+            from: from, to: [signUp.email], subject: "Confirm your bandcamp-tracker subscription", text: text,
+            html: html)
+    }
+}
