@@ -353,7 +353,7 @@ let package = Package(
         .testTarget(
             name: "DashboardTests",
             dependencies: [
-                "Dashboard", "Warehouse", "Postgres", "Adapters", "Tracker", "Alerts", "TestSupport",
+                "Dashboard", "Warehouse", "Postgres", "Adapters", "Tracker", "Alerts", "Report", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -397,7 +397,7 @@ let package = Package(
         .testTarget(
             name: "FunctionTests",
             dependencies: [
-                "RuntimeEmulator", "TestSupport", "Postgres",
+                "RuntimeEmulator", "TestSupport", "Postgres", "HTTPClient",
                 // Built before the tests that run them as child processes.
                 "ExtractFunction", "LoadFunction", "ReportFunction", "AlertFunction", "UnsubscribeFunction",
                 "DashboardFunction", "EchoFunction",

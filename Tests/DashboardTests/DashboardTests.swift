@@ -1,0 +1,497 @@
+import Adapters
+import Foundation
+import Logging
+import Postgres
+import Report
+import TestSupport
+import Testing
+import Tracker
+import Warehouse
+
+@testable import Dashboard
+
+/// A dashboard on a warehouse of known sales (TrendSeed's 31 days, plus an artist whose name is HTML), its mail
+/// going to an outbox folder, its clock at the seed's evaluation time.
+struct DashboardBench {
+    static let password = "correct horse battery staple"
+    let url: String
+    let db: PostgresConnection
+    let seed: TrendSeed
+    let outbox: String
+    let hostileArtist: Int64
+    static let hostileName = "<script>alert(\"x\")</script> & Co"
+
+    static func make(_ purpose: String) async throws -> DashboardBench {
+        let url = try await TestDatabase.fresh(purpose)
+        let db = try await PostgresConnection.connect(url: url)
+        _ = try await WarehouseSchema.migrator.migrate(db)
+        var seed = TrendSeed(db: db)
+        try await seed.fill()
+        let artist = try await db.query(
+            "INSERT INTO artist (page_url, name) VALUES ('https://evil.bandcamp.com', $1) RETURNING id", [hostileName]
+        ).scalar!
+        let release = try await db.query(
+            """
+            INSERT INTO release (url, artist_id, title, page_status)
+            VALUES ('https://evil.bandcamp.com/album/x', $1, '<img src=x onerror=alert(1)>', 'read') RETURNING id
+            """, [artist]
+        ).scalar!
+        let tag = try await db.query("INSERT INTO tag (key, name) VALUES ('evil', '<i>evil</i> genre') RETURNING id").scalar!
+        try await db.query("INSERT INTO release_tag (release_id, tag_id, position) VALUES ($1, $2, 0)", [release, tag])
+        try await seed.sales([release], from: TrendSeed.at - 5 * 86_400, to: TrendSeed.at, count: 500, countries: 2)
+        let outbox = NSTemporaryDirectory() + "dashboard-\(UUID().uuidString)"
+        return DashboardBench(url: url, db: db, seed: seed, outbox: outbox, hostileArtist: Int64(artist)!)
+    }
+
+    func app(signIn: Bool = false, now: Int64 = TrendSeed.at) -> DashboardApp {
+        DashboardApp(
+            database: WarehouseDatabase(url: url, password: { nil }, logger: Logger(label: "test")),
+            mailer: OutboxMailer(folder: outbox), mailFrom: "tracker@example.com",
+            credentials: signIn ? DashboardCredentials(username: "label", password: Self.password) : nil,
+            logger: Logger(label: "test"), now: { now })
+    }
+
+    func get(_ app: DashboardApp, _ path: String, _ query: String = "", cookies: [String] = []) async throws
+        -> FunctionURLResponse
+    {
+        try await app.respond(FunctionURLRequest(method: "GET", path: path, query: query, cookies: cookies))
+    }
+
+    func post(_ app: DashboardApp, _ path: String, _ query: String = "", form: [(String, String)], source: String = "10.0.0.1")
+        async throws -> FunctionURLResponse
+    {
+        try await app.respond(
+            FunctionURLRequest(
+                method: "POST", path: path, query: query,
+                headers: ["content-type": "application/x-www-form-urlencoded"],
+                body: Form.encode(form), sourceIP: source))
+    }
+
+    func scalar(_ sql: String, _ parameters: [String?] = []) async throws -> String {
+        try await db.query(sql, parameters).scalar ?? ""
+    }
+
+    /// The value of a headline card.
+    static func card(_ label: String, in html: String) -> String? {
+        guard let start = html.range(of: "<div class=\"label\">\(label)</div><div class=\"value\">") else { return nil }
+        return String(html[start.upperBound...].prefix { $0 != "<" })
+    }
+
+    /// Mail in the outbox.
+    func mails() throws -> [String] {
+        let folder = outbox + "/mail"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { $0.hasSuffix(".eml") }.sorted().map { folder + "/" + $0 }
+    }
+}
+
+@Suite("The dashboard's pages on a warehouse of known sales")
+struct DashboardPageTests {
+    @Test("the overview's figures are the warehouse's, over the default range of 30 days up to the latest sale")
+    func overview() async throws {
+        let bench = try await DashboardBench.make("dashover")
+        let response = try await bench.get(bench.app(), "/")
+        #expect(response.statusCode == 200)
+        #expect(response.headers["content-type"] == "text/html; charset=utf-8")
+        #expect(response.headers["content-security-policy"]?.contains("default-src 'none'") == true)
+        let html = response.body
+        // The range: 2026-10-22 to 2026-11-20 (the seed's sales end at 07:00 on the 20th).
+        #expect(html.contains("value=\"2026-10-22\"") && html.contains("value=\"2026-11-20\""))
+        let range = "sold_at >= '2026-10-22T00:00:00Z' AND sold_at < '2026-11-21T00:00:00Z'"
+        let sales = Int(try await bench.scalar("SELECT count(*) FROM sale WHERE \(range)"))!
+        let revenue = try await bench.scalar("SELECT sum(amount_paid_usd)::numeric(16,2) FROM sale WHERE \(range)")
+        let artists = Int(try await bench.scalar("SELECT count(DISTINCT artist_id) FROM sale WHERE \(range)"))!
+        #expect(DashboardBench.card("Sales", in: html) == Format.count(sales))
+        #expect(DashboardBench.card("Revenue", in: html) == Format.usd(Money(revenue)))
+        #expect(DashboardBench.card("Artists", in: html) == Format.count(artists))
+        // Against the 30 days before, which hold the seed's first day only.
+        let before = Int(
+            try await bench.scalar(
+                "SELECT count(*) FROM sale WHERE sold_at >= '2026-09-22T00:00:00Z' AND sold_at < '2026-10-22T00:00:00Z'"))!
+        #expect(html.contains(Format.change(Change.between(Double(before), Double(sales))) + " vs before"))
+        // The top artist is the one SQL ranks first.
+        let top = try await bench.scalar(
+            """
+            SELECT a.name FROM sale s JOIN artist a ON a.id = s.artist_id WHERE \(range.replacingOccurrences(of: "sold_at", with: "s.sold_at"))
+            GROUP BY a.id ORDER BY count(*) DESC, sum(s.amount_paid_usd) DESC, a.id LIMIT 1
+            """)
+        #expect(top == "Old Guard" || html.contains(HTML.escape(top)))
+        let firstArtist = html.range(of: "Top artists").map { html[$0.upperBound...] }
+        #expect(firstArtist?.contains(">\(HTML.escape(top))</a>") == true)
+        // Every day of the range is a column with its count.
+        #expect(html.components(separatedBy: "<rect ").count - 1 == 60)
+    }
+
+    @Test("each filter narrows the figures exactly as SQL does, and lives in every link")
+    func filters() async throws {
+        let bench = try await DashboardBench.make("dashfilter")
+        let app = bench.app()
+        let range = "s.sold_at >= '2026-10-22T00:00:00Z' AND s.sold_at < '2026-11-21T00:00:00Z'"
+        let cases: [(String, String)] = [
+            ("country=JP", "s.buyer_country_code = 'JP'"),
+            ("genre=vaporwave", "s.release_id IN (SELECT release_id FROM release_tag rt JOIN tag t ON t.id = rt.tag_id WHERE t.key = 'vaporwave')"),
+            ("artist=\(bench.seed.artists["Old Guard"]!)", "s.artist_id = \(bench.seed.artists["Old Guard"]!)"),
+            ("type=physical", "s.item_type = 'physical'"),
+            ("from=2026-11-18&to=2026-11-19", "s.sold_at >= '2026-11-18' AND s.sold_at < '2026-11-20'"),
+            ("country=de&genre=folk", "s.buyer_country_code = 'DE' AND s.release_id IN (SELECT release_id FROM release_tag rt JOIN tag t ON t.id = rt.tag_id WHERE t.key = 'folk')"),
+        ]
+        for (query, condition) in cases {
+            let html = try await bench.get(app, "/", query).body
+            let expected = Int(
+                try await bench.scalar(
+                    "SELECT count(*) FROM sale s WHERE \(query.hasPrefix("from") ? "true" : range) AND \(condition)"))!
+            #expect(DashboardBench.card("Sales", in: html) == Format.count(expected), "\(query)")
+            #expect(!html.contains("class=\"notice\""), "\(query)")
+        }
+        // The filter is carried by the navigation.
+        let html = try await bench.get(app, "/", "country=JP&genre=vaporwave").body
+        #expect(html.contains("href=\"/geography?from=2026-10-22&amp;to=2026-11-20&amp;genre=vaporwave&amp;country=JP\""))
+        // Problems are named and the rest applies.
+        let odd = try await bench.get(app, "/", "from=yesterday&country=Japan&type=vinyl&to=2026-11-20").body
+        #expect(odd.contains("Ignored: &#39;yesterday&#39; is not a date (YYYY-MM-DD) for from."))
+        #expect(odd.contains("Ignored: &#39;Japan&#39; is not a two-letter country code."))
+        #expect(odd.contains("is not an item type"))
+        let long = try await bench.get(app, "/", "from=2020-01-01&to=2026-11-20").body
+        #expect(long.contains("value=\"2025-11-20\"") && long.contains("a range is at most 366 days"))
+        let swapped = try await bench.get(app, "/", "from=2026-11-20&to=2026-11-01").body
+        #expect(swapped.contains("value=\"2026-11-01\"") && swapped.contains("the two dates were swapped"))
+    }
+
+    @Test("names with HTML in them are shown as text; SQL in parameters is only a value")
+    func hostileInput() async throws {
+        let bench = try await DashboardBench.make("dashhostile")
+        let app = bench.app()
+        let escapedName = HTML.escape(DashboardBench.hostileName)
+        for (path, query) in [
+            ("/", ""), ("/artists", ""), ("/artists", "q=script"), ("/artists", "artist=\(bench.hostileArtist)"),
+            ("/genres", ""), ("/geography", ""), ("/subscribe", "artist=\(bench.hostileArtist)"), ("/alerts", ""),
+        ] {
+            let html = try await bench.get(app, path, query).body
+            if !["/geography", "/alerts"].contains(path) {
+                #expect(html.contains(escapedName), "\(path)?\(query)")
+            }
+            if ["/", "/genres", "/subscribe"].contains(path) {
+                #expect(html.contains("&lt;i&gt;evil&lt;/i&gt; genre"), "\(path)?\(query)")
+            }
+            #expect(!html.contains("<script") && !html.contains("<img src=x") && !html.contains("<i>"), "\(path)?\(query)")
+        }
+        // SQL in every parameter: a value that matches nothing, never an error or a wider result.
+        let injected = "' OR 1=1 --"
+        let html = try await bench.get(app, "/", Form.encode([("genre", injected), ("to", "2026-11-20")])).body
+        #expect(DashboardBench.card("Sales", in: html) == "0")
+        let search = try await bench.get(app, "/artists", Form.encode([("q", "%' OR '1'='1")])).body
+        #expect(search.contains("No artist&#39;s name holds"))
+        let percent = try await bench.get(app, "/artists", "q=%25").body
+        #expect(percent.contains("No artist&#39;s name holds"))
+        // Reflected text is escaped.
+        let reflected = try await bench.get(app, "/", Form.encode([("from", "<b>x</b>")])).body
+        #expect(reflected.contains("&lt;b&gt;x&lt;/b&gt;") && !reflected.contains("<b>x</b>"))
+        let tables = try await bench.scalar("SELECT count(*) FROM sale")
+        #expect(Int(tables)! > 0)
+    }
+
+    @Test("genres: the trend engine's rising genres, the genre x country heatmap, each genre's top artists")
+    func genres() async throws {
+        let bench = try await DashboardBench.make("dashgenres")
+        let html = try await bench.get(bench.app(), "/genres", "").body
+        // The seed plants vaporwave rising (all four of its artists).
+        let rising = html.range(of: "Rising genres").map { String(html[$0.upperBound...].prefix(4000)) } ?? ""
+        #expect(rising.contains(">vaporwave</a>"))
+        #expect(!rising.contains(">jazz</a>"))
+        // The heatmap's cell for folk in Japan is the share of folk's sales bought from Japan.
+        let range = "s.sold_at >= '2026-10-22T00:00:00Z' AND s.sold_at < '2026-11-21T00:00:00Z'"
+        let folk = "s.release_id IN (SELECT release_id FROM release_tag rt JOIN tag t ON t.id = rt.tag_id WHERE t.key = 'folk')"
+        let all = Double(try await bench.scalar("SELECT count(*) FROM sale s WHERE \(range) AND \(folk)"))!
+        let japan = Double(
+            try await bench.scalar("SELECT count(*) FROM sale s WHERE \(range) AND \(folk) AND buyer_country_code = 'JP'"))!
+        #expect(html.contains("title=\"folk in Japan: \(Format.count(Int(japan))) sales, \(Format.percent(japan / all))\""))
+        // Folk's top artists are those SQL ranks first.
+        let leaders = html.range(of: "Each genre&#39;s top artists").map { String(html[$0.upperBound...]) } ?? ""
+        let folkTable = leaders.range(of: "<caption>folk:").map { leaders[$0.upperBound...] }.map {
+            String($0.prefix { _ in true }.components(separatedBy: "</table>")[0])
+        } ?? ""
+        let top = try await bench.db.query(
+            """
+            SELECT a.name FROM sale s JOIN artist a ON a.id = s.artist_id WHERE \(range) AND \(folk)
+            GROUP BY a.id ORDER BY count(*) DESC, sum(s.amount_paid_usd) DESC, a.id LIMIT 3
+            """
+        ).rows.compactMap { $0[0] }
+        #expect(top.count == 3)
+        let shown = top.compactMap { name in folkTable.range(of: ">\(name)</a>")?.lowerBound }
+        #expect(shown.count == 3 && shown == shown.sorted())
+    }
+
+    @Test("artists: search, and an artist's page with its sales, countries, releases, tags and prices")
+    func artists() async throws {
+        let bench = try await DashboardBench.make("dashartists")
+        let app = bench.app()
+        let search = try await bench.get(app, "/artists", "q=VAPOR").body
+        for index in 1...4 { #expect(search.contains(">Vapor \(index)</a>")) }
+        #expect(!search.contains(">Old Guard</a>"))
+        let id = bench.seed.artists["Old Guard"]!
+        let page = try await bench.get(app, "/artists", "artist=\(id)")
+        #expect(page.statusCode == 200)
+        let html = page.body
+        #expect(html.contains("<h2>Old Guard</h2>") && html.contains("oldguard.bandcamp.com"))
+        let sales = try await bench.scalar(
+            "SELECT count(*) FROM sale WHERE artist_id = $1 AND sold_at >= '2026-10-22' AND sold_at < '2026-11-21'",
+            [String(id)])
+        #expect(DashboardBench.card("Sales", in: html) == Format.count(Int(sales)!))
+        #expect(html.contains(">Old Guard Record 1</a>") && html.contains(">folk</a>"))
+        // Every seed sale asks $7 and pays $8: all in "up to +50%", the mean ratio 1.14.
+        #expect(html.contains("Up to +50%") && html.contains("on average ×1.14"))
+        #expect(html.contains("<td class=\"num\">$7.00</td><td class=\"num\">$8.00</td><td class=\"num\">100.0%</td>"))
+        let missing = try await bench.get(app, "/artists", "artist=999999")
+        #expect(missing.statusCode == 404 && missing.body.contains("There is no artist number 999999"))
+    }
+
+    @Test("geography: every seeded country is shaded on the map and ranked with its count")
+    func geography() async throws {
+        let bench = try await DashboardBench.make("dashgeo")
+        let html = try await bench.get(bench.app(), "/geography").body
+        let range = "sold_at >= '2026-10-22T00:00:00Z' AND sold_at < '2026-11-21T00:00:00Z'"
+        for (code, name) in TrendSeed.countries {
+            let count = Int(
+                try await bench.scalar("SELECT count(*) FROM sale WHERE \(range) AND buyer_country_code = $1", [code]))!
+            #expect(html.contains("<title>\(name): \(Format.count(count)) sales"), "\(name)")
+            #expect(html.contains("country=\(code)\""), "\(code)")
+        }
+        #expect(html.components(separatedBy: "class=\"sold\"").count - 1 == TrendSeed.countries.count)
+        #expect(html.contains("<title>France: no sales</title>"))
+        // Every country of the map has a code and an outline.
+        #expect(WorldMap.countries.count > 170)
+        #expect(WorldMap.countries.allSatisfy { $0.code.count == 2 && $0.path.hasPrefix("M") && $0.path.hasSuffix("Z") })
+    }
+
+    @Test("alerts: recent alerts with their statistics, narrowed by genre or artist")
+    func alerts() async throws {
+        let bench = try await DashboardBench.make("dashalerts")
+        let app = bench.app()
+        let none = try await bench.get(app, "/alerts").body
+        #expect(none.contains("No alert was raised in this range"))
+        try await bench.db.query(
+            """
+            INSERT INTO alert (rule, entity_type, entity_id, kind, evaluated_at, window_hours, baseline_hours,
+                minimum_ratio, current_sales, previous_sales, baseline_sales, site_current_sales, site_baseline_sales,
+                ratio, estimate, lower_bound, p_value, q_value, previous_q_value, dispersion, per_day_now,
+                per_day_before, acceleration, releases, countries, artists, rank, details)
+            VALUES ('genre.24h', 'genre', $1, 'trending', '2026-11-20T07:00:00Z', 24, 672, 1.5, 36, 30, 116, 300,
+                9000, 8.9, 7.5, 4.25, 1e-9, 2e-8, 1e-7, 1, 18, 1, 1, 8, 4, 4, 1,
+                '{"name": "vaporwave", "url": "https://bandcamp.com/discover/vaporwave", "key": "vaporwave",
+                  "releases": [], "countries": [], "genres": [], "artists": []}')
+            """, [String(bench.seed.tags["vaporwave"]!)])
+        let html = try await bench.get(app, "/alerts").body
+        #expect(html.contains(">vaporwave</a>") && html.contains("×7.50 (≥ ×4.25)") && html.contains("1.0 → 18.0"))
+        let folk = try await bench.get(app, "/alerts", "genre=folk").body
+        #expect(folk.contains("No alert was raised in this range for this genre or artist"))
+    }
+
+    @Test("a warehouse that cannot be reached is a 503 page that says so")
+    func databaseDown() async throws {
+        let app = DashboardApp(
+            database: WarehouseDatabase(
+                url: "postgresql://nobody@127.0.0.1:1/none", password: { nil }, logger: Logger(label: "test")),
+            mailer: OutboxMailer(folder: NSTemporaryDirectory()), mailFrom: "t@example.com", credentials: nil,
+            logger: Logger(label: "test"))
+        let response = try await app.respond(FunctionURLRequest(method: "GET"))
+        #expect(response.statusCode == 503 && response.body.contains("The warehouse is not reachable"))
+        let unknown = try await app.respond(FunctionURLRequest(method: "GET", path: "/nope"))
+        #expect(unknown.statusCode == 404)
+        let wrongMethod = try await app.respond(FunctionURLRequest(method: "DELETE", path: "/genres"))
+        #expect(wrongMethod.statusCode == 405)
+    }
+}
+
+@Suite("Signing in to the dashboard")
+struct DashboardSignInTests {
+    @Test("pages need a session; the right password gives a signed cookie; wrong ones are counted and limited")
+    func signIn() async throws {
+        let bench = try await DashboardBench.make("dashsignin")
+        let app = bench.app(signIn: true)
+        let away = try await bench.get(app, "/genres", "country=JP")
+        #expect(away.statusCode == 303 && away.headers["location"] == "/sign-in?next=%2Fgenres%3Fcountry%3DJP")
+        let form = try await bench.get(app, "/sign-in", "next=%2Fgenres")
+        #expect(form.statusCode == 200 && form.body.contains("name=\"next\" value=\"/genres\""))
+
+        let wrong = try await bench.post(app, "/sign-in", form: [("username", "label"), ("password", "guess")])
+        #expect(wrong.statusCode == 401 && wrong.body.contains("Wrong username or password") && wrong.cookies.isEmpty)
+        let good = try await bench.post(
+            app, "/sign-in", form: [("username", "label"), ("password", DashboardBench.password), ("next", "/genres")])
+        #expect(good.statusCode == 303 && good.headers["location"] == "/genres")
+        let cookie = try #require(good.cookies.first)
+        #expect(cookie.hasPrefix("bt_session=v1.") && cookie.contains("HttpOnly") && cookie.contains("Secure"))
+        #expect(cookie.contains("SameSite=Lax") && cookie.contains("Max-Age=43200"))
+        let session = String(cookie.prefix { $0 != ";" })
+        let page = try await bench.get(app, "/genres", cookies: [session])
+        #expect(page.statusCode == 200 && page.body.contains("Sign out"))
+
+        // A cookie altered, or expired, or from another password, is no session.
+        let value = String(session.dropFirst("bt_session=".count))
+        var altered = Array(value)
+        altered[altered.count - 1] = altered.last == "0" ? "1" : "0"
+        for bad in ["bt_session=" + String(altered), "bt_session=v1.99999999999.00", "bt_session="] {
+            #expect(try await bench.get(app, "/", cookies: [bad]).statusCode == 303, "\(bad)")
+        }
+        let later = bench.app(signIn: true, now: TrendSeed.at + 12 * 3600 + 1)
+        #expect(try await bench.get(later, "/", cookies: [session]).statusCode == 303)
+        let other = DashboardApp(
+            database: WarehouseDatabase(url: bench.url, password: { nil }, logger: Logger(label: "test")),
+            mailer: OutboxMailer(folder: bench.outbox), mailFrom: "t@example.com",
+            credentials: DashboardCredentials(username: "label", password: "another password entirely"),
+            logger: Logger(label: "test"), now: { TrendSeed.at })
+        #expect(try await bench.get(other, "/", cookies: [session]).statusCode == 303)
+
+        // Five failures from one place: the sixth attempt is refused, even with the right password; another
+        // place may still try.
+        for _ in 0..<4 {
+            _ = try await bench.post(app, "/sign-in", form: [("username", "label"), ("password", "nope")])
+        }
+        let limited = try await bench.post(
+            app, "/sign-in", form: [("username", "label"), ("password", DashboardBench.password)])
+        #expect(limited.statusCode == 429 && limited.headers["retry-after"].flatMap(Int.init) ?? 0 > 0)
+        #expect(limited.cookies.isEmpty)
+        let elsewhere = try await bench.post(
+            app, "/sign-in", form: [("username", "label"), ("password", DashboardBench.password)], source: "10.0.0.2")
+        #expect(elsewhere.statusCode == 303)
+        // Only hashes of the addresses are kept.
+        #expect(try await bench.scalar("SELECT count(*) FROM request_attempt WHERE source_hash LIKE '10.%'") == "0")
+
+        // Only paths on this site are followed after signing in.
+        for next in ["//evil.example/", "https://evil.example/", "/\\evil.example"] {
+            let response = try await bench.post(
+                app, "/sign-in", form: [("username", "label"), ("password", DashboardBench.password), ("next", next)],
+                source: "10.0.0.3")
+            #expect(response.headers["location"] == "/", "\(next)")
+        }
+        let out = try await app.respond(FunctionURLRequest(method: "POST", path: "/sign-out"))
+        #expect(out.statusCode == 303 && out.cookies.first?.contains("Max-Age=0") == true)
+    }
+
+    @Test("credentials from a secret: its shape is checked, and no value of it is in the error")
+    func credentials() throws {
+        #expect(throws: DashboardCredentialsError.self) { try DashboardCredentials(secret: "hunter2hunter2") }
+        #expect(throws: DashboardCredentialsError.self) {
+            try DashboardCredentials(secret: #"{"username": "label", "password": "short"}"#)
+        }
+        do {
+            _ = try DashboardCredentials(secret: #"{"username": "", "password": "s3cret-s3cret-s3cret"}"#)
+            Issue.record("an empty username was taken")
+        } catch {
+            #expect(!"\(error)".contains("s3cret"))
+        }
+        let credentials = try DashboardCredentials(secret: #"{"username": "label", "password": "s3cret-s3cret-s3cret"}"#)
+        #expect(credentials.accepts(username: "label", password: "s3cret-s3cret-s3cret"))
+        #expect(!credentials.accepts(username: "label", password: "s3cret-s3cret-s3creT"))
+        #expect(!credentials.accepts(username: "Label", password: "s3cret-s3cret-s3cret"))
+    }
+}
+
+@Suite("Subscribing from the dashboard: double opt-in, then one-click unsubscribe")
+struct DashboardSubscribeTests {
+    @Test("a sign-up mails a confirmation; only its link's button subscribes, once, with what was asked")
+    func doubleOptIn() async throws {
+        let bench = try await DashboardBench.make("dashsub")
+        let app = bench.app()
+        let oldGuard = bench.seed.artists["Old Guard"]!
+        let form = try await bench.get(app, "/subscribe", "artist=\(oldGuard)").body
+        #expect(form.contains("name=\"artist_id\" value=\"\(oldGuard)\" checked"))
+        #expect(form.contains("name=\"genre\" value=\"vaporwave\""))
+
+        let sent = try await bench.post(
+            app, "/subscribe",
+            form: [
+                ("email", "Scout@Example.org"), ("name", "A&R <Scout>"), ("daily_report", "on"), ("genre", "vaporwave"),
+                ("genre", "folk"), ("artist_id", String(oldGuard)), ("artists", "nova fen"), ("frequency", "daily"),
+            ])
+        #expect(sent.statusCode == 200 && sent.body.contains("A confirmation email is on its way to Scout@Example.org"))
+        // Nothing is subscribed yet.
+        #expect(try await bench.scalar("SELECT count(*) FROM subscriber") == "0")
+        let mails = try bench.mails()
+        #expect(mails.count == 1)
+        let mail = try ParsedEmail.parse(mails[0])
+        #expect(mail.to == "Scout@Example.org" && mail.subject == "Confirm your bandcamp-tracker subscription")
+        let text = try #require(mail.parts.first { $0.contentType == "text/plain" }?.text)
+        #expect(text.contains("alerts on the genres folk, vaporwave") && text.contains("Nova Fen, Old Guard"))
+        let link = try #require(text.split(separator: "\n").first { $0.hasPrefix("https://127.0.0.1:8080/confirm?token=") })
+        let token = String(link.split(separator: "=").last!)
+        #expect(token.count == 64)
+
+        // A GET (a mail scanner) changes nothing.
+        let asked = try await bench.get(app, "/confirm", "token=\(token)")
+        #expect(asked.statusCode == 200 && asked.body.contains("<form method=\"post\" action=\"/confirm?token=\(token)\">"))
+        #expect(try await bench.scalar("SELECT count(*) FROM subscriber") == "0")
+        let confirmed = try await app.respond(FunctionURLRequest(method: "POST", path: "/confirm", query: "token=\(token)"))
+        #expect(confirmed.statusCode == 200 && confirmed.body.contains("Scout@Example.org is subscribed"))
+        let subscriber = try await bench.db.query(
+            "SELECT id, status, daily_report, name FROM subscriber WHERE lower(email) = 'scout@example.org'"
+        ).rows
+        #expect(subscriber.count == 1 && subscriber[0][1] == "active" && subscriber[0][2] == "t")
+        #expect(subscriber[0][3] == "A&R <Scout>")
+        let follows = try await bench.db.query(
+            """
+            SELECT scope, coalesce(t.key, a.name), frequency FROM alert_subscription s LEFT JOIN tag t ON t.id = s.tag_id
+            LEFT JOIN artist a ON a.id = s.artist_id WHERE subscriber_id = $1 ORDER BY 1, 2
+            """, [subscriber[0][0]]
+        ).rows
+        #expect(
+            follows == [
+                ["artist", "Nova Fen", "daily"], ["artist", "Old Guard", "daily"], ["genre", "folk", "daily"],
+                ["genre", "vaporwave", "daily"],
+            ])
+        let again = try await app.respond(FunctionURLRequest(method: "POST", path: "/confirm", query: "token=\(token)"))
+        #expect(again.body.contains("had already confirmed"))
+        #expect(try await bench.scalar("SELECT count(*) FROM alert_subscription") == "4")
+
+        // Unsubscribing through the dashboard's page, then signing up again, starts afresh.
+        let subscriberToken = try await bench.scalar("SELECT token FROM subscriber")
+        let out = try await app.respond(
+            FunctionURLRequest(method: "POST", path: "/unsubscribe", query: "token=\(subscriberToken)"))
+        #expect(out.body.contains("will get no more reports or alerts"))
+        let firstMails = Set(try bench.mails())
+        _ = try await bench.post(app, "/subscribe", form: [("email", "scout@example.org"), ("everything", "on")])
+        let second = try ParsedEmail.parse(try #require(try bench.mails().first { !firstMails.contains($0) }))
+        let secondText = second.parts.first { $0.contentType == "text/plain" }?.text ?? ""
+        let secondToken = String(secondText.split(separator: "\n").first { $0.contains("/confirm?token=") }!.split(separator: "=").last!)
+        _ = try await app.respond(FunctionURLRequest(method: "POST", path: "/confirm", query: "token=\(secondToken)"))
+        #expect(
+            try await bench.db.query("SELECT status, daily_report FROM subscriber").rows == [["active", "f"]])
+        #expect(try await bench.db.query("SELECT scope FROM alert_subscription").rows == [["everything"]])
+    }
+
+    @Test("sign-ups with problems name them and send nothing; an address gets 3 confirmations a day at most")
+    func problemsAndLimits() async throws {
+        let bench = try await DashboardBench.make("dashsublimit")
+        let app = bench.app()
+        let bad = try await bench.post(
+            app, "/subscribe", form: [("email", "not-an-address"), ("genre", "no-such-genre"), ("artists", "Nobody")])
+        #expect(bad.statusCode == 400 && bad.body.contains("&#39;not-an-address&#39; is not an email address"))
+        let unknown = try await bench.post(
+            app, "/subscribe", form: [("email", "a@example.org"), ("genre", "no-such-genre"), ("artists", "Nobody <b>")])
+        #expect(unknown.statusCode == 400 && unknown.body.contains("no genre is called &#39;no-such-genre&#39;"))
+        #expect(unknown.body.contains("no artist is called &#39;Nobody &lt;b&gt;&#39;"))
+        #expect(unknown.body.contains("value=\"a@example.org\""))
+        let nothing = try await bench.post(app, "/subscribe", form: [("email", "a@example.org")])
+        #expect(nothing.statusCode == 400 && nothing.body.contains("choose the daily report"))
+        #expect(try bench.mails().isEmpty)
+
+        for _ in 0..<5 {
+            let response = try await bench.post(app, "/subscribe", form: [("email", "b@example.org"), ("daily_report", "on")])
+            #expect(response.statusCode == 200 && response.body.contains("A confirmation email is on its way"))
+        }
+        #expect(try bench.mails().count == 3)
+        // Ten sign-ups from one place in 15 minutes, then a pause.
+        for index in 0..<5 {
+            _ = try await bench.post(app, "/subscribe", form: [("email", "c\(index)@example.org"), ("daily_report", "on")])
+        }
+        let limited = try await bench.post(app, "/subscribe", form: [("email", "d@example.org"), ("daily_report", "on")])
+        #expect(limited.statusCode == 429 && limited.body.contains("too many sign-ups from here"))
+        // Expired and unknown links.
+        try await bench.db.query("UPDATE subscription_request SET created_at = now() - interval '8 days'")
+        let token = try await bench.scalar("SELECT token FROM subscription_request LIMIT 1")
+        let expired = try await app.respond(FunctionURLRequest(method: "POST", path: "/confirm", query: "token=\(token)"))
+        #expect(expired.statusCode == 410)
+        let unknownLink = try await bench.get(app, "/confirm", "token=abc")
+        #expect(unknownLink.statusCode == 404)
+        #expect(try await bench.scalar("SELECT count(*) FROM subscriber") == "0")
+    }
+}
