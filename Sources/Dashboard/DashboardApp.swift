@@ -165,7 +165,7 @@ public struct DashboardApp: Sendable {
     /// A path on this site to go to after signing in: never another site (`//host`, `https://…`).
     static func safeNext(_ next: String?) -> String {
         guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"),
-            !next.contains(where: { $0 == "\r" || $0 == "\n" }), next.utf8.count < 2000
+            !next.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }), next.utf8.count < 2000
         else { return "/" }
         return next
     }

@@ -323,7 +323,10 @@ enum HTTPResponseWriter {
         for (name, value) in headers
         where !["content-length", "connection", "transfer-encoding"].contains(name.lowercased()) {
             // A header value never carries a line break into the response.
-            head += "\(name): \(value.filter { $0 != "\r" && $0 != "\n" })\r\n"
+            // ("\r\n" is one Character in Swift: filter scalars, not characters.)
+            var clean = String.UnicodeScalarView()
+            clean.append(contentsOf: value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" })
+            head += "\(name): \(String(clean))\r\n"
         }
         head += "content-length: \(body.count)\r\nconnection: close\r\n\r\n"
         return Array(head.utf8) + body

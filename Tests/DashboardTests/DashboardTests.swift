@@ -357,7 +357,7 @@ struct DashboardSignInTests {
         #expect(try await bench.scalar("SELECT count(*) FROM request_attempt WHERE source_hash LIKE '10.%'") == "0")
 
         // Only paths on this site are followed after signing in.
-        for next in ["//evil.example/", "https://evil.example/", "/\\evil.example"] {
+        for next in ["//evil.example/", "https://evil.example/", "/\\evil.example", "/ok\r\nSet-Cookie: x=1"] {
             let response = try await bench.post(
                 app, "/sign-in", form: [("username", "label"), ("password", DashboardBench.password), ("next", next)],
                 source: "10.0.0.3")
