@@ -1,4 +1,4 @@
-# The five functions. Each has a role of its own whose policy below names exactly what it touches; the
+# The six functions. Each has a role of its own whose policy below names exactly what it touches; the
 # module adds only its own log group, the failure queue, the project key and (in the VPC) its network
 # interfaces. Memory buys CPU on Lambda (a full vCPU at 1,769 MB); the choices are explained in the README.
 
@@ -21,7 +21,7 @@ locals {
   mail = {
     MAILER_URL      = "ses:"
     MAIL_FROM       = var.mail_from
-    UNSUBSCRIBE_URL = aws_lambda_function_url.unsubscribe.function_url
+    UNSUBSCRIBE_URL = aws_lambda_function_url.public["unsubscribe"].function_url
   }
   ses_identities = "arn:${local.partition}:ses:${local.region}:${local.account_id}:identity/*"
   concurrency    = var.reserved_concurrency
@@ -179,7 +179,7 @@ module "alert" {
   shared = local.shared
 }
 
-# --- Unsubscribe: the page behind the link in every email (a function URL, see unsubscribe.tf).
+# --- Unsubscribe: the page behind the link in every email (a function URL, see urls.tf).
 
 data "aws_iam_policy_document" "unsubscribe" {
   source_policy_documents = [data.aws_iam_policy_document.database_password.json]
@@ -197,4 +197,47 @@ module "unsubscribe" {
   reserved_concurrency = local.concurrency ? 5 : null
   environment          = local.database
   shared               = local.shared
+}
+
+# --- Dashboard: the pages, the sign-in and the sign-up behind a function URL (see urls.tf). Its sign-in
+# credentials are a secret of their own, which the operator writes (README): never in the configuration or state.
+
+resource "aws_secretsmanager_secret" "dashboard" {
+  #checkov:skip=CKV2_AWS_57:A person's sign-in password, changed by the team (README), not by a rotation function.
+  name        = "${var.name}/dashboard-sign-in"
+  description = "The dashboard's sign-in: {\"username\": ..., \"password\": ...} (12 characters or more)"
+  kms_key_id  = aws_kms_key.data.arn
+}
+
+data "aws_iam_policy_document" "dashboard" {
+  source_policy_documents = [
+    data.aws_iam_policy_document.database_password.json,
+    data.aws_iam_policy_document.send_mail.json,
+  ]
+  statement {
+    sid       = "SignInCredentials"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_secretsmanager_secret.dashboard.arn]
+  }
+}
+
+module "dashboard" {
+  source               = "./modules/function"
+  name                 = "${var.name}-dashboard"
+  description          = "The dashboard and its sign-up page behind a function URL"
+  package              = "${var.package_dir}/DashboardFunction.zip"
+  memory_mb            = 1024
+  timeout_seconds      = 30
+  policy_json          = data.aws_iam_policy_document.dashboard.json
+  network              = local.in_vpc
+  reserved_concurrency = local.concurrency ? 5 : null
+  retry_attempts       = 0
+  # Not local.mail: its UNSUBSCRIBE_URL is a function URL of urls.tf, as the dashboard's own is (a cycle); the
+  # dashboard serves /unsubscribe itself and its confirmation emails carry no unsubscribe link.
+  environment = merge(local.database, {
+    MAILER_URL           = "ses:"
+    MAIL_FROM            = var.mail_from
+    DASHBOARD_SECRET_ARN = aws_secretsmanager_secret.dashboard.arn
+  })
+  shared = local.shared
 }

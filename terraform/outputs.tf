@@ -11,12 +11,23 @@ output "functions" {
     report      = module.report.name
     alert       = module.alert.name
     unsubscribe = module.unsubscribe.name
+    dashboard   = module.dashboard.name
   }
 }
 
 output "unsubscribe_url" {
   description = "The unsubscribe page (UNSUBSCRIBE_URL of Report and Alert)."
-  value       = aws_lambda_function_url.unsubscribe.function_url
+  value       = aws_lambda_function_url.public["unsubscribe"].function_url
+}
+
+output "dashboard_url" {
+  description = "The dashboard (sign in with the credentials put in dashboard_secret_arn)."
+  value       = aws_lambda_function_url.public["dashboard"].function_url
+}
+
+output "dashboard_secret_arn" {
+  description = "The dashboard's sign-in secret, to fill with: aws secretsmanager put-secret-value (README)."
+  value       = aws_secretsmanager_secret.dashboard.arn
 }
 
 output "database_endpoint" {

@@ -5,7 +5,7 @@ terraform {
     aws = {
       source = "hashicorp/aws"
       # Checked with `terraform validate` against 5.100. A function URL's second permission statement
-      # (lambda:InvokeFunction via the URL) is made by the AWS CLI (see unsubscribe.tf) until the provider's
+      # (lambda:InvokeFunction via the URL) is made by the AWS CLI (see urls.tf) until the provider's
       # native argument (6.x) can be checked here too.
       version = ">= 5.100, < 6.0"
     }

@@ -85,9 +85,7 @@ public struct DashboardApp: Sendable {
                 genreName: try await filter.genre.asyncMap { try await query.genreName($0) } ?? nil,
                 artistName: try await filter.artist.asyncMap { try await query.artist($0)?.name } ?? nil,
                 countries: try await query.countryNames(),
-                genres: try await query.genres(DashboardFilter(from: filter.from, to: filter.to), limit: 40).map {
-                    ($0.key, $0.name)
-                })
+                genres: try await query.genreChoices())
             let pages = Pages(query: query, filter: filter, choices: choices, now: now())
             let (status, title, body, extraNotices): (Int, String, String, [String])
             switch section {

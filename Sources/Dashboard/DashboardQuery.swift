@@ -245,6 +245,17 @@ public struct DashboardQuery: Sendable {
         }
     }
 
+    /// The genres with the most releases, for the filter's list (read from the releases' tags, not the sales:
+    /// cheap at any range).
+    public func genreChoices(limit: Int = 60) async throws -> [(key: String, name: String)] {
+        try await db.query(
+            """
+            SELECT t.key, t.name FROM release_tag rt JOIN tag t ON t.id = rt.tag_id
+            GROUP BY t.id ORDER BY count(*) DESC, t.key LIMIT $1
+            """, [String(limit)]
+        ).rows.compactMap { row in row[0].flatMap { key in row[1].map { (key, $0) } } }
+    }
+
     /// A genre's display name, by its key.
     public func genreName(_ key: String) async throws -> String? {
         try await db.query("SELECT name FROM tag WHERE key = $1", [key]).scalar

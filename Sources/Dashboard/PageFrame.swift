@@ -194,6 +194,7 @@ enum PageFrame {
         .ranking td:nth-child(2){position:relative}
         .meter{display:block;height:3px;background:var(--accent);margin-top:3px;border-radius:2px}
         .detail{display:block;font-size:12px;color:var(--muted)}
+        .ranking td:nth-child(2){overflow-wrap:anywhere}
         .scroll{overflow-x:auto}
         .heatmap td{text-align:center;font-size:12px;min-width:44px}.heatmap td a{color:var(--ink);text-decoration:none;display:block}
         .heatmap td.dark a{color:#fff}

@@ -15,6 +15,7 @@ ALLOWED_ACTIONS = {
     "report": {"s3:PutObject", "secretsmanager:GetSecretValue", "ses:SendEmail", "ses:SendRawEmail"},
     "alert": {"secretsmanager:GetSecretValue", "ses:SendEmail", "ses:SendRawEmail", "sns:Publish"},
     "unsubscribe": {"secretsmanager:GetSecretValue"},
+    "dashboard": {"secretsmanager:GetSecretValue", "ses:SendEmail", "ses:SendRawEmail"},
 }
 ALLOWED_OBJECT_PREFIXES = {
     "extract": {"raw/", "state/"},
@@ -22,13 +23,14 @@ ALLOWED_OBJECT_PREFIXES = {
     "report": {"reports/"},
     "alert": set(),
     "unsubscribe": set(),
+    "dashboard": set(),
 }
 # Functions that need the database run in the VPC; Extract (internet, S3 only) does not.
-IN_VPC = {"load", "report", "alert", "unsubscribe"}
+IN_VPC = {"load", "report", "alert", "unsubscribe", "dashboard"}
 # How each is started.
 SCHEDULED = {"extract", "load", "report", "alert"}
 ON_OBJECTS = {"load"}
-BY_URL = {"unsubscribe"}
+BY_URL = {"unsubscribe", "dashboard"}
 MANAGED_POLICIES = {"AWSLambdaVPCAccessExecutionRole", "AWSXrayWriteOnlyAccess"}
 
 
@@ -201,13 +203,15 @@ def check_triggers(model):
         problems.append("the bucket does not send its events to EventBridge")
 
     urls = resources.get("aws_lambda_function_url", {})
+    served = [target for url in urls.values() for target in url_targets(model, url)]
     for function in sorted(BY_URL):
-        if not any(u.get("function_name") == f"${{module.{function}.name}}" for u in urls.values()):
+        if f"${{module.{function}.name}}" not in served:
             problems.append(f"{function}: no function URL")
     for name, url in urls.items():
-        match = re.fullmatch(r"\$\{module\.([\w-]+)\.name\}", url.get("function_name", ""))
-        if not match or match.group(1) not in BY_URL:
-            problems.append(f"function URL {name} exposes a function that should not be public")
+        for target in url_targets(model, url):
+            match = re.fullmatch(r"\$\{module\.([\w-]+)\.name\}", target)
+            if not match or match.group(1) not in BY_URL:
+                problems.append(f"function URL {name} exposes a function that should not be public")
 
     for name, permission in permissions.items():
         if permission.get("principal") == "*" and permission.get("action") != "lambda:InvokeFunctionUrl":
@@ -221,6 +225,17 @@ def check_triggers(model):
     for function in sorted(set(functions(model)) - triggered):
         problems.append(f"{function}: nothing starts it")
     return problems
+
+
+def url_targets(model, body):
+    """The functions a function URL serves: its function_name, or, made with for_each over a local map and
+    function_name = each.value, every value of that map."""
+    name = body.get("function_name", "")
+    if name != "${each.value}":
+        return [name]
+    source = re.fullmatch(r"\$\{local\.([\w-]+)\}", body.get("for_each", "") or "")
+    values = model["locals"].get(source.group(1)) if source else None
+    return list(values.values()) if isinstance(values, dict) else [name]
 
 
 def environment_names(model, environment):

@@ -60,7 +60,7 @@ class TerraformTests(unittest.TestCase):
             ]
 
         problems = checks.check_roles(self.broken(widen))
-        for function in ("load", "report", "alert", "unsubscribe"):
+        for function in ("load", "report", "alert", "unsubscribe", "dashboard"):
             self.assertTrue(any(p.startswith(f"{function}/") and "secretsmanager:*" in p for p in problems), problems)
 
     def test_objects_outside_a_functions_prefix_are_caught(self):
@@ -115,15 +115,29 @@ class TerraformTests(unittest.TestCase):
             model["locals"]["database"]["DATABASE_PASSWORD"] = "${var.password}"
 
         problems = checks.check_placement(self.broken(password))
-        for function in ("load", "report", "alert", "unsubscribe"):
+        for function in ("load", "report", "alert", "unsubscribe", "dashboard"):
             self.assertIn(f"{function}: environment variable DATABASE_PASSWORD looks like a secret", problems)
 
     def test_a_function_without_rules_for_it_is_caught(self):
         def new_function(model):
-            model["module"]["dashboard"] = dict(model["module"]["unsubscribe"])
+            model["module"]["charts"] = dict(model["module"]["unsubscribe"])
 
         problems = checks.check_functions_exist(self.broken(new_function)) + checks.check_triggers(self.broken(new_function))
-        self.assertTrue(any("dashboard" in p for p in problems), problems)
+        self.assertTrue(any("charts" in p for p in problems), problems)
+
+    def test_a_function_made_public_by_the_url_map_is_caught(self):
+        def exposed(model):
+            model["locals"]["public_urls"]["load"] = "${module.load.name}"
+
+        problems = checks.check_triggers(self.broken(exposed))
+        self.assertIn("function URL public exposes a function that should not be public", problems)
+
+    def test_a_public_function_without_its_url_is_caught(self):
+        def hidden(model):
+            del model["locals"]["public_urls"]["dashboard"]
+
+        problems = checks.check_triggers(self.broken(hidden))
+        self.assertIn("dashboard: no function URL", problems)
 
 
 if __name__ == "__main__":
