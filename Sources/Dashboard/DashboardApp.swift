@@ -49,12 +49,15 @@ public struct DashboardApp: Sendable {
     }
 
     private func route(_ request: FunctionURLRequest) async throws -> FunctionURLResponse {
-        let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
+        let path =
+            request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
         let method = request.method
         // Links from emails, and the sign-in itself, work without a session.
         switch path {
         case "/unsubscribe":
-            return try await database.withConnection { try await UnsubscribePage.respond(request, db: $0, logger: logger) }
+            return try await database.withConnection {
+                try await UnsubscribePage.respond(request, db: $0, logger: logger)
+            }
         case "/confirm":
             return try await database.withConnection { try await confirm(request, db: $0) }
         case "/sign-in":
@@ -62,10 +65,13 @@ public struct DashboardApp: Sendable {
         case "/sign-out":
             guard method == "POST" else { return Self.methodNotAllowed }
             let secure = !request.isPlainHTTP
-            return .redirect("/sign-in", cookies: credentials.map { [SessionCookie(credentials: $0).clear(secure: secure)] } ?? [])
+            return .redirect(
+                "/sign-in", cookies: credentials.map { [SessionCookie(credentials: $0).clear(secure: secure)] } ?? [])
         default: break
         }
-        if let credentials, !SessionCookie(credentials: credentials).isValid(request.cookie(SessionCookie.name), now: now()) {
+        if let credentials,
+            !SessionCookie(credentials: credentials).isValid(request.cookie(SessionCookie.name), now: now())
+        {
             let target = path + (request.rawQueryString.map { $0.isEmpty ? "" : "?" + $0 } ?? "")
             return .redirect("/sign-in?" + Form.encode([("next", target)]))
         }
@@ -150,11 +156,14 @@ public struct DashboardApp: Sendable {
             guard accepted else {
                 logger.notice("sign-in failed")
                 return .html(
-                    401, PageFrame.message("Sign in", "The dashboard is for the team.", form: form("Wrong username or password.")))
+                    401,
+                    PageFrame.message(
+                        "Sign in", "The dashboard is for the team.", form: form("Wrong username or password.")))
             }
             logger.info("signed in")
             return .redirect(
-                next, cookies: [SessionCookie(credentials: credentials).issue(now: now(), secure: !request.isPlainHTTP)])
+                next, cookies: [SessionCookie(credentials: credentials).issue(now: now(), secure: !request.isPlainHTTP)]
+            )
         default:
             return Self.methodNotAllowed
         }
@@ -182,7 +191,8 @@ public struct DashboardApp: Sendable {
         var artistIDs: [Int64] = []
         if let parsed = signUp {
             let genres = try await SubscriptionRequests.genres(parsed.genres, db: db)
-            let artists = try await SubscriptionRequests.artists(ids: parsed.artistIDs, names: parsed.artistNames, db: db)
+            let artists = try await SubscriptionRequests.artists(
+                ids: parsed.artistIDs, names: parsed.artistNames, db: db)
             problems += genres.unknown.map { "no genre is called '\($0)'" }
             problems += artists.unknown.map { "no artist is called '\($0)'" }
             genreIDs = genres.ids
@@ -194,7 +204,10 @@ public struct DashboardApp: Sendable {
         }
         let limits = AttemptLimits(db: db)
         if try await limits.retryAfter(.signUp, source: request.sourceIP) != nil {
-            return (429, try await pages.subscribeForm(values: fields, problems: ["too many sign-ups from here; try later"]), [])
+            return (
+                429,
+                try await pages.subscribeForm(values: fields, problems: ["too many sign-ups from here; try later"]), []
+            )
         }
         try await limits.record(.signUp, source: request.sourceIP, succeeded: true)
         let sent = "A confirmation email is on its way to \(signUp.email): nothing is sent until its link is followed."
@@ -207,7 +220,8 @@ public struct DashboardApp: Sendable {
             "SELECT name FROM tag WHERE id = ANY($1::bigint[]) ORDER BY name", [PostgresArray.literal(genreIDs)]
         ).rows.compactMap { $0[0] }
         let artistNames = try await db.query(
-            "SELECT DISTINCT name FROM artist WHERE id = ANY($1::bigint[]) ORDER BY name", [PostgresArray.literal(artistIDs)]
+            "SELECT DISTINCT name FROM artist WHERE id = ANY($1::bigint[]) ORDER BY name",
+            [PostgresArray.literal(artistIDs)]
         ).rows.compactMap { $0[0] }
         let link = request.origin + "/confirm?" + Form.encode([("token", token)])
         let message = SubscriptionRequests.email(
@@ -218,14 +232,19 @@ public struct DashboardApp: Sendable {
             logger.info("confirmation mailed", metadata: ["messageId": "\(id)"])
         } catch {
             logger.error("the confirmation email could not be sent: \(error)")
-            return (503, try await pages.subscribeForm(values: fields, problems: ["the confirmation email could not be sent; try again"]), [])
+            return (
+                503,
+                try await pages.subscribeForm(
+                    values: fields, problems: ["the confirmation email could not be sent; try again"]), []
+            )
         }
         return (200, try await pages.subscribeForm(values: [], problems: []), [sent])
     }
 
     private func confirm(_ request: FunctionURLRequest, db: PostgresConnection) async throws -> FunctionURLResponse {
         guard let token = request.query("token"), !token.isEmpty, token.utf8.count <= 128 else {
-            return .html(400, PageFrame.message("No request named", "This link has no token: use the link of the email."))
+            return .html(
+                400, PageFrame.message("No request named", "This link has no token: use the link of the email."))
         }
         let outcome: ConfirmOutcome
         switch request.method {
@@ -236,7 +255,8 @@ public struct DashboardApp: Sendable {
         switch outcome {
         case .confirmed(let email) where request.method == "POST":
             logger.info("subscription confirmed")
-            return .html(200, PageFrame.message("Subscribed", "\(email) is subscribed. Every email has a link to stop it."))
+            return .html(
+                200, PageFrame.message("Subscribed", "\(email) is subscribed. Every email has a link to stop it."))
         case .confirmed(let email):
             let e = HTML.escape
             return .html(

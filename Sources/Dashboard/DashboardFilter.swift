@@ -123,7 +123,9 @@ public struct DashboardFilter: Sendable, Equatable {
     }
 
     /// A link to a page with this filter, changed by `change`, plus extra query pairs.
-    public func link(_ path: String, extra: [(String, String)] = [], _ change: (inout DashboardFilter) -> Void = { _ in })
+    public func link(
+        _ path: String, extra: [(String, String)] = [], _ change: (inout DashboardFilter) -> Void = { _ in }
+    )
         -> String
     {
         var changed = self

@@ -127,15 +127,16 @@ public struct DashboardQuery: Sendable {
     public func totals(_ filter: DashboardFilter) async throws -> Totals {
         var parameters = SQLParameters()
         let condition = filter.condition(&parameters)
-        let row = try await db.query(
-            """
-            SELECT count(*), coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2), count(DISTINCT s.artist_id),
-                count(DISTINCT s.release_id), count(DISTINCT s.buyer_country_code),
-                (percentile_cont(0.5) WITHIN GROUP (ORDER BY s.amount_paid_usd))::numeric(14,2),
-                avg((s.overpaid_usd > 0)::int) FILTER (WHERE s.price_asked_usd > 0)
-            FROM sale s WHERE \(condition)
-            """, parameters.values
-        ).rows.first ?? []
+        let row =
+            try await db.query(
+                """
+                SELECT count(*), coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2), count(DISTINCT s.artist_id),
+                    count(DISTINCT s.release_id), count(DISTINCT s.buyer_country_code),
+                    (percentile_cont(0.5) WITHIN GROUP (ORDER BY s.amount_paid_usd))::numeric(14,2),
+                    avg((s.overpaid_usd > 0)::int) FILTER (WHERE s.price_asked_usd > 0)
+                FROM sale s WHERE \(condition)
+                """, parameters.values
+            ).rows.first ?? []
         func int(_ index: Int) -> Int { row.count > index ? Int(row[index] ?? "0") ?? 0 : 0 }
         return Totals(
             sales: int(0), revenueUSD: Money(row.count > 1 ? row[1] ?? "0.00" : "0.00"), artists: int(2),
@@ -475,16 +476,17 @@ public struct DashboardQuery: Sendable {
     public func coverage(_ filter: DashboardFilter, now: Int64) async throws -> Double {
         let end = min(filter.to.end, now)
         guard end > filter.from.start else { return 1 }
-        let covered = try await db.query(
-            """
-            SELECT coalesce(sum(date_part('epoch', upper(r) - lower(r))), 0) FROM unnest((
-                SELECT range_agg(tstzrange(greatest(f.start_at, to_timestamp($1::float8)),
-                    least(f.end_at, to_timestamp($2::float8)), '[]'))
-                FROM feed_window f
-                WHERE f.end_at > to_timestamp($1::float8) AND f.start_at < to_timestamp($2::float8)
-            )) AS r
-            """, [String(filter.from.start), String(end)]
-        ).scalar.flatMap(Double.init) ?? 0
+        let covered =
+            try await db.query(
+                """
+                SELECT coalesce(sum(date_part('epoch', upper(r) - lower(r))), 0) FROM unnest((
+                    SELECT range_agg(tstzrange(greatest(f.start_at, to_timestamp($1::float8)),
+                        least(f.end_at, to_timestamp($2::float8)), '[]'))
+                    FROM feed_window f
+                    WHERE f.end_at > to_timestamp($1::float8) AND f.start_at < to_timestamp($2::float8)
+                )) AS r
+                """, [String(filter.from.start), String(end)]
+            ).scalar.flatMap(Double.init) ?? 0
         return min(1, covered / Double(end - filter.from.start))
     }
 

@@ -83,7 +83,9 @@ enum PageFrame {
     static func message(_ title: String, _ message: String, form: String = "") -> String {
         page(
             title, section: nil, filter: nil, choices: nil, signOut: false,
-            body: "<section class=\"message\"><h1>\(HTML.escape(title))</h1><p>\(HTML.escape(message))</p>\(form)</section>\n")
+            body:
+                "<section class=\"message\"><h1>\(HTML.escape(title))</h1><p>\(HTML.escape(message))</p>\(form)</section>\n"
+        )
     }
 
     /// The filter bar: a GET form with the range, genre, country and type, and the artist as a removable chip.

@@ -20,9 +20,15 @@ struct Pages {
         var html = "<h1>Overview</h1>\n"
         html += cards([
             ("Sales", Format.count(totals.sales), Change.between(Double(before.sales), Double(totals.sales))),
-            ("Revenue", Format.usd(totals.revenueUSD), Change.between(before.revenueUSD.value, totals.revenueUSD.value)),
+            (
+                "Revenue", Format.usd(totals.revenueUSD),
+                Change.between(before.revenueUSD.value, totals.revenueUSD.value)
+            ),
             ("Artists", Format.count(totals.artists), Change.between(Double(before.artists), Double(totals.artists))),
-            ("Releases", Format.count(totals.releases), Change.between(Double(before.releases), Double(totals.releases))),
+            (
+                "Releases", Format.count(totals.releases),
+                Change.between(Double(before.releases), Double(totals.releases))
+            ),
             (
                 "Median paid", totals.medianPaidUSD.map(Format.usd) ?? "—",
                 before.medianPaidUSD.map { Change.between($0.value, totals.medianPaidUSD?.value ?? 0) } ?? .none
@@ -51,7 +57,8 @@ struct Pages {
             "Top genres",
             Charts.ranking(
                 try await query.genres(filter), link: { row in filter.link("/genres") { $0.genre = row.key } },
-                caption: "A sale counts for each genre of its release", empty: "No sale in this range has a genre yet."))
+                caption: "A sale counts for each genre of its release", empty: "No sale in this range has a genre yet.")
+        )
         html += panel(
             "Top artists",
             Charts.ranking(
@@ -76,7 +83,8 @@ struct Pages {
     func genres() async throws -> String {
         let at = min(filter.to.end, now - now % 3600)
         let rising = try await query.risingGenres(at: at)
-        let top = try await query.genres(filter, limit: 12)
+        let ranked = try await query.genres(filter, limit: 40)
+        let top = Array(ranked.prefix(12))
         let countries = try await query.countries(filter, limit: 10)
         let cells = try await query.heatmap(filter, genres: top.map(\.key), countries: countries.map(\.key))
         let leaders = try await query.topArtists(filter, genres: Array(top.prefix(8)).map(\.key))
@@ -128,7 +136,8 @@ struct Pages {
         html += panel(
             "All genres in the range",
             Charts.ranking(
-                try await query.genres(filter, limit: 40), link: { row in filter.link("/genres") { $0.genre = row.key } },
+                ranked,
+                link: { row in filter.link("/genres") { $0.genre = row.key } },
                 caption: "The 40 best-selling", empty: "No sale in this range has a genre yet."))
         return html
     }
@@ -165,7 +174,8 @@ struct Pages {
         html += panel(
             "Top artists",
             Charts.ranking(
-                try await query.artists(filter, limit: 50), link: artistLink, caption: "By sales in the range; up to 50",
+                try await query.artists(filter, limit: 50), link: artistLink,
+                caption: "By sales in the range; up to 50",
                 empty: "No sales in this range."))
         return (html, true)
     }
@@ -183,8 +193,14 @@ struct Pages {
             """
         html += cards([
             ("Sales", Format.count(totals.sales), Change.between(Double(before.sales), Double(totals.sales))),
-            ("Revenue", Format.usd(totals.revenueUSD), Change.between(before.revenueUSD.value, totals.revenueUSD.value)),
-            ("Countries", Format.count(totals.countries), Change.between(Double(before.countries), Double(totals.countries))),
+            (
+                "Revenue", Format.usd(totals.revenueUSD),
+                Change.between(before.revenueUSD.value, totals.revenueUSD.value)
+            ),
+            (
+                "Countries", Format.count(totals.countries),
+                Change.between(Double(before.countries), Double(totals.countries))
+            ),
             ("Median paid", totals.medianPaidUSD.map(Format.usd) ?? "—", .none),
         ])
         html += "<div class=\"grid\">"
@@ -313,7 +329,8 @@ struct Pages {
         let chosenGenres = Set(values.filter { $0.name == "genre" }.map(\.value) + [filter.genre].compactMap { $0 })
         var chosenArtists = Set(values.filter { $0.name == "artist_id" }.compactMap { Int64($0.value) })
         if let artist = filter.artist { chosenArtists.insert(artist) }
-        let genres = try await query.genres(DashboardFilter(from: filter.to.adding(days: -29), to: filter.to), limit: 30)
+        let genres = try await query.genres(
+            DashboardFilter(from: filter.to.adding(days: -29), to: filter.to), limit: 30)
         var genreChoices = genres.map { ($0.key, $0.name) }
         for key in chosenGenres.sorted() where !genreChoices.contains(where: { $0.0 == key }) {
             genreChoices.append((key, try await query.genreName(key) ?? key))
@@ -328,7 +345,8 @@ struct Pages {
         let dailyChecked = values.isEmpty || value("daily_report") == "on" ? " checked" : ""
         var html = "<h1>Subscribe</h1>\n"
         if !problems.isEmpty {
-            html += "<div class=\"notice error\" role=\"alert\"><p>Nothing was sent:</p><ul>"
+            html +=
+                "<div class=\"notice error\" role=\"alert\"><p>Nothing was sent:</p><ul>"
                 + problems.map { "<li>\(e($0))</li>" }.joined() + "</ul></div>\n"
         }
         html += """

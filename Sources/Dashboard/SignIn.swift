@@ -20,7 +20,8 @@ public struct DashboardCredentials: Sendable {
         self.username = username
         passwordDigest = SHA256.hash(data: Array(password.utf8))
         sessionKey = SymmetricKey(
-            data: SHA256.hash(data: Array("bandcamp-tracker dashboard session v1\u{0}\(username)\u{0}\(password)".utf8)))
+            data: SHA256.hash(data: Array("bandcamp-tracker dashboard session v1\u{0}\(username)\u{0}\(password)".utf8))
+        )
     }
 
     /// Credentials from a secret's JSON.

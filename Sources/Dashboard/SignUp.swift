@@ -37,7 +37,9 @@ struct SignUp: Sendable, Equatable {
         let name = value("name")
         if name.count > 100 { problems.append("the name is longer than 100 characters") }
         let genres = Array(
-            Set(form.filter { $0.name == "genre" }.map { $0.value.trimmingSpaces().lowercased() }.filter { !$0.isEmpty })
+            Set(
+                form.filter { $0.name == "genre" }.map { $0.value.trimmingSpaces().lowercased() }.filter { !$0.isEmpty }
+            )
         ).sorted()
         let artistIDs = Array(Set(form.filter { $0.name == "artist_id" }.compactMap { Int64($0.value) })).sorted()
         let artistNames = value("artists").split(separator: ",").map { String($0).trimmingSpaces() }.filter {
@@ -80,7 +82,9 @@ enum SubscriptionRequests {
         let rows = try await db.query(
             "SELECT id, key FROM tag WHERE key = ANY($1::text[])", [PostgresArray.literal(keys)]
         ).rows
-        let found = Dictionary(rows.compactMap { row in row[1].flatMap { key in row[0].flatMap(Int64.init).map { (key, $0) } } }) {
+        let found = Dictionary(
+            rows.compactMap { row in row[1].flatMap { key in row[0].flatMap(Int64.init).map { (key, $0) } } }
+        ) {
             first, _ in first
         }
         return (keys.compactMap { found[$0] }, keys.filter { found[$0] == nil })
@@ -93,8 +97,10 @@ enum SubscriptionRequests {
     ) {
         var found: [Int64] = []
         if !ids.isEmpty {
-            found += try await db.query("SELECT id FROM artist WHERE id = ANY($1::bigint[])", [PostgresArray.literal(ids)])
-                .rows.compactMap { $0[0].flatMap(Int64.init) }
+            found += try await db.query(
+                "SELECT id FROM artist WHERE id = ANY($1::bigint[])", [PostgresArray.literal(ids)]
+            )
+            .rows.compactMap { $0[0].flatMap(Int64.init) }
         }
         var unknown: [String] = []
         for name in names {
@@ -111,12 +117,13 @@ enum SubscriptionRequests {
     static func create(_ signUp: SignUp, tagIDs: [Int64], artistIDs: [Int64], db: PostgresConnection) async throws
         -> String?
     {
-        let recent = try await db.query(
-            """
-            SELECT count(*) FROM subscription_request
-            WHERE lower(email) = lower($1) AND created_at > now() - interval '1 day' AND mailed_at IS NOT NULL
-            """, [signUp.email]
-        ).scalar.flatMap(Int.init) ?? 0
+        let recent =
+            try await db.query(
+                """
+                SELECT count(*) FROM subscription_request
+                WHERE lower(email) = lower($1) AND created_at > now() - interval '1 day' AND mailed_at IS NOT NULL
+                """, [signUp.email]
+            ).scalar.flatMap(Int.init) ?? 0
         guard recent < mailsPerAddressPerDay else { return nil }
         let token = randomToken()
         try await db.query(
@@ -260,7 +267,8 @@ enum SubscriptionRequests {
             </div>
 
             """
-        html += EmailPage.close(note: "Sent by bandcamp-tracker because this address was entered in its form.", unsubscribe: nil)
+        html += EmailPage.close(
+            note: "Sent by bandcamp-tracker because this address was entered in its form.", unsubscribe: nil)
         return EmailMessage(
             from: from, to: [signUp.email], subject: "Confirm your bandcamp-tracker subscription", text: text,
             html: html)

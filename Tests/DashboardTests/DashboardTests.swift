@@ -36,7 +36,8 @@ struct DashboardBench {
             VALUES ('https://evil.bandcamp.com/album/x', $1, '<img src=x onerror=alert(1)>', 'read') RETURNING id
             """, [artist]
         ).scalar!
-        let tag = try await db.query("INSERT INTO tag (key, name) VALUES ('evil', '<i>evil</i> genre') RETURNING id").scalar!
+        let tag = try await db.query("INSERT INTO tag (key, name) VALUES ('evil', '<i>evil</i> genre') RETURNING id")
+            .scalar!
         try await db.query("INSERT INTO release_tag (release_id, tag_id, position) VALUES ($1, $2, 0)", [release, tag])
         try await seed.sales([release], from: TrendSeed.at - 5 * 86_400, to: TrendSeed.at, count: 500, countries: 2)
         let outbox = NSTemporaryDirectory() + "dashboard-\(UUID().uuidString)"
@@ -57,7 +58,9 @@ struct DashboardBench {
         try await app.respond(FunctionURLRequest(method: "GET", path: path, query: query, cookies: cookies))
     }
 
-    func post(_ app: DashboardApp, _ path: String, _ query: String = "", form: [(String, String)], source: String = "10.0.0.1")
+    func post(
+        _ app: DashboardApp, _ path: String, _ query: String = "", form: [(String, String)], source: String = "10.0.0.1"
+    )
         async throws -> FunctionURLResponse
     {
         try await app.respond(
@@ -107,7 +110,8 @@ struct DashboardPageTests {
         // Against the 30 days before, which hold the seed's first day only.
         let before = Int(
             try await bench.scalar(
-                "SELECT count(*) FROM sale WHERE sold_at >= '2026-09-22T00:00:00Z' AND sold_at < '2026-10-22T00:00:00Z'"))!
+                "SELECT count(*) FROM sale WHERE sold_at >= '2026-09-22T00:00:00Z' AND sold_at < '2026-10-22T00:00:00Z'"
+            ))!
         #expect(html.contains(Format.change(Change.between(Double(before), Double(sales))) + " vs before"))
         // The top artist is the one SQL ranks first.
         let top = try await bench.scalar(
@@ -129,11 +133,17 @@ struct DashboardPageTests {
         let range = "s.sold_at >= '2026-10-22T00:00:00Z' AND s.sold_at < '2026-11-21T00:00:00Z'"
         let cases: [(String, String)] = [
             ("country=JP", "s.buyer_country_code = 'JP'"),
-            ("genre=vaporwave", "s.release_id IN (SELECT release_id FROM release_tag rt JOIN tag t ON t.id = rt.tag_id WHERE t.key = 'vaporwave')"),
+            (
+                "genre=vaporwave",
+                "s.release_id IN (SELECT release_id FROM release_tag rt JOIN tag t ON t.id = rt.tag_id WHERE t.key = 'vaporwave')"
+            ),
             ("artist=\(bench.seed.artists["Old Guard"]!)", "s.artist_id = \(bench.seed.artists["Old Guard"]!)"),
             ("type=physical", "s.item_type = 'physical'"),
             ("from=2026-11-18&to=2026-11-19", "s.sold_at >= '2026-11-18' AND s.sold_at < '2026-11-20'"),
-            ("country=de&genre=folk", "s.buyer_country_code = 'DE' AND s.release_id IN (SELECT release_id FROM release_tag rt JOIN tag t ON t.id = rt.tag_id WHERE t.key = 'folk')"),
+            (
+                "country=de&genre=folk",
+                "s.buyer_country_code = 'DE' AND s.release_id IN (SELECT release_id FROM release_tag rt JOIN tag t ON t.id = rt.tag_id WHERE t.key = 'folk')"
+            ),
         ]
         for (query, condition) in cases {
             let html = try await bench.get(app, "/", query).body
@@ -145,7 +155,8 @@ struct DashboardPageTests {
         }
         // The filter is carried by the navigation.
         let html = try await bench.get(app, "/", "country=JP&genre=vaporwave").body
-        #expect(html.contains("href=\"/geography?from=2026-10-22&amp;to=2026-11-20&amp;genre=vaporwave&amp;country=JP\""))
+        #expect(
+            html.contains("href=\"/geography?from=2026-10-22&amp;to=2026-11-20&amp;genre=vaporwave&amp;country=JP\""))
         // Problems are named and the rest applies.
         let odd = try await bench.get(app, "/", "from=yesterday&country=Japan&type=vinyl&to=2026-11-20").body
         #expect(odd.contains("Ignored: &#39;yesterday&#39; is not a date (YYYY-MM-DD) for from."))
@@ -173,7 +184,8 @@ struct DashboardPageTests {
             if ["/", "/genres", "/subscribe"].contains(path) {
                 #expect(html.contains("&lt;i&gt;evil&lt;/i&gt; genre"), "\(path)?\(query)")
             }
-            #expect(!html.contains("<script") && !html.contains("<img src=x") && !html.contains("<i>"), "\(path)?\(query)")
+            #expect(
+                !html.contains("<script") && !html.contains("<img src=x") && !html.contains("<i>"), "\(path)?\(query)")
         }
         // SQL in every parameter: a value that matches nothing, never an error or a wider result.
         let injected = "' OR 1=1 --"
@@ -200,16 +212,20 @@ struct DashboardPageTests {
         #expect(!rising.contains(">jazz</a>"))
         // The heatmap's cell for folk in Japan is the share of folk's sales bought from Japan.
         let range = "s.sold_at >= '2026-10-22T00:00:00Z' AND s.sold_at < '2026-11-21T00:00:00Z'"
-        let folk = "s.release_id IN (SELECT release_id FROM release_tag rt JOIN tag t ON t.id = rt.tag_id WHERE t.key = 'folk')"
+        let folk =
+            "s.release_id IN (SELECT release_id FROM release_tag rt JOIN tag t ON t.id = rt.tag_id WHERE t.key = 'folk')"
         let all = Double(try await bench.scalar("SELECT count(*) FROM sale s WHERE \(range) AND \(folk)"))!
         let japan = Double(
-            try await bench.scalar("SELECT count(*) FROM sale s WHERE \(range) AND \(folk) AND buyer_country_code = 'JP'"))!
-        #expect(html.contains("title=\"folk in Japan: \(Format.count(Int(japan))) sales, \(Format.percent(japan / all))\""))
+            try await bench.scalar(
+                "SELECT count(*) FROM sale s WHERE \(range) AND \(folk) AND buyer_country_code = 'JP'"))!
+        #expect(
+            html.contains("title=\"folk in Japan: \(Format.count(Int(japan))) sales, \(Format.percent(japan / all))\""))
         // Folk's top artists are those SQL ranks first.
         let leaders = html.range(of: "Each genre&#39;s top artists").map { String(html[$0.upperBound...]) } ?? ""
-        let folkTable = leaders.range(of: "<caption>folk:").map { leaders[$0.upperBound...] }.map {
-            String($0.prefix { _ in true }.components(separatedBy: "</table>")[0])
-        } ?? ""
+        let folkTable =
+            leaders.range(of: "<caption>folk:").map { leaders[$0.upperBound...] }.map {
+                String($0.prefix { _ in true }.components(separatedBy: "</table>")[0])
+            } ?? ""
         let top = try await bench.db.query(
             """
             SELECT a.name FROM sale s JOIN artist a ON a.id = s.artist_id WHERE \(range) AND \(folk)
@@ -260,7 +276,8 @@ struct DashboardPageTests {
         #expect(html.contains("<title>France: no sales</title>"))
         // Every country of the map has a code and an outline.
         #expect(WorldMap.countries.count > 170)
-        #expect(WorldMap.countries.allSatisfy { $0.code.count == 2 && $0.path.hasPrefix("M") && $0.path.hasSuffix("Z") })
+        #expect(
+            WorldMap.countries.allSatisfy { $0.code.count == 2 && $0.path.hasPrefix("M") && $0.path.hasSuffix("Z") })
     }
 
     @Test("alerts: recent alerts with their statistics, narrowed by genre or artist")
@@ -379,7 +396,8 @@ struct DashboardSignInTests {
         } catch {
             #expect(!"\(error)".contains("s3cret"))
         }
-        let credentials = try DashboardCredentials(secret: #"{"username": "label", "password": "s3cret-s3cret-s3cret"}"#)
+        let credentials = try DashboardCredentials(
+            secret: #"{"username": "label", "password": "s3cret-s3cret-s3cret"}"#)
         #expect(credentials.accepts(username: "label", password: "s3cret-s3cret-s3cret"))
         #expect(!credentials.accepts(username: "label", password: "s3cret-s3cret-s3creT"))
         #expect(!credentials.accepts(username: "Label", password: "s3cret-s3cret-s3cret"))
@@ -412,15 +430,18 @@ struct DashboardSubscribeTests {
         #expect(mail.to == "Scout@Example.org" && mail.subject == "Confirm your bandcamp-tracker subscription")
         let text = try #require(mail.parts.first { $0.contentType == "text/plain" }?.text)
         #expect(text.contains("alerts on the genres folk, vaporwave") && text.contains("Nova Fen, Old Guard"))
-        let link = try #require(text.split(separator: "\n").first { $0.hasPrefix("https://127.0.0.1:8080/confirm?token=") })
+        let link = try #require(
+            text.split(separator: "\n").first { $0.hasPrefix("https://127.0.0.1:8080/confirm?token=") })
         let token = String(link.split(separator: "=").last!)
         #expect(token.count == 64)
 
         // A GET (a mail scanner) changes nothing.
         let asked = try await bench.get(app, "/confirm", "token=\(token)")
-        #expect(asked.statusCode == 200 && asked.body.contains("<form method=\"post\" action=\"/confirm?token=\(token)\">"))
+        #expect(
+            asked.statusCode == 200 && asked.body.contains("<form method=\"post\" action=\"/confirm?token=\(token)\">"))
         #expect(try await bench.scalar("SELECT count(*) FROM subscriber") == "0")
-        let confirmed = try await app.respond(FunctionURLRequest(method: "POST", path: "/confirm", query: "token=\(token)"))
+        let confirmed = try await app.respond(
+            FunctionURLRequest(method: "POST", path: "/confirm", query: "token=\(token)"))
         #expect(confirmed.statusCode == 200 && confirmed.body.contains("Scout@Example.org is subscribed"))
         let subscriber = try await bench.db.query(
             "SELECT id, status, daily_report, name FROM subscriber WHERE lower(email) = 'scout@example.org'"
@@ -451,7 +472,8 @@ struct DashboardSubscribeTests {
         _ = try await bench.post(app, "/subscribe", form: [("email", "scout@example.org"), ("everything", "on")])
         let second = try ParsedEmail.parse(try #require(try bench.mails().first { !firstMails.contains($0) }))
         let secondText = second.parts.first { $0.contentType == "text/plain" }?.text ?? ""
-        let secondToken = String(secondText.split(separator: "\n").first { $0.contains("/confirm?token=") }!.split(separator: "=").last!)
+        let secondToken = String(
+            secondText.split(separator: "\n").first { $0.contains("/confirm?token=") }!.split(separator: "=").last!)
         _ = try await app.respond(FunctionURLRequest(method: "POST", path: "/confirm", query: "token=\(secondToken)"))
         #expect(
             try await bench.db.query("SELECT status, daily_report FROM subscriber").rows == [["active", "f"]])
@@ -466,7 +488,8 @@ struct DashboardSubscribeTests {
             app, "/subscribe", form: [("email", "not-an-address"), ("genre", "no-such-genre"), ("artists", "Nobody")])
         #expect(bad.statusCode == 400 && bad.body.contains("&#39;not-an-address&#39; is not an email address"))
         let unknown = try await bench.post(
-            app, "/subscribe", form: [("email", "a@example.org"), ("genre", "no-such-genre"), ("artists", "Nobody <b>")])
+            app, "/subscribe",
+            form: [("email", "a@example.org"), ("genre", "no-such-genre"), ("artists", "Nobody <b>")])
         #expect(unknown.statusCode == 400 && unknown.body.contains("no genre is called &#39;no-such-genre&#39;"))
         #expect(unknown.body.contains("no artist is called &#39;Nobody &lt;b&gt;&#39;"))
         #expect(unknown.body.contains("value=\"a@example.org\""))
@@ -475,20 +498,24 @@ struct DashboardSubscribeTests {
         #expect(try bench.mails().isEmpty)
 
         for _ in 0..<5 {
-            let response = try await bench.post(app, "/subscribe", form: [("email", "b@example.org"), ("daily_report", "on")])
+            let response = try await bench.post(
+                app, "/subscribe", form: [("email", "b@example.org"), ("daily_report", "on")])
             #expect(response.statusCode == 200 && response.body.contains("A confirmation email is on its way"))
         }
         #expect(try bench.mails().count == 3)
         // Ten sign-ups from one place in 15 minutes, then a pause.
         for index in 0..<5 {
-            _ = try await bench.post(app, "/subscribe", form: [("email", "c\(index)@example.org"), ("daily_report", "on")])
+            _ = try await bench.post(
+                app, "/subscribe", form: [("email", "c\(index)@example.org"), ("daily_report", "on")])
         }
-        let limited = try await bench.post(app, "/subscribe", form: [("email", "d@example.org"), ("daily_report", "on")])
+        let limited = try await bench.post(
+            app, "/subscribe", form: [("email", "d@example.org"), ("daily_report", "on")])
         #expect(limited.statusCode == 429 && limited.body.contains("too many sign-ups from here"))
         // Expired and unknown links.
         try await bench.db.query("UPDATE subscription_request SET created_at = now() - interval '8 days'")
         let token = try await bench.scalar("SELECT token FROM subscription_request LIMIT 1")
-        let expired = try await app.respond(FunctionURLRequest(method: "POST", path: "/confirm", query: "token=\(token)"))
+        let expired = try await app.respond(
+            FunctionURLRequest(method: "POST", path: "/confirm", query: "token=\(token)"))
         #expect(expired.statusCode == 410)
         let unknownLink = try await bench.get(app, "/confirm", "token=abc")
         #expect(unknownLink.statusCode == 404)

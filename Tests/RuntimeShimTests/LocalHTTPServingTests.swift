@@ -14,7 +14,8 @@ struct LocalHTTPServingTests {
     }
 
     func event(_ request: HTTPRequestHead) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(FunctionURLEvent.encode(request, requestID: "r1"))) as! [String: Any]
+        try JSONSerialization.jsonObject(with: Data(FunctionURLEvent.encode(request, requestID: "r1")))
+            as! [String: Any]
     }
 
     @Test("the event has payload format 2.0's fields: raw path and query, cookies apart, headers joined")
@@ -30,7 +31,8 @@ struct LocalHTTPServingTests {
         #expect(made["rawPath"] as? String == "/a%20b/" && made["rawQueryString"] as? String == "x=1&x=2&y=%C3%A9")
         #expect(made["cookies"] as? [String] == ["a=1", "b=2", "c=3"])
         let headers = made["headers"] as? [String: String] ?? [:]
-        #expect(headers["accept"] == "text/html,*/*" && headers["cookie"] == nil && headers["x-forwarded-proto"] == "http")
+        #expect(
+            headers["accept"] == "text/html,*/*" && headers["cookie"] == nil && headers["x-forwarded-proto"] == "http")
         #expect(made["queryStringParameters"] as? [String: String] == ["x": "1,2", "y": "é"])
         #expect(made["body"] as? String == "k=v&w=%3C" && made["isBase64Encoded"] as? Bool == false)
         let context = made["requestContext"] as? [String: Any] ?? [:]

@@ -97,7 +97,8 @@ def main(source, target):
         out.write("    /// Each country: ISO 3166-1 alpha-2 code, Natural Earth's name, SVG path.\n")
         out.write("    static let countries: [(code: String, name: String, path: String)] = [\n")
         for code, name, p in rows:
-            out.write(f'        ("{code}", "{name}",\n         "{p}"),\n')
+            # As `swift format` lays it out, so that regenerating changes nothing but the data.
+            out.write(f'        (\n            "{code}", "{name}",\n            "{p}"\n        ),\n')
         out.write("    ]\n}\n")
     print(f"{len(rows)} countries written to {target}")
 
