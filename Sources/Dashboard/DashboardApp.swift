@@ -258,15 +258,11 @@ public struct DashboardApp: Sendable {
             return .html(
                 200, PageFrame.message("Subscribed", "\(email) is subscribed. Every email has a link to stop it."))
         case .confirmed(let email):
-            let e = HTML.escape
             return .html(
                 200,
-                PageFrame.message(
+                PageFrame.button(
                     "Confirm?", "Send what was asked for to \(email)?",
-                    form: """
-                        <form method="post" action="/confirm?\(e(Form.encode([("token", token)])))">\
-                        <button type="submit">Confirm</button></form>
-                        """))
+                    action: "/confirm?" + Form.encode([("token", token)]), label: "Confirm"))
         case .already(let email):
             return .html(200, PageFrame.message("Subscribed", "\(email) had already confirmed this request."))
         case .expired:

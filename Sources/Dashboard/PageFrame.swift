@@ -88,6 +88,16 @@ enum PageFrame {
         )
     }
 
+    /// A message page asking for one press of a button that POSTs to `action` (links in emails: a GET changes
+    /// nothing, so mail scanners that follow links do nothing).
+    static func button(_ title: String, _ message: String, action: String, label: String) -> String {
+        Self.message(
+            title, message,
+            form: """
+                <form method="post" action="\(HTML.escape(action))"><button type="submit">\(HTML.escape(label))</button></form>
+                """)
+    }
+
     /// The filter bar: a GET form with the range, genre, country and type, and the artist as a removable chip.
     static func filterBar(_ filter: DashboardFilter, choices: FilterChoices, path: String) -> String {
         let e = HTML.escape

@@ -36,12 +36,9 @@ public enum UnsubscribePage {
             }
             return .html(
                 200,
-                PageFrame.message(
+                PageFrame.button(
                     "Unsubscribe?", "Stop the daily report and every alert to \(subscriber.email)?",
-                    form: """
-                        <form method="post" action="?\(HTML.escape(Form.encode([("token", token)])))">\
-                        <button type="submit">Unsubscribe</button></form>
-                        """))
+                    action: "?" + Form.encode([("token", token)]), label: "Unsubscribe"))
         default:
             return DashboardApp.methodNotAllowed
         }

@@ -153,13 +153,24 @@ private final class ExtensionThread: Sendable {
     }
 
     func start() {
-        let box = Unmanaged.passRetained(self).toOpaque()
+        DetachedThread.start { [self] in client.waitForExtensionEvent(identifier: identifier) }
+    }
+}
+
+/// A thread of its own (not one of Swift's cooperative pool), for work that blocks: it runs `body` and ends.
+enum DetachedThread {
+    private final class Body: Sendable {
+        let run: @Sendable () -> Void
+        init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+    }
+
+    static func start(_ body: @escaping @Sendable () -> Void) {
+        let box = Unmanaged.passRetained(Body(body)).toOpaque()
         var thread = pthread_t()
         pthread_create(
             &thread, nil,
             { argument in
-                let this = Unmanaged<ExtensionThread>.fromOpaque(argument!).takeRetainedValue()
-                this.client.waitForExtensionEvent(identifier: this.identifier)
+                Unmanaged<Body>.fromOpaque(argument!).takeRetainedValue().run()
                 return nil
             }, box)
         pthread_detach(thread)

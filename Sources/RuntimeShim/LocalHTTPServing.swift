@@ -371,16 +371,7 @@ private final class ServingThread: Sendable {
     }
 
     func start() {
-        let box = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        pthread_create(
-            &thread, nil,
-            { argument in
-                let this = Unmanaged<ServingThread>.fromOpaque(argument!).takeRetainedValue()
-                this.serve()
-                return nil
-            }, box)
-        pthread_detach(thread)
+        DetachedThread.start { [self] in serve() }
     }
 
     private func serve() {
