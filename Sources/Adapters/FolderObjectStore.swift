@@ -1,4 +1,5 @@
 import Crypto
+import Tracker
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -76,7 +77,7 @@ public struct FolderObjectStore: ObjectStore {
             md5?.update(data: piece)
             try await body(piece)
         }
-        let etag = sidecar?.etag ?? Self.hex(md5!.finalize())
+        let etag = sidecar?.etag ?? Hex.encode(md5!.finalize())
         if let ifMatch, etag != ifMatch {
             throw ObjectStoreError(
                 .changed, location: location, key: key, detail: "the object is not the version asked for")
@@ -173,12 +174,7 @@ public struct FolderObjectStore: ObjectStore {
     }
 
     static func md5(_ bytes: [UInt8]) -> String {
-        hex(Insecure.MD5.hash(data: bytes))
-    }
-
-    /// A digest in lower-case hex, as S3 writes ETags.
-    private static func hex(_ digest: Insecure.MD5Digest) -> String {
-        digest.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        Hex.encode(Insecure.MD5.hash(data: bytes))
     }
 
     /// A type from the key's extension, for objects whose sidecar is gone.

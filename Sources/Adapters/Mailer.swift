@@ -1,4 +1,5 @@
 import AWS
+import Tracker
 
 #if canImport(Glibc)
     import Glibc
@@ -66,11 +67,7 @@ public struct OutboxError: Error, Sendable, CustomStringConvertible {
 enum Outbox {
     /// A random id, 32 hex digits.
     static func newID() -> String {
-        var random = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in
-            let byte = UInt8.random(in: 0...255, using: &random)
-            return (byte < 16 ? "0" : "") + String(byte, radix: 16)
-        }.joined()
+        Hex.random(bytes: 16)
     }
 
     /// `20261121T215800Z`, so that files sort by time.

@@ -1,5 +1,6 @@
 import Crypto
 import Postgres
+import Tracker
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -91,7 +92,7 @@ struct SessionCookie {
     private func signature(_ expiry: Int64) -> String {
         let mac = HMAC<SHA256>.authenticationCode(
             for: Array("v1|\(credentials.username)|\(expiry)".utf8), using: credentials.sessionKey)
-        return mac.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return Hex.encode(mac)
     }
 
     /// Secure is left out only when served over plain HTTP on this machine.
@@ -126,9 +127,7 @@ struct AttemptLimits {
 
     /// A hash of the source address: enough to count by, not to tell who.
     static func sourceHash(_ address: String) -> String {
-        SHA256.hash(data: Array("bandcamp-tracker attempts\u{0}\(address)".utf8)).map {
-            ($0 < 16 ? "0" : "") + String($0, radix: 16)
-        }.joined()
+        Hex.encode(SHA256.hash(data: Array("bandcamp-tracker attempts\u{0}\(address)".utf8)))
     }
 
     /// Seconds to wait before another attempt of this kind from this source, or nil when it may go ahead.

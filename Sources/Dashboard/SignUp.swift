@@ -223,11 +223,7 @@ enum SubscriptionRequests {
 
     /// 32 random bytes as hex: the link's secret.
     static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in
-            let byte = UInt8.random(in: 0...255, using: &generator)
-            return (byte < 16 ? "0" : "") + String(byte, radix: 16)
-        }.joined()
+        Hex.random(bytes: 32)
     }
 
     /// The confirmation email: what was asked for, the link that confirms it, and what to do if it was not you.

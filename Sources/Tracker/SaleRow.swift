@@ -100,7 +100,7 @@ extension SaleRow {
         let occurrence = seen[identity, default: 0]
         seen[identity] = occurrence + 1
         if occurrence > 0 { identity += "|\(occurrence)" }
-        let key = SHA256.hash(data: Array(identity.utf8)).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        let key = Hex.encode(SHA256.hash(data: Array(identity.utf8)))
         return .success(
             SaleRow(
                 saleKey: key, utcDate: utcDate, releaseURL: url, artistPage: ReleaseURL.sellerPage(of: url),
