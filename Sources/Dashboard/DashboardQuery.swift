@@ -144,6 +144,14 @@ public struct DashboardQuery: Sendable {
             paidMoreShare: row.count > 6 ? row[6].flatMap(Double.init) : nil)
     }
 
+    /// Sales in a filtered range (what `totals` counts first, without its distinct counts and median).
+    public func salesCount(_ filter: DashboardFilter) async throws -> Int {
+        var parameters = SQLParameters()
+        let condition = filter.condition(&parameters)
+        return try await db.query("SELECT count(*) FROM sale s WHERE \(condition)", parameters.values).scalar
+            .flatMap(Int.init) ?? 0
+    }
+
     /// Sales and revenue of each day of the range (days without sales are there, at zero).
     public func daily(_ filter: DashboardFilter) async throws -> [DayPoint] {
         var parameters = SQLParameters()
@@ -295,7 +303,7 @@ public struct DashboardQuery: Sendable {
         let condition = filter.condition(&parameters)
         let rows = try await db.query(
             """
-            SELECT x.key, a.id, a.name, a.page_url, x.sales, x.revenue FROM (
+            SELECT x.key, a.id, a.name, a.page_url, a.page_url, x.sales, x.revenue FROM (
                 SELECT t.key, s.artist_id, count(*) AS sales, coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue,
                     row_number() OVER (PARTITION BY t.key ORDER BY count(*) DESC, sum(s.amount_paid_usd) DESC, s.artist_id)
                         AS place
@@ -308,11 +316,8 @@ public struct DashboardQuery: Sendable {
         ).rows
         var result: [String: [RankedRow]] = [:]
         for row in rows {
-            guard let genre = row[0], let id = row[1], let name = row[2] else { continue }
-            result[genre, default: []].append(
-                RankedRow(
-                    key: id, name: name, detail: row[3], url: row[3], sales: Int(row[4] ?? "0") ?? 0,
-                    revenueUSD: Money(row[5] ?? "0.00")))
+            guard let genre = row[0], let artist = Self.rankedRow(Array(row.dropFirst())) else { continue }
+            result[genre, default: []].append(artist)
         }
         return result
     }
@@ -323,31 +328,29 @@ public struct DashboardQuery: Sendable {
         async throws -> [RisingGenre]
     {
         let scans = try await AlertQuery().counts(rules, at: at, from: db)
-        var rising: [RisingGenre] = []
+        var signals: [(rule: TrendRule, signal: TrendSignal)] = []
         var seen: Set<Int64> = []
         for (rule, scan) in zip(rules, scans) {
             for signal in TrendEngine().evaluate(rule, counts: scan.counts, site: scan.site).signals
             where seen.insert(signal.entity).inserted {
-                rising.append(
-                    RisingGenre(
-                        key: String(signal.entity), name: "", rule: rule.id, kind: signal.kind.rawValue,
-                        current: signal.current, perDayNow: signal.perDayNow, perDayBefore: signal.perDayBefore,
-                        estimate: signal.estimate, lowerBound: signal.lowerBound, qValue: signal.qValue))
+                signals.append((rule, signal))
             }
         }
-        guard !rising.isEmpty else { return [] }
+        guard !signals.isEmpty else { return [] }
         let names = try await db.query(
-            "SELECT id::text, key, name FROM tag WHERE id = ANY($1::bigint[])",
-            [PostgresArray.literal(rising.map(\.key))]
+            "SELECT id, key, name FROM tag WHERE id = ANY($1::bigint[])",
+            [PostgresArray.literal(signals.map(\.signal.entity))]
         ).rows
-        var byID: [String: (String, String)] = [:]
-        for row in names { if let id = row[0], let key = row[1], let name = row[2] { byID[id] = (key, name) } }
-        return rising.compactMap { genre in
-            guard let (key, name) = byID[genre.key] else { return nil }
-            var named = genre
-            named.key = key
-            named.name = name
-            return named
+        var byID: [Int64: (key: String, name: String)] = [:]
+        for row in names {
+            if let id = row[0].flatMap({ Int64($0) }), let key = row[1], let name = row[2] { byID[id] = (key, name) }
+        }
+        return signals.compactMap { rule, signal in
+            guard let tag = byID[signal.entity] else { return nil }
+            return RisingGenre(
+                key: tag.key, name: tag.name, rule: rule.id, kind: signal.kind.rawValue, current: signal.current,
+                perDayNow: signal.perDayNow, perDayBefore: signal.perDayBefore, estimate: signal.estimate,
+                lowerBound: signal.lowerBound, qValue: signal.qValue)
         }
     }
 
@@ -403,11 +406,6 @@ public struct DashboardQuery: Sendable {
                 medianAskedUSD: row[4].map(Money.init), medianPaidUSD: row[5].map(Money.init),
                 paidMoreShare: row[6].flatMap(Double.init))
         }
-    }
-
-    /// The genres of an artist's releases that sold in the range, by the sales they account for.
-    public func artistTags(_ filter: DashboardFilter, limit: Int = 15) async throws -> [RankedRow] {
-        try await genres(filter, limit: limit)
     }
 
     /// Sales in bands of paid ÷ asked.
@@ -491,12 +489,15 @@ public struct DashboardQuery: Sendable {
     }
 
     private func ranked(_ sql: String, _ parameters: SQLParameters) async throws -> [RankedRow] {
-        try await db.query(sql, parameters.values).rows.compactMap { row in
-            guard let key = row[0], let name = row[1] else { return nil }
-            return RankedRow(
-                key: key, name: name, detail: row[2].map(Self.host), url: row[3], sales: Int(row[4] ?? "0") ?? 0,
-                revenueUSD: Money(row[5] ?? "0.00"))
-        }
+        try await db.query(sql, parameters.values).rows.compactMap(Self.rankedRow)
+    }
+
+    /// A ranking's row from its columns: key, name, detail (a page URL is shown as its host), URL, sales, revenue.
+    private static func rankedRow(_ row: [String?]) -> RankedRow? {
+        guard let key = row[0], let name = row[1] else { return nil }
+        return RankedRow(
+            key: key, name: name, detail: row[2].map(host), url: row[3], sales: Int(row[4] ?? "0") ?? 0,
+            revenueUSD: Money(row[5] ?? "0.00"))
     }
 
     /// `artist.bandcamp.com` of `https://artist.bandcamp.com`; other text as it is.

@@ -187,7 +187,7 @@ struct Pages {
             <h2>\(e(artist.name))</h2>
             <p class="scope"><a href="\(e(artist.pageURL))">\(e(DashboardQuery.host(artist.pageURL)))</a>\
             \(artist.location.map { " · " + e($0) } ?? "") · \
-            <a href="\(e(filter.link("/subscribe") { _ in }))">Follow this artist</a> · \
+            <a href="\(e(filter.link("/subscribe")))">Follow this artist</a> · \
             <a href="\(e(filter.link("/alerts")))">Its alerts</a></p>
 
             """
@@ -252,7 +252,8 @@ struct Pages {
         html += panel(
             "Tags",
             Charts.ranking(
-                try await query.artistTags(filter), link: { row in filter.link("/genres") { $0.genre = row.key } },
+                try await query.genres(filter, limit: 15),
+                link: { row in filter.link("/genres") { $0.genre = row.key } },
                 caption: "Genres of the releases sold, by sales", empty: "No genre is known for these releases."))
         html += "</div>\n"
         return html
@@ -262,18 +263,18 @@ struct Pages {
 
     func geography() async throws -> String {
         let countries = try await query.countries(filter)
-        let totals = try await query.totals(filter)
+        let sales = try await query.salesCount(filter)
         let known = countries.reduce(0) { $0 + $1.sales }
         var html = "<h1>Geography</h1>\n"
         html += panel(
             "Sales by buyer country",
             Charts.worldMap(countries, link: { code in filter.link("/geography") { $0.country = code } })
-                + "<p class=\"scope\">Shading on a logarithmic scale. \(e(Format.count(totals.sales - known))) sales "
+                + "<p class=\"scope\">Shading on a logarithmic scale. \(e(Format.count(sales - known))) sales "
                 + "without a known country are left out.</p>")
         html += panel(
             "Ranked",
             Charts.ranking(
-                countries, link: { row in filter.link("/") { $0.country = row.key } }, total: totals.sales,
+                countries, link: { row in filter.link("/") { $0.country = row.key } }, total: sales,
                 caption: "\(Format.count(countries.count)) countries; links narrow the overview to one",
                 empty: "No sales in this range."))
         return html

@@ -235,6 +235,8 @@ struct DashboardPageTests {
         #expect(top.count == 3)
         let shown = top.compactMap { name in folkTable.range(of: ">\(name)</a>")?.lowerBound }
         #expect(shown.count == 3 && shown == shown.sorted())
+        // Their detail line is the page's host, as in every other ranking.
+        #expect(folkTable.contains(".bandcamp.com</span>") && !folkTable.contains("<span class=\"detail\">https://"))
     }
 
     @Test("artists: search, and an artist's page with its sales, countries, releases, tags and prices")
