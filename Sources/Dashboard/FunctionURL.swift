@@ -142,11 +142,7 @@ public struct FunctionURLResponse: Codable, Sendable, Equatable {
 public enum Form {
     /// The pairs, decoded, in order; a name without `=` has the empty value.
     public static func parse(_ text: String) -> [(name: String, value: String)] {
-        text.split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = PercentEncoding.decode(String(parts[0]), plusIsSpace: true)
-            return (name, parts.count > 1 ? PercentEncoding.decode(String(parts[1]), plusIsSpace: true) : "")
-        }
+        PercentEncoding.formPairs(text)
     }
 
     /// Pairs encoded as a query string (empty values left out).

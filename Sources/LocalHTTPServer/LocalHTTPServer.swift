@@ -21,11 +21,7 @@ public struct LocalHTTPRequest: Sendable {
     /// The query's parameters, percent-decoded, in order.
     public var queryItems: [(name: String, value: String)] {
         guard let mark = uri.firstIndex(of: "?") else { return [] }
-        return uri[uri.index(after: mark)...].split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let decode = { (text: Substring) in PercentEncoding.decode(String(text), plusIsSpace: true) }
-            return (name: decode(parts[0]), value: parts.count > 1 ? decode(parts[1]) : "")
-        }
+        return PercentEncoding.formPairs(uri[uri.index(after: mark)...])
     }
 
     /// The first value of a header, compared without regard to case.

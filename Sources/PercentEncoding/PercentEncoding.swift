@@ -41,6 +41,16 @@ public enum PercentEncoding {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The pairs of `application/x-www-form-urlencoded` text (a query string, a posted form), decoded, in order;
+    /// a name without `=` has the empty value.
+    public static func formPairs(_ text: some StringProtocol) -> [(name: String, value: String)] {
+        text.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = decode(String(parts[0]), plusIsSpace: true)
+            return (name, parts.count > 1 ? decode(String(parts[1]), plusIsSpace: true) : "")
+        }
+    }
+
     static func isUnreserved(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),

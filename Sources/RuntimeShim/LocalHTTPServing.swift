@@ -254,10 +254,7 @@ struct FunctionURLEvent: Encodable {
             .flatMap { $0.value.split(separator: ";") }
             .map { $0.trimmedOfSpaces }.filter { !$0.isEmpty }
         var parameters: [String: String] = [:]
-        for pair in rawQuery.split(separator: "&") {
-            let nameValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = PercentEncoding.decode(String(nameValue[0]), plusIsSpace: true)
-            let value = nameValue.count > 1 ? PercentEncoding.decode(String(nameValue[1]), plusIsSpace: true) : ""
+        for (name, value) in PercentEncoding.formPairs(rawQuery) {
             parameters[name] = parameters[name].map { $0 + "," + value } ?? value
         }
         let text = String(validating: request.body, as: UTF8.self)

@@ -23,3 +23,14 @@ struct PercentEncodingTests {
         #expect(PercentEncoding.decode("%e1%88%b4") == "ሴ")
     }
 }
+
+@Suite("Form pairs")
+struct FormPairsTests {
+    @Test("pairs decoded in order, repeated names kept, plus as space, a bare name empty")
+    func pairs() {
+        let pairs = PercentEncoding.formPairs("a=1&b=x+y&a=%C3%A9&flag&=v&c=1%3D2")
+        #expect(pairs.map(\.name) == ["a", "b", "a", "flag", "", "c"])
+        #expect(pairs.map(\.value) == ["1", "x y", "é", "", "v", "1=2"])
+        #expect(PercentEncoding.formPairs("").isEmpty)
+    }
+}
