@@ -89,7 +89,7 @@ public struct DashboardApp: Sendable {
             let (filter, problems) = DashboardFilter.parse(request.queryItems, latest: latest)
             let choices = FilterChoices(
                 genreName: try await filter.genre.asyncMap { try await query.genreName($0) } ?? nil,
-                artistName: try await filter.artist.asyncMap { try await query.artist($0)?.name } ?? nil,
+                artist: try await filter.artist.asyncMap { try await query.artist($0) } ?? nil,
                 countries: try await query.countryNames(),
                 genres: try await query.genreChoices())
             let pages = Pages(query: query, filter: filter, choices: choices, now: now())

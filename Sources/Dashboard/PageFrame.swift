@@ -24,9 +24,12 @@ enum Section: String, CaseIterable {
 /// What the filter bar shows beside the filter itself: names for the codes it holds, choices for its lists.
 struct FilterChoices {
     var genreName: String?
-    var artistName: String?
+    /// The filtered artist (nil when there is none, or no artist has its id); the artist page reads it here.
+    var artist: ArtistHeader?
     var countries: [(code: String, name: String)]
     var genres: [(key: String, name: String)]
+
+    var artistName: String? { artist?.name }
 }
 
 /// The page around every view: head, stylesheet, navigation (links keep the filter), the filter bar, notices.

@@ -156,7 +156,7 @@ struct Pages {
 
             """
         if let id = filter.artist {
-            guard let artist = try await query.artist(id) else {
+            guard let artist = choices.artist else {
                 return (html + "<p class=\"notice error\">There is no artist number \(id).</p>\n", false)
             }
             html += try await artistPage(artist)
