@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "AlertFunction", targets: ["AlertFunction"]),
         .executable(name: "UnsubscribeFunction", targets: ["UnsubscribeFunction"]),
         .executable(name: "DashboardFunction", targets: ["DashboardFunction"]),
+        .executable(name: "BackfillFunction", targets: ["BackfillFunction"]),
         .executable(name: "lambda-emulator", targets: ["LambdaEmulator"]),
         .executable(name: "bandcamp-replay", targets: ["BandcampReplay"]),
         .library(name: "RuntimeShim", targets: ["RuntimeShim"]),
@@ -233,6 +234,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The backfill of Components' dataset (CSV under backfill/), in resumable chunks.
+        .executableTarget(
+            name: "BackfillFunction",
+            dependencies: ["RuntimeShim", "Tracker", "Adapters", "AWS", "Warehouse"],
+            swiftSettings: strict
+        ),
+
         // A local HTTP/1.1 server on SwiftNIO for tests, local peers (Runtime API, Bandcamp stand-in)
         // and local serving. Never part of a deployed function.
         .target(
@@ -400,7 +408,7 @@ let package = Package(
                 "RuntimeEmulator", "TestSupport", "Postgres", "HTTPClient",
                 // Built before the tests that run them as child processes.
                 "ExtractFunction", "LoadFunction", "ReportFunction", "AlertFunction", "UnsubscribeFunction",
-                "DashboardFunction", "EchoFunction",
+                "DashboardFunction", "BackfillFunction", "EchoFunction",
             ],
             swiftSettings: strict
         ),

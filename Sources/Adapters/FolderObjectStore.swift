@@ -58,7 +58,7 @@ public struct FolderObjectStore: ObjectStore {
     }
 
     public func read(
-        _ key: String, ifMatch: String?, chunkSize: Int, _ body: ([UInt8]) async throws -> Void
+        _ key: String, ifMatch: String?, from offset: Int, chunkSize: Int, _ body: ([UInt8]) async throws -> Void
     ) async throws -> ObjectInfo {
         try validate(key)
         // One open file is one version: a writer replaces the name, never these bytes.
@@ -66,18 +66,26 @@ public struct FolderObjectStore: ObjectStore {
             throw ObjectStoreError(.notFound, location: location, key: key, detail: "no such object")
         }
         let sidecar = self.sidecar(key).flatMap { $0.file == file.identity ? $0 : nil }
-        if let ifMatch, let known = sidecar?.etag, known != ifMatch {
+        var known = sidecar?.etag
+        if known == nil, offset > 0 {
+            // Part of a file the store did not write: its ETag is the MD5 of all of it, read first.
+            var whole = Insecure.MD5()
+            try attempt(key) { try file.forEachPiece(size: 1 << 20) { whole.update(data: $0) } }
+            known = Hex.encode(whole.finalize())
+        }
+        if let ifMatch, let known, known != ifMatch {
             throw ObjectStoreError(
                 .changed, location: location, key: key, detail: "the object is not the version asked for")
         }
-        var md5 = sidecar == nil ? Insecure.MD5() : nil
+        try attempt(key) { try file.seek(to: max(0, offset)) }
+        var md5 = known == nil ? Insecure.MD5() : nil
         while true {
             let piece = try attempt(key) { try file.read(upTo: chunkSize) }
             if piece.isEmpty { break }
             md5?.update(data: piece)
             try await body(piece)
         }
-        let etag = sidecar?.etag ?? Hex.encode(md5!.finalize())
+        let etag = known ?? Hex.encode(md5!.finalize())
         if let ifMatch, etag != ifMatch {
             throw ObjectStoreError(
                 .changed, location: location, key: key, detail: "the object is not the version asked for")
@@ -136,10 +144,19 @@ public struct FolderObjectStore: ObjectStore {
                 key: key, size: status.size, etag: sidecar.etag, contentType: sidecar.contentType,
                 contentEncoding: sidecar.contentEncoding)
         }
-        guard let body = try knownBody ?? attempt(key, { try LocalFiles.read(path(key)) }) else { return nil }
         let (type, encoding) = Self.contentType(forKey: key)
+        if let knownBody {
+            return ObjectInfo(
+                key: key, size: knownBody.count, etag: Self.md5(knownBody), contentType: type,
+                contentEncoding: encoding)
+        }
+        // A file the store did not write (copied in by hand, say): its MD5, read a piece at a time.
+        guard let file = try attempt(key, { try LocalFiles.ReadableFile(path(key)) }) else { return nil }
+        var md5 = Insecure.MD5()
+        try attempt(key) { try file.forEachPiece(size: 1 << 20) { md5.update(data: $0) } }
         return ObjectInfo(
-            key: key, size: body.count, etag: Self.md5(body), contentType: type, contentEncoding: encoding)
+            key: key, size: file.identity.size, etag: Hex.encode(md5.finalize()), contentType: type,
+            contentEncoding: encoding)
     }
 
     private func validate(_ key: String) throws {

@@ -86,11 +86,8 @@ enum LocalFiles {
     static func read(_ path: String) throws -> [UInt8]? {
         guard let file = try ReadableFile(path) else { return nil }
         var result: [UInt8] = []
-        while true {
-            let piece = try file.read(upTo: 1 << 16)
-            if piece.isEmpty { return result }
-            result += piece
-        }
+        try file.forEachPiece(size: 1 << 16) { result += $0 }
+        return result
     }
 
     /// A file open for reading in pieces.
@@ -118,6 +115,20 @@ enum LocalFiles {
         }
 
         deinit { close(descriptor) }
+
+        /// Moves to a byte offset (reads past the end give nothing).
+        func seek(to offset: Int) throws {
+            guard lseek(descriptor, off_t(offset), SEEK_SET) >= 0 else { throw failure("cannot seek in", path) }
+        }
+
+        /// Hands over the rest of the file, `size` bytes at a time.
+        func forEachPiece(size: Int, _ body: ([UInt8]) throws -> Void) throws {
+            while true {
+                let piece = try read(upTo: size)
+                if piece.isEmpty { return }
+                try body(piece)
+            }
+        }
 
         /// Up to `count` bytes more; none at the end.
         func read(upTo count: Int) throws -> [UInt8] {

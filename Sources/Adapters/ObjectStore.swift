@@ -44,14 +44,18 @@ public protocol ObjectStore: Sendable {
     /// - Throws: `ObjectStoreError` `.notFound` when there is none.
     func get(_ key: String) async throws -> StoredObject
 
-    /// Reads an object piece by piece, `chunkSize` bytes at a time, all of one version of it, handing each piece
-    /// to `body` in order: an object of any size in bounded memory.
-    /// - Parameter ifMatch: The ETag the object must have (the one an event named); `nil` for any.
+    /// Reads an object piece by piece from a byte offset to its end, `chunkSize` bytes at a time, all of one
+    /// version of it, handing each piece to `body` in order: an object of any size in bounded memory, and a long
+    /// read taken up again where it stopped. `body` may throw to stop early.
+    /// - Parameters:
+    ///   - ifMatch: The ETag the object must have (the one an event named, or the one a resumed read began
+    ///     with); `nil` for any.
+    ///   - offset: The first byte to read (0 for the whole object; past the end reads nothing).
     /// - Returns: The object's description.
     /// - Throws: `ObjectStoreError` `.notFound`, or `.changed` when the object is not (or no longer) the version
     ///   asked for; what `body` throws.
     func read(
-        _ key: String, ifMatch: String?, chunkSize: Int, _ body: ([UInt8]) async throws -> Void
+        _ key: String, ifMatch: String?, from offset: Int, chunkSize: Int, _ body: ([UInt8]) async throws -> Void
     ) async throws -> ObjectInfo
 
     /// Describes an object, or `nil` when there is none.
@@ -107,6 +111,13 @@ public struct ObjectStoreError: Error, Sendable, CustomStringConvertible {
 }
 
 extension ObjectStore {
+    /// Reads a whole object piece by piece (see `read(_:ifMatch:from:chunkSize:_:)`).
+    public func read(
+        _ key: String, ifMatch: String?, chunkSize: Int, _ body: ([UInt8]) async throws -> Void
+    ) async throws -> ObjectInfo {
+        try await read(key, ifMatch: ifMatch, from: 0, chunkSize: chunkSize, body)
+    }
+
     /// An object, or `nil` when there is none: one request where `head` then `get` would be two.
     public func getIfPresent(_ key: String) async throws -> StoredObject? {
         do {

@@ -35,9 +35,9 @@ public struct S3ObjectStore: ObjectStore {
     }
 
     public func read(
-        _ key: String, ifMatch: String?, chunkSize: Int, _ body: ([UInt8]) async throws -> Void
+        _ key: String, ifMatch: String?, from start: Int, chunkSize: Int, _ body: ([UInt8]) async throws -> Void
     ) async throws -> ObjectInfo {
-        var offset = 0
+        var offset = max(0, start)
         var described: S3ObjectInfo?
         while true {
             let piece = try await wrap(key) {

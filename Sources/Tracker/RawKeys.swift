@@ -9,6 +9,10 @@ public enum RawKeys {
     public static let salesfeedPrefix = "raw/salesfeed/"
     /// Where the release pages are.
     public static let releasesPrefix = "raw/releases/"
+    /// Where datasets to backfill from are put (Components' CSV: `backfill/components/<name>.csv`).
+    public static let backfillPrefix = "backfill/"
+    /// Where chart exports are put (Spotify's CSV: `charts/<name>.csv`).
+    public static let chartsPrefix = "charts/"
     /// The ending of every raw object's key.
     public static let suffix = ".json.gz"
 

@@ -26,7 +26,7 @@ public struct SaleRow: Sendable, Equatable {
     public var currency: String?
     /// What the buyer paid, in the seller's currency (for several tracks bought together, the total).
     public var amountPaid: FeedNumber?
-    /// The price asked for one item, in the seller's currency (the warehouse asks it times 1 + `addl_count`).
+    /// The price asked, in the seller's currency: for several tracks bought together (`addl_count`), the total.
     public var itemPrice: FeedNumber?
     /// What the buyer paid, in USD, as the feed converted it. The warehouse works out the price asked in USD (at
     /// the rate this implies), the overpayment and the paid-to-price ratio, in SQL, in one place.
@@ -46,6 +46,12 @@ public struct RejectedItem: Sendable, Equatable {
     public var event: Int
     public var item: Int
     public var reason: String
+
+    public init(event: Int, item: Int, reason: String) {
+        self.event = event
+        self.item = item
+        self.reason = reason
+    }
 }
 
 extension SaleRow {

@@ -23,6 +23,11 @@ struct CopyText {
         return bytes
     }
 
+    /// Appends rows built in another buffer.
+    mutating func append(_ other: CopyText) {
+        bytes += other.bytes
+    }
+
     private mutating func separate() {
         if fieldsInRow > 0 { bytes.append(0x09) }
         fieldsInRow += 1

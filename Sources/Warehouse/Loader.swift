@@ -67,8 +67,8 @@ public struct Loader: Sendable {
 
     let store: any ObjectStore
     let db: PostgresConnection
-    private let options: Options
-    private let logger: Logger
+    let options: Options
+    let logger: Logger
 
     public init(store: any ObjectStore, database: PostgresConnection, options: Options = Options(), logger: Logger) {
         self.store = store
@@ -159,17 +159,7 @@ public struct Loader: Sendable {
     private func loadWindow(_ key: String, _ expected: ObjectInfo, started: ContinuousClock.Instant) async throws
         -> LoadOutcome
     {
-        // Sorts and hash joins over a large window in memory, not in temporary files (this transaction only).
-        try await db.query("SET LOCAL work_mem = '128MB'")
-        try await db.query(
-            """
-            CREATE TEMPORARY TABLE load_staging (
-                sale_key text, utc_date numeric, release_url text, artist_page text, artist_name text,
-                item_type text, item_description text, album_title text, image_url text, currency text,
-                amount_paid numeric, item_price numeric, amount_paid_usd numeric, country_code text, country text,
-                additional_count integer
-            ) ON COMMIT DROP
-            """)
+        try await createStaging()
         var header: SalesfeedReader.Header?
         var items = 0
         var events = 0  // read so far; also the index of the next one
@@ -224,9 +214,52 @@ public struct Loader: Sendable {
         guard let header else { throw MalformedObject(description: "the window was not read to its end") }
         logger.debug(
             "staged", metadata: ["key": "\(key)", "items": "\(items)", "after": "\(ContinuousClock.now - started)"])
+        let ledgerID = try await upsertLedger(key, kind: "salesfeed", info)
+        let inserted = try await moveStaged(ledgerID: ledgerID, key: key, started: started)
+        logger.debug("sales", metadata: ["key": "\(key)", "after": "\(ContinuousClock.now - started)"])
+        try await db.query("DELETE FROM load_reject WHERE ledger_id = $1", [String(ledgerID)])
+        try await recordRejects(rejected, ledgerID: ledgerID)
+        try await db.query(
+            """
+            INSERT INTO feed_window (ledger_id, start_at, end_at, events, items)
+            VALUES ($1, to_timestamp($2), to_timestamp($3), $4, $5)
+            ON CONFLICT (ledger_id) DO UPDATE SET start_at = excluded.start_at, end_at = excluded.end_at,
+                events = excluded.events, items = excluded.items
+            """,
+            [
+                String(ledgerID), String(header.startDate), String(max(header.startDate, header.endDate)),
+                String(events), String(items),
+            ])
+        var outcome = LoadOutcome(
+            key: key, status: .loaded, etag: info.etag, items: items, inserted: inserted,
+            duplicates: items - rejectedCount - inserted, rejected: rejectedCount)
+        try await finishLedger(ledgerID, &outcome, started: started)
+        return outcome
+    }
+
+    // MARK: Staging, shared with the backfill
+
+    /// A temporary staging table for sale rows, dropped at the end of the transaction.
+    func createStaging() async throws {
+        // Sorts and hash joins over a large window in memory, not in temporary files (this transaction only).
+        try await db.query("SET LOCAL work_mem = '128MB'")
+        try await db.query(
+            """
+            CREATE TEMPORARY TABLE load_staging (
+                sale_key text, utc_date numeric, release_url text, artist_page text, artist_name text,
+                item_type text, item_description text, album_title text, image_url text, currency text,
+                amount_paid numeric, item_price numeric, amount_paid_usd numeric, country_code text, country text,
+                additional_count integer
+            ) ON COMMIT DROP
+            """)
+    }
+
+    /// Moves the staged rows into the real tables: the countries, sellers and releases not yet known, then the
+    /// sales not yet stored (`ON CONFLICT DO NOTHING` on their keys), each tagged with the ledger row.
+    /// - Returns: Sales new to the warehouse.
+    func moveStaged(ledgerID: Int64, key: String, started: ContinuousClock.Instant) async throws -> Int {
         // Statistics, so that the planner joins a large window by hashing rather than row by row.
         try await db.query("ANALYZE load_staging")
-        let ledgerID = try await upsertLedger(key, kind: "salesfeed", info)
         // Countries, sellers and releases first (only the new ones), in a fixed order, then the sales.
         try await db.query(
             """
@@ -266,41 +299,31 @@ public struct Loader: Sendable {
                     THEN round(greatest(0, s.amount_paid_usd - m.asked_usd), 6) END,
                 round(s.amount_paid / nullif(m.asked, 0), 6), s.country_code, s.additional_count, $1
             FROM load_staging s
-            -- What was asked for all that was bought (the price times 1 + addl_count), and in USD at the rate
-            -- the feed's own USD amount implies (a free item's price is 0 in any currency).
+            -- What was asked for all that was bought: item_price is already the total when more tracks were
+            -- bought with this one (addl_count; in real items it equals what was paid for them), and in USD at the
+            -- rate the feed's own USD amount implies (a free item's price is 0 in any currency).
             CROSS JOIN LATERAL (
-                SELECT s.item_price * (1 + s.additional_count) AS asked,
-                    round(CASE WHEN s.amount_paid > 0 THEN s.item_price * (1 + s.additional_count) * s.amount_paid_usd / s.amount_paid
-                               WHEN s.item_price * (1 + s.additional_count) = 0 THEN 0 END, 6) AS asked_usd
+                SELECT s.item_price AS asked,
+                    round(CASE WHEN s.amount_paid > 0 THEN s.item_price * s.amount_paid_usd / s.amount_paid
+                               WHEN s.item_price = 0 THEN 0 END, 6) AS asked_usd
             ) m
             JOIN release r ON r.url = s.release_url
             JOIN artist a ON a.page_url = s.artist_page AND a.name = s.artist_name
             ON CONFLICT (sale_key) DO NOTHING
             """, [String(ledgerID)]
         ).affected
-        logger.debug("sales", metadata: ["key": "\(key)", "after": "\(ContinuousClock.now - started)"])
-        try await db.query("DELETE FROM load_reject WHERE ledger_id = $1", [String(ledgerID)])
+        return inserted
+    }
+
+    /// Records items that could not be sales, with the reason, beside the object's ledger row.
+    func recordRejects(_ rejected: [RejectedItem], ledgerID: Int64) async throws {
         for reject in rejected {
             try await db.query(
-                "INSERT INTO load_reject (ledger_id, event_index, item_index, reason) VALUES ($1, $2, $3, $4)",
-                [String(ledgerID), String(reject.event), String(reject.item), reject.reason])
+                """
+                INSERT INTO load_reject (ledger_id, event_index, item_index, reason) VALUES ($1, $2, $3, $4)
+                ON CONFLICT DO NOTHING
+                """, [String(ledgerID), String(reject.event), String(reject.item), reject.reason])
         }
-        try await db.query(
-            """
-            INSERT INTO feed_window (ledger_id, start_at, end_at, events, items)
-            VALUES ($1, to_timestamp($2), to_timestamp($3), $4, $5)
-            ON CONFLICT (ledger_id) DO UPDATE SET start_at = excluded.start_at, end_at = excluded.end_at,
-                events = excluded.events, items = excluded.items
-            """,
-            [
-                String(ledgerID), String(header.startDate), String(max(header.startDate, header.endDate)),
-                String(events), String(items),
-            ])
-        var outcome = LoadOutcome(
-            key: key, status: .loaded, etag: info.etag, items: items, inserted: inserted,
-            duplicates: items - rejectedCount - inserted, rejected: rejectedCount)
-        try await finishLedger(ledgerID, &outcome, started: started)
-        return outcome
     }
 
     // MARK: Release pages
@@ -419,7 +442,7 @@ public struct Loader: Sendable {
             ])
     }
 
-    private func recordFailure(
+    func recordFailure(
         _ key: String, kind: String, _ info: ObjectInfo, reason: String, started: ContinuousClock.Instant
     ) async throws -> LoadOutcome {
         logger.error("cannot load a raw object", metadata: ["key": "\(key)", "reason": "\(reason)"])

@@ -9,6 +9,7 @@ public enum WarehouseSchema {
         Migration(version: 2, name: "subscribers and daily reports", sql: version2),
         Migration(version: 3, name: "alert subscriptions, alerts and their deliveries", sql: version3),
         Migration(version: 4, name: "sign-up requests (double opt-in) and rate-limited attempts", sql: version4),
+        Migration(version: 5, name: "backfills of the Components dataset, in resumable chunks", sql: version5),
     ]
 
     /// The migrator of these migrations.
@@ -307,5 +308,49 @@ public enum WarehouseSchema {
             attempted_at timestamptz NOT NULL DEFAULT now()
         );
         CREATE INDEX request_attempt_recent ON request_attempt (kind, attempted_at, source_hash);
+        """
+
+    static let version5 = """
+        -- A backfill is a ledger row too (kind 'components'): 'loading' while its chunks are being loaded, then
+        -- 'loaded'; its sales name it as the object that brought them.
+        ALTER TABLE load_ledger DROP CONSTRAINT load_ledger_kind_check,
+            ADD CONSTRAINT load_ledger_kind_check CHECK (kind IN ('salesfeed', 'release', 'components'));
+        ALTER TABLE load_ledger DROP CONSTRAINT load_ledger_status_check,
+            ADD CONSTRAINT load_ledger_status_check CHECK (status IN ('loaded', 'failed', 'loading')),
+            DROP CONSTRAINT load_ledger_check, ADD CONSTRAINT load_ledger_check CHECK (status <> 'failed' OR reason IS NOT NULL);
+        ALTER TABLE load_ledger ALTER COLUMN items TYPE bigint, ALTER COLUMN inserted TYPE bigint,
+            ALTER COLUMN duplicates TYPE bigint, ALTER COLUMN rejected TYPE bigint;
+
+        -- How far a backfill has come: each chunk of rows is loaded in one transaction with this row, so a
+        -- timeout, a crash or a retry goes on from the last chunk committed, never loading a row twice.
+        CREATE TABLE backfill_progress (
+            ledger_id bigint PRIMARY KEY REFERENCES load_ledger ON DELETE CASCADE,
+            -- The CSV's header, read from its first line.
+            header text[],
+            -- The byte offset of the first record not yet loaded, and the data records before it.
+            next_offset bigint NOT NULL DEFAULT 0 CHECK (next_offset >= 0),
+            records bigint NOT NULL DEFAULT 0,
+            chunks integer NOT NULL DEFAULT 0,
+            first_sale_at timestamptz,
+            last_sale_at timestamptz,
+            started_at timestamptz NOT NULL DEFAULT now(),
+            updated_at timestamptz NOT NULL DEFAULT now(),
+            finished_at timestamptz
+        );
+
+        -- item_price is already the total asked when more tracks were bought with an item (addl_count): in real
+        -- items it equals what was paid for all of them, which the price times 1 + addl_count made an underpayment
+        -- no buyer can make. The sales loaded under that rule are worked out again.
+        UPDATE sale SET price_asked = a.asked, price_asked_usd = a.asked_usd,
+            overpaid_usd = CASE WHEN sale.amount_paid_usd IS NOT NULL AND a.asked_usd IS NOT NULL
+                THEN round(greatest(0, sale.amount_paid_usd - a.asked_usd), 6) END,
+            paid_to_price_ratio = round(sale.amount_paid / nullif(a.asked, 0), 6)
+        FROM (
+            SELECT sale_key, price_asked / (1 + additional_count) AS asked,
+                round(CASE WHEN amount_paid > 0 THEN price_asked / (1 + additional_count) * amount_paid_usd / amount_paid
+                           WHEN price_asked = 0 THEN 0 END, 6) AS asked_usd
+            FROM sale WHERE additional_count > 0
+        ) a
+        WHERE sale.sale_key = a.sale_key;
         """
 }

@@ -91,14 +91,14 @@ struct LoaderTests {
         #expect(try await h.loader().load(key: other).inserted == 0)
     }
 
-    @Test("amounts: the price asked counts every track bought; USD at the feed's own rate; a free item has no ratio")
+    @Test("amounts: the price asked is the item's, already the total for tracks bought together; USD at the feed's own rate; a free item has no ratio")
     func amounts() async throws {
         let h = try await Harness("amounts")
         let key = try await h.putWindow(
             start: 100, end: 700,
             events: [
                 Harness.event(
-                    #"{"utc_date":1749583861.1,"item_type":"t","url":"//x.bandcamp.com/track/y","currency":"GBP","amount_paid":5,"item_price":1,"amount_paid_usd":6.5,"addl_count":"2","country_code":"gb"}"#,
+                    #"{"utc_date":1749583861.1,"item_type":"t","url":"//x.bandcamp.com/track/y","currency":"GBP","amount_paid":5,"item_price":3,"amount_paid_usd":6.5,"addl_count":"2","country_code":"gb"}"#,
                     #"{"utc_date":1749583861.2,"item_type":"a","url":"//x.bandcamp.com/album/z","amount_paid":0,"item_price":0,"amount_paid_usd":0}"#,
                     #"{"utc_date":1749583861.3,"item_type":"a","url":"//x.bandcamp.com/album/w","amount_paid":3,"item_price":4}"#
                 )
