@@ -346,7 +346,7 @@ public enum WarehouseSchema {
                 THEN round(greatest(0, sale.amount_paid_usd - a.asked_usd), 6) END,
             paid_to_price_ratio = round(sale.amount_paid / nullif(a.asked, 0), 6)
         FROM (
-            SELECT sale_key, price_asked / (1 + additional_count) AS asked,
+            SELECT sale_key, trim_scale(price_asked / (1 + additional_count)) AS asked,
                 round(CASE WHEN amount_paid > 0 THEN price_asked / (1 + additional_count) * amount_paid_usd / amount_paid
                            WHEN price_asked = 0 THEN 0 END, 6) AS asked_usd
             FROM sale WHERE additional_count > 0

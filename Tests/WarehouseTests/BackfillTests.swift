@@ -2,37 +2,18 @@ import Adapters
 import Foundation
 import Logging
 import Postgres
+import TestSupport
 import Testing
 import Tracker
 import Warehouse
 
-/// Components' CSV: the real sample, and rows of its shape made for a test.
-enum ComponentsCSV {
-    static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+/// Components' real sample (rows of its shape come from `ComponentsCSV` in TestSupport).
+enum ComponentsSample {
+    static let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/components-sample.csv")
 
-    static func sampleText() throws -> String {
-        try String(contentsOf: sample, encoding: .utf8)
-    }
-
-    static let header =
-        "_id,art_url,item_type,utc_date,country_code,track_album_slug_text,country,slug_type,amount_paid_fmt,item_price,item_description,art_id,url,amount_paid,releases,artist_name,currency,album_title,amount_paid_usd,package_image_id,amount_over_fmt,item_slug,addl_count"
-
-    /// A row of the dataset's shape: `n` picks the release, the type and the amounts; `time` the `utc_date`.
-    static func row(_ n: Int, time: String? = nil, description: String? = nil) -> String {
-        let date = time ?? "1600000000.\(100_000 + n)"
-        let type = ["a", "t", "p", "b"][n % 4]
-        let path = type == "t" ? "track/t\(n % 301)" : "album/a\(n % 301)"
-        let url = "//artist\(n % 97).bandcamp.com/\(path)"
-        let paid = n % 20 + 1
-        let text = description ?? (type == "p" ? "\"12\"\" Vinyl, black\"" : "Release \(n % 301)")
-        return
-            "\(date)&\(url),https://f4.bcbits.com/img/a\(n)_7.jpg,\(type),\(date),\(["us", "gb", "de", "jp"][n % 4]),,Country,a,€\(paid),\(paid).0,\(text),\(n).0,\(url),\(paid).0,,Artist \(n % 97),EUR,,\(paid).5,,,,"
-    }
-
-    /// A whole file of `count` rows (line ends `\n` or `\r\n`).
-    static func file(rows count: Int, first: Int = 0, lineEnd: String = "\n") -> String {
-        ([header] + (first..<(first + count)).map { row($0) }).joined(separator: lineEnd) + lineEnd
+    static func text() throws -> String {
+        try String(contentsOf: url, encoding: .utf8)
     }
 }
 
@@ -55,7 +36,7 @@ struct BackfillTests {
     @Test("the real sample loads whole: counts and sums as Python's csv module reads the file")
     func realSample() async throws {
         let harness = try await Harness("bfsample")
-        _ = try await harness.putCSV(Self.key, try ComponentsCSV.sampleText())
+        _ = try await harness.putCSV(Self.key, try ComponentsSample.text())
         let outcome = try await harness.loader().backfill(key: Self.key)
         #expect(outcome.status == .done && outcome.offset == outcome.size && outcome.percent == 100)
         let python = try Self.python(
@@ -65,7 +46,7 @@ struct BackfillTests {
             rows = list(csv.DictReader(open(sys.argv[1], newline='', encoding='utf-8')))
             print(len(rows), sum(Decimal(r['amount_paid_usd']) for r in rows), len({r['currency'] for r in rows}),
                   len({r['country_code'] for r in rows}), sum(r['item_type'] == 'p' for r in rows))
-            """, ComponentsCSV.sample.path)
+            """, ComponentsSample.url.path)
         let sql = try await harness.db.query(
             """
             SELECT count(*) || ' ' || sum(amount_paid_usd) || ' ' || count(DISTINCT currency) || ' '
@@ -103,7 +84,7 @@ struct BackfillTests {
         let window = try await harness.putWindow(
             start: 1_599_688_800, end: 1_599_689_100, events: [Harness.event(item)])
         #expect(try await harness.loader().load(key: window).inserted == 1)
-        _ = try await harness.putCSV(Self.key, try ComponentsCSV.sampleText())
+        _ = try await harness.putCSV(Self.key, try ComponentsSample.text())
         let outcome = try await harness.loader().backfill(key: Self.key)
         #expect(outcome.inserted == 100 && outcome.duplicates == 1)
         #expect(try await harness.totals()[0...1] == ["101", "101"])
@@ -124,7 +105,7 @@ struct BackfillTests {
         #expect(outcome.status == .done && outcome.records == 103 && outcome.inserted == 103)
         #expect(outcome.chunks == (size == 1 ? 101 : (103 + size - 1) / size))
         #expect(offsets == offsets.sorted() && offsets.last == outcome.size)
-        #expect(try await harness.totals() == ["103", "103", "\(Self.usd(0..<100) + Decimal(string: "1.5")! * 3)"])
+        #expect(try await harness.totals() == ["103", "103", "\(ComponentsCSV.usd(0..<100) + Decimal(string: "1.5")! * 3)"])
         let progress = try await harness.db.query(
             "SELECT records, chunks, finished_at IS NOT NULL FROM backfill_progress"
         ).rows
@@ -146,7 +127,7 @@ struct BackfillTests {
         // The scheduled run finds it unfinished and goes on.
         let rest = try await harness.loader().continueBackfills(options: .init(chunkRows: 300))
         #expect(rest.map(\.status) == [.done] && rest[0].chunks == 3 && rest[0].records == 1000)
-        #expect(try await harness.totals() == ["1000", "1000", "\(Self.usd(0..<1000))"])
+        #expect(try await harness.totals() == ["1000", "1000", "\(ComponentsCSV.usd(0..<1000))"])
         #expect(try await harness.loader().continueBackfills().isEmpty)
     }
 
@@ -198,7 +179,7 @@ struct BackfillTests {
         let (a, b) = try await (one, two)
         #expect(a.status == .done && b.status == .done)
         #expect(a.insertedNow + b.insertedNow == 2000 && a.chunks + b.chunks == 8)
-        #expect(try await harness.totals() == ["2000", "2000", "\(Self.usd(0..<2000))"])
+        #expect(try await harness.totals() == ["2000", "2000", "\(ComponentsCSV.usd(0..<2000))"])
     }
 
     @Test("a new version of the file starts again from its first byte; sales already stored stay once")
@@ -210,7 +191,32 @@ struct BackfillTests {
         let outcome = try await harness.loader().backfill(key: Self.key, options: .init(chunkRows: 40))
         #expect(outcome.status == .done && outcome.records == 150 && outcome.inserted == 110)
         #expect(outcome.duplicates == 40)
-        #expect(try await harness.totals() == ["150", "150", "\(Self.usd(0..<150))"])
+        #expect(try await harness.totals() == ["150", "150", "\(ComponentsCSV.usd(0..<150))"])
+    }
+
+    @Test("migration 5 works out again the amounts of sales of several tracks loaded under the old rule")
+    func amountsMigrated() async throws {
+        let db = try await PostgresConnection.connect(url: try await TestDatabase.fresh("bfmigrate"))
+        try await Migrator(Array(WarehouseSchema.migrations.prefix(4))).migrate(db)
+        for statement in [
+            "INSERT INTO load_ledger (object_key, kind, etag, status) VALUES ('raw/x', 'salesfeed', 'e', 'loaded')",
+            "INSERT INTO artist (page_url, name) VALUES ('https://x.bandcamp.com', 'X')",
+            "INSERT INTO release (url, artist_id) SELECT 'https://x.bandcamp.com/track/y', id FROM artist",
+            // 3 tracks for 3 GBP, 5 GBP (6.5 USD) paid: the old rule asked 9 and called it an underpayment.
+            """
+            INSERT INTO sale (sale_key, sold_at, utc_date, release_id, artist_id, item_type, amount_paid, price_asked,
+                amount_paid_usd, price_asked_usd, overpaid_usd, paid_to_price_ratio, additional_count, ledger_id)
+            SELECT decode(repeat('ab', 32), 'hex'), now(), 1, r.id, r.artist_id, 'track', 5, 9, 6.5, 11.7, 0, 0.555556,
+                2, l.id FROM release r, load_ledger l
+            """,
+        ] {
+            try await db.query(statement)
+        }
+        try await WarehouseSchema.migrator.migrate(db)
+        let row = try await db.query(
+            "SELECT price_asked::text, price_asked_usd::text, overpaid_usd::text, paid_to_price_ratio::text FROM sale"
+        ).rows
+        #expect(row == [["3", "3.900000", "2.600000", "1.666667"]])
     }
 
     /// Offsets told by the progress callback.
@@ -219,11 +225,6 @@ struct BackfillTests {
         private var list: [Int] = []
         func append(_ value: Int) { lock.withLock { list.append(value) } }
         var values: [Int] { lock.withLock { list } }
-    }
-
-    /// The USD total of `ComponentsCSV.row(n)` for these n.
-    static func usd(_ range: Range<Int>) -> Decimal {
-        range.reduce(Decimal(0)) { $0 + Decimal($1 % 20 + 1) + Decimal(string: "0.5")! }
     }
 
     /// What a Python script prints (trimmed).
