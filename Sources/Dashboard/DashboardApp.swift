@@ -101,6 +101,7 @@ public struct DashboardApp: Sendable {
                 let page = try await pages.artists(search: request.query("q"))
                 (status, title, body, extraNotices) = (page.found ? 200 : 404, "Artists", page.html, [])
             case .geography: (status, title, body, extraNotices) = (200, "Geography", try await pages.geography(), [])
+            case .analysis: (status, title, body, extraNotices) = (200, "Analysis", try await pages.analysis(), [])
             case .alerts: (status, title, body, extraNotices) = (200, "Alerts", try await pages.alerts(), [])
             case .subscribe:
                 let outcome = try await subscribe(request, pages: pages, db: db)

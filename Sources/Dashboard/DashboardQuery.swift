@@ -109,6 +109,16 @@ public struct PaidBands: Sendable, Equatable {
 }
 
 /// The dashboard's reads of the warehouse. Every value is a parameter; every list is bounded.
+/// A dataset backfilled into the warehouse (Components' CSV), and the span of its sales.
+public struct BackfillRow: Sendable, Equatable {
+    public var key: String
+    public var status: String
+    public var records: Int
+    public var inserted: Int
+    public var first: Int64?
+    public var last: Int64?
+}
+
 public struct DashboardQuery: Sendable {
     public let db: PostgresConnection
 
@@ -503,5 +513,31 @@ public struct DashboardQuery: Sendable {
     /// `artist.bandcamp.com` of `https://artist.bandcamp.com`; other text as it is.
     static func host(_ text: String) -> String {
         text.hasPrefix("https://") ? String(text.dropFirst(8)) : text
+    }
+
+    // MARK: Analysis
+
+    /// Components' analysis of the filtered sales.
+    public func analysis(_ filter: DashboardFilter) async throws -> SalesAnalysis {
+        var parameters = SQLParameters()
+        let condition = filter.condition(&parameters)
+        return try await SalesAnalysis.read(
+            db, from: filter.from, to: filter.to, condition: condition, parameters: parameters.values)
+    }
+
+    /// The datasets backfilled, newest first.
+    public func backfills() async throws -> [BackfillRow] {
+        try await db.query(
+            """
+            SELECT l.object_key, l.status, l.items, l.inserted, date_part('epoch', p.first_sale_at)::bigint,
+                date_part('epoch', p.last_sale_at)::bigint
+            FROM load_ledger l JOIN backfill_progress p ON p.ledger_id = l.id
+            ORDER BY p.started_at DESC LIMIT 20
+            """
+        ).rows.map { row in
+            BackfillRow(
+                key: row[0] ?? "", status: row[1] ?? "", records: Int(row[2] ?? "") ?? 0,
+                inserted: Int(row[3] ?? "") ?? 0, first: row[4].flatMap { Int64($0) }, last: row[5].flatMap { Int64($0) })
+        }
     }
 }

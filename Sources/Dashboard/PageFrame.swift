@@ -6,6 +6,7 @@ enum Section: String, CaseIterable {
     case genres = "/genres"
     case artists = "/artists"
     case geography = "/geography"
+    case analysis = "/analysis"
     case alerts = "/alerts"
     case subscribe = "/subscribe"
 
@@ -15,6 +16,7 @@ enum Section: String, CaseIterable {
         case .genres: "Genres"
         case .artists: "Artists"
         case .geography: "Geography"
+        case .analysis: "Analysis"
         case .alerts: "Alerts"
         case .subscribe: "Subscribe"
         }

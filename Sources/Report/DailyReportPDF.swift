@@ -36,7 +36,7 @@ public struct DailyReportPDF {
         try notes(report, &layout)
         let pages = document.pages
         for (index, page) in pages.enumerated() {
-            try footer(page, report, number: index + 1, of: pages.count)
+            try Layout.footer(page, "bandcamp-tracker · daily report \(report.day.iso)", number: index + 1, of: pages.count)
         }
         return (try document.data(), pages.count)
     }
@@ -44,18 +44,10 @@ public struct DailyReportPDF {
     // MARK: Sections
 
     private func titleBlock(_ report: DailyReport, _ layout: inout Layout) throws {
-        let page = layout.page
-        page.fillRectangle(x: 0, y: 0, width: page.width, height: 112, color: Palette.band)
-        page.fillRectangle(x: 0, y: 112, width: page.width, height: 3, color: Palette.accent)
-        try page.text(
-            "BANDCAMP SALES · DAILY REPORT", x: Layout.margin, y: 40, size: 9, style: .bold,
-            color: Palette.bandMuted)
-        try page.text(report.day.long, x: Layout.margin, y: 72, size: 24, style: .bold, color: Palette.white)
-        try page.text(
-            "The UTC day \(report.day.iso) · built \(Format.timestamp(report.builtAt)) · feed coverage "
-                + Format.percent(report.coverage.fraction),
-            x: Layout.margin, y: 94, size: 9, color: Palette.bandMuted)
-        layout.y = 140
+        try layout.titleBand(
+            kicker: "BANDCAMP SALES · DAILY REPORT", title: report.day.long,
+            subtitle: "The UTC day \(report.day.iso) · built \(Format.timestamp(report.builtAt)) · feed coverage "
+                + Format.percent(report.coverage.fraction))
     }
 
     private func coverageNotice(_ report: DailyReport, _ layout: inout Layout) throws {
@@ -259,18 +251,6 @@ public struct DailyReportPDF {
                 + (coverage.daySeconds < 86_400 ? "the day so far." : "the day."),
         ]
         for line in lines { try layout.paragraph(line, size: 7.5, color: Palette.muted) }
-    }
-
-    private func footer(_ page: PDFPage, _ report: DailyReport, number: Int, of count: Int) throws {
-        let y = page.height - 24
-        page.line(
-            [(Layout.margin, y - 11), (page.width - Layout.margin, y - 11)], width: 0.4, color: Palette.rule)
-        try page.text(
-            "bandcamp-tracker · daily report \(report.day.iso)", x: Layout.margin, y: y, size: 7,
-            color: Palette.muted)
-        try page.text(
-            "Page \(number) of \(count)", x: page.width - Layout.margin, y: y, size: 7, color: Palette.muted,
-            align: .right)
     }
 }
 

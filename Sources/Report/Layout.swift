@@ -19,6 +19,25 @@ struct Layout {
         page = try document.addPage()
     }
 
+    /// The band across the top of a report's first page: a small kicker, the title, a line under it.
+    mutating func titleBand(kicker: String, title: String, subtitle: String) throws {
+        page.fillRectangle(x: 0, y: 0, width: page.width, height: 112, color: Palette.band)
+        page.fillRectangle(x: 0, y: 112, width: page.width, height: 3, color: Palette.accent)
+        try page.text(kicker, x: Self.margin, y: 40, size: 9, style: .bold, color: Palette.bandMuted)
+        try page.text(title, x: Self.margin, y: 72, size: 24, style: .bold, color: Palette.white)
+        try page.text(subtitle, x: Self.margin, y: 94, size: 9, color: Palette.bandMuted)
+        y = 140
+    }
+
+    /// A page's footer: what the document is, and the page's number.
+    static func footer(_ page: PDFPage, _ label: String, number: Int, of count: Int) throws {
+        let y = page.height - 24
+        page.line([(margin, y - 11), (page.width - margin, y - 11)], width: 0.4, color: Palette.rule)
+        try page.text(label, x: margin, y: y, size: 7, color: Palette.muted)
+        try page.text(
+            "Page \(number) of \(count)", x: page.width - margin, y: y, size: 7, color: Palette.muted, align: .right)
+    }
+
     /// Starts a new page when `height` more points do not fit on this one.
     mutating func need(_ height: Float) throws {
         guard y + height > Self.bottomLimit else { return }

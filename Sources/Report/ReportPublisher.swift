@@ -21,6 +21,21 @@ public struct ReportOutcome: Codable, Sendable, Equatable {
     public var failed: [String]
 }
 
+/// What building a one-off analysis did.
+public struct AnalysisOutcome: Codable, Sendable, Equatable {
+    public var from: String
+    public var to: String
+    /// Where the PDF is, and a link that reads it for a week.
+    public var objectKey: String
+    public var url: String
+    public var sales: Int
+    public var revenueUSD: String
+    public var digitalShare: Double
+    public var paidMoreShare: Double?
+    public var pages: Int
+    public var bytes: Int
+}
+
 /// A delivery that failed; the others went out. Thrown after all were tried, so that the invocation is retried
 /// and the rerun mails only those.
 public struct ReportDeliveryError: Error, CustomStringConvertible, Sendable {
@@ -53,6 +68,29 @@ public struct ReportPublisher: Sendable {
 
     /// The key of a day's PDF.
     public static func objectKey(_ day: CalendarDay) -> String { "reports/daily/\(day.iso).pdf" }
+
+    /// The key of a range's analysis.
+    public static func analysisKey(from: CalendarDay, to: CalendarDay) -> String {
+        "reports/analysis/\(from.iso)_\(to.iso).pdf"
+    }
+
+    /// Builds the analysis of the UTC days `from` to `to` (Components' analysis, for any range) as a PDF, and
+    /// stores it at `reports/analysis/FROM_TO.pdf` (replacing an earlier one). Mails nobody: it is asked for.
+    public func publishAnalysis(from: CalendarDay, to: CalendarDay, now: Int64, db: PostgresConnection) async throws
+        -> AnalysisOutcome
+    {
+        let analysis = try await SalesAnalysis.read(db, from: from, to: to)
+        let pdf = try SalesAnalysisPDF(fonts: fonts).render(analysis, builtAt: now)
+        let key = Self.analysisKey(from: from, to: to)
+        _ = try await store.put(key, body: pdf.bytes, contentType: "application/pdf", contentEncoding: nil)
+        logger.info(
+            "analysis built",
+            metadata: ["key": "\(key)", "sales": "\(analysis.sales)", "pages": "\(pdf.pages)"])
+        return AnalysisOutcome(
+            from: from.iso, to: to.iso, objectKey: key, url: store.presignedURL(for: key, expiresIn: 7 * 86_400),
+            sales: analysis.sales, revenueUSD: analysis.revenueUSD.text, digitalShare: analysis.digitalShare,
+            paidMoreShare: analysis.overpayment.paidMoreShare, pages: pdf.pages, bytes: pdf.bytes.count)
+    }
 
     /// Publishes the report of `day` as of `now` (seconds since 1970).
     /// - Throws: `ReportDeliveryError` when some emails failed (after the others were sent); what the database,

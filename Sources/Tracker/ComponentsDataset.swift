@@ -4,7 +4,8 @@
 /// The CSV's columns are the feed item's fields (`utc_date`, `url`, `item_type`, `amount_paid`, …) plus the
 /// dataset's `_id` (`utc_date&url`, its time cut to fewer digits: not used); each row is one item. Items the feed
 /// sent in one event come as neighbouring rows with the same `utc_date`, so identical items (the same thing
-/// bought twice at once) are told apart within such a run of rows, as they are within an event.
+/// bought twice at once) are told apart within such a run of rows, as they are within an event. Prices, which the
+/// dataset wrote through single precision (`9.98999977111816`), are taken back to the cent.
 public struct ComponentsRows: Sendable {
     /// The columns the rows cannot do without.
     public static let requiredColumns = ["utc_date", "url", "item_type"]
@@ -59,7 +60,9 @@ public struct ComponentsRows: Sendable {
             return .failure(ComponentsDatasetError("\(fields.count) fields where the header has \(header.count)"))
         }
         _ = startsRun(fields)
-        let item = SaleItem(fields: CSVFields(index: index, values: fields))
+        var item = SaleItem(fields: CSVFields(index: index, values: fields))
+        // The dataset wrote prices through single precision (9.99 as 9.98999977111816): back to the cent.
+        item.itemPrice = item.itemPrice?.roundedToCents()
         switch SaleRow.make(item, eventDate: nil, seen: &seen) {
         case .success(let row): return .success(row)
         case .failure(let problem): return .failure(ComponentsDatasetError(problem.reason))

@@ -34,6 +34,20 @@ public struct FeedNumber: Sendable, Hashable, CustomStringConvertible, Expressib
 
     public var isNegative: Bool { text.utf8.first == UInt8(ascii: "-") }
 
+    /// The number to the cent (half away from zero) when it carries more than `beyond` decimals: the float
+    /// noise of a price written through single precision (`9.98999977111816` is 9.99); itself otherwise.
+    public func roundedToCents(beyond decimals: Int = 4) -> FeedNumber {
+        guard let point = text.firstIndex(of: "."), text.distance(from: point, to: text.endIndex) - 1 > decimals,
+            let whole = Int64(text[..<point].filter { $0 != "-" })
+        else { return self }
+        let digits = Array(text[text.index(after: point)...].utf8).map { Int64($0) - 0x30 }
+        var cents = whole * 100 + digits[0] * 10 + digits[1]
+        if digits[2] >= 5 { cents += 1 }
+        let sign = isNegative && cents > 0 ? "-" : ""
+        let fraction = cents % 100
+        return FeedNumber("\(sign)\(cents / 100).\(fraction < 10 ? "0" : "")\(fraction)") ?? self
+    }
+
     /// The whole part, toward zero (0 when it does not fit).
     public var wholePart: Int64 {
         Int64(text.prefix { $0 != "." }) ?? 0

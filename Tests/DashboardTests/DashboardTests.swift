@@ -176,9 +176,10 @@ struct DashboardPageTests {
         for (path, query) in [
             ("/", ""), ("/artists", ""), ("/artists", "q=script"), ("/artists", "artist=\(bench.hostileArtist)"),
             ("/genres", ""), ("/geography", ""), ("/subscribe", "artist=\(bench.hostileArtist)"), ("/alerts", ""),
+            ("/analysis", ""), ("/analysis", "artist=\(bench.hostileArtist)"),
         ] {
             let html = try await bench.get(app, path, query).body
-            if !["/geography", "/alerts"].contains(path) {
+            if !["/geography", "/alerts", "/analysis"].contains(path) || query.hasPrefix("artist=") {
                 #expect(html.contains(escapedName), "\(path)?\(query)")
             }
             if ["/", "/genres", "/subscribe"].contains(path) {
@@ -280,6 +281,41 @@ struct DashboardPageTests {
         #expect(WorldMap.countries.count > 170)
         #expect(
             WorldMap.countries.allSatisfy { $0.code.count == 2 && $0.path.hasPrefix("M") && $0.path.hasSuffix("Z") })
+    }
+
+    @Test("analysis: Components' figures of the filtered sales, as SQL counts them, with the backfills to pick")
+    func analysis() async throws {
+        let bench = try await DashboardBench.make("dashanalysis")
+        let range = "sold_at >= '2026-10-22T00:00:00Z' AND sold_at < '2026-11-21T00:00:00Z'"
+        let html = try await bench.get(bench.app(), "/analysis").body
+        let sales = Int(try await bench.scalar("SELECT count(*) FROM sale WHERE \(range)"))!
+        let digital = Int(
+            try await bench.scalar("SELECT count(*) FROM sale WHERE \(range) AND item_type IN ('album', 'track')"))!
+        let more = try await bench.scalar(
+            "SELECT avg((amount_paid > price_asked)::int) FROM sale WHERE \(range) AND price_asked > 0")
+        #expect(DashboardBench.card("Sales", in: html) == Format.count(sales))
+        #expect(DashboardBench.card("Digital", in: html) == Format.percent(Double(digital) / Double(sales)))
+        #expect(DashboardBench.card("Paid more than asked", in: html) == Format.percent(Double(more)!))
+        #expect(html.contains("Paid-to-price ratio") && html.contains("Seller currencies"))
+        // Narrowed by a country, the figures are that country's.
+        let (code, _) = TrendSeed.countries[0]
+        let one = try await bench.get(bench.app(), "/analysis", "country=\(code)").body
+        let oneSales = Int(try await bench.scalar("SELECT count(*) FROM sale WHERE \(range) AND buyer_country_code = $1", [code]))!
+        #expect(DashboardBench.card("Sales", in: one) == Format.count(oneSales))
+        // A backfilled dataset is listed with a link to its period.
+        let ledger = try await bench.scalar(
+            """
+            INSERT INTO load_ledger (object_key, kind, etag, status, items, inserted)
+            VALUES ('backfill/components/<b>x</b>.csv', 'components', 'e', 'loaded', 5, 5) RETURNING id
+            """)
+        try await bench.db.query(
+            """
+            INSERT INTO backfill_progress (ledger_id, next_offset, records, chunks, first_sale_at, last_sale_at)
+            VALUES ($1, 10, 5, 1, '2020-09-09T10:00:00Z', '2020-10-02T23:00:00Z')
+            """, [ledger])
+        let listed = try await bench.get(bench.app(), "/analysis").body
+        #expect(listed.contains("backfill/components/&lt;b&gt;x&lt;/b&gt;.csv: 5 rows, 5 new sales, 2020-09-09 to 2020-10-02"))
+        #expect(listed.contains("from=2020-09-09&amp;to=2020-10-02"))
     }
 
     @Test("alerts: recent alerts with their statistics, narrowed by genre or artist")

@@ -108,6 +108,19 @@ struct ComponentsRowsTests {
         #expect(row.itemType == .album && row.amountPaidUSD?.description == "1.3")
     }
 
+    @Test("prices written through single precision are taken back to the cent; exact ones are kept")
+    func prices() throws {
+        for (raw, cents) in [
+            ("9.98999977111816", "9.99"), ("1.9800000190734897", "1.98"), ("2.4000000953674303", "2.4"),
+            ("0.9999999", "1"), ("20.0", "20"), ("0.125", "0.125"), ("1500", "1500"),
+        ] {
+            #expect(FeedNumber(raw)?.roundedToCents().text == cents, "\(raw)")
+        }
+        let records = try csv()
+        var rows = try ComponentsRows(header: records[0].fields)
+        #expect(try rows.row(records[1].fields).get().itemPrice?.text == "9.99")
+    }
+
     @Test("identical items bought at once are told apart within their run of rows, and again in a new run")
     func identicalItems() throws {
         let records = try csv()
