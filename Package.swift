@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "UnsubscribeFunction", targets: ["UnsubscribeFunction"]),
         .executable(name: "DashboardFunction", targets: ["DashboardFunction"]),
         .executable(name: "BackfillFunction", targets: ["BackfillFunction"]),
+        .executable(name: "ChartsFunction", targets: ["ChartsFunction"]),
         .executable(name: "lambda-emulator", targets: ["LambdaEmulator"]),
         .executable(name: "bandcamp-replay", targets: ["BandcampReplay"]),
         .library(name: "RuntimeShim", targets: ["RuntimeShim"]),
@@ -241,6 +242,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Spotify's chart exports (CSV under charts/) into the chart tables.
+        .executableTarget(
+            name: "ChartsFunction",
+            dependencies: ["RuntimeShim", "Tracker", "Adapters", "AWS", "Warehouse"],
+            swiftSettings: strict
+        ),
+
         // A local HTTP/1.1 server on SwiftNIO for tests, local peers (Runtime API, Bandcamp stand-in)
         // and local serving. Never part of a deployed function.
         .target(
@@ -408,7 +416,7 @@ let package = Package(
                 "RuntimeEmulator", "TestSupport", "Postgres", "HTTPClient",
                 // Built before the tests that run them as child processes.
                 "ExtractFunction", "LoadFunction", "ReportFunction", "AlertFunction", "UnsubscribeFunction",
-                "DashboardFunction", "BackfillFunction", "EchoFunction",
+                "DashboardFunction", "BackfillFunction", "ChartsFunction", "EchoFunction",
             ],
             swiftSettings: strict
         ),

@@ -102,6 +102,11 @@ public struct DashboardApp: Sendable {
                 (status, title, body, extraNotices) = (page.found ? 200 : 404, "Artists", page.html, [])
             case .geography: (status, title, body, extraNotices) = (200, "Geography", try await pages.geography(), [])
             case .analysis: (status, title, body, extraNotices) = (200, "Analysis", try await pages.analysis(), [])
+            case .charts:
+                let explicit = request.query("from") != nil || request.query("to") != nil
+                let page = try await pages.charts(
+                    region: request.query("region"), period: request.query("period"), explicitRange: explicit)
+                (status, title, body, extraNotices) = (200, "Charts", page.html, page.notices)
             case .alerts: (status, title, body, extraNotices) = (200, "Alerts", try await pages.alerts(), [])
             case .subscribe:
                 let outcome = try await subscribe(request, pages: pages, db: db)

@@ -7,6 +7,7 @@ enum Section: String, CaseIterable {
     case artists = "/artists"
     case geography = "/geography"
     case analysis = "/analysis"
+    case charts = "/charts"
     case alerts = "/alerts"
     case subscribe = "/subscribe"
 
@@ -17,6 +18,7 @@ enum Section: String, CaseIterable {
         case .artists: "Artists"
         case .geography: "Geography"
         case .analysis: "Analysis"
+        case .charts: "Charts"
         case .alerts: "Alerts"
         case .subscribe: "Subscribe"
         }

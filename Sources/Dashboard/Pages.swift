@@ -384,6 +384,168 @@ struct Pages {
         return html + "</tbody></table></div>\n"
     }
 
+    // MARK: Charts
+
+    /// Spotify's charts: leading songs and artists, debuts by weekday, the first weeks after a debut, and the
+    /// artists who are both on the charts and selling on Bandcamp.
+    func charts(region asked: String?, period askedPeriod: String?, explicitRange: Bool) async throws
+        -> (html: String, notices: [String])
+    {
+        var html = "<h1>Charts</h1>\n"
+        var notices: [String] = []
+        let regions = try await query.chartRegions()
+        guard !regions.isEmpty else {
+            return (
+                html + "<p class=\"empty\">No Spotify chart has been imported yet: put chart exports under charts/ "
+                    + "in the object store (ChartsFunction imports them).</p>\n", []
+            )
+        }
+        var chosen = regions[0]
+        if let asked {
+            if let match = regions.first(where: { $0.region == asked.lowercased() }) {
+                chosen = match
+            } else {
+                notices.append("Ignored: there are no charts of the region '\(asked)'.")
+            }
+        }
+        var period = chosen.weekly > 0 ? "weekly" : "daily"
+        if let askedPeriod {
+            if askedPeriod == "daily" || askedPeriod == "weekly" {
+                period = askedPeriod
+            } else {
+                notices.append("Ignored: the period must be daily or weekly.")
+            }
+        }
+        let to = explicitRange ? filter.to : chosen.last
+        let from = explicitRange ? filter.from : max(chosen.first, to.adding(days: period == "weekly" ? -181 : -89))
+        let scope = ChartScope(region: chosen.region, period: period, from: from, to: to)
+        let link = { (region: String, period: String) -> String in
+            var items = [("region", region), ("period", period)]
+            if explicitRange { items += [("from", from.iso), ("to", to.iso)] }
+            return "/charts?" + Form.encode(items)
+        }
+        var choices = ""
+        for region in regions {
+            let label = region.region == "global" ? "Global" : region.region.uppercased()
+            let current = region.region == chosen.region ? " aria-current=\"page\"" : ""
+            choices += "<a href=\"\(e(link(region.region, period)))\"\(current)>\(e(label))</a> "
+        }
+        let unit = period == "weekly" ? "weeks" : "days"
+        html += """
+            <p class="scope">Regions: \(choices)· \(chosen.daily) daily and \(chosen.weekly) weekly charts of \
+            \(e(chosen.region)) from \(e(chosen.first.iso)) to \(e(chosen.last.iso)). Showing the \(e(period)) top 200 \
+            from \(e(from.iso)) to \(e(to.iso)) (\
+            <a href="\(e(link(chosen.region, period == "weekly" ? "daily" : "weekly")))">\(period == "weekly" ? "daily" : "weekly") instead</a>).</p>
+
+            """
+        html += "<div class=\"grid\">"
+        for (title, byArtist) in [("Leading songs", false), ("Leading artists", true)] {
+            let leaders = try await query.chartLeaders(scope, byArtist: byArtist)
+            var rows = ""
+            for (index, leader) in leaders.enumerated() {
+                rows += """
+                    <tr><td class="rank">\(index + 1)</td><td>\(e(leader.name))<span class="detail">\(e(leader.detail))</span></td>\
+                    <td class="num">\(e(Format.count(Int(leader.streams))))</td><td class="num">\(leader.bestRank)</td>\
+                    <td class="num">\(leader.periodsAtTop)</td><td class="num">\(leader.appearances)</td></tr>
+
+                    """
+            }
+            html += panel(
+                title,
+                leaders.isEmpty
+                    ? "<p class=\"empty\">No \(e(period)) chart of this region in the range.</p>\n"
+                    : """
+                    <div class="scroll"><table class="ranking"><caption>By streams over the range's \(e(period)) charts; \
+                    \(byArtist ? "a song's streams count for each of its artists" : "best rank, \(unit) at #1, \(unit) on the chart")\
+                    </caption><thead><tr><th>#</th><th>\(byArtist ? "Artist" : "Song")</th><th class="num">Streams</th>\
+                    <th class="num">Best</th><th class="num">At #1</th><th class="num">On chart</th></tr></thead><tbody>
+                    \(rows)</tbody></table></div>
+
+                    """)
+        }
+        let weekdays = try await query.debutWeekdays(scope)
+        if weekdays.contains(where: { $0.debuts > 0 }) {
+            var rows = ""
+            for day in weekdays {
+                rows += """
+                    <tr><td>\(e(CalendarDay.weekdays[day.weekday % 7]))</td><td class="num">\(day.debuts)</td>\
+                    <td class="num">\(e(day.medianRank.map { Format.decimal($0, places: 0) } ?? "—"))</td>\
+                    <td class="num">\(e(day.medianStreams.map { Format.count(Int($0)) } ?? "—"))</td>\
+                    <td class="num">\(day.debuts > 0 ? e(Format.percent(Double(day.topFifty) / Double(day.debuts))) : "—")</td></tr>
+
+                    """
+            }
+            html += panel(
+                "Which weekday debuts do best",
+                """
+                <div class="scroll"><table><caption>Songs' first day on the daily chart, by weekday (a song's release \
+                shows here as its debut: the exports carry no release date). Median debut rank and streams; share \
+                debuting in the top 50.</caption><thead><tr><th>Weekday</th><th class="num">Debuts</th>\
+                <th class="num">Rank</th><th class="num">Streams</th><th class="num">Top 50</th></tr></thead><tbody>
+                \(rows)</tbody></table></div>
+
+                """)
+        } else {
+            html += panel(
+                "Which weekday debuts do best",
+                "<p class=\"empty\">Debuts need the region's daily charts, day after day; there are none in the range.</p>\n")
+        }
+        let first = try await query.firstPeriods(scope)
+        if first.first.map({ $0.covered > 0 }) == true {
+            var rows = ""
+            for row in first {
+                rows += """
+                    <tr><td>\(period == "weekly" ? "Week" : "Day") \(row.index)</td><td class="num">\(row.covered)</td>\
+                    <td class="num">\(row.covered > 0 ? e(Format.percent(Double(row.charting) / Double(row.covered))) : "—")</td>\
+                    <td class="num">\(e(row.medianOfDebut.map(Format.percent) ?? "—"))</td>\
+                    <td class="num">\(e(row.medianRank.map { Format.decimal($0, places: 0) } ?? "—"))</td></tr>
+
+                    """
+            }
+            html += panel(
+                "The first \(unit) after a debut",
+                """
+                <div class="scroll"><table><caption>Songs that debuted in the range: of those whose nth \
+                \(period == "weekly" ? "week" : "day") the charts in hand cover, the share still charting, their median \
+                streams against their debut's, and their median rank.</caption><thead><tr><th></th>\
+                <th class="num">Songs</th><th class="num">Still charting</th><th class="num">Streams vs debut</th>\
+                <th class="num">Rank</th></tr></thead><tbody>
+                \(rows)</tbody></table></div>
+
+                """)
+        } else {
+            html += panel(
+                "The first \(unit) after a debut",
+                "<p class=\"empty\">No song debuts on these charts in the range.</p>\n")
+        }
+        let shared = try await query.sharedArtists(filter)
+        var rows = ""
+        for artist in shared {
+            rows += """
+                <tr><td><a href="\(e(filter.link("/artists") { $0.artist = artist.bandcampArtistID }))">\(e(artist.name))</a></td>\
+                <td class="num">\(artist.bestRank)</td><td class="num">\(artist.chartEntries)</td>\
+                <td class="num">\(artist.regions)</td><td class="num">\(e(Format.count(artist.sales)))</td>\
+                <td class="num">\(e(Format.usd(artist.revenueUSD)))</td></tr>
+
+                """
+        }
+        html += panel(
+            "On the charts and on Bandcamp",
+            shared.isEmpty
+                ? "<p class=\"empty\">No charted artist sells on Bandcamp under the same name.</p>\n"
+                : """
+                <div class="scroll"><table><caption>Artists on any imported chart whose name a Bandcamp seller has \
+                (names compared without case); Bandcamp sales from \(e(filter.from.iso)) to \(e(filter.to.iso)).\
+                </caption><thead><tr><th>Artist</th><th class="num">Best rank</th><th class="num">Chart entries</th>\
+                <th class="num">Regions</th><th class="num">Bandcamp sales</th><th class="num">Revenue</th></tr>\
+                </thead><tbody>
+                \(rows)</tbody></table></div>
+
+                """)
+        html += "</div>\n"
+        return (html, notices)
+    }
+
     // MARK: Alerts
 
     func alerts() async throws -> String {

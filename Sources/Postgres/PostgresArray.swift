@@ -3,8 +3,14 @@
 public enum PostgresArray {
     /// `{"a","b\"c"}`.
     public static func literal(_ values: [String]) -> String {
+        literal(values.map(Optional.some))
+    }
+
+    /// `{"a",NULL}`: `nil` elements are NULL.
+    public static func literal(_ values: [String?]) -> String {
         "{"
             + values.map { value in
+                guard let value else { return "NULL" }
                 var quoted = "\""
                 for character in value {
                     if character == "\"" || character == "\\" { quoted.append("\\") }
@@ -17,5 +23,10 @@ public enum PostgresArray {
     /// `{"1","2"}`, of ids.
     public static func literal(_ values: [Int64]) -> String {
         literal(values.map(String.init))
+    }
+
+    /// `{"1",NULL}`, of numbers that may be missing.
+    public static func literal(_ values: [Int64?]) -> String {
+        literal(values.map { $0.map(String.init) })
     }
 }

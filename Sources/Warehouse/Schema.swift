@@ -10,6 +10,7 @@ public enum WarehouseSchema {
         Migration(version: 3, name: "alert subscriptions, alerts and their deliveries", sql: version3),
         Migration(version: 4, name: "sign-up requests (double opt-in) and rate-limited attempts", sql: version4),
         Migration(version: 5, name: "backfills of the Components dataset, in resumable chunks", sql: version5),
+        Migration(version: 6, name: "Spotify charts", sql: version6),
     ]
 
     /// The migrator of these migrations.
@@ -352,5 +353,61 @@ public enum WarehouseSchema {
             FROM sale WHERE additional_count > 0
         ) a
         WHERE sale.sale_key = a.sale_key;
+        """
+
+    static let version6 = """
+        ALTER TABLE load_ledger DROP CONSTRAINT load_ledger_kind_check,
+            ADD CONSTRAINT load_ledger_kind_check CHECK (kind IN ('salesfeed', 'release', 'components', 'charts'));
+
+        -- Spotify's tracks and artists as the chart exports name them (artists by their name: the exports give no
+        -- artist id; key is the name in lower case, white space collapsed, as Bandcamp artists are matched).
+        CREATE TABLE chart_track (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            spotify_id text NOT NULL UNIQUE CHECK (spotify_id ~ '^[A-Za-z0-9]{22}$'),
+            name text NOT NULL
+        );
+        CREATE TABLE chart_artist (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            key text NOT NULL UNIQUE CHECK (key <> ''),
+            name text NOT NULL
+        );
+        CREATE TABLE chart_track_artist (
+            track_id bigint NOT NULL REFERENCES chart_track ON DELETE CASCADE,
+            artist_id bigint NOT NULL REFERENCES chart_artist,
+            position smallint NOT NULL,
+            PRIMARY KEY (track_id, artist_id)
+        );
+        CREATE INDEX chart_track_artist_by_artist ON chart_track_artist (artist_id);
+
+        -- One chart of one date: a region's (or the world's) daily or weekly top 200 or viral 50. Imported again,
+        -- its entries are replaced: one chart per (region, period, kind, date) however often its file comes.
+        CREATE TABLE chart (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            region text NOT NULL CHECK (region = 'global' OR region ~ '^[a-z]{2}$'),
+            period text NOT NULL CHECK (period IN ('daily', 'weekly')),
+            kind text NOT NULL CHECK (kind IN ('top200', 'viral50')),
+            chart_date date NOT NULL,
+            ledger_id bigint NOT NULL REFERENCES load_ledger,
+            source_shape text NOT NULL,
+            entries integer NOT NULL,
+            imported_at timestamptz NOT NULL DEFAULT now(),
+            UNIQUE (region, period, kind, chart_date)
+        );
+        CREATE INDEX chart_by_date ON chart (period, chart_date);
+
+        CREATE TABLE chart_entry (
+            chart_id bigint NOT NULL REFERENCES chart ON DELETE CASCADE,
+            rank smallint NOT NULL CHECK (rank > 0),
+            track_id bigint NOT NULL REFERENCES chart_track,
+            streams bigint CHECK (streams >= 0),
+            peak_rank smallint,
+            -- NULL for a new entry.
+            previous_rank smallint,
+            -- Days or weeks on the chart, this one included.
+            periods_on_chart integer,
+            source text,
+            PRIMARY KEY (chart_id, rank)
+        );
+        CREATE INDEX chart_entry_by_track ON chart_entry (track_id, chart_id);
         """
 }

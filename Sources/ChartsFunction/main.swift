@@ -1,0 +1,106 @@
+import AWS
+import Adapters
+import Logging
+import RuntimeShim
+import Tracker
+import Warehouse
+
+/// What Charts is asked to do.
+enum ChartsRequest: Decodable, Sendable {
+    /// One export (EventBridge's S3 "Object Created" under `charts/`, or `{"command": "import", "key": …}`).
+    case file(key: String)
+    /// Every export not yet imported (EventBridge's "Scheduled Event", or `{"command": "sweep"}`).
+    case sweep
+
+    private enum Keys: String, CodingKey {
+        case detailType = "detail-type"
+        case command, key
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        if let detailType = try container.decodeIfPresent(String.self, forKey: .detailType) {
+            switch detailType {
+            case "Object Created":
+                self = .file(key: try EventBridgeEvent<S3ObjectCreatedDetail>(from: decoder).detail.object.key)
+            case "Scheduled Event":
+                self = .sweep
+            default:
+                throw DecodingError.dataCorruptedError(
+                    forKey: .detailType, in: container,
+                    debugDescription: "Charts takes 'Object Created' and 'Scheduled Event' events, not '\(detailType)'")
+            }
+            return
+        }
+        switch try container.decode(String.self, forKey: .command) {
+        case "import": self = .file(key: try container.decode(String.self, forKey: .key))
+        case "sweep": self = .sweep
+        case let other:
+            throw DecodingError.dataCorruptedError(
+                forKey: .command, in: container, debugDescription: "unknown command '\(other)' (import, sweep)")
+        }
+    }
+}
+
+/// What Charts answers.
+struct ChartsResponse: Encodable, Sendable {
+    var summary: String
+    var files: [ChartImportOutcome]
+}
+
+/// Imports Spotify's chart exports into the warehouse's chart tables (issue #10).
+struct ChartsHandler: LambdaHandler {
+    let objectStore: any ObjectStore
+    let database: WarehouseDatabase
+
+    func handle(_ request: ChartsRequest, context: LambdaContext) async throws -> ChartsResponse {
+        let deadline = ContinuousClock.now + context.remainingTime
+        return try await AWSDeadline.within(deadline) {
+            try await database.withConnection { db in
+                let importer = ChartImporter(store: objectStore, database: db, logger: context.logger)
+                let files: [ChartImportOutcome]
+                switch request {
+                case .file(let key): files = [try await importer.importFile(key: key)]
+                case .sweep:
+                    files = try await importer.sweep { outcome in
+                        context.logger.info(
+                            "\(outcome.status.rawValue) \(outcome.key)", metadata: ["charts": "\(outcome.charts.count)"])
+                    }
+                }
+                let imported = files.filter { $0.status == .imported }
+                let failed = files.filter { $0.status == .failed }
+                var summary =
+                    files.isEmpty
+                    ? "no chart export to import"
+                    : "\(imported.count) of \(files.count) files imported: "
+                        + "\(imported.reduce(0) { $0 + $1.charts.count }) charts, "
+                        + "\(imported.reduce(0) { $0 + $1.entries }) entries "
+                        + "(\(imported.reduce(0) { $0 + $1.replaced }) charts replaced)"
+                if !failed.isEmpty {
+                    summary += "; \(failed.count) failed: "
+                        + failed.prefix(3).map { "\($0.key): \($0.reason ?? "?")" }.joined(separator: "; ")
+                }
+                if files.count == 1, let only = files.first, only.status != .imported {
+                    summary = "\(only.key): \(only.status.rawValue)" + (only.reason.map { ": \($0)" } ?? "")
+                }
+                return ChartsResponse(summary: summary, files: files)
+            }
+        }
+    }
+
+    func shutdown() async {
+        database.close()
+    }
+}
+
+await Lambda.main { setup in
+    let settings = try Settings.load(
+        environment: setup.environment.variables, needs: [.objectStore, .database],
+        workingDirectory: setup.environment.workingDirectory)
+    let adapters = AdapterFactory(environment: setup.environment.variables)
+    let database = WarehouseDatabase(settings: settings, adapters: adapters, logger: setup.logger)
+    let handler = ChartsHandler(objectStore: try adapters.objectStore(settings.objectStore), database: database)
+    setup.logger.info(
+        "ready", metadata: ["objectStore": "\(handler.objectStore.location)", "database": "\(settings.databaseURL)"])
+    return handler
+}
