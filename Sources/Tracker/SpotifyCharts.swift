@@ -54,6 +54,21 @@ public struct Chart: Sendable, Equatable {
         public var periodsOnChart: Int?
         /// The label or distributor, when the export names it.
         public var source: String?
+
+        public init(
+            rank: Int, trackID: String, trackName: String, artists: [String], streams: Int64?, peakRank: Int?,
+            previousRank: Int?, periodsOnChart: Int?, source: String?
+        ) {
+            self.rank = rank
+            self.trackID = trackID
+            self.trackName = trackName
+            self.artists = artists
+            self.streams = streams
+            self.peakRank = peakRank
+            self.previousRank = previousRank
+            self.periodsOnChart = periodsOnChart
+            self.source = source
+        }
     }
 
     public var key: Key

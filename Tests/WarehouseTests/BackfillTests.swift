@@ -39,7 +39,7 @@ struct BackfillTests {
         _ = try await harness.putCSV(Self.key, try ComponentsSample.text())
         let outcome = try await harness.loader().backfill(key: Self.key)
         #expect(outcome.status == .done && outcome.offset == outcome.size && outcome.percent == 100)
-        let python = try Self.python(
+        let python = try runPython(
             """
             import csv, sys
             from decimal import Decimal
@@ -225,18 +225,5 @@ struct BackfillTests {
         private var list: [Int] = []
         func append(_ value: Int) { lock.withLock { list.append(value) } }
         var values: [Int] { lock.withLock { list } }
-    }
-
-    /// What a Python script prints (trimmed).
-    static func python(_ script: String, _ arguments: String...) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
