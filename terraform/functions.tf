@@ -118,6 +118,71 @@ module "load" {
   shared = local.shared
 }
 
+# --- Backfill: Components' dataset (CSV under backfill/) into the warehouse, in resumable chunks.
+
+data "aws_iam_policy_document" "backfill" {
+  source_policy_documents = [data.aws_iam_policy_document.database_password.json]
+  statement {
+    sid       = "ReadDatasets"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.data.arn}/backfill/*"]
+  }
+  statement {
+    sid       = "ListDatasets"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.data.arn]
+  }
+}
+
+module "backfill" {
+  source               = "./modules/function"
+  name                 = "${var.name}-backfill"
+  description          = "Components' dataset into the warehouse, chunk by chunk, resumable"
+  package              = "${var.package_dir}/BackfillFunction.zip"
+  memory_mb            = 1024
+  timeout_seconds      = 900
+  policy_json          = data.aws_iam_policy_document.backfill.json
+  network              = local.in_vpc
+  reserved_concurrency = local.concurrency ? 1 : null
+  environment = merge(local.database, {
+    OBJECT_STORE_URL    = local.object_store
+    BACKFILL_CHUNK_ROWS = "50000"
+  })
+  shared = local.shared
+}
+
+# --- Charts: Spotify's chart exports (CSV under charts/) into the chart tables.
+
+data "aws_iam_policy_document" "charts" {
+  source_policy_documents = [data.aws_iam_policy_document.database_password.json]
+  statement {
+    sid       = "ReadCharts"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.data.arn}/charts/*"]
+  }
+  statement {
+    sid       = "ListCharts"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.data.arn]
+  }
+}
+
+module "charts" {
+  source               = "./modules/function"
+  name                 = "${var.name}-charts"
+  description          = "Spotify chart exports into the chart tables, once per chart and date"
+  package              = "${var.package_dir}/ChartsFunction.zip"
+  memory_mb            = 512
+  timeout_seconds      = 300
+  policy_json          = data.aws_iam_policy_document.charts.json
+  network              = local.in_vpc
+  reserved_concurrency = local.concurrency ? 2 : null
+  environment = merge(local.database, {
+    OBJECT_STORE_URL = local.object_store
+  })
+  shared = local.shared
+}
+
 # --- Report: the day's PDF, stored and mailed.
 
 data "aws_iam_policy_document" "report" {

@@ -116,7 +116,7 @@ resource "aws_cloudwatch_metric_alarm" "no_new_sales" {
   alarm_description   = "No raw object has arrived for an hour: Extract is failing or the feed is silent."
   namespace           = "AWS/Events"
   metric_name         = "MatchedEvents"
-  dimensions          = { RuleName = aws_cloudwatch_event_rule.load_objects.name }
+  dimensions          = { RuleName = aws_cloudwatch_event_rule.objects["load"].name }
   statistic           = "Sum"
   period              = 3600
   evaluation_periods  = 1

@@ -8,6 +8,8 @@ output "functions" {
   value = {
     extract     = module.extract.name
     load        = module.load.name
+    backfill    = module.backfill.name
+    charts      = module.charts.name
     report      = module.report.name
     alert       = module.alert.name
     unsubscribe = module.unsubscribe.name

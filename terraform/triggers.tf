@@ -1,5 +1,6 @@
 # EventBridge: Extract on a rate, Load on every new raw object and on an hourly sweep, Report daily, Alert
-# hourly. Each target retries for up to an hour and sends what it could not deliver to the failure queue;
+# hourly, Backfill on every dataset put under backfill/ and every 15 minutes until it is done, Charts on every
+# export put under charts/ and a daily sweep. Each target retries for up to an hour and sends what it could not deliver to the failure queue;
 # each permission lets only its own rule invoke the function.
 
 locals {
@@ -8,6 +9,15 @@ locals {
     load-sweep = { schedule = var.load_sweep_schedule, function = module.load, what = "load raw objects whose event was lost" }
     report     = { schedule = var.report_schedule, function = module.report, what = "the daily report for the day before" }
     alert      = { schedule = var.alert_schedule, function = module.alert, what = "hourly trend tests" }
+    backfill   = { schedule = var.backfill_schedule, function = module.backfill, what = "go on with datasets not yet loaded" }
+    charts     = { schedule = var.charts_sweep_schedule, function = module.charts, what = "import chart exports whose event was lost" }
+  }
+  # S3 "Object Created" under each prefix starts its function (the bucket sends its events to EventBridge:
+  # storage.tf).
+  object_rules = {
+    load     = { prefix = "raw/", function = module.load, what = "each new raw object" }
+    backfill = { prefix = "backfill/", function = module.backfill, what = "each dataset to backfill" }
+    charts   = { prefix = "charts/", function = module.charts, what = "each chart export" }
   }
 }
 
@@ -41,23 +51,24 @@ resource "aws_lambda_permission" "schedule" {
   source_arn    = aws_cloudwatch_event_rule.schedule[each.key].arn
 }
 
-# S3 "Object Created" under raw/ (the bucket sends its events to EventBridge: storage.tf).
-resource "aws_cloudwatch_event_rule" "load_objects" {
-  name        = "${var.name}-load-objects"
-  description = "${module.load.name}: each new raw object"
+resource "aws_cloudwatch_event_rule" "objects" {
+  for_each    = local.object_rules
+  name        = "${var.name}-${each.key}-objects"
+  description = "${each.value.function.name}: ${each.value.what}"
   event_pattern = jsonencode({
     source        = ["aws.s3"]
     "detail-type" = ["Object Created"]
     detail = {
       bucket = { name = [aws_s3_bucket.data.bucket] }
-      object = { key = [{ prefix = "raw/" }] }
+      object = { key = [{ prefix = each.value.prefix }] }
     }
   })
 }
 
-resource "aws_cloudwatch_event_target" "load_objects" {
-  rule = aws_cloudwatch_event_rule.load_objects.name
-  arn  = module.load.arn
+resource "aws_cloudwatch_event_target" "objects" {
+  for_each = local.object_rules
+  rule     = aws_cloudwatch_event_rule.objects[each.key].name
+  arn      = each.value.function.arn
 
   retry_policy {
     maximum_event_age_in_seconds = 21600
@@ -68,10 +79,27 @@ resource "aws_cloudwatch_event_target" "load_objects" {
   }
 }
 
-resource "aws_lambda_permission" "load_objects" {
-  statement_id  = "EventBridge-load-objects"
+resource "aws_lambda_permission" "objects" {
+  for_each      = local.object_rules
+  statement_id  = "EventBridge-${each.key}-objects"
   action        = "lambda:InvokeFunction"
-  function_name = module.load.name
+  function_name = each.value.function.name
   principal     = "events.amazonaws.com"
-  source_arn    = aws_cloudwatch_event_rule.load_objects.arn
+  source_arn    = aws_cloudwatch_event_rule.objects[each.key].arn
+}
+
+# Load's rule was a single resource before the backfill and the charts had theirs.
+moved {
+  from = aws_cloudwatch_event_rule.load_objects
+  to   = aws_cloudwatch_event_rule.objects["load"]
+}
+
+moved {
+  from = aws_cloudwatch_event_target.load_objects
+  to   = aws_cloudwatch_event_target.objects["load"]
+}
+
+moved {
+  from = aws_lambda_permission.load_objects
+  to   = aws_lambda_permission.objects["load"]
 }

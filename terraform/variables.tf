@@ -95,6 +95,18 @@ variable "alert_schedule" {
   default     = "cron(5 * * * ? *)"
 }
 
+variable "backfill_schedule" {
+  description = "How often Backfill goes on with a dataset not yet loaded (each run loads chunks for up to 15 minutes; a run with nothing to do ends at once)."
+  type        = string
+  default     = "rate(15 minutes)"
+}
+
+variable "charts_sweep_schedule" {
+  description = "How often Charts imports chart exports whose event was lost."
+  type        = string
+  default     = "rate(1 day)"
+}
+
 variable "alert_digest_hour" {
   description = "The UTC hour whose alert run sends the daily digests."
   type        = number

@@ -16,6 +16,8 @@ ALLOWED_ACTIONS = {
     "alert": {"secretsmanager:GetSecretValue", "ses:SendEmail", "ses:SendRawEmail", "sns:Publish"},
     "unsubscribe": {"secretsmanager:GetSecretValue"},
     "dashboard": {"secretsmanager:GetSecretValue", "ses:SendEmail", "ses:SendRawEmail"},
+    "backfill": {"s3:GetObject", "s3:ListBucket", "secretsmanager:GetSecretValue"},
+    "charts": {"s3:GetObject", "s3:ListBucket", "secretsmanager:GetSecretValue"},
 }
 ALLOWED_OBJECT_PREFIXES = {
     "extract": {"raw/", "state/"},
@@ -24,12 +26,15 @@ ALLOWED_OBJECT_PREFIXES = {
     "alert": set(),
     "unsubscribe": set(),
     "dashboard": set(),
+    "backfill": {"backfill/"},
+    "charts": {"charts/"},
 }
 # Functions that need the database run in the VPC; Extract (internet, S3 only) does not.
-IN_VPC = {"load", "report", "alert", "unsubscribe", "dashboard"}
+IN_VPC = {"load", "report", "alert", "unsubscribe", "dashboard", "backfill", "charts"}
 # How each is started.
-SCHEDULED = {"extract", "load", "report", "alert"}
-ON_OBJECTS = {"load"}
+SCHEDULED = {"extract", "load", "report", "alert", "backfill", "charts"}
+# The functions started by S3 "Object Created", and under which prefix.
+ON_OBJECTS = {"load": "raw/", "backfill": "backfill/", "charts": "charts/"}
 BY_URL = {"unsubscribe", "dashboard"}
 MANAGED_POLICIES = {"AWSLambdaVPCAccessExecutionRole", "AWSXrayWriteOnlyAccess"}
 
@@ -178,27 +183,31 @@ def check_triggers(model):
     ):
         problems.append("each schedule's permission must let only its own rule invoke its function")
 
-    for function in sorted(ON_OBJECTS):
-        rule = next((n for n, r in rules.items() if "aws.s3" in r.get("event_pattern", "")), None)
-        if rule is None:
-            problems.append(f"{function}: no rule on S3 events")
-            continue
-        pattern = rules[rule]["event_pattern"]
-        for needed in ("Object Created", "raw/", "aws_s3_bucket.data.bucket"):
-            if needed not in pattern:
-                problems.append(f"{function}: the S3 rule's pattern lacks {needed!r}")
-        if not any(
-            t.get("rule") == f"${{aws_cloudwatch_event_rule.{rule}.name}}" and t.get("arn") == f"${{module.{function}.arn}}"
-            for t in targets.values()
-        ):
-            problems.append(f"{function}: the S3 rule does not target it")
-        if not any(
-            p.get("function_name") == f"${{module.{function}.name}}"
-            and p.get("source_arn") == f"${{aws_cloudwatch_event_rule.{rule}.arn}}"
-            and p.get("principal") == "events.amazonaws.com"
-            for p in permissions.values()
-        ):
-            problems.append(f"{function}: no permission limited to the S3 rule")
+    object_rules = model["locals"].get("object_rules", {})
+    rule = rules.get("objects", {})
+    pattern = rule.get("event_pattern", "")
+    if rule.get("for_each") != "${local.object_rules}":
+        problems.append("the S3 rules are not one per entry of local.object_rules")
+    for needed in ("aws.s3", "Object Created", "aws_s3_bucket.data.bucket", "each.value.prefix"):
+        if needed not in pattern:
+            problems.append(f"the S3 rules' pattern lacks {needed!r}")
+    target = targets.get("objects", {})
+    if target.get("for_each") != "${local.object_rules}" or target.get("arn") != "${each.value.function.arn}":
+        problems.append("the S3 rules' targets do not invoke each entry's function")
+    permission = permissions.get("objects", {})
+    if (
+        permission.get("for_each") != "${local.object_rules}"
+        or permission.get("principal") != "events.amazonaws.com"
+        or "aws_cloudwatch_event_rule.objects[each.key].arn" not in permission.get("source_arn", "")
+    ):
+        problems.append("each S3 rule's permission must let only its own rule invoke its function")
+    started = {}
+    for entry in object_rules.values():
+        match = re.fullmatch(r"\$\{module\.([\w-]+)\}", entry.get("function", ""))
+        if match:
+            started[match.group(1)] = entry.get("prefix")
+    if started != ON_OBJECTS:
+        problems.append(f"S3 events start {started}, expected {ON_OBJECTS}")
     if resources.get("aws_s3_bucket_notification", {}).get("data", {}).get("eventbridge") is not True:
         problems.append("the bucket does not send its events to EventBridge")
 

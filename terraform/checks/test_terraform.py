@@ -60,7 +60,7 @@ class TerraformTests(unittest.TestCase):
             ]
 
         problems = checks.check_roles(self.broken(widen))
-        for function in ("load", "report", "alert", "unsubscribe", "dashboard"):
+        for function in ("load", "report", "alert", "unsubscribe", "dashboard", "backfill", "charts"):
             self.assertTrue(any(p.startswith(f"{function}/") and "secretsmanager:*" in p for p in problems), problems)
 
     def test_objects_outside_a_functions_prefix_are_caught(self):
@@ -86,10 +86,17 @@ class TerraformTests(unittest.TestCase):
 
     def test_a_permission_without_its_rule_is_caught(self):
         def open_permission(model):
-            del model["resource"]["aws_lambda_permission"]["load_objects"]["source_arn"]
+            del model["resource"]["aws_lambda_permission"]["objects"]["source_arn"]
 
         problems = checks.check_triggers(self.broken(open_permission))
-        self.assertTrue(any("no permission limited to the S3 rule" in p for p in problems), problems)
+        self.assertTrue(any("must let only its own rule invoke" in p for p in problems), problems)
+
+    def test_a_function_on_the_wrong_prefix_is_caught(self):
+        def wrong_prefix(model):
+            model["locals"]["object_rules"]["charts"]["prefix"] = "raw/"
+
+        problems = checks.check_triggers(self.broken(wrong_prefix))
+        self.assertTrue(any("S3 events start" in p for p in problems), problems)
 
     def test_a_public_database_is_caught(self):
         def public(model):
@@ -115,15 +122,15 @@ class TerraformTests(unittest.TestCase):
             model["locals"]["database"]["DATABASE_PASSWORD"] = "${var.password}"
 
         problems = checks.check_placement(self.broken(password))
-        for function in ("load", "report", "alert", "unsubscribe", "dashboard"):
+        for function in ("load", "report", "alert", "unsubscribe", "dashboard", "backfill", "charts"):
             self.assertIn(f"{function}: environment variable DATABASE_PASSWORD looks like a secret", problems)
 
     def test_a_function_without_rules_for_it_is_caught(self):
         def new_function(model):
-            model["module"]["charts"] = dict(model["module"]["unsubscribe"])
+            model["module"]["playlists"] = dict(model["module"]["unsubscribe"])
 
         problems = checks.check_functions_exist(self.broken(new_function)) + checks.check_triggers(self.broken(new_function))
-        self.assertTrue(any("charts" in p for p in problems), problems)
+        self.assertTrue(any("playlists" in p for p in problems), problems)
 
     def test_a_function_made_public_by_the_url_map_is_caught(self):
         def exposed(model):
