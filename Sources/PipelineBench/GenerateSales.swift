@@ -5,10 +5,18 @@ import Gzip
 /// A salesfeed window of any size, written as Extract writes windows (gzip), from the real distributions in
 /// the fixtures: item types, buyer countries and URL shapes from 587 real feed items, amounts and currencies
 /// from the Components dataset's rows, sellers' popularity as a Zipf law over 160,000 artists (the dataset's
-/// one million sales came from 159,746), several items in one purchase now and then.
+/// one million sales came from 159,746), several items in one purchase now and then. Or, with
+/// `--format components-csv`, the same sales as rows of Components' CSV (its 23 columns), for the backfill.
 struct GenerateSales: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "generate-sales", abstract: "Writes one gzip feed window of realistic sales.")
+        commandName: "generate-sales",
+        abstract: "Writes one gzip feed window of realistic sales (or a CSV of the Components dataset's shape).")
+
+    @Option(help: "feed (a gzip window, as Extract writes) or components-csv (the dataset's CSV).")
+    var format = "feed"
+
+    @Option(help: "Days the sales spread over.")
+    var days = 1
 
     @Option(help: "Sale items.")
     var sales = 1_000_000
@@ -38,7 +46,17 @@ struct GenerateSales: ParsableCommand {
         let artists = Zipf(count: 160_000, exponent: 1.07)
         _ = FileManager.default.createFile(atPath: output, contents: nil)
         let file = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        var text = #"{"start_date":\#(start),"end_date":\#(start + 86_400),"data_delay_sec":120,"events":["#
+        guard ["feed", "components-csv"].contains(format) else {
+            throw ValidationError("--format is feed or components-csv, not \(format)")
+        }
+        let csv = format == "components-csv"
+        let span = 86_400 * Double(max(1, days))
+        var text =
+            csv
+            ? "_id,art_url,item_type,utc_date,country_code,track_album_slug_text,country,slug_type,amount_paid_fmt,"
+                + "item_price,item_description,art_id,url,amount_paid,releases,artist_name,currency,album_title,"
+                + "amount_paid_usd,package_image_id,amount_over_fmt,item_slug,addl_count\n"
+            : #"{"start_date":\#(start),"end_date":\#(start + 86_400),"data_delay_sec":120,"events":["#
         var written = 0
         var compressedBytes = 0
         var rawBytes = 0
@@ -46,7 +64,7 @@ struct GenerateSales: ParsableCommand {
         func flush(_ force: Bool) throws {
             guard force || text.utf8.count > 8 << 20 else { return }
             let bytes = Array(text.utf8)
-            let member = Gzip.compress(bytes)
+            let member = csv ? bytes : Gzip.compress(bytes)
             file.write(Data(member))
             compressedBytes += member.count
             rawBytes += bytes.count
@@ -54,7 +72,7 @@ struct GenerateSales: ParsableCommand {
         }
         while written < sales {
             let itemCount = min(sales - written, random.unit() < 0.08 ? 2 + Int(random.next() % 3) : 1)
-            let time = Double(start) + 86_400 * Double(written) / Double(sales)
+            let time = Double(start) + span * Double(written) / Double(sales)
             var itemsText: [String] = []
             let buyer = recorded[Int(random.next() % UInt64(recorded.count))]
             for index in 0..<itemCount {
@@ -75,6 +93,19 @@ struct GenerateSales: ParsableCommand {
                     ? ["Vinyl LP", "Cassette", "Compact Disc (CD)", "T-Shirt"][Int(random.next() % 4)]
                     : "Release \(release)"
                 let date = String(format: "%.7f", time + Double(index) * 0.0003 + random.unit() * 0.0002)
+                if csv {
+                    let country = buyer["country"] as? String ?? "United States"
+                    let quotedDescription = description.contains(",") ? "\"\(description)\"" : description
+                    text += [
+                        "\(date)&\(url)", "https://f4.bcbits.com/img/a\(1_000_000_000 + release)_7.jpg", type, date,
+                        buyer["country_code"] as? String ?? "us", "", country.contains(",") ? "\"\(country)\"" : country,
+                        type == "b" ? "" : type == "t" ? "t" : "a", "\(row.paid) \(row.currency)", "\(row.price)",
+                        quotedDescription, "\(1_000_000_000 + release).0", url, "\(row.paid)", "", "Artist \(artist)",
+                        row.currency, type == "t" ? "Album \(release)" : "", "\(row.paidUSD)", "",
+                        row.paid > row.price ? "\(row.paid - row.price)" : "", "", "",
+                    ].joined(separator: ",") + "\n"
+                    continue
+                }
                 var fields: [String] = [
                     #""utc_date":\#(date)"#, #""artist_name":"Artist \#(artist)""#, #""item_type":"\#(type)""#,
                     #""item_description":"\#(description)""#,
@@ -91,20 +122,25 @@ struct GenerateSales: ParsableCommand {
                 if row.paid > row.price { fields.append(#""amount_over_fmt":"\#(row.paid - row.price)""#) }
                 itemsText.append("{" + fields.joined(separator: ",") + "}")
             }
-            text +=
-                (firstEvent ? "" : ",")
-                + #"{"event_type":"sale","utc_date":\#(String(format: "%.7f", time)),"items":[\#(itemsText.joined(separator: ","))]}"#
+            if !csv {
+                text +=
+                    (firstEvent ? "" : ",")
+                    + #"{"event_type":"sale","utc_date":\#(String(format: "%.7f", time)),"items":[\#(itemsText.joined(separator: ","))]}"#
+            }
             firstEvent = false
             written += itemCount
             try flush(false)
             if written % 100_000 < itemCount { print("  \(written)/\(sales) items") }
         }
-        text += #"],"server_time":\#(start + 86_409)}"#
+        if !csv { text += #"],"server_time":\#(start + 86_409)}"# }
         try flush(true)
         try file.close()
         print(
-            "summary: \(sales) sale items in one window, \(rawBytes / 1_048_576) MiB of JSON, "
-                + "\(compressedBytes / 1_048_576) MiB gzip: \(output)")
+            csv
+                ? "summary: \(sales) rows of the Components dataset's shape over \(days) days, "
+                    + "\(rawBytes / 1_048_576) MiB of CSV: \(output)"
+                : "summary: \(sales) sale items in one window, \(rawBytes / 1_048_576) MiB of JSON, "
+                    + "\(compressedBytes / 1_048_576) MiB gzip: \(output)")
     }
 
     struct Amount {
