@@ -35,7 +35,8 @@ enum BackfillRequest: Decodable, Sendable {
             default:
                 throw DecodingError.dataCorruptedError(
                     forKey: .detailType, in: container,
-                    debugDescription: "Backfill takes 'Object Created' and 'Scheduled Event' events, not '\(detailType)'")
+                    debugDescription:
+                        "Backfill takes 'Object Created' and 'Scheduled Event' events, not '\(detailType)'")
             }
             return
         }

@@ -64,7 +64,8 @@ struct ChartsHandler: LambdaHandler {
                 case .sweep:
                     files = try await importer.sweep { outcome in
                         context.logger.info(
-                            "\(outcome.status.rawValue) \(outcome.key)", metadata: ["charts": "\(outcome.charts.count)"])
+                            "\(outcome.status.rawValue) \(outcome.key)", metadata: ["charts": "\(outcome.charts.count)"]
+                        )
                     }
                 }
                 let imported = files.filter { $0.status == .imported }
@@ -77,7 +78,8 @@ struct ChartsHandler: LambdaHandler {
                         + "\(imported.reduce(0) { $0 + $1.entries }) entries "
                         + "(\(imported.reduce(0) { $0 + $1.replaced }) charts replaced)"
                 if !failed.isEmpty {
-                    summary += "; \(failed.count) failed: "
+                    summary +=
+                        "; \(failed.count) failed: "
                         + failed.prefix(3).map { "\($0.key): \($0.reason ?? "?")" }.joined(separator: "; ")
                 }
                 if files.count == 1, let only = files.first, only.status != .imported {

@@ -52,8 +52,9 @@ struct SharedArtist: Sendable, Equatable {
 
 extension DashboardQuery {
     /// The regions with charts, with how many charts each has (daily, weekly), global first.
-    func chartRegions() async throws -> [(region: String, daily: Int, weekly: Int, first: CalendarDay, last: CalendarDay)]
-    {
+    func chartRegions() async throws -> [(
+        region: String, daily: Int, weekly: Int, first: CalendarDay, last: CalendarDay
+    )] {
         try await db.query(
             """
             SELECT region, count(*) FILTER (WHERE period = 'daily'), count(*) FILTER (WHERE period = 'weekly'),

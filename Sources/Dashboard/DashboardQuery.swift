@@ -537,7 +537,8 @@ public struct DashboardQuery: Sendable {
         ).rows.map { row in
             BackfillRow(
                 key: row[0] ?? "", status: row[1] ?? "", records: Int(row[2] ?? "") ?? 0,
-                inserted: Int(row[3] ?? "") ?? 0, first: row[4].flatMap { Int64($0) }, last: row[5].flatMap { Int64($0) })
+                inserted: Int(row[3] ?? "") ?? 0, first: row[4].flatMap { Int64($0) },
+                last: row[5].flatMap { Int64($0) })
         }
     }
 }

@@ -303,21 +303,27 @@ struct Pages {
                 }
                 let label =
                     "\(backfill.key): \(Format.count(backfill.records)) rows, \(Format.count(backfill.inserted)) new sales"
-                    + (span.map { ", \($0.0.iso) to \($0.1.iso)" } ?? "") + (backfill.status == "loaded" ? "" : " (\(backfill.status))")
+                    + (span.map { ", \($0.0.iso) to \($0.1.iso)" } ?? "")
+                    + (backfill.status == "loaded" ? "" : " (\(backfill.status))")
                 items += "<li>" + (link.map { "<a href=\"\(e($0))\">\(e(label))</a>" } ?? e(label)) + "</li>"
             }
-            html += "<p class=\"scope\">Datasets backfilled (links show their period):</p><ul class=\"scope\">\(items)</ul>\n"
+            html +=
+                "<p class=\"scope\">Datasets backfilled (links show their period):</p><ul class=\"scope\">\(items)</ul>\n"
         }
         guard analysis.sales > 0 else {
             return html + "<p class=\"empty\">No sales in this range.</p>\n"
         }
-        html += cards([
-            ("Sales", Format.count(analysis.sales), .none), ("Revenue", Format.usd(analysis.revenueUSD), .none),
-            ("Digital", Format.percent(analysis.digitalShare), .none),
-            ("Paid more than asked", o.paidMoreShare.map(Format.percent) ?? "—", .none),
-            ("Median paid ÷ price", analysis.medianRatio.map { Format.decimal($0, places: 2) + " ×" } ?? "—", .none),
-            ("Currencies", Format.count(analysis.currencies.count), .none),
-        ], compare: false)
+        html += cards(
+            [
+                ("Sales", Format.count(analysis.sales), .none), ("Revenue", Format.usd(analysis.revenueUSD), .none),
+                ("Digital", Format.percent(analysis.digitalShare), .none),
+                ("Paid more than asked", o.paidMoreShare.map(Format.percent) ?? "—", .none),
+                (
+                    "Median paid ÷ price", analysis.medianRatio.map { Format.decimal($0, places: 2) + " ×" } ?? "—",
+                    .none
+                ),
+                ("Currencies", Format.count(analysis.currencies.count), .none),
+            ], compare: false)
         html += "<div class=\"grid\">"
         html += panel("Digital, physical and bundles", partsTable(analysis.itemTypes, first: "Kind"))
         html += panel(
@@ -488,7 +494,8 @@ struct Pages {
         } else {
             html += panel(
                 "Which weekday debuts do best",
-                "<p class=\"empty\">Debuts need the region's daily charts, day after day; there are none in the range.</p>\n")
+                "<p class=\"empty\">Debuts need the region's daily charts, day after day; there are none in the range.</p>\n"
+            )
         }
         let first = try await query.firstPeriods(scope)
         if first.first.map({ $0.covered > 0 }) == true {

@@ -96,14 +96,17 @@ struct GenerateSales: ParsableCommand {
                 if csv {
                     let country = buyer["country"] as? String ?? "United States"
                     let quotedDescription = description.contains(",") ? "\"\(description)\"" : description
-                    text += [
-                        "\(date)&\(url)", "https://f4.bcbits.com/img/a\(1_000_000_000 + release)_7.jpg", type, date,
-                        buyer["country_code"] as? String ?? "us", "", country.contains(",") ? "\"\(country)\"" : country,
-                        type == "b" ? "" : type == "t" ? "t" : "a", "\(row.paid) \(row.currency)", "\(row.price)",
-                        quotedDescription, "\(1_000_000_000 + release).0", url, "\(row.paid)", "", "Artist \(artist)",
-                        row.currency, type == "t" ? "Album \(release)" : "", "\(row.paidUSD)", "",
-                        row.paid > row.price ? "\(row.paid - row.price)" : "", "", "",
-                    ].joined(separator: ",") + "\n"
+                    text +=
+                        [
+                            "\(date)&\(url)", "https://f4.bcbits.com/img/a\(1_000_000_000 + release)_7.jpg", type, date,
+                            buyer["country_code"] as? String ?? "us", "",
+                            country.contains(",") ? "\"\(country)\"" : country,
+                            type == "b" ? "" : type == "t" ? "t" : "a", "\(row.paid) \(row.currency)", "\(row.price)",
+                            quotedDescription, "\(1_000_000_000 + release).0", url, "\(row.paid)", "",
+                            "Artist \(artist)",
+                            row.currency, type == "t" ? "Album \(release)" : "", "\(row.paidUSD)", "",
+                            row.paid > row.price ? "\(row.paid - row.price)" : "", "", "",
+                        ].joined(separator: ",") + "\n"
                     continue
                 }
                 var fields: [String] = [

@@ -36,7 +36,8 @@ public struct DailyReportPDF {
         try notes(report, &layout)
         let pages = document.pages
         for (index, page) in pages.enumerated() {
-            try Layout.footer(page, "bandcamp-tracker · daily report \(report.day.iso)", number: index + 1, of: pages.count)
+            try Layout.footer(
+                page, "bandcamp-tracker · daily report \(report.day.iso)", number: index + 1, of: pages.count)
         }
         return (try document.data(), pages.count)
     }

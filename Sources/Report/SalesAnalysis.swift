@@ -96,23 +96,24 @@ extension SalesAnalysis {
         _ db: PostgresConnection, from: CalendarDay, to: CalendarDay, condition: String, parameters: [String?]
     ) async throws -> SalesAnalysis {
         var analysis = SalesAnalysis(from: from, to: to)
-        let totals = try await db.query(
-            """
-            SELECT count(*), coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2),
-                count(*) FILTER (WHERE s.price_asked > 0 AND s.amount_paid IS NOT NULL),
-                count(*) FILTER (WHERE s.price_asked > 0 AND s.amount_paid > s.price_asked),
-                count(*) FILTER (WHERE s.price_asked > 0 AND s.amount_paid = s.price_asked),
-                coalesce(sum(s.overpaid_usd) FILTER (WHERE s.price_asked > 0), 0)::numeric(16,2),
-                (avg(s.overpaid_usd) FILTER (WHERE s.price_asked > 0 AND s.amount_paid > s.price_asked))::numeric(14,2),
-                count(*) FILTER (WHERE s.price_asked = 0),
-                count(*) FILTER (WHERE s.price_asked = 0 AND s.amount_paid > 0),
-                (avg(s.amount_paid_usd) FILTER (WHERE s.price_asked = 0 AND s.amount_paid > 0))::numeric(14,2),
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY s.paid_to_price_ratio),
-                percentile_cont(0.9) WITHIN GROUP (ORDER BY s.paid_to_price_ratio),
-                count(DISTINCT s.buyer_country_code)
-            FROM sale s WHERE \(condition)
-            """, parameters
-        ).rows.first ?? []
+        let totals =
+            try await db.query(
+                """
+                SELECT count(*), coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2),
+                    count(*) FILTER (WHERE s.price_asked > 0 AND s.amount_paid IS NOT NULL),
+                    count(*) FILTER (WHERE s.price_asked > 0 AND s.amount_paid > s.price_asked),
+                    count(*) FILTER (WHERE s.price_asked > 0 AND s.amount_paid = s.price_asked),
+                    coalesce(sum(s.overpaid_usd) FILTER (WHERE s.price_asked > 0), 0)::numeric(16,2),
+                    (avg(s.overpaid_usd) FILTER (WHERE s.price_asked > 0 AND s.amount_paid > s.price_asked))::numeric(14,2),
+                    count(*) FILTER (WHERE s.price_asked = 0),
+                    count(*) FILTER (WHERE s.price_asked = 0 AND s.amount_paid > 0),
+                    (avg(s.amount_paid_usd) FILTER (WHERE s.price_asked = 0 AND s.amount_paid > 0))::numeric(14,2),
+                    percentile_cont(0.5) WITHIN GROUP (ORDER BY s.paid_to_price_ratio),
+                    percentile_cont(0.9) WITHIN GROUP (ORDER BY s.paid_to_price_ratio),
+                    count(DISTINCT s.buyer_country_code)
+                FROM sale s WHERE \(condition)
+                """, parameters
+            ).rows.first ?? []
         func int(_ index: Int) -> Int { index < totals.count ? Int(totals[index] ?? "") ?? 0 : 0 }
         func text(_ index: Int) -> String? { index < totals.count ? totals[index] : nil }
         analysis.sales = int(0)
@@ -127,7 +128,8 @@ extension SalesAnalysis {
         guard analysis.sales > 0 else { return analysis }
         let revenue = analysis.revenueUSD.value
 
-        func parts(_ rows: [[String?]], whole: Int, wholeRevenue: Double, label: (String, String?) -> String) -> [Part] {
+        func parts(_ rows: [[String?]], whole: Int, wholeRevenue: Double, label: (String, String?) -> String) -> [Part]
+        {
             rows.map { row in
                 let key = row[0] ?? ""
                 let sales = Int(row[2] ?? "") ?? 0
@@ -147,7 +149,9 @@ extension SalesAnalysis {
             FROM sale s WHERE \(condition) GROUP BY 1 ORDER BY 3 DESC, 1
             """, parameters
         ).rows
-        let typeNames = ["album": "Digital album", "track": "Digital track", "physical": "Physical", "bundle": "Bundle"]
+        let typeNames = [
+            "album": "Digital album", "track": "Digital track", "physical": "Physical", "bundle": "Bundle",
+        ]
         analysis.itemTypes = parts(types, whole: analysis.sales, wholeRevenue: revenue) { key, _ in
             typeNames[key] ?? key
         }

@@ -90,7 +90,8 @@ public struct CSVReader: Sendable {
     public mutating func finish() throws -> Record? {
         switch state {
         case .quoted:
-            throw CSVError(offset: recordStart, "a quoted field starting in the record at byte \(recordStart) is never closed")
+            throw CSVError(
+                offset: recordStart, "a quoted field starting in the record at byte \(recordStart) is never closed")
         case .afterCR:
             return nil
         case .fieldStart where fields.isEmpty && field.isEmpty:
@@ -104,7 +105,10 @@ public struct CSVReader: Sendable {
     }
 
     private mutating func consume(_ byte: UInt8, into completed: inout [Record]) throws {
-        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        let quote = UInt8(ascii: "\"")
+        let comma = UInt8(ascii: ",")
+        let lf = UInt8(ascii: "\n")
+        let cr = UInt8(ascii: "\r")
         switch state {
         case .afterCR:
             state = .fieldStart

@@ -110,7 +110,8 @@ extension Loader {
             } catch let error as ObjectStoreError where error.code == .changed {
                 attempt += 1
                 if attempt >= 5 { throw error }
-                logger.info("the file changed while being read; starting on its new version", metadata: ["key": "\(key)"])
+                logger.info(
+                    "the file changed while being read; starting on its new version", metadata: ["key": "\(key)"])
                 guard let newer = try await store.head(key) else {
                     throw ObjectStoreError(.notFound, location: store.location, key: key, detail: "no such object")
                 }
@@ -143,7 +144,8 @@ extension Loader {
             if let state = try await backfillState(object.key, object), state.status != .inProgress {
                 continue
             }
-            outcomes.append(try await backfill(key: object.key, options: options, deadline: deadline, progress: progress))
+            outcomes.append(
+                try await backfill(key: object.key, options: options, deadline: deadline, progress: progress))
             if outcomes.last?.status == .inProgress { break }
         }
         return outcomes
@@ -216,9 +218,10 @@ extension Loader {
                 info, from: offset, header: header, recordNumber: recordsBefore, chunkRows: options.chunkRows)
             if header == nil { header = staged.header }
             let inserted = staged.rows > 0 ? try await moveStaged(ledgerID: ledgerID, key: key, started: started) : 0
-            let kept = try await db.query(
-                "SELECT count(*) FROM load_reject WHERE ledger_id = $1", [String(ledgerID)]
-            ).scalar.flatMap { Int($0) } ?? 0
+            let kept =
+                try await db.query(
+                    "SELECT count(*) FROM load_reject WHERE ledger_id = $1", [String(ledgerID)]
+                ).scalar.flatMap { Int($0) } ?? 0
             try await recordRejects(
                 Array(staged.rejected.prefix(max(0, self.options.rejectsKept - kept))), ledgerID: ledgerID)
             let rejected = staged.rejectedCount

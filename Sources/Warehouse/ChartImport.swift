@@ -92,17 +92,20 @@ public struct ChartImporter: Sendable {
             try await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [key])
             let done = try await db.query(
                 "SELECT 1 FROM load_ledger WHERE object_key = $1 AND etag = $2 AND status = 'loaded'", [key, read.etag])
-            if !done.rows.isEmpty { return ChartImportOutcome(key: key, status: .alreadyImported, shape: file.shape.rawValue) }
-            let ledger = try await db.query(
-                """
-                INSERT INTO load_ledger (object_key, kind, etag, size, status, items, inserted)
-                VALUES ($1, 'charts', $2, $3, 'loaded', $4, $4)
-                ON CONFLICT (object_key) DO UPDATE SET kind = 'charts', etag = excluded.etag, size = excluded.size,
-                    status = 'loaded', reason = NULL, items = excluded.items, inserted = excluded.inserted,
-                    attempts = load_ledger.attempts + 1, loaded_at = now()
-                RETURNING id
-                """, [key, read.etag, String(read.size), String(file.charts.reduce(0) { $0 + $1.entries.count })]
-            ).scalar ?? ""
+            if !done.rows.isEmpty {
+                return ChartImportOutcome(key: key, status: .alreadyImported, shape: file.shape.rawValue)
+            }
+            let ledger =
+                try await db.query(
+                    """
+                    INSERT INTO load_ledger (object_key, kind, etag, size, status, items, inserted)
+                    VALUES ($1, 'charts', $2, $3, 'loaded', $4, $4)
+                    ON CONFLICT (object_key) DO UPDATE SET kind = 'charts', etag = excluded.etag, size = excluded.size,
+                        status = 'loaded', reason = NULL, items = excluded.items, inserted = excluded.inserted,
+                        attempts = load_ledger.attempts + 1, loaded_at = now()
+                    RETURNING id
+                    """, [key, read.etag, String(read.size), String(file.charts.reduce(0) { $0 + $1.entries.count })]
+                ).scalar ?? ""
             var outcome = ChartImportOutcome(key: key, status: .imported, shape: file.shape.rawValue)
             for chart in file.charts {
                 let replaced = try await store(chart, ledgerID: ledger, shape: file.shape.rawValue, db: db)
@@ -157,7 +160,8 @@ public struct ChartImporter: Sendable {
             JOIN chart_track t ON t.spotify_id = p.track JOIN chart_artist a ON a.key = p.key
             GROUP BY t.id, a.id
             ON CONFLICT (track_id, artist_id) DO NOTHING
-            """, [PostgresArray.literal(pairTracks), PostgresArray.literal(pairKeys), PostgresArray.literal(pairPositions)])
+            """,
+            [PostgresArray.literal(pairTracks), PostgresArray.literal(pairKeys), PostgresArray.literal(pairPositions)])
         let chartRow = try await db.query(
             """
             INSERT INTO chart (region, period, kind, chart_date, ledger_id, source_shape, entries)

@@ -62,8 +62,15 @@ struct ChartsPageTests {
         for offset in 0..<8 {
             let day = CalendarDay(iso: "2023-01-16")!.adding(days: Int64(offset))
             var rows = [Row("Old", "Olga", streams: 50, peak: 1, previous: 1, periods: 100 + offset)]
-            if offset >= 4 { rows.insert(Row("Xray", "Xia", streams: 5000, peak: 1, previous: offset == 4 ? nil : 1, periods: offset - 3), at: 0) }
-            if offset >= 4 { rows.append(Row("Zulu", "Zed", streams: 300, peak: 3, previous: offset == 4 ? nil : 3, periods: offset - 3)) }
+            if offset >= 4 {
+                rows.insert(
+                    Row("Xray", "Xia", streams: 5000, peak: 1, previous: offset == 4 ? nil : 1, periods: offset - 3),
+                    at: 0)
+            }
+            if offset >= 4 {
+                rows.append(
+                    Row("Zulu", "Zed", streams: 300, peak: 3, previous: offset == 4 ? nil : 3, periods: offset - 3))
+            }
             if offset == 0 { rows.append(Row("Yoke", "Yan", streams: 100, peak: 2, previous: nil, periods: 1)) }
             _ = try await store.put(
                 "charts/regional-us-daily-\(day.iso).csv", body: Array(SpotifyChartCSV.file(daily: true, rows).utf8),
@@ -79,7 +86,8 @@ struct ChartsPageTests {
         let bench = try await Self.bench("chartsweekly")
         let query = DashboardQuery(db: bench.db)
         let scope = ChartScope(
-            region: "global", period: "weekly", from: CalendarDay(iso: "2024-01-01")!, to: CalendarDay(iso: "2024-01-31")!)
+            region: "global", period: "weekly", from: CalendarDay(iso: "2024-01-01")!,
+            to: CalendarDay(iso: "2024-01-31")!)
         let songs = try await query.chartLeaders(scope, byArtist: false)
         #expect(songs.map(\.name) == ["Alpha", "Beta", "Delta", "Gamma", "Echo"])
         #expect(songs.map(\.streams) == [2650, 1500, 1220, 1100, 100])

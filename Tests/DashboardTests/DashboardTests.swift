@@ -300,7 +300,8 @@ struct DashboardPageTests {
         // Narrowed by a country, the figures are that country's.
         let (code, _) = TrendSeed.countries[0]
         let one = try await bench.get(bench.app(), "/analysis", "country=\(code)").body
-        let oneSales = Int(try await bench.scalar("SELECT count(*) FROM sale WHERE \(range) AND buyer_country_code = $1", [code]))!
+        let oneSales = Int(
+            try await bench.scalar("SELECT count(*) FROM sale WHERE \(range) AND buyer_country_code = $1", [code]))!
         #expect(DashboardBench.card("Sales", in: one) == Format.count(oneSales))
         // A backfilled dataset is listed with a link to its period.
         let ledger = try await bench.scalar(
@@ -314,7 +315,9 @@ struct DashboardPageTests {
             VALUES ($1, 10, 5, 1, '2020-09-09T10:00:00Z', '2020-10-02T23:00:00Z')
             """, [ledger])
         let listed = try await bench.get(bench.app(), "/analysis").body
-        #expect(listed.contains("backfill/components/&lt;b&gt;x&lt;/b&gt;.csv: 5 rows, 5 new sales, 2020-09-09 to 2020-10-02"))
+        #expect(
+            listed.contains(
+                "backfill/components/&lt;b&gt;x&lt;/b&gt;.csv: 5 rows, 5 new sales, 2020-09-09 to 2020-10-02"))
         #expect(listed.contains("from=2020-09-09&amp;to=2020-10-02"))
     }
 

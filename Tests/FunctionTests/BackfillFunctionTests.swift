@@ -40,7 +40,10 @@ struct BackfillFunctionTests {
         let scheduled = try await FunctionProcess.run(
             "BackfillFunction", arguments: ["--event", "events/backfill-scheduled.json"], environment: environment)
         #expect(scheduled.status == 0 && scheduled.stdout.contains("nothing to backfill"), "\(scheduled.stdout)")
-        #expect(try await home.query("SELECT count(*), trim_scale(sum(amount_paid_usd)) FROM sale") == [["500", "\(ComponentsCSV.usd(0..<500))"]])
+        #expect(
+            try await home.query("SELECT count(*), trim_scale(sum(amount_paid_usd)) FROM sale") == [
+                ["500", "\(ComponentsCSV.usd(0..<500))"]
+            ])
     }
 
     @Test("killed (SIGKILL) in its second chunk: the first chunk stays, the rerun goes on from it, each sale once")

@@ -30,10 +30,12 @@ public enum SpotifyChartCSV {
 
     /// A file's text, ranks in the rows' order.
     public static func file(daily: Bool, _ rows: [Row]) -> String {
-        var text = "\u{FEFF}rank,uri,artist_names,track_name,source,peak_rank,previous_rank,"
+        var text =
+            "\u{FEFF}rank,uri,artist_names,track_name,source,peak_rank,previous_rank,"
             + (daily ? "days_on_chart" : "weeks_on_chart") + ",streams\r\n"
         for (index, row) in rows.enumerated() {
-            text += "\(index + 1),\"spotify:track:\(id(row.track))\",\"\(row.artists)\",\"\(row.track)\",\"Label\","
+            text +=
+                "\(index + 1),\"spotify:track:\(id(row.track))\",\"\(row.artists)\",\"\(row.track)\",\"Label\","
                 + "\(row.peak),\(row.previous ?? -1),\(row.periods),\"\(row.streams)\"\r\n"
         }
         return text

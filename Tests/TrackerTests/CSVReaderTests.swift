@@ -33,7 +33,10 @@ struct CSVReaderTests {
     func anyPieces() throws {
         let text = "\u{FEFF}h1,h2\n\"q,\"\"\",é\r\nplain,\"a\r\nb\"\rlone,cr\n\nafter,blank\n"
         let whole = try records(text)
-        #expect(whole.map(\.fields) == [["h1", "h2"], ["q,\"", "é"], ["plain", "a\r\nb"], ["lone", "cr"], ["after", "blank"]])
+        #expect(
+            whole.map(\.fields) == [
+                ["h1", "h2"], ["q,\"", "é"], ["plain", "a\r\nb"], ["lone", "cr"], ["after", "blank"],
+            ])
         for size in 1...9 {
             #expect(try records(text, pieces: size) == whole, "pieces of \(size) bytes")
         }
@@ -89,7 +92,8 @@ struct ComponentsRowsTests {
             // The same item as the feed sends it: JSON of the same fields.
             var object: [String: Any] = [:]
             for (name, value) in zip(records[0].fields, record.fields) where !value.isEmpty && name != "_id" {
-                object[name] = ["utc_date", "amount_paid", "item_price", "amount_paid_usd"].contains(name)
+                object[name] =
+                    ["utc_date", "amount_paid", "item_price", "amount_paid_usd"].contains(name)
                     ? (Decimal(string: value)! as NSDecimalNumber) : value
             }
             let item = try JSONDecoder().decode(
@@ -104,7 +108,8 @@ struct ComponentsRowsTests {
         var reading = first
         let row = try reading.row(records[2].fields).get()
         #expect(row.releaseURL == "https://maharettarecords.bandcamp.com/album/neurogen")
-        #expect(row.utcDate.description == "1599688805.2783802" && row.currency == "GBP" && row.buyerCountryCode == "FI")
+        #expect(
+            row.utcDate.description == "1599688805.2783802" && row.currency == "GBP" && row.buyerCountryCode == "FI")
         #expect(row.itemType == .album && row.amountPaidUSD?.description == "1.3")
     }
 

@@ -24,7 +24,8 @@ extension Harness {
 
     /// Count, distinct keys and the USD total of the sales (as `Decimal` writes it).
     func totals() async throws -> [String?] {
-        let row = try await db.query("SELECT count(*), count(DISTINCT sale_key), sum(amount_paid_usd) FROM sale").rows[0]
+        let row = try await db.query("SELECT count(*), count(DISTINCT sale_key), sum(amount_paid_usd) FROM sale").rows[
+            0]
         return [row[0], row[1], row[2].flatMap { Decimal(string: $0) }?.description]
     }
 }
@@ -90,7 +91,8 @@ struct BackfillTests {
         #expect(try await harness.totals()[0...1] == ["101", "101"])
     }
 
-    @Test("in chunks of any size the result is the same; a run of identical items is never split", arguments: [1, 7, 50])
+    @Test(
+        "in chunks of any size the result is the same; a run of identical items is never split", arguments: [1, 7, 50])
     func chunks(size: Int) async throws {
         let harness = try await Harness("bfchunks")
         // Rows 0-99, with three identical purchases (one time, one release, one package) in the middle.
@@ -105,7 +107,8 @@ struct BackfillTests {
         #expect(outcome.status == .done && outcome.records == 103 && outcome.inserted == 103)
         #expect(outcome.chunks == (size == 1 ? 101 : (103 + size - 1) / size))
         #expect(offsets == offsets.sorted() && offsets.last == outcome.size)
-        #expect(try await harness.totals() == ["103", "103", "\(ComponentsCSV.usd(0..<100) + Decimal(string: "1.5")! * 3)"])
+        #expect(
+            try await harness.totals() == ["103", "103", "\(ComponentsCSV.usd(0..<100) + Decimal(string: "1.5")! * 3)"])
         let progress = try await harness.db.query(
             "SELECT records, chunks, finished_at IS NOT NULL FROM backfill_progress"
         ).rows
@@ -153,7 +156,8 @@ struct BackfillTests {
         let harness = try await Harness("bfmalformed")
         _ = try await harness.putCSV("backfill/other.csv", "name,amount\nx,1\n")
         let header = try await harness.loader().backfill(key: "backfill/other.csv")
-        #expect(header.status == .failed && header.reason?.contains("lacks the columns utc_date, url, item_type") == true)
+        #expect(
+            header.status == .failed && header.reason?.contains("lacks the columns utc_date, url, item_type") == true)
         // Broken CSV after a good chunk: the good chunk stays, the failure names the byte.
         let text = ComponentsCSV.file(rows: 20) + "\"never closed,\n"
         _ = try await harness.putCSV(Self.key, text)

@@ -59,9 +59,12 @@ struct ChartImportTests {
             #expect(chart.entries.allSatisfy { $0.trackID.count == 22 && !$0.trackName.isEmpty && !$0.artists.isEmpty })
         }
         let us = try ChartFile.parse(
-            ChartFixtures.bytes("charts-daily/regional-us-daily-2023-01-21.csv"), name: "regional-us-daily-2023-01-21.csv")
+            ChartFixtures.bytes("charts-daily/regional-us-daily-2023-01-21.csv"),
+            name: "regional-us-daily-2023-01-21.csv")
         #expect(us.shape == .spotifyCharts)
-        #expect(us.charts[0].key == Chart.Key(region: "us", period: "daily", kind: "top200", date: CalendarDay(iso: "2023-01-21")!))
+        #expect(
+            us.charts[0].key
+                == Chart.Key(region: "us", period: "daily", kind: "top200", date: CalendarDay(iso: "2023-01-21")!))
         #expect(
             us.charts[0].entries[0]
                 == Chart.Entry(
@@ -73,7 +76,9 @@ struct ChartImportTests {
         #expect(legacyWeek.shape == .legacy && legacyWeek.charts[0].key.date.iso == "2018-12-27")
         #expect(legacyWeek.charts[0].entries[0].trackName == "All I Want for Christmas Is You")
         let kaggle = try ChartFile.parse(ChartFixtures.bytes("kaggle/charts_sample.csv"), name: "charts_sample.csv")
-        #expect(kaggle.shape == .kaggle && kaggle.charts[0].key.region == "ar" && kaggle.charts[0].key.date.iso == "2017-01-01")
+        #expect(
+            kaggle.shape == .kaggle && kaggle.charts[0].key.region == "ar"
+                && kaggle.charts[0].key.date.iso == "2017-01-01")
         #expect(kaggle.charts[0].entries[0].streams == 253_019 && kaggle.charts[0].entries[0].artists == ["Shakira"])
     }
 
@@ -100,7 +105,8 @@ struct ChartImportTests {
         let error = #expect(throws: ChartFileError.self) {
             try ChartFile.parse(Array(badURI.utf8), name: "regional-global-weekly-2024-01-04.csv")
         }
-        #expect(error?.description.contains("row 2") == true && error?.description.contains("not a Spotify track") == true)
+        #expect(
+            error?.description.contains("row 2") == true && error?.description.contains("not a Spotify track") == true)
         let other = #expect(throws: ChartFileError.self) {
             try ChartFile.parse(Array("a,b\n1,2\n".utf8), name: "regional-global-weekly-2024-01-04.csv")
         }

@@ -91,7 +91,9 @@ struct LoaderTests {
         #expect(try await h.loader().load(key: other).inserted == 0)
     }
 
-    @Test("amounts: the price asked is the item's, already the total for tracks bought together; USD at the feed's own rate; a free item has no ratio")
+    @Test(
+        "amounts: the price asked is the item's, already the total for tracks bought together; USD at the feed's own rate; a free item has no ratio"
+    )
     func amounts() async throws {
         let h = try await Harness("amounts")
         let key = try await h.putWindow(
