@@ -118,15 +118,10 @@ struct BackfillHandler: LambdaHandler {
 }
 
 await Lambda.main { setup in
-    let settings = try Settings.load(
-        environment: setup.environment.variables, needs: [.objectStore, .database],
-        workingDirectory: setup.environment.workingDirectory)
-    let adapters = AdapterFactory(environment: setup.environment.variables)
-    let database = WarehouseDatabase(settings: settings, adapters: adapters, logger: setup.logger)
-    let handler = BackfillHandler(
-        objectStore: try adapters.objectStore(settings.objectStore), database: database,
-        chunkRows: Int(setup.environment.variables["BACKFILL_CHUNK_ROWS"] ?? "") ?? 50_000)
-    setup.logger.info(
-        "ready", metadata: ["objectStore": "\(handler.objectStore.location)", "database": "\(settings.databaseURL)"])
-    return handler
+    let start = try StoreAndWarehouse(
+        environment: setup.environment.variables, workingDirectory: setup.environment.workingDirectory,
+        logger: setup.logger)
+    return BackfillHandler(
+        objectStore: start.store, database: start.database,
+        chunkRows: Int(start.environment["BACKFILL_CHUNK_ROWS"] ?? "") ?? 50_000)
 }

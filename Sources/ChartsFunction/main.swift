@@ -96,13 +96,8 @@ struct ChartsHandler: LambdaHandler {
 }
 
 await Lambda.main { setup in
-    let settings = try Settings.load(
-        environment: setup.environment.variables, needs: [.objectStore, .database],
-        workingDirectory: setup.environment.workingDirectory)
-    let adapters = AdapterFactory(environment: setup.environment.variables)
-    let database = WarehouseDatabase(settings: settings, adapters: adapters, logger: setup.logger)
-    let handler = ChartsHandler(objectStore: try adapters.objectStore(settings.objectStore), database: database)
-    setup.logger.info(
-        "ready", metadata: ["objectStore": "\(handler.objectStore.location)", "database": "\(settings.databaseURL)"])
-    return handler
+    let start = try StoreAndWarehouse(
+        environment: setup.environment.variables, workingDirectory: setup.environment.workingDirectory,
+        logger: setup.logger)
+    return ChartsHandler(objectStore: start.store, database: start.database)
 }

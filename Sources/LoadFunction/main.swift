@@ -118,15 +118,10 @@ struct LoadHandler: LambdaHandler {
 }
 
 await Lambda.main { setup in
-    let settings = try Settings.load(
-        environment: setup.environment.variables, needs: [.objectStore, .database],
-        workingDirectory: setup.environment.workingDirectory)
-    let adapters = AdapterFactory(environment: setup.environment.variables)
-    let database = WarehouseDatabase(settings: settings, adapters: adapters, logger: setup.logger)
-    let handler = LoadHandler(
-        objectStore: try adapters.objectStore(settings.objectStore), database: database,
-        sweepDays: Int(setup.environment.variables["LOAD_SWEEP_DAYS"] ?? "") ?? 2)
-    setup.logger.info(
-        "ready", metadata: ["objectStore": "\(handler.objectStore.location)", "database": "\(settings.databaseURL)"])
-    return handler
+    let start = try StoreAndWarehouse(
+        environment: setup.environment.variables, workingDirectory: setup.environment.workingDirectory,
+        logger: setup.logger)
+    return LoadHandler(
+        objectStore: start.store, database: start.database,
+        sweepDays: Int(start.environment["LOAD_SWEEP_DAYS"] ?? "") ?? 2)
 }
