@@ -75,13 +75,13 @@ struct DashboardFunctionTests {
         let cookie = String(setCookie.prefix { $0 != ";" })
 
         // The first page migrates the empty warehouse; every page answers.
-        for path in ["/", "/genres", "/artists?q=x", "/geography", "/alerts", "/subscribe"] {
+        for path in ["/", "/genres", "/artists?q=x", "/geography", "/analysis", "/charts", "/alerts", "/subscribe"] {
             let page = try await get(path, cookie: cookie)
             #expect(page.status == 200, "\(path)")
             #expect(String(decoding: page.body, as: UTF8.self).contains("</html>"), "\(path)")
         }
         let db = try await PostgresConnection.connect(url: home.databaseURL)
-        #expect(try await db.query("SELECT max(version) FROM schema_migration").scalar == "4")
+        #expect(try await db.query("SELECT max(version) FROM schema_migration").scalar == "6")
 
         let subscribe = try await client.execute(
             HTTPRequest(
