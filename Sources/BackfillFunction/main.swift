@@ -19,27 +19,20 @@ enum BackfillRequest: Decodable, Sendable {
     case continueAll(chunkRows: Int?)
 
     private enum Keys: String, CodingKey {
-        case detailType = "detail-type"
         case command, key, chunkRows
     }
 
     init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Keys.self)
-        if let detailType = try container.decodeIfPresent(String.self, forKey: .detailType) {
-            switch detailType {
-            case "Object Created":
-                let event = try EventBridgeEvent<S3ObjectCreatedDetail>(from: decoder)
-                self = .dataset(key: event.detail.object.key, chunkRows: nil)
-            case "Scheduled Event":
-                self = .continueAll(chunkRows: nil)
-            default:
-                throw DecodingError.dataCorruptedError(
-                    forKey: .detailType, in: container,
-                    debugDescription:
-                        "Backfill takes 'Object Created' and 'Scheduled Event' events, not '\(detailType)'")
-            }
+        switch try StorageTrigger.decode(from: decoder, function: "Backfill") {
+        case .objectCreated(let key, _):
+            self = .dataset(key: key, chunkRows: nil)
             return
+        case .scheduled:
+            self = .continueAll(chunkRows: nil)
+            return
+        case nil: break
         }
+        let container = try decoder.container(keyedBy: Keys.self)
         let chunkRows = try container.decodeIfPresent(Int.self, forKey: .chunkRows)
         if let chunkRows, chunkRows < 1 {
             throw DecodingError.dataCorruptedError(

@@ -13,25 +13,20 @@ enum ChartsRequest: Decodable, Sendable {
     case sweep
 
     private enum Keys: String, CodingKey {
-        case detailType = "detail-type"
         case command, key
     }
 
     init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Keys.self)
-        if let detailType = try container.decodeIfPresent(String.self, forKey: .detailType) {
-            switch detailType {
-            case "Object Created":
-                self = .file(key: try EventBridgeEvent<S3ObjectCreatedDetail>(from: decoder).detail.object.key)
-            case "Scheduled Event":
-                self = .sweep
-            default:
-                throw DecodingError.dataCorruptedError(
-                    forKey: .detailType, in: container,
-                    debugDescription: "Charts takes 'Object Created' and 'Scheduled Event' events, not '\(detailType)'")
-            }
+        switch try StorageTrigger.decode(from: decoder, function: "Charts") {
+        case .objectCreated(let key, _):
+            self = .file(key: key)
             return
+        case .scheduled:
+            self = .sweep
+            return
+        case nil: break
         }
+        let container = try decoder.container(keyedBy: Keys.self)
         switch try container.decode(String.self, forKey: .command) {
         case "import": self = .file(key: try container.decode(String.self, forKey: .key))
         case "sweep": self = .sweep

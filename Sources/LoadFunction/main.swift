@@ -25,26 +25,20 @@ enum LoadRequest: Decodable, Sendable {
     case migrate
 
     private enum Keys: String, CodingKey {
-        case detailType = "detail-type"
         case command, key, days
     }
 
     init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Keys.self)
-        if let detailType = try container.decodeIfPresent(String.self, forKey: .detailType) {
-            switch detailType {
-            case "Object Created":
-                let event = try EventBridgeEvent<S3ObjectCreatedDetail>(from: decoder)
-                self = .object(key: event.detail.object.key, etag: event.detail.object.etag)
-            case "Scheduled Event":
-                self = .sweep(days: nil, scheduled: true)
-            default:
-                throw DecodingError.dataCorruptedError(
-                    forKey: .detailType, in: container,
-                    debugDescription: "Load takes 'Object Created' and 'Scheduled Event' events, not '\(detailType)'")
-            }
+        switch try StorageTrigger.decode(from: decoder, function: "Load") {
+        case .objectCreated(let key, let etag):
+            self = .object(key: key, etag: etag)
             return
+        case .scheduled:
+            self = .sweep(days: nil, scheduled: true)
+            return
+        case nil: break
         }
+        let container = try decoder.container(keyedBy: Keys.self)
         switch try container.decode(String.self, forKey: .command) {
         case "load": self = .object(key: try container.decode(String.self, forKey: .key), etag: nil)
         case "sweep": self = .sweep(days: try container.decodeIfPresent(Int.self, forKey: .days), scheduled: false)

@@ -57,6 +57,11 @@ public struct CSVReader: Sendable {
     /// The offset of the next byte to read.
     public var position: Int { offset }
 
+    /// Each column's place in a header, by name (the first of a repeated name).
+    public static func columns(_ header: [String]) -> [String: Int] {
+        Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// Reads the next piece.
     /// - Returns: The records completed in it, in order.
     public mutating func read(_ bytes: some Collection<UInt8>) throws -> [Record] {

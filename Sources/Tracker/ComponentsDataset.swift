@@ -21,8 +21,7 @@ public struct ComponentsRows: Sendable {
     /// - Throws: `ComponentsDatasetError` when a required column is missing.
     public init(header: [String]) throws {
         let names = header.map { $0.collapsingWhitespace() }
-        var index: [String: Int] = [:]
-        for (position, name) in names.enumerated() where index[name] == nil { index[name] = position }
+        let index = CSVReader.columns(names)
         let missing = Self.requiredColumns.filter { index[$0] == nil }
         guard missing.isEmpty else {
             throw ComponentsDatasetError(

@@ -72,3 +72,34 @@ public struct S3ObjectCreatedDetail: Decodable, Sendable, Equatable {
         case reason
     }
 }
+
+/// What EventBridge starts a function on the object store with: S3's "Object Created" (the key and ETag) or its
+/// schedule. Load, Backfill and Charts take both, and commands of their own otherwise.
+public enum StorageTrigger: Sendable, Equatable {
+    case objectCreated(key: String, etag: String?)
+    case scheduled
+
+    private enum Keys: String, CodingKey {
+        case detailType = "detail-type"
+    }
+
+    /// The trigger of an EventBridge event, or `nil` when the JSON is no EventBridge event (a command).
+    /// - Parameter function: The function's name, for the error on another kind of event.
+    /// - Throws: `DecodingError` for an event of another `detail-type`, or a malformed one.
+    public static func decode(from decoder: any Decoder, function: String) throws -> StorageTrigger? {
+        let container = try decoder.container(keyedBy: Keys.self)
+        guard let detailType = try container.decodeIfPresent(String.self, forKey: .detailType) else { return nil }
+        switch detailType {
+        case "Object Created":
+            let object = try EventBridgeEvent<S3ObjectCreatedDetail>(from: decoder).detail.object
+            return .objectCreated(key: object.key, etag: object.etag)
+        case "Scheduled Event":
+            return .scheduled
+        default:
+            throw DecodingError.dataCorruptedError(
+                forKey: .detailType, in: container,
+                debugDescription: "\(function) takes 'Object Created' and 'Scheduled Event' events, not '\(detailType)'"
+            )
+        }
+    }
+}

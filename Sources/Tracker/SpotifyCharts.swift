@@ -153,7 +153,7 @@ extension ChartFile {
 
     private static func modern(_ records: [CSVReader.Record], header: [String], name: String) throws -> Chart {
         let key = try key(fromName: name)
-        let column = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let column = CSVReader.columns(header)
         for needed in ["rank", "uri", "artist_names", "track_name"] where column[needed] == nil {
             throw ChartFileError("\(name): the header lacks \(needed)")
         }
@@ -206,7 +206,7 @@ extension ChartFile {
     }
 
     private static func kaggle(_ records: [CSVReader.Record], header: [String], name: String) throws -> [Chart] {
-        let column = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let column = CSVReader.columns(header)
         var order: [Chart.Key] = []
         var charts: [Chart.Key: [Chart.Entry]] = [:]
         for record in records.dropFirst() {

@@ -153,13 +153,29 @@ extension Loader {
 
     /// What the ledger says of a dataset's version: `nil` when it has not been started (or was another version).
     public func backfillState(_ key: String, _ info: ObjectInfo) async throws -> BackfillOutcome? {
+        try await progress(key, info)?.outcome
+    }
+
+    /// A backfill's ledger row and, while it is loading, where its next chunk starts.
+    private struct Progress: Sendable {
+        var outcome: BackfillOutcome
+        var ledgerID: Int64
+        /// Whether it has a progress row (it is being loaded, not only recorded as failed).
+        var started: Bool
+        var header: [String]?
+        var records: Int
+    }
+
+    /// The ledger's and the progress's rows of a dataset's version, in one query.
+    private func progress(_ key: String, _ info: ObjectInfo) async throws -> Progress? {
         let result = try await db.query(
             """
-            SELECT l.status, l.reason, l.items, l.inserted, l.duplicates, l.rejected, coalesce(p.next_offset, 0)
+            SELECT l.status, l.reason, l.items, l.inserted, l.duplicates, l.rejected, coalesce(p.next_offset, 0), l.id,
+                p.ledger_id IS NOT NULL, to_json(p.header)::text, p.records
             FROM load_ledger l LEFT JOIN backfill_progress p ON p.ledger_id = l.id
             WHERE l.object_key = $1 AND l.etag = $2 AND l.kind = 'components'
             """, [key, info.etag])
-        guard let row = result.rows.first else { return nil }
+        guard let row = result.rows.first, let ledgerID = row[7].flatMap({ Int64($0) }) else { return nil }
         let number = { (index: Int) in Int(row[index] ?? "") ?? 0 }
         let status: BackfillOutcome.Status =
             switch row[0] {
@@ -167,10 +183,14 @@ extension Loader {
             case "failed": .failed
             default: .inProgress
             }
-        return BackfillOutcome(
-            key: key, status: status, etag: info.etag, size: info.size,
-            offset: status == .done ? info.size : number(6), records: number(2), inserted: number(3),
-            duplicates: number(4), rejected: number(5), reason: row[1])
+        return Progress(
+            outcome: BackfillOutcome(
+                key: key, status: status, etag: info.etag, size: info.size,
+                offset: status == .done ? info.size : number(6), records: number(2), inserted: number(3),
+                duplicates: number(4), rejected: number(5), reason: row[1]),
+            ledgerID: ledgerID, started: row[8] == "t",
+            header: try row[9].map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) },
+            records: number(10))
     }
 
     private struct ChunkResult: Sendable {
@@ -190,25 +210,19 @@ extension Loader {
         return try await db.transaction { db in
             try await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [key])
             // Under the lock: where the last committed chunk left off.
-            if let state = try await backfillState(key, info), state.status != .inProgress {
-                return ChunkResult(outcome: state, loadedChunk: false, inserted: 0)
+            let current = try await progress(key, info)
+            if let current, current.outcome.status != .inProgress {
+                return ChunkResult(outcome: current.outcome, loadedChunk: false, inserted: 0)
             }
-            let progress = try await db.query(
-                """
-                SELECT l.id, p.next_offset, to_json(p.header)::text, p.records
-                FROM load_ledger l JOIN backfill_progress p ON p.ledger_id = l.id
-                WHERE l.object_key = $1 AND l.etag = $2 AND l.status = 'loading'
-                """, [key, info.etag]
-            ).rows.first
             let ledgerID: Int64
             let offset: Int
             var header: [String]?
             let recordsBefore: Int
-            if let progress, let id = progress[0].flatMap({ Int64($0) }) {
-                ledgerID = id
-                offset = Int(progress[1] ?? "") ?? 0
-                header = try progress[2].map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) }
-                recordsBefore = Int(progress[3] ?? "") ?? 0
+            if let current, current.started {
+                ledgerID = current.ledgerID
+                offset = current.outcome.offset
+                header = current.header
+                recordsBefore = current.records
             } else {
                 ledgerID = try await startBackfill(info)
                 offset = 0

@@ -148,14 +148,35 @@ def check_common_role(module_model):
     return problems
 
 
+def _module_of(entry):
+    """'module.load' of an entry whose function is '${module.load}', else None."""
+    match = re.fullmatch(r"\$\{module\.([\w-]+)\}", entry.get("function", ""))
+    return match.group(1) if match else None
+
+
 def _schedule_functions(model):
-    schedules = model["locals"].get("schedules", {})
-    found = set()
-    for entry in schedules.values():
-        match = re.fullmatch(r"\$\{module\.([\w-]+)\}", entry.get("function", ""))
-        if match:
-            found.add(match.group(1))
-    return found
+    return {_module_of(entry) for entry in model["locals"].get("schedules", {}).values()} - {None}
+
+
+def _check_rule_map(resources, name, local, label):
+    """Rules made with for_each over a local map of {function = module.X, ...}: one rule per entry, each
+    targeting its entry's function, each permission letting only its own rule invoke."""
+    problems = []
+    each = f"${{local.{local}}}"
+    rule = resources.get("aws_cloudwatch_event_rule", {}).get(name, {})
+    if rule.get("for_each") != each:
+        problems.append(f"the {label} rules are not one per entry of local.{local}")
+    target = resources.get("aws_cloudwatch_event_target", {}).get(name, {})
+    if target.get("for_each") != each or target.get("arn") != "${each.value.function.arn}":
+        problems.append(f"the {label} rules' targets do not invoke each entry's function")
+    permission = resources.get("aws_lambda_permission", {}).get(name, {})
+    if (
+        permission.get("for_each") != each
+        or permission.get("principal") != "events.amazonaws.com"
+        or f"aws_cloudwatch_event_rule.{name}[each.key].arn" not in permission.get("source_arn", "")
+    ):
+        problems.append(f"each {label} rule's permission must let only its own rule invoke its function")
+    return problems
 
 
 def check_triggers(model):
@@ -163,49 +184,21 @@ def check_triggers(model):
     problems = []
     resources = model["resource"]
     rules = resources.get("aws_cloudwatch_event_rule", {})
-    targets = resources.get("aws_cloudwatch_event_target", {})
     permissions = resources.get("aws_lambda_permission", {})
 
     scheduled = _schedule_functions(model)
     if scheduled != SCHEDULED:
         problems.append(f"scheduled functions are {sorted(scheduled)}, expected {sorted(SCHEDULED)}")
-    schedule_rule = rules.get("schedule", {})
-    if schedule_rule.get("for_each") != "${local.schedules}" or "schedule_expression" not in schedule_rule:
-        problems.append("the schedule rules are not one per entry of local.schedules")
-    schedule_target = targets.get("schedule", {})
-    if schedule_target.get("for_each") != "${local.schedules}" or schedule_target.get("arn") != "${each.value.function.arn}":
-        problems.append("the schedule targets do not invoke each entry's function")
-    schedule_permission = permissions.get("schedule", {})
-    if (
-        schedule_permission.get("for_each") != "${local.schedules}"
-        or schedule_permission.get("principal") != "events.amazonaws.com"
-        or "aws_cloudwatch_event_rule.schedule[each.key].arn" not in schedule_permission.get("source_arn", "")
-    ):
-        problems.append("each schedule's permission must let only its own rule invoke its function")
+    problems += _check_rule_map(resources, "schedule", "schedules", "schedule")
+    if "schedule_expression" not in rules.get("schedule", {}):
+        problems.append("the schedule rules have no schedule_expression")
 
-    object_rules = model["locals"].get("object_rules", {})
-    rule = rules.get("objects", {})
-    pattern = rule.get("event_pattern", "")
-    if rule.get("for_each") != "${local.object_rules}":
-        problems.append("the S3 rules are not one per entry of local.object_rules")
+    problems += _check_rule_map(resources, "objects", "object_rules", "S3")
+    pattern = rules.get("objects", {}).get("event_pattern", "")
     for needed in ("aws.s3", "Object Created", "aws_s3_bucket.data.bucket", "each.value.prefix"):
         if needed not in pattern:
             problems.append(f"the S3 rules' pattern lacks {needed!r}")
-    target = targets.get("objects", {})
-    if target.get("for_each") != "${local.object_rules}" or target.get("arn") != "${each.value.function.arn}":
-        problems.append("the S3 rules' targets do not invoke each entry's function")
-    permission = permissions.get("objects", {})
-    if (
-        permission.get("for_each") != "${local.object_rules}"
-        or permission.get("principal") != "events.amazonaws.com"
-        or "aws_cloudwatch_event_rule.objects[each.key].arn" not in permission.get("source_arn", "")
-    ):
-        problems.append("each S3 rule's permission must let only its own rule invoke its function")
-    started = {}
-    for entry in object_rules.values():
-        match = re.fullmatch(r"\$\{module\.([\w-]+)\}", entry.get("function", ""))
-        if match:
-            started[match.group(1)] = entry.get("prefix")
+    started = {_module_of(entry): entry.get("prefix") for entry in model["locals"].get("object_rules", {}).values()}
     if started != ON_OBJECTS:
         problems.append(f"S3 events start {started}, expected {ON_OBJECTS}")
     if resources.get("aws_s3_bucket_notification", {}).get("data", {}).get("eventbridge") is not True:
