@@ -55,8 +55,10 @@ public struct Loader: Sendable {
     public struct Options: Sendable {
         /// Bytes read from the store at a time.
         public var readSize = 8 << 20
-        /// Bytes of COPY data sent at a time.
+        /// Bytes of COPY data sent at a time (the backfill's chunks).
         public var copySize = 1 << 20
+        /// Bytes of COPY data in a stage of a window: staged, then moved while the next stage is parsed.
+        public var stageSize = 32 << 20
         /// Rejected items recorded per object (all are counted).
         public var rejectsKept = 1000
         /// Attempts when PostgreSQL aborts a transaction for a deadlock or a serialisation failure.
@@ -160,63 +162,74 @@ public struct Loader: Sendable {
         -> LoadOutcome
     {
         try await createStaging()
+        // The read is conditional on this ETag, so the ledger row can be written first (the transaction keeps it
+        // unseen until the whole window is in).
+        let ledgerID = try await upsertLedger(key, kind: "salesfeed", expected)
+        var stages = StagePipeline(loader: self, ledgerID: ledgerID, key: key, started: started)
         var header: SalesfeedReader.Header?
         var items = 0
         var events = 0  // read so far; also the index of the next one
         var rejected: [RejectedItem] = []
         var rejectedCount = 0
         var info = expected
-        let copySize = options.copySize
+        let stageSize = options.stageSize
+        let firstStageSize = max(1, min(stageSize, 4 << 20))
         let rejectsKept = options.rejectsKept
-        try await db.copyIn(
-            "COPY load_staging (\(SaleRow.stagingColumns.joined(separator: ", "))) FROM STDIN"
-        ) { writer in
-            let inflater = GzipInflater()
-            var reader = SalesfeedReader()
-            var text = CopyText(capacity: copySize + (64 << 10))
-            var rows: [SaleRow] = []
-            var reported = 0
-            do {
-                info = try await store.read(key, ifMatch: expected.etag, chunkSize: options.readSize) { piece in
-                    // A slice at a time, so that what one slice inflates to stays small.
-                    var start = 0
-                    while start < piece.count {
-                        let end = min(piece.count, start + (256 << 10))
-                        try inflater.inflate(Array(piece[start..<end])) { output in
-                            for event in try reader.read(output) {
-                                var eventRejects: [RejectedItem] = []
-                                rows.removeAll(keepingCapacity: true)
-                                SaleRow.collect(event, eventIndex: events, rows: &rows, rejected: &eventRejects)
-                                events += 1
-                                items += event.items.count
-                                rejectedCount += eventRejects.count
-                                rejected += eventRejects.prefix(max(0, rejectsKept - rejected.count))
-                                for row in rows { row.copy(into: &text) }
-                            }
-                        }
-                        start = end
-                        if text.count >= copySize { try await writer.send(text.take()) }
-                        if items >= reported + 100_000 {
-                            reported = items - items % 100_000
-                            logger.info("staging", metadata: ["key": "\(key)", "items": "\(reported)"])
+        let inflater = GzipInflater()
+        var reader = SalesfeedReader()
+        var text = CopyText(capacity: stageSize + (64 << 10))
+        var rows: [SaleRow] = []
+        var reported = 0
+        do {
+            info = try await store.read(key, ifMatch: expected.etag, chunkSize: options.readSize) { piece in
+                // A slice at a time, so that what one slice inflates to stays small.
+                var start = 0
+                while start < piece.count {
+                    let end = min(piece.count, start + (256 << 10))
+                    try inflater.inflate(Array(piece[start..<end])) { output in
+                        for event in try reader.read(output) {
+                            var eventRejects: [RejectedItem] = []
+                            rows.removeAll(keepingCapacity: true)
+                            SaleRow.collect(event, eventIndex: events, rows: &rows, rejected: &eventRejects)
+                            events += 1
+                            items += event.items.count
+                            rejectedCount += eventRejects.count
+                            rejected += eventRejects.prefix(max(0, rejectsKept - rejected.count))
+                            for row in rows { row.copy(into: &text) }
                         }
                     }
+                    start = end
+                    // The server moves this stage while the next one is read and parsed here; the first stages are
+                    // small, so that the server starts early, and each is twice the one before (the parse is
+                    // several times faster than the move), up to the stage size.
+                    if text.count >= min(stageSize, firstStageSize << min(stages.stages, 16)) {
+                        try await stages.stage(text.take())
+                    }
+                    if items >= reported + 100_000 {
+                        reported = items - items % 100_000
+                        logger.info("staging", metadata: ["key": "\(key)", "items": "\(reported)"])
+                    }
                 }
-                try inflater.finish()
-                header = try reader.finish()
-            } catch let error as SalesfeedError {
-                throw MalformedObject(description: error.description)
-            } catch let error as GzipError {
-                throw MalformedObject(description: "not a gzip file: \(error)")
             }
-            try await writer.send(text.take())
+            try inflater.finish()
+            header = try reader.finish()
+            try await stages.stage(text.take())
+            try await stages.finish()
+        } catch {
+            // A move may still be running on the connection: let it end before the transaction is rolled back.
+            await stages.abandon()
+            switch error {
+            case let error as SalesfeedError: throw MalformedObject(description: error.description)
+            case let error as GzipError: throw MalformedObject(description: "not a gzip file: \(error)")
+            default: throw error
+            }
         }
         guard let header else { throw MalformedObject(description: "the window was not read to its end") }
         logger.debug(
-            "staged", metadata: ["key": "\(key)", "items": "\(items)", "after": "\(ContinuousClock.now - started)"])
-        let ledgerID = try await upsertLedger(key, kind: "salesfeed", info)
-        let inserted = try await moveStaged(ledgerID: ledgerID, key: key, started: started)
-        logger.debug("sales", metadata: ["key": "\(key)", "after": "\(ContinuousClock.now - started)"])
+            "sales", metadata: ["key": "\(key)", "items": "\(items)", "after": "\(ContinuousClock.now - started)"])
+        if info.size != expected.size {
+            try await db.query("UPDATE load_ledger SET size = $2 WHERE id = $1", [String(ledgerID), String(info.size)])
+        }
         try await db.query("DELETE FROM load_reject WHERE ledger_id = $1", [String(ledgerID)])
         try await recordRejects(rejected, ledgerID: ledgerID)
         try await db.query(
@@ -231,10 +244,62 @@ public struct Loader: Sendable {
                 String(events), String(items),
             ])
         var outcome = LoadOutcome(
-            key: key, status: .loaded, etag: info.etag, items: items, inserted: inserted,
-            duplicates: items - rejectedCount - inserted, rejected: rejectedCount)
+            key: key, status: .loaded, etag: info.etag, items: items, inserted: stages.inserted,
+            duplicates: items - rejectedCount - stages.inserted, rejected: rejectedCount)
         try await finishLedger(ledgerID, &outcome, started: started)
         return outcome
+    }
+
+    /// A window's rows staged and moved a stage at a time: each stage is copied into the staging table, then
+    /// moved into the real tables by the server while the loader reads and parses the next one (the parse on
+    /// one core, PostgreSQL on the other), so that parsing costs no time of its own after the first stage.
+    /// One stage is held in memory while another is moved, whatever the window's size.
+    private struct StagePipeline {
+        let loader: Loader
+        let ledgerID: Int64
+        let key: String
+        let started: ContinuousClock.Instant
+        private var moving: Task<Int, any Error>?
+        private(set) var inserted = 0
+        private(set) var stages = 0
+
+        init(loader: Loader, ledgerID: Int64, key: String, started: ContinuousClock.Instant) {
+            self.loader = loader
+            self.ledgerID = ledgerID
+            self.key = key
+            self.started = started
+        }
+
+        /// Copies rows into the staging table (once the stage before has been moved) and starts moving them.
+        mutating func stage(_ rows: [UInt8]) async throws {
+            try await finish()
+            guard !rows.isEmpty else { return }
+            let loader = loader
+            try await loader.db.copyIn(
+                "COPY load_staging (\(SaleRow.stagingColumns.joined(separator: ", "))) FROM STDIN", chunks: [rows])
+            stages += 1
+            let (ledgerID, key, started, stage) = (ledgerID, key, started, stages)
+            moving = Task {
+                let inserted = try await loader.moveStaged(ledgerID: ledgerID, key: key, started: started)
+                try await loader.db.query("TRUNCATE load_staging")
+                loader.logger.debug(
+                    "moved", metadata: ["key": "\(key)", "stage": "\(stage)", "after": "\(ContinuousClock.now - started)"])
+                return inserted
+            }
+        }
+
+        /// Waits for the stage being moved.
+        mutating func finish() async throws {
+            guard let moving else { return }
+            self.moving = nil
+            inserted += try await moving.value
+        }
+
+        /// Lets a stage being moved end (the transaction is rolled back after it), whatever it did.
+        mutating func abandon() async {
+            _ = try? await moving?.value
+            moving = nil
+        }
     }
 
     // MARK: Staging, shared with the backfill
@@ -258,32 +323,33 @@ public struct Loader: Sendable {
     /// sales not yet stored (`ON CONFLICT DO NOTHING` on their keys), each tagged with the ledger row.
     /// - Returns: Sales new to the warehouse.
     func moveStaged(ledgerID: Int64, key: String, started: ContinuousClock.Instant) async throws -> Int {
-        // Statistics, so that the planner joins a large window by hashing rather than row by row.
-        try await db.query("ANALYZE load_staging")
+        // Statistics on what the joins and groupings use, so that the planner joins a large stage by hashing
+        // rather than row by row (a sample of the table: its cost hardly grows with the stage).
+        try await db.query("ANALYZE load_staging (release_url, artist_page, artist_name, country_code)")
         // Countries, sellers and releases first (only the new ones), in a fixed order, then the sales.
         try await db.query(
             """
             INSERT INTO country (code, name)
-            SELECT DISTINCT ON (country_code) country_code, country FROM load_staging
-            WHERE country_code IS NOT NULL ORDER BY country_code, country
+            SELECT country_code, min(country) FROM load_staging
+            WHERE country_code IS NOT NULL GROUP BY country_code ORDER BY country_code
             ON CONFLICT (code) DO NOTHING
             """)
         try await db.query(
             """
             INSERT INTO artist (page_url, name)
-            SELECT DISTINCT artist_page, artist_name FROM load_staging ORDER BY 1, 2
+            SELECT DISTINCT artist_page COLLATE "C", artist_name COLLATE "C" FROM load_staging ORDER BY 1, 2
             ON CONFLICT (page_url, name) DO NOTHING
             """)
         try await db.query(
             """
             INSERT INTO release (url, artist_id, title, album_title, image_url)
-            SELECT DISTINCT ON (s.release_url) s.release_url, a.id,
+            SELECT DISTINCT ON (s.release_url COLLATE "C") s.release_url, a.id,
                 CASE WHEN s.item_type IN ('album', 'track') THEN s.item_description
                      WHEN s.item_type = 'physical' THEN s.album_title END,
                 CASE WHEN s.item_type = 'track' THEN s.album_title END,
                 s.image_url
             FROM load_staging s JOIN artist a ON a.page_url = s.artist_page AND a.name = s.artist_name
-            ORDER BY s.release_url, s.item_type IN ('album', 'track') DESC, s.utc_date
+            ORDER BY s.release_url COLLATE "C", s.item_type IN ('album', 'track') DESC, s.utc_date
             ON CONFLICT (url) DO NOTHING
             """)
         logger.debug("dimensions", metadata: ["key": "\(key)", "after": "\(ContinuousClock.now - started)"])

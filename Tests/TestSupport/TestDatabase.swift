@@ -18,12 +18,31 @@ public enum TestDatabase {
             throw TestDatabaseUnavailable(
                 description: "no PostgreSQL at \(clusterURL): start it with scripts/postgres start (\(error))")
         }
-        let name = "t_\(purpose)_\(UInt32.random(in: 0...UInt32.max))"
+        await staleDropped.value
+        let name = "t_\(purpose)_\(Int(Date().timeIntervalSince1970))_\(UInt32.random(in: 0...UInt32.max))"
         try await admin.query("CREATE DATABASE \(name) TEMPLATE template0")
         let base = clusterURL.split(separator: "?", maxSplits: 1)
         let path = base[0]
         let url = path[...path.lastIndex(of: "/")!] + name
         return base.count > 1 ? "\(url)?\(base[1])" : String(url)
+    }
+}
+
+extension TestDatabase {
+    /// Databases of earlier test runs (named `t_purpose_epoch_random`, made over an hour ago, or in the older
+    /// `t_purpose_random` form), dropped once per test process so that the cluster does not grow run by run. One
+    /// that somebody is connected to is left.
+    static let staleDropped = Task {
+        guard let admin = try? await PostgresConnection.connect(url: clusterURL),
+            let names = try? await admin.query("SELECT datname FROM pg_database WHERE datname LIKE 't\\_%'").rows
+        else { return }
+        let now = Int(Date().timeIntervalSince1970)
+        for case let name? in names.map({ $0[0] }) {
+            let parts = name.split(separator: "_")
+            let made = parts.count == 4 ? Int(parts[2]) : nil
+            guard parts.count == 3 || made.map({ $0 < now - 3600 }) == true else { continue }
+            _ = try? await admin.query("DROP DATABASE IF EXISTS \"\(name)\"")
+        }
     }
 }
 

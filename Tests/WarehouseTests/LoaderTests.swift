@@ -63,6 +63,56 @@ struct LoaderTests {
         #expect(try await h.scalar("SELECT count(*) FROM sale WHERE buyer_country_code = 'CN'") == "5")
     }
 
+    @Test("a window moved in many small stages, each while the next is parsed, stores the same rows as in one")
+    func stages() async throws {
+        let items = try FeedFixtures.text("items-2023-07.json")
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(items.utf8)) as? [Any])
+        let events = try array.map { item in
+            let data = try JSONSerialization.data(withJSONObject: ["event_type": "sale", "items": [item]])
+            return String(decoding: data, as: UTF8.self)
+        }
+        var small = Loader.Options()
+        small.readSize = 512  // slices of at most 512 compressed bytes: a stage every few items
+        small.stageSize = 1
+        var stored: [[[String?]]] = []
+        for options in [Loader.Options(), small] {
+            let h = try await Harness("stages")
+            let key = try await h.putWindow(start: 1_688_672_800, end: 1_690_218_500, events: events + events.prefix(50))
+            let outcome = try await h.loader(options: options).load(key: key)
+            #expect(outcome.items == 637 && outcome.inserted == 587 && outcome.duplicates == 50)
+            stored.append(
+                try await h.db.query(
+                    """
+                    SELECT encode(s.sale_key, 'hex'), s.sold_at::text, s.item_type::text, s.item_description,
+                        s.currency, s.amount_paid::text, s.price_asked_usd::text, s.paid_to_price_ratio::text,
+                        s.buyer_country_code, r.url, r.title, r.album_title, r.image_url, a.page_url, a.name
+                    FROM sale s JOIN release r ON r.id = s.release_id JOIN artist a ON a.id = s.artist_id ORDER BY 1
+                    """
+                ).rows)
+            let releasesSold = try await h.scalar("SELECT count(DISTINCT release_id) FROM sale")
+            #expect(try await h.count("release") == releasesSold.flatMap(Int.init))
+        }
+        #expect(stored[0].count == 587)
+        #expect(stored[0] == stored[1])
+    }
+
+    @Test("a window found broken after some of its stages were moved stores nothing of them")
+    func brokenAfterStages() async throws {
+        let h = try await Harness("stagesbroken")
+        let json = Harness.windowJSON(start: 100, end: 700, events: (1...400).map { Harness.event(Harness.item($0)) })
+        let key = RawKeys.salesfeedWindow(start: 100, end: 700)
+        _ = try await h.store.put(
+            key, body: Gzip.compress(Array(json.utf8.dropLast(40))),
+            contentType: "application/json", contentEncoding: "gzip")
+        var options = Loader.Options()
+        options.readSize = 256
+        options.stageSize = 1
+        let outcome = try await h.loader(options: options).load(key: key)
+        #expect(outcome.status == .failed)
+        for table in ["sale", "release", "artist", "feed_window"] { #expect(try await h.count(table) == 0, "\(table)") }
+        #expect(try await h.scalar("SELECT status FROM load_ledger WHERE object_key = $1", [key]) == "failed")
+    }
+
     @Test("the same object twice, and two overlapping windows: each sale once, sums exact")
     func exactlyOnce() async throws {
         let h = try await Harness("once")
