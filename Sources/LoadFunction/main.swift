@@ -68,7 +68,9 @@ struct LoadHandler: LambdaHandler {
         let deadline = ContinuousClock.now + context.remainingTime
         return try await AWSDeadline.within(deadline) {
             try await database.withConnection { db in
-                let loader = Loader(store: objectStore, database: db, logger: context.logger)
+                let loader = Loader(
+                    store: objectStore, database: db, logger: context.logger,
+                    secondConnection: { try await database.newConnection() })
                 switch request {
                 case .object(let key, let etag):
                     let outcome = try await loader.load(key: key, etag: etag)

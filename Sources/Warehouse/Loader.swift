@@ -59,6 +59,9 @@ public struct Loader: Sendable {
         public var copySize = 1 << 20
         /// Bytes of COPY data in a stage of a window: staged, then moved while the next stage is parsed.
         public var stageSize = 32 << 20
+        /// Objects of at least this many (compressed) bytes have the artists and releases of each stage inserted on
+        /// a second connection (when the loader has one), while the first inserts the sales of the stage before.
+        public var secondConnectionFrom = 2 << 20
         /// Rejected items recorded per object (all are counted).
         public var rejectsKept = 1000
         /// Attempts when PostgreSQL aborts a transaction for a deadlock or a serialisation failure.
@@ -71,12 +74,20 @@ public struct Loader: Sendable {
     let db: PostgresConnection
     let options: Options
     let logger: Logger
+    let secondConnection: (@Sendable () async throws -> PostgresConnection)?
 
-    public init(store: any ObjectStore, database: PostgresConnection, options: Options = Options(), logger: Logger) {
+    /// A loader.
+    /// - Parameter secondConnection: Opens another connection to the same database, for the artists and releases
+    ///   of a large window (`Options.secondConnectionFrom`); without it, one connection does everything.
+    public init(
+        store: any ObjectStore, database: PostgresConnection, options: Options = Options(), logger: Logger,
+        secondConnection: (@Sendable () async throws -> PostgresConnection)? = nil
+    ) {
         self.store = store
         self.db = database
         self.options = options
         self.logger = logger
+        self.secondConnection = secondConnection
     }
 
     /// Loads one raw object (a no-op when the ledger has it with this ETag).
@@ -165,7 +176,11 @@ public struct Loader: Sendable {
         // The read is conditional on this ETag, so the ledger row can be written first (the transaction keeps it
         // unseen until the whole window is in).
         let ledgerID = try await upsertLedger(key, kind: "salesfeed", expected)
-        var stages = StagePipeline(loader: self, ledgerID: ledgerID, key: key, started: started)
+        // A large window's artists and releases are inserted (and committed) a stage at a time on a second
+        // connection, while this one inserts the sales of the stage before: the two run on two cores. They are
+        // facts about Bandcamp, true whatever becomes of this transaction (a rerun finds them).
+        let helper = expected.size >= options.secondConnectionFrom ? try await secondConnection?() : nil
+        var stages = StagePipeline(loader: self, helper: helper, ledgerID: ledgerID, key: key, started: started)
         var header: SalesfeedReader.Header?
         var items = 0
         var events = 0  // read so far; also the index of the next one
@@ -253,9 +268,11 @@ public struct Loader: Sendable {
     /// A window's rows staged and moved a stage at a time: each stage is copied into the staging table, then
     /// moved into the real tables by the server while the loader reads and parses the next one (the parse on
     /// one core, PostgreSQL on the other), so that parsing costs no time of its own after the first stage.
-    /// One stage is held in memory while another is moved, whatever the window's size.
+    /// With a helper connection, a stage's artists and releases are inserted there while the sales of the stage
+    /// before are inserted here. One stage is held in memory while another is moved, whatever the window's size.
     private struct StagePipeline {
         let loader: Loader
+        let helper: PostgresConnection?
         let ledgerID: Int64
         let key: String
         let started: ContinuousClock.Instant
@@ -263,8 +280,11 @@ public struct Loader: Sendable {
         private(set) var inserted = 0
         private(set) var stages = 0
 
-        init(loader: Loader, ledgerID: Int64, key: String, started: ContinuousClock.Instant) {
+        init(
+            loader: Loader, helper: PostgresConnection?, ledgerID: Int64, key: String, started: ContinuousClock.Instant
+        ) {
             self.loader = loader
+            self.helper = helper
             self.ledgerID = ledgerID
             self.key = key
             self.started = started
@@ -272,18 +292,31 @@ public struct Loader: Sendable {
 
         /// Copies rows into the staging table (once the stage before has been moved) and starts moving them.
         mutating func stage(_ rows: [UInt8]) async throws {
-            try await finish()
-            guard !rows.isEmpty else { return }
+            guard !rows.isEmpty else { return try await finish() }
             let loader = loader
-            try await loader.db.copyIn(
-                "COPY load_staging (\(SaleRow.stagingColumns.joined(separator: ", "))) FROM STDIN", chunks: [rows])
+            let dimensions = helper.map { helper in
+                Task { try await loader.insertDimensions(of: rows, on: helper) }
+            }
+            do {
+                try await finish()
+                try await loader.db.copyIn(
+                    "COPY load_staging (\(SaleRow.stagingColumns.joined(separator: ", "))) FROM STDIN", chunks: [rows])
+                try await dimensions?.value
+            } catch {
+                _ = try? await dimensions?.value
+                throw error
+            }
             stages += 1
-            let (ledgerID, key, started, stage) = (ledgerID, key, started, stages)
+            let (ledgerID, key, started, stage, helped) = (ledgerID, key, started, stages, helper != nil)
             moving = Task {
-                let inserted = try await loader.moveStaged(ledgerID: ledgerID, key: key, started: started)
+                let inserted =
+                    helped
+                    ? try await loader.insertStagedSales(ledgerID: ledgerID)
+                    : try await loader.moveStaged(ledgerID: ledgerID, key: key, started: started)
                 try await loader.db.query("TRUNCATE load_staging")
                 loader.logger.debug(
-                    "moved", metadata: ["key": "\(key)", "stage": "\(stage)", "after": "\(ContinuousClock.now - started)"])
+                    "moved",
+                    metadata: ["key": "\(key)", "stage": "\(stage)", "after": "\(ContinuousClock.now - started)"])
                 return inserted
             }
         }
@@ -323,10 +356,33 @@ public struct Loader: Sendable {
     /// sales not yet stored (`ON CONFLICT DO NOTHING` on their keys), each tagged with the ledger row.
     /// - Returns: Sales new to the warehouse.
     func moveStaged(ledgerID: Int64, key: String, started: ContinuousClock.Instant) async throws -> Int {
-        // Statistics on what the joins and groupings use, so that the planner joins a large stage by hashing
-        // rather than row by row (a sample of the table: its cost hardly grows with the stage).
+        try await insertStagedDimensions()
+        logger.debug("dimensions", metadata: ["key": "\(key)", "after": "\(ContinuousClock.now - started)"])
+        return try await insertStagedSales(ledgerID: ledgerID, analyzed: true)
+    }
+
+    /// Statistics on what the joins and groupings use, so that the planner joins a large stage by hashing rather
+    /// than row by row (a sample of the table: its cost hardly grows with the stage).
+    private func analyzeStaging() async throws {
         try await db.query("ANALYZE load_staging (release_url, artist_page, artist_name, country_code)")
-        // Countries, sellers and releases first (only the new ones), in a fixed order, then the sales.
+    }
+
+    /// Inserts the artists and releases (and countries) of staged rows on another connection, in a transaction
+    /// of its own with a staging table of its own, committed at once.
+    func insertDimensions(of rows: [UInt8], on other: PostgresConnection) async throws {
+        let helper = Loader(store: store, database: other, options: options, logger: logger)
+        try await other.transaction { other in
+            try await helper.createStaging()
+            try await other.copyIn(
+                "COPY load_staging (\(SaleRow.stagingColumns.joined(separator: ", "))) FROM STDIN", chunks: [rows])
+            try await helper.insertStagedDimensions()
+        }
+    }
+
+    /// The countries, sellers and releases of the staged rows that are not yet known.
+    private func insertStagedDimensions() async throws {
+        try await analyzeStaging()
+        // Only the new ones, in a fixed order (two loads wait for each other rather than deadlock).
         try await db.query(
             """
             INSERT INTO country (code, name)
@@ -352,7 +408,12 @@ public struct Loader: Sendable {
             ORDER BY s.release_url COLLATE "C", s.item_type IN ('album', 'track') DESC, s.utc_date
             ON CONFLICT (url) DO NOTHING
             """)
-        logger.debug("dimensions", metadata: ["key": "\(key)", "after": "\(ContinuousClock.now - started)"])
+    }
+
+    /// The staged sales not yet stored, each tagged with the ledger row (their artists and releases are in).
+    /// - Returns: Sales new to the warehouse.
+    func insertStagedSales(ledgerID: Int64, analyzed: Bool = false) async throws -> Int {
+        if !analyzed { try await analyzeStaging() }
         let inserted = try await db.query(
             """
             INSERT INTO sale (

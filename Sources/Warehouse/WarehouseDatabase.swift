@@ -53,6 +53,12 @@ public final class WarehouseDatabase: Sendable {
         }
     }
 
+    /// A connection of its own (not the shared one, and not migrated: the shared one is), for work that runs
+    /// beside the shared connection's; closed when let go.
+    public func newConnection() async throws -> PostgresConnection {
+        try await PostgresConnection.connect(url: url, password: try await password())
+    }
+
     /// Closes the connection.
     public func close() {
         current.withLock { $0 = nil }

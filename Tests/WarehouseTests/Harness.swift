@@ -23,7 +23,10 @@ struct Harness {
     }
 
     func loader(_ connection: PostgresConnection? = nil, options: Loader.Options = Loader.Options()) -> Loader {
-        Loader(store: store, database: connection ?? db, options: options, logger: Logger(label: "test"))
+        let url = url
+        return Loader(
+            store: store, database: connection ?? db, options: options, logger: Logger(label: "test"),
+            secondConnection: { try await PostgresConnection.connect(url: url) })
     }
 
     /// Stores a window as Extract does, and gives its key.
