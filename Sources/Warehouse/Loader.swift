@@ -179,7 +179,16 @@ public struct Loader: Sendable {
         // A large window's artists and releases are inserted (and committed) a stage at a time on a second
         // connection, while this one inserts the sales of the stage before: the two run on two cores. They are
         // facts about Bandcamp, true whatever becomes of this transaction (a rerun finds them).
-        let helper = expected.size >= options.secondConnectionFrom ? try await secondConnection?() : nil
+        var helper: PostgresConnection?
+        if expected.size >= options.secondConnectionFrom, let secondConnection {
+            do {
+                helper = try await secondConnection()
+            } catch {
+                // Slower, not wrong: this connection does it all.
+                logger.warning(
+                    "no second connection; loading on one", metadata: ["key": "\(key)", "error": "\(error)"])
+            }
+        }
         var stages = StagePipeline(loader: self, helper: helper, ledgerID: ledgerID, key: key, started: started)
         var header: SalesfeedReader.Header?
         var items = 0
@@ -192,7 +201,7 @@ public struct Loader: Sendable {
         let rejectsKept = options.rejectsKept
         let inflater = GzipInflater()
         var reader = SalesfeedReader()
-        var text = CopyText(capacity: stageSize + (64 << 10))
+        var text = CopyText(capacity: firstStageSize + (64 << 10))
         var rows: [SaleRow] = []
         var reported = 0
         do {
