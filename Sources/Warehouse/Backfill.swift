@@ -338,7 +338,7 @@ extension Loader {
         let copySize = options.copySize
         let rejectsKept = options.rejectsKept
         try await db.copyIn(
-            "COPY load_staging (\(SaleRow.stagingColumns.joined(separator: ", "))) FROM STDIN"
+            SaleRow.stagingCopy
         ) { writer in
             var reader = CSVReader(startingAt: offset)
             var rows: ComponentsRows? = try header.map { try ComponentsRows(header: $0) }

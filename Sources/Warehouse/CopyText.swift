@@ -76,6 +76,9 @@ extension SaleRow {
         "additional_count",
     ]
 
+    /// The COPY into the staging table of rows that `copy(into:)` wrote.
+    static let stagingCopy = "COPY load_staging (\(stagingColumns.joined(separator: ", "))) FROM STDIN"
+
     /// Appends the row in text COPY format.
     func copy(into text: inout CopyText) {
         text.field(saleKey)

@@ -195,7 +195,6 @@ public struct Loader: Sendable {
         var events = 0  // read so far; also the index of the next one
         var rejected: [RejectedItem] = []
         var rejectedCount = 0
-        var info = expected
         let stageSize = options.stageSize
         let firstStageSize = max(1, min(stageSize, 4 << 20))
         let rejectsKept = options.rejectsKept
@@ -205,7 +204,7 @@ public struct Loader: Sendable {
         var rows: [SaleRow] = []
         var reported = 0
         do {
-            info = try await store.read(key, ifMatch: expected.etag, chunkSize: options.readSize) { piece in
+            _ = try await store.read(key, ifMatch: expected.etag, chunkSize: options.readSize) { piece in
                 // A slice at a time, so that what one slice inflates to stays small.
                 var start = 0
                 while start < piece.count {
@@ -251,9 +250,6 @@ public struct Loader: Sendable {
         guard let header else { throw MalformedObject(description: "the window was not read to its end") }
         logger.debug(
             "sales", metadata: ["key": "\(key)", "items": "\(items)", "after": "\(ContinuousClock.now - started)"])
-        if info.size != expected.size {
-            try await db.query("UPDATE load_ledger SET size = $2 WHERE id = $1", [String(ledgerID), String(info.size)])
-        }
         try await db.query("DELETE FROM load_reject WHERE ledger_id = $1", [String(ledgerID)])
         try await recordRejects(rejected, ledgerID: ledgerID)
         try await db.query(
@@ -268,7 +264,7 @@ public struct Loader: Sendable {
                 String(events), String(items),
             ])
         var outcome = LoadOutcome(
-            key: key, status: .loaded, etag: info.etag, items: items, inserted: stages.inserted,
+            key: key, status: .loaded, etag: expected.etag, items: items, inserted: stages.inserted,
             duplicates: items - rejectedCount - stages.inserted, rejected: rejectedCount)
         try await finishLedger(ledgerID, &outcome, started: started)
         return outcome
@@ -308,8 +304,7 @@ public struct Loader: Sendable {
             }
             do {
                 try await finish()
-                try await loader.db.copyIn(
-                    "COPY load_staging (\(SaleRow.stagingColumns.joined(separator: ", "))) FROM STDIN", chunks: [rows])
+                try await loader.db.copyIn(SaleRow.stagingCopy, chunks: [rows])
                 try await dimensions?.value
             } catch {
                 _ = try? await dimensions?.value
@@ -318,10 +313,13 @@ public struct Loader: Sendable {
             stages += 1
             let (ledgerID, key, started, stage, helped) = (ledgerID, key, started, stages, helper != nil)
             moving = Task {
-                let inserted =
-                    helped
-                    ? try await loader.insertStagedSales(ledgerID: ledgerID)
-                    : try await loader.moveStaged(ledgerID: ledgerID, key: key, started: started)
+                let inserted: Int
+                if helped {
+                    try await loader.analyzeStaging()
+                    inserted = try await loader.insertStagedSales(ledgerID: ledgerID)
+                } else {
+                    inserted = try await loader.moveStaged(ledgerID: ledgerID, key: key, started: started)
+                }
                 try await loader.db.query("TRUNCATE load_staging")
                 loader.logger.debug(
                     "moved",
@@ -365,14 +363,15 @@ public struct Loader: Sendable {
     /// sales not yet stored (`ON CONFLICT DO NOTHING` on their keys), each tagged with the ledger row.
     /// - Returns: Sales new to the warehouse.
     func moveStaged(ledgerID: Int64, key: String, started: ContinuousClock.Instant) async throws -> Int {
+        try await analyzeStaging()
         try await insertStagedDimensions()
         logger.debug("dimensions", metadata: ["key": "\(key)", "after": "\(ContinuousClock.now - started)"])
-        return try await insertStagedSales(ledgerID: ledgerID, analyzed: true)
+        return try await insertStagedSales(ledgerID: ledgerID)
     }
 
     /// Statistics on what the joins and groupings use, so that the planner joins a large stage by hashing rather
     /// than row by row (a sample of the table: its cost hardly grows with the stage).
-    private func analyzeStaging() async throws {
+    func analyzeStaging() async throws {
         try await db.query("ANALYZE load_staging (release_url, artist_page, artist_name, country_code)")
     }
 
@@ -382,15 +381,14 @@ public struct Loader: Sendable {
         let helper = Loader(store: store, database: other, options: options, logger: logger)
         try await other.transaction { other in
             try await helper.createStaging()
-            try await other.copyIn(
-                "COPY load_staging (\(SaleRow.stagingColumns.joined(separator: ", "))) FROM STDIN", chunks: [rows])
+            try await other.copyIn(SaleRow.stagingCopy, chunks: [rows])
+            try await helper.analyzeStaging()
             try await helper.insertStagedDimensions()
         }
     }
 
     /// The countries, sellers and releases of the staged rows that are not yet known.
     private func insertStagedDimensions() async throws {
-        try await analyzeStaging()
         // Only the new ones, in a fixed order (two loads wait for each other rather than deadlock).
         try await db.query(
             """
@@ -421,8 +419,7 @@ public struct Loader: Sendable {
 
     /// The staged sales not yet stored, each tagged with the ledger row (their artists and releases are in).
     /// - Returns: Sales new to the warehouse.
-    func insertStagedSales(ledgerID: Int64, analyzed: Bool = false) async throws -> Int {
-        if !analyzed { try await analyzeStaging() }
+    func insertStagedSales(ledgerID: Int64) async throws -> Int {
         let inserted = try await db.query(
             """
             INSERT INTO sale (
