@@ -93,14 +93,14 @@ public struct AlertPublisher: Sendable {
     /// - Throws: `AlertDeliveryError` when some deliveries failed (after the others were sent); what the database
     ///   throws.
     public func run(at: Int64, digest: Bool? = nil, db: PostgresConnection) async throws -> AlertOutcome {
-        let lock = ["alerts"]
-        _ = try await db.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", lock)
+        let unlock: SQLQuery = "SELECT pg_advisory_unlock(hashtextextended('alerts', 0))"
+        _ = try await db.query("SELECT pg_advisory_lock(hashtextextended('alerts', 0))")
         do {
             let outcome = try await runLocked(at: at - at % 3600, digest: digest, db: db)
-            _ = try await db.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", lock)
+            _ = try await db.query(unlock)
             return outcome
         } catch {
-            _ = try? await db.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", lock)
+            _ = try? await db.query(unlock)
             throw error
         }
     }
@@ -145,7 +145,7 @@ public struct AlertPublisher: Sendable {
     }
 
     private static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+        Int(duration.milliseconds)
     }
 
     // MARK: Recording
@@ -160,8 +160,13 @@ public struct AlertPublisher: Sendable {
                 minimum_ratio, current_sales, previous_sales, baseline_sales, site_current_sales, site_baseline_sales,
                 ratio, estimate, lower_bound, p_value, q_value, previous_q_value, dispersion, per_day_now,
                 per_day_before, acceleration, releases, countries, artists, rank, details)
-            VALUES ($1, $2, $3, $4, to_timestamp($5), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                $19, $20, $21, $22, $23, $24, $25, $26, $27, $28::jsonb)
+            VALUES (
+                \(rule.id), \(rule.entity.rawValue), \(signal.entity), \(signal.kind.rawValue), to_timestamp(\(at)),
+                \(rule.windowHours), \(rule.baselineHours), \(rule.minimumRatio), \(signal.current), \(signal.previous),
+                \(signal.baseline), \(signal.siteCurrent), \(signal.siteBaseline), \(signal.ratio), \(signal.estimate),
+                \(signal.lowerBound), \(signal.pValue), \(signal.qValue), \(signal.previousQValue), \(signal.dispersion),
+                \(signal.perDayNow), \(signal.perDayBefore), \(signal.acceleration), \(signal.releases),
+                \(signal.countries), \(signal.artists), \(rank), \(json)::jsonb)
             ON CONFLICT (rule, entity_id, evaluated_at) DO UPDATE SET kind = excluded.kind,
                 current_sales = excluded.current_sales, previous_sales = excluded.previous_sales,
                 baseline_sales = excluded.baseline_sales, site_current_sales = excluded.site_current_sales,
@@ -173,21 +178,8 @@ public struct AlertPublisher: Sendable {
                 releases = excluded.releases, countries = excluded.countries, artists = excluded.artists,
                 rank = excluded.rank, details = excluded.details
             RETURNING id
-            """,
-            [
-                rule.id, rule.entity.rawValue, String(signal.entity), signal.kind.rawValue, String(at),
-                String(rule.windowHours), String(rule.baselineHours), String(rule.minimumRatio),
-                String(signal.current), String(signal.previous), String(signal.baseline), String(signal.siteCurrent),
-                String(signal.siteBaseline), signal.ratio.map { String($0) }, String(signal.estimate),
-                String(signal.lowerBound), String(signal.pValue), String(signal.qValue),
-                String(signal.previousQValue), String(signal.dispersion), String(signal.perDayNow),
-                String(signal.perDayBefore), String(signal.acceleration), String(signal.releases),
-                String(signal.countries), String(signal.artists), String(rank), json,
-            ])
-        guard let id = row.scalar.flatMap({ Int64($0) }) else {
-            throw PostgresError.unexpected("the alert of \(rule.id) for \(signal.entity) got no id")
-        }
-        return id
+            """)
+        return try row.scalar()
     }
 
     /// Alerts as recorded, by id.
@@ -195,31 +187,33 @@ public struct AlertPublisher: Sendable {
         guard !ids.isEmpty else { return [:] }
         let rows = try await db.query(
             """
-            SELECT id, rule, entity_type, entity_id, kind, extract(epoch FROM evaluated_at)::bigint, window_hours,
-                baseline_hours, minimum_ratio, current_sales, previous_sales, baseline_sales, site_current_sales,
-                site_baseline_sales, ratio, estimate, lower_bound, p_value, q_value, previous_q_value, dispersion,
-                per_day_now, per_day_before, acceleration, releases, countries, artists, rank, details::text
-            FROM alert WHERE id = ANY($1::bigint[])
-            """, [PostgresArray.literal(ids)]
-        ).rows
+            SELECT id, rule, entity_type, entity_id, kind, extract(epoch FROM evaluated_at)::bigint AS evaluated_at,
+                window_hours, baseline_hours, minimum_ratio, current_sales, previous_sales, baseline_sales,
+                site_current_sales, site_baseline_sales, ratio, estimate, lower_bound, p_value, q_value,
+                previous_q_value, dispersion, per_day_now, per_day_before, acceleration, releases, countries, artists,
+                rank, details::text AS details
+            FROM alert WHERE id = ANY(\(ids)::bigint[])
+            """
+        )
         var alerts: [Int64: Alert] = [:]
         for row in rows {
-            func number(_ index: Int) -> Double { Double(row[index] ?? "") ?? 0 }
-            func whole(_ index: Int) -> Int { Int(row[index] ?? "") ?? 0 }
-            guard let id = Int64(row[0] ?? ""), let entityType = EntityKind(rawValue: row[2] ?? ""),
-                let entity = Int64(row[3] ?? ""), let kind = SignalKind(rawValue: row[4] ?? ""),
-                let evaluatedAt = Int64(row[5] ?? ""), let json = row[28]
-            else { throw PostgresError.unexpected("alert row \(row.first.flatMap { $0 } ?? "?") is incomplete") }
+            let id: Int64 = try row.decode("id")
             let signal = TrendSignal(
-                rule: row[1] ?? "", entity: entity, kind: kind, current: whole(9), previous: whole(10),
-                baseline: whole(11), siteCurrent: whole(12), siteBaseline: whole(13),
-                ratio: row[14].flatMap(Double.init),
-                estimate: number(15), lowerBound: number(16), pValue: number(17), qValue: number(18),
-                previousQValue: number(19), dispersion: number(20), perDayNow: number(21), perDayBefore: number(22),
-                acceleration: number(23), releases: whole(24), countries: whole(25), artists: whole(26))
+                rule: try row.decode("rule"), entity: try row.decode("entity_id"), kind: try row.decode("kind"),
+                current: try row.decode("current_sales"), previous: try row.decode("previous_sales"),
+                baseline: try row.decode("baseline_sales"), siteCurrent: try row.decode("site_current_sales"),
+                siteBaseline: try row.decode("site_baseline_sales"), ratio: try row.decode("ratio"),
+                estimate: try row.decode("estimate"), lowerBound: try row.decode("lower_bound"),
+                pValue: try row.decode("p_value"), qValue: try row.decode("q_value"),
+                previousQValue: try row.decode("previous_q_value"), dispersion: try row.decode("dispersion"),
+                perDayNow: try row.decode("per_day_now"), perDayBefore: try row.decode("per_day_before"),
+                acceleration: try row.decode("acceleration"), releases: try row.decode("releases"),
+                countries: try row.decode("countries"), artists: try row.decode("artists"))
+            let json: String = try row.decode("details")
             alerts[id] = Alert(
-                id: id, entityType: entityType, evaluatedAt: evaluatedAt, windowHours: whole(6),
-                baselineHours: whole(7), minimumRatio: number(8), rank: whole(27), signal: signal,
+                id: id, entityType: try row.decode("entity_type"), evaluatedAt: try row.decode("evaluated_at"),
+                windowHours: try row.decode("window_hours"), baselineHours: try row.decode("baseline_hours"),
+                minimumRatio: try row.decode("minimum_ratio"), rank: try row.decode("rank"), signal: signal,
                 details: try JSONDecoder().decode(AlertDetails.self, from: Data(json.utf8)))
         }
         return alerts
@@ -231,26 +225,23 @@ public struct AlertPublisher: Sendable {
     public static func subscriptions(_ db: PostgresConnection) async throws -> [AlertSubscription] {
         try await db.query(
             """
-            SELECT a.id, s.id, s.email, s.token, a.scope, a.tag_id, a.artist_id, array_to_string(a.kinds, ','),
+            SELECT a.id, s.id AS subscriber_id, s.email, s.token, a.scope, a.tag_id, a.artist_id, a.kinds,
                 a.channel, a.frequency
             FROM alert_subscription a JOIN subscriber s ON s.id = a.subscriber_id
             WHERE s.status = 'active' ORDER BY a.id
             """
-        ).rows.compactMap { row in
-            guard let id = Int64(row[0] ?? ""), let subscriber = Int64(row[1] ?? ""), let email = row[2],
-                let token = row[3], let channel = AlertSubscription.Channel(rawValue: row[8] ?? ""),
-                let frequency = AlertSubscription.Frequency(rawValue: row[9] ?? "")
-            else { return nil }
+        ).map { row in
             let scope: AlertSubscription.Scope
-            switch row[4] {
-            case "genre": scope = .genre(Int64(row[5] ?? "") ?? 0)
-            case "artist": scope = .artist(Int64(row[6] ?? "") ?? 0)
+            switch try row.decode("scope", as: String.self) {
+            case "genre": scope = .genre(try row.decode("tag_id"))
+            case "artist": scope = .artist(try row.decode("artist_id"))
             default: scope = .everything
             }
-            let kinds = Set((row[7] ?? "").split(separator: ",").compactMap { SignalKind(rawValue: String($0)) })
             return AlertSubscription(
-                id: id, subscriberID: subscriber, email: email, token: token, scope: scope, kinds: kinds,
-                channel: channel, frequency: frequency)
+                id: try row.decode("id"), subscriberID: try row.decode("subscriber_id"), email: try row.decode("email"),
+                token: try row.decode("token"), scope: scope,
+                kinds: Set(try row.decode("kinds", as: [SignalKind].self)),
+                channel: try row.decode("channel"), frequency: try row.decode("frequency"))
         }
     }
 
@@ -276,19 +267,17 @@ public struct AlertPublisher: Sendable {
                         """
                         INSERT INTO alert_delivery (alert_id, subscriber_id, channel, frequency, rule, entity_id,
                             evaluated_at, status)
-                        SELECT $1, $2, $3, $4, $5, $6, to_timestamp($7), $8
+                        SELECT \(id), \(subscription.subscriberID), \(subscription.channel.rawValue), \(frequency.rawValue),
+                            \(alert.signal.rule), \(alert.signal.entity), to_timestamp(\(at)),
+                            \(frequency == .daily ? "queued" : "pending")
                         WHERE NOT EXISTS (
                             SELECT 1 FROM alert_delivery d
-                            WHERE d.subscriber_id = $2 AND d.rule = $5 AND d.entity_id = $6 AND d.channel = $3
-                                AND d.evaluated_at > to_timestamp($7) - interval '24 hours'
-                                AND d.evaluated_at < to_timestamp($7) + interval '24 hours')
+                            WHERE d.subscriber_id = \(subscription.subscriberID) AND d.rule = \(alert.signal.rule)
+                                AND d.entity_id = \(alert.signal.entity) AND d.channel = \(subscription.channel.rawValue)
+                                AND d.evaluated_at > to_timestamp(\(at)) - interval '24 hours'
+                                AND d.evaluated_at < to_timestamp(\(at)) + interval '24 hours')
                         ON CONFLICT DO NOTHING
-                        """,
-                        [
-                            String(id), String(subscription.subscriberID), subscription.channel.rawValue,
-                            frequency.rawValue, alert.signal.rule, String(alert.signal.entity), String(at),
-                            frequency == .daily ? "queued" : "pending",
-                        ]
+                        """
                     ).affected
                     if inserted == 0 {
                         outcome.alreadyTold += 1
@@ -320,24 +309,25 @@ public struct AlertPublisher: Sendable {
             """
             SELECT d.subscriber_id, d.channel, s.email, s.token, d.alert_id
             FROM alert_delivery d JOIN subscriber s ON s.id = d.subscriber_id
-            WHERE d.frequency = $1 AND d.status IN ('queued', 'pending', 'sending', 'failed') AND d.attempts < $3
-                AND d.evaluated_at > to_timestamp($2) - interval '\(frequency == .daily ? 48 : 24) hours'
-                AND d.evaluated_at <= to_timestamp($2) AND s.status = 'active'
+            WHERE d.frequency = \(frequency.rawValue) AND d.status IN ('queued', 'pending', 'sending', 'failed')
+                AND d.attempts < \(maximumAttempts)
+                AND d.evaluated_at > to_timestamp(\(at)) - make_interval(hours => \(frequency == .daily ? 48 : 24))
+                AND d.evaluated_at <= to_timestamp(\(at)) AND s.status = 'active'
             ORDER BY d.subscriber_id, d.channel, d.alert_id
-            """, [frequency.rawValue, String(at), String(maximumAttempts)]
-        ).rows
+            """
+        )
         var batches: [Batch] = []
         for row in rows {
-            guard let subscriber = Int64(row[0] ?? ""), let channel = AlertSubscription.Channel(rawValue: row[1] ?? ""),
-                let alert = Int64(row[4] ?? "")
-            else { continue }
+            let subscriber: Int64 = try row.decode("subscriber_id")
+            let channel: AlertSubscription.Channel = try row.decode("channel")
+            let alert: Int64 = try row.decode("alert_id")
             if let last = batches.last, last.subscriberID == subscriber, last.channel == channel {
                 batches[batches.count - 1].alertIDs.append(alert)
             } else {
                 batches.append(
                     Batch(
-                        subscriberID: subscriber, channel: channel, email: row[2] ?? "", token: row[3] ?? "",
-                        alertIDs: [alert]))
+                        subscriberID: subscriber, channel: channel, email: try row.decode("email"),
+                        token: try row.decode("token"), alertIDs: [alert]))
             }
         }
         return batches
@@ -350,15 +340,12 @@ public struct AlertPublisher: Sendable {
     ) async throws {
         try await db.query(
             """
-            UPDATE alert_delivery SET status = $4, message_id = coalesce($5, message_id), error = $6,
-                attempts = attempts + (CASE WHEN $4 = 'sending' THEN 1 ELSE 0 END),
-                sent_at = CASE WHEN $4 = 'sent' THEN now() ELSE sent_at END
-            WHERE subscriber_id = $1 AND channel = $2 AND alert_id = ANY($3::bigint[])
-            """,
-            [
-                String(batch.subscriberID), batch.channel.rawValue,
-                PostgresArray.literal(alertIDs), status, messageID, error,
-            ])
+            UPDATE alert_delivery SET status = \(status), message_id = coalesce(\(messageID), message_id),
+                error = \(error), attempts = attempts + (CASE WHEN \(status) = 'sending' THEN 1 ELSE 0 END),
+                sent_at = CASE WHEN \(status) = 'sent' THEN now() ELSE sent_at END
+            WHERE subscriber_id = \(batch.subscriberID) AND channel = \(batch.channel.rawValue)
+                AND alert_id = ANY(\(alertIDs)::bigint[])
+            """)
     }
 
     /// Sends a batch's alerts: one email for all of them, or one notification each.

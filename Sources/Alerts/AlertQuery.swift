@@ -43,11 +43,13 @@ public struct AlertQuery: Sendable {
     }
 
     /// Seconds since 1970 of an hour before `at`.
-    private static func before(_ at: Int64, hours: Int) -> String { String(at - Int64(hours) * 3600) }
+    private static func before(_ at: Int64, hours: Int) -> Int64 { at - Int64(hours) * 3600 }
 
     /// Day buckets counted back from `at`: 0 is the last 24 hours.
     /// (date_part, a double, is cheaper per row than extract's numeric.)
-    private static let dayBack = "floor(($1::float8 - date_part('epoch', s.sold_at)) / 86400)::int"
+    private static func dayBack(_ at: Int64) -> SQLQuery {
+        "floor((\(at)::float8 - date_part('epoch', s.sold_at)) / 86400)::int"
+    }
 
     /// Adds `count` sales of the day `back` to a rule's windows.
     private static func add(_ count: Int, back: Int, _ rule: TrendRule, to entity: inout TrendCounts) {
@@ -71,16 +73,15 @@ public struct AlertQuery: Sendable {
     {
         let rows = try await db.query(
             """
-            SELECT \(Self.dayBack), count(*) FROM sale s
-            WHERE s.sold_at >= to_timestamp($2) AND s.sold_at < to_timestamp($1)
+            SELECT \(Self.dayBack(at)) AS back, count(*) AS sales FROM sale s
+            WHERE s.sold_at >= to_timestamp(\(Self.before(at, hours: span))) AND s.sold_at < to_timestamp(\(at))
             GROUP BY 1
-            """, [String(at), Self.before(at, hours: span)]
-        ).rows
-        return rules.map { rule in
+            """
+        )
+        return try rules.map { rule in
             var site = Self.empty(0, rule, daily: true)
             for row in rows {
-                guard let back = Int(row[0] ?? ""), let count = Int(row[1] ?? "") else { continue }
-                Self.add(count, back: back, rule, to: &site)
+                Self.add(try row.decode("sales"), back: try row.decode("back"), rule, to: &site)
             }
             return SiteCounts(
                 current: site.current, previous: site.previous, baseline: site.baseline,
@@ -94,37 +95,38 @@ public struct AlertQuery: Sendable {
         -> [[TrendCounts]]
     {
         guard let span = rules.map(\.spanHours).max() else { return [] }
-        var columns: [String] = []
-        var parameters: [String?] = [String(at), Self.before(at, hours: span)]
-        func bound(_ hours: Int) -> String {
-            parameters.append(Self.before(at, hours: hours))
-            return "to_timestamp($\(parameters.count))"
-        }
-        for rule in rules {
-            columns.append("count(*) FILTER (WHERE s.sold_at >= \(bound(rule.current.from)))")
+        var columns: [SQLQuery] = []
+        func bound(_ hours: Int) -> SQLQuery { "to_timestamp(\(Self.before(at, hours: hours)))" }
+        for (index, rule) in rules.enumerated() {
             columns.append(
-                "count(*) FILTER (WHERE s.sold_at >= \(bound(rule.previous.from)) "
-                    + "AND s.sold_at < \(bound(rule.previous.to)))")
+                "count(*) FILTER (WHERE s.sold_at >= \(bound(rule.current.from))) AS current_\(unescaped: String(index))"
+            )
             columns.append(
-                "count(*) FILTER (WHERE s.sold_at >= \(bound(rule.baseline.from)) "
-                    + "AND s.sold_at < \(bound(rule.baseline.to)))")
+                """
+                count(*) FILTER (WHERE s.sold_at >= \(bound(rule.previous.from)) AND s.sold_at < \(bound(rule.previous.to)))
+                    AS previous_\(unescaped: String(index))
+                """)
+            columns.append(
+                """
+                count(*) FILTER (WHERE s.sold_at >= \(bound(rule.baseline.from)) AND s.sold_at < \(bound(rule.baseline.to)))
+                    AS baseline_\(unescaped: String(index))
+                """)
         }
         let rows = try await db.query(
             """
-            SELECT s.artist_id, \(columns.joined(separator: ", "))
-            FROM sale s WHERE s.sold_at >= to_timestamp($2) AND s.sold_at < to_timestamp($1)
+            SELECT s.artist_id, \(SQLQuery.joined(columns, separator: ", "))
+            FROM sale s WHERE s.sold_at >= to_timestamp(\(Self.before(at, hours: span))) AND s.sold_at < to_timestamp(\(at))
             GROUP BY s.artist_id ORDER BY s.artist_id
-            """, parameters
-        ).rows
+            """
+        )
         var result: [[TrendCounts]] = []
         for (index, rule) in rules.enumerated() {
             var counts: [TrendCounts] = []
             for row in rows {
-                guard let id = Int64(row[0] ?? "") else { continue }
-                var entity = Self.empty(id, rule, daily: false)
-                entity.current = Int(row[1 + 3 * index] ?? "") ?? 0
-                entity.previous = Int(row[2 + 3 * index] ?? "") ?? 0
-                entity.baseline = Int(row[3 + 3 * index] ?? "") ?? 0
+                var entity = Self.empty(try row.decode("artist_id"), rule, daily: false)
+                entity.current = try row.decode("current_\(index)")
+                entity.previous = try row.decode("previous_\(index)")
+                entity.baseline = try row.decode("baseline_\(index)")
                 entity.artists = 1
                 if rule.tests(entity) { counts.append(entity) }
             }
@@ -132,24 +134,24 @@ public struct AlertQuery: Sendable {
             if !candidates.isEmpty {
                 let distinct = try await db.query(
                     """
-                    SELECT s.artist_id, count(DISTINCT s.release_id), count(DISTINCT s.buyer_country_code)
+                    SELECT s.artist_id, count(DISTINCT s.release_id) AS releases,
+                        count(DISTINCT s.buyer_country_code) AS countries
                     FROM sale s
-                    WHERE s.artist_id = ANY($3::bigint[]) AND s.sold_at >= to_timestamp($2)
-                        AND s.sold_at < to_timestamp($1)
+                    WHERE s.artist_id = ANY(\(candidates.map { counts[$0].entity })::bigint[])
+                        AND s.sold_at >= to_timestamp(\(Self.before(at, hours: rule.current.from)))
+                        AND s.sold_at < to_timestamp(\(at))
                     GROUP BY 1
-                    """,
-                    [
-                        String(at), Self.before(at, hours: rule.current.from),
-                        PostgresArray.literal(candidates.map { counts[$0].entity }),
-                    ]
-                ).rows
-                let byArtist = Dictionary(
-                    distinct.compactMap { row in Int64(row[0] ?? "").map { ($0, (row[1], row[2])) } }
-                ) { first, _ in first }
+                    """
+                )
+                var byArtist: [Int64: (releases: Int, countries: Int)] = [:]
+                for row in distinct {
+                    byArtist[try row.decode("artist_id")] = (try row.decode("releases"), try row.decode("countries"))
+                }
                 for index in candidates {
+                    // A candidate has sales in the window, so it has its row.
                     let found = byArtist[counts[index].entity]
-                    counts[index].releases = Int(found?.0 ?? "") ?? 0
-                    counts[index].countries = Int(found?.1 ?? "") ?? 0
+                    counts[index].releases = found?.releases ?? 0
+                    counts[index].countries = found?.countries ?? 0
                 }
             }
             result.append(counts)
@@ -169,19 +171,22 @@ public struct AlertQuery: Sendable {
             try await db.query("SET LOCAL work_mem = '64MB'")
             return try await db.query(
                 """
-                SELECT rt.tag_id, \(Self.dayBack), count(*)
+                SELECT rt.tag_id, \(Self.dayBack(at)) AS back, count(*) AS sales
                 FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id
-                WHERE s.sold_at >= to_timestamp($2) AND s.sold_at < to_timestamp($1)
+                WHERE s.sold_at >= to_timestamp(\(Self.before(at, hours: span))) AND s.sold_at < to_timestamp(\(at))
                 GROUP BY 1, 2
-                """, [String(at), Self.before(at, hours: span)]
-            ).rows
+                """
+            ).map { row in
+                (
+                    tag: try row.decode("tag_id", as: Int64.self), back: try row.decode("back", as: Int.self),
+                    sales: try row.decode("sales", as: Int.self)
+                )
+            }
         }
         var result: [[TrendCounts]] = []
         for rule in rules {
             var byTag: [Int64: TrendCounts] = [:]
-            for row in daily {
-                guard let tag = Int64(row[0] ?? ""), let back = Int(row[1] ?? ""), let count = Int(row[2] ?? "")
-                else { continue }
+            for (tag, back, count) in daily {
                 Self.add(count, back: back, rule, to: &byTag[tag, default: Self.empty(tag, rule, daily: true)])
             }
             var counts = byTag.values.filter { rule.tests($0) }.sorted { $0.entity < $1.entity }
@@ -189,26 +194,26 @@ public struct AlertQuery: Sendable {
             if !candidates.isEmpty {
                 let distinct = try await db.query(
                     """
-                    SELECT rt.tag_id, count(DISTINCT s.artist_id), count(DISTINCT s.release_id),
-                        count(DISTINCT s.buyer_country_code)
+                    SELECT rt.tag_id, count(DISTINCT s.artist_id) AS artists, count(DISTINCT s.release_id) AS releases,
+                        count(DISTINCT s.buyer_country_code) AS countries
                     FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id
-                    WHERE s.sold_at >= to_timestamp($2) AND s.sold_at < to_timestamp($1)
-                        AND rt.tag_id = ANY($3::bigint[])
+                    WHERE s.sold_at >= to_timestamp(\(Self.before(at, hours: rule.current.from)))
+                        AND s.sold_at < to_timestamp(\(at))
+                        AND rt.tag_id = ANY(\(candidates.map { counts[$0].entity })::bigint[])
                     GROUP BY 1
-                    """,
-                    [
-                        String(at), Self.before(at, hours: rule.current.from),
-                        PostgresArray.literal(candidates.map { counts[$0].entity }),
-                    ]
-                ).rows
-                let byTagDistinct = Dictionary(
-                    distinct.compactMap { row in Int64(row[0] ?? "").map { ($0, row) } }
-                ) { first, _ in first }
+                    """
+                )
+                var byTagDistinct: [Int64: (artists: Int, releases: Int, countries: Int)] = [:]
+                for row in distinct {
+                    byTagDistinct[try row.decode("tag_id")] = (
+                        try row.decode("artists"), try row.decode("releases"), try row.decode("countries")
+                    )
+                }
                 for index in candidates {
-                    let row = byTagDistinct[counts[index].entity]
-                    counts[index].artists = Int(row?[1] ?? "") ?? 0
-                    counts[index].releases = Int(row?[2] ?? "") ?? 0
-                    counts[index].countries = Int(row?[3] ?? "") ?? 0
+                    let found = byTagDistinct[counts[index].entity]
+                    counts[index].artists = found?.artists ?? 0
+                    counts[index].releases = found?.releases ?? 0
+                    counts[index].countries = found?.countries ?? 0
                 }
             }
             result.append(counts)
@@ -221,68 +226,69 @@ public struct AlertQuery: Sendable {
     public func details(_ signal: TrendSignal, _ rule: TrendRule, at: Int64, from db: PostgresConnection)
         async throws -> AlertDetails
     {
-        let id = String(signal.entity)
-        let sales =
+        let id = signal.entity
+        let sales: SQLQuery =
             rule.entity == .artist
-            ? "s.artist_id = $1"
-            : "EXISTS (SELECT 1 FROM release_tag rt WHERE rt.release_id = s.release_id AND rt.tag_id = $1)"
-        let window = "s.sold_at >= to_timestamp($2) AND s.sold_at < to_timestamp($3)"
-        let bounds: [String?] = [id, Self.before(at, hours: rule.current.from), String(at)]
+            ? "s.artist_id = \(id)"
+            : "EXISTS (SELECT 1 FROM release_tag rt WHERE rt.release_id = s.release_id AND rt.tag_id = \(id))"
+        let window: SQLQuery =
+            "s.sold_at >= to_timestamp(\(Self.before(at, hours: rule.current.from))) AND s.sold_at < to_timestamp(\(at))"
         var details: AlertDetails
         switch rule.entity {
         case .artist:
-            let row = try await db.query("SELECT name, page_url FROM artist WHERE id = $1", [id]).rows.first
+            let row = try await db.query("SELECT name, page_url FROM artist WHERE id = \(id)").first
             details = AlertDetails(
-                name: row?[0] ?? "artist \(id)", url: row?[1] ?? "", key: nil, releases: [], countries: [], genres: [],
-                artists: [])
+                name: try row?.decode("name") ?? "artist \(id)", url: try row?.decode("page_url") ?? "", key: nil,
+                releases: [], countries: [], genres: [], artists: [])
             details.genres = try await parts(
                 """
-                SELECT t.id, t.name, 'tag:' || t.key, count(*) FROM sale s
+                SELECT t.id::text AS id, t.name, 'tag:' || t.key AS url, count(*) AS sales FROM sale s
                 JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
                 WHERE \(sales) AND \(window) GROUP BY t.id ORDER BY 4 DESC, t.name LIMIT 12
-                """, bounds, db)
+                """, db)
         case .genre:
-            let row = try await db.query("SELECT name, key FROM tag WHERE id = $1", [id]).rows.first
-            let key = row?[1] ?? ""
+            let row = try await db.query("SELECT name, key FROM tag WHERE id = \(id)").first
+            let key: String = try row?.decode("key") ?? ""
             details = AlertDetails(
-                name: row?[0] ?? key, url: AlertDetails.tagURL(key), key: key, releases: [], countries: [],
-                genres: [], artists: [])
+                name: try row?.decode("name") ?? key, url: AlertDetails.tagURL(key), key: key, releases: [],
+                countries: [], genres: [], artists: [])
             details.artists = try await parts(
                 """
-                SELECT a.id, a.name, a.page_url, count(*) FROM sale s JOIN artist a ON a.id = s.artist_id
+                SELECT a.id::text AS id, a.name, a.page_url AS url, count(*) AS sales
+                FROM sale s JOIN artist a ON a.id = s.artist_id
                 WHERE \(sales) AND \(window) GROUP BY a.id ORDER BY 4 DESC, a.name LIMIT 5
-                """, bounds, db)
+                """, db)
         }
         details.countries = try await parts(
             """
-            SELECT c.code, c.name, NULL, count(*) FROM sale s JOIN country c ON c.code = s.buyer_country_code
+            SELECT c.code AS id, c.name, NULL AS url, count(*) AS sales
+            FROM sale s JOIN country c ON c.code = s.buyer_country_code
             WHERE \(sales) AND \(window) GROUP BY c.code ORDER BY 4 DESC, c.name LIMIT 5
-            """, bounds, db)
+            """, db)
         details.releases = try await db.query(
             """
-            SELECT coalesce(r.title, r.page_title, r.album_title, r.url), a.name, r.url, count(*),
-                round(coalesce(sum(s.amount_paid_usd), 0), 2)
+            SELECT coalesce(r.title, r.page_title, r.album_title, r.url) AS title, a.name AS artist, r.url,
+                count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
             FROM sale s JOIN release r ON r.id = s.release_id JOIN artist a ON a.id = r.artist_id
             WHERE \(sales) AND \(window)
             GROUP BY r.id, a.name ORDER BY 4 DESC, 5 DESC, r.url LIMIT 5
-            """, bounds
-        ).rows.map { row in
+            """
+        ).map { row in
             AlertRelease(
-                title: row[0] ?? "", artist: row[1] ?? "", url: row[2] ?? "", sales: Int(row[3] ?? "") ?? 0,
-                revenueUSD: row[4] ?? "0")
+                title: try row.decode("title"), artist: try row.decode("artist"), url: try row.decode("url"),
+                sales: try row.decode("sales"), revenueUSD: try row.decode("revenue"))
         }
         return details
     }
 
-    /// Rows of (id, name, url or `tag:key`, sales) as parts.
-    private func parts(_ sql: String, _ parameters: [String?], _ db: PostgresConnection) async throws
-        -> [AlertPart]
-    {
-        try await db.query(sql, parameters).rows.map { row in
-            let key = row[2].flatMap { $0.hasPrefix("tag:") ? String($0.dropFirst(4)) : nil }
+    /// Rows of `id`, `name`, `url` (or `tag:key`, or NULL) and `sales` as parts.
+    private func parts(_ query: SQLQuery, _ db: PostgresConnection) async throws -> [AlertPart] {
+        try await db.query(query).map { row in
+            let url: String? = try row.decode("url")
+            let key = url.flatMap { $0.hasPrefix("tag:") ? String($0.dropFirst(4)) : nil }
             return AlertPart(
-                id: row[0] ?? "", name: row[1] ?? "", url: key.map(AlertDetails.tagURL) ?? row[2], key: key,
-                sales: Int(row[3] ?? "") ?? 0)
+                id: try row.decode("id"), name: try row.decode("name"), url: key.map(AlertDetails.tagURL) ?? url,
+                key: key, sales: try row.decode("sales"))
         }
     }
 }

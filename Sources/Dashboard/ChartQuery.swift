@@ -57,46 +57,56 @@ extension DashboardQuery {
     )] {
         try await db.query(
             """
-            SELECT region, count(*) FILTER (WHERE period = 'daily'), count(*) FILTER (WHERE period = 'weekly'),
-                min(chart_date)::text, max(chart_date)::text
+            SELECT region, count(*) FILTER (WHERE period = 'daily') AS daily,
+                count(*) FILTER (WHERE period = 'weekly') AS weekly, min(chart_date)::text AS first,
+                max(chart_date)::text AS last
             FROM chart WHERE kind = 'top200' GROUP BY region ORDER BY region <> 'global', region
             """
-        ).rows.compactMap { row in
-            guard let region = row[0], let first = row[3].flatMap(CalendarDay.init(iso:)),
-                let last = row[4].flatMap(CalendarDay.init(iso:))
-            else { return nil }
-            return (region, Int(row[1] ?? "") ?? 0, Int(row[2] ?? "") ?? 0, first, last)
+        ).map { row in
+            func day(_ column: String) throws -> CalendarDay {
+                let text: String = try row.decode(column)
+                guard let day = CalendarDay(iso: text) else {
+                    throw PostgresError.unexpected("'\(text)' is not a date")
+                }
+                return day
+            }
+            return (
+                try row.decode("region"), try row.decode("daily"), try row.decode("weekly"), try day("first"),
+                try day("last")
+            )
         }
     }
 
     /// The leading songs (`byArtist` false) or artists of a region's charts in the scope, by streams.
     func chartLeaders(_ scope: ChartScope, byArtist: Bool, limit: Int = 15) async throws -> [ChartLeader] {
-        let parameters = [scope.region, scope.period, scope.from.iso, scope.to.iso, String(limit)]
-        let (columns, joins, group) =
+        let (columns, joins, group): (String, String, String) =
             byArtist
             ? (
-                "a.name, count(DISTINCT e.track_id)::text || ' songs'",
+                "a.name, count(DISTINCT e.track_id)::text || ' songs' AS detail",
                 "JOIN chart_track_artist ta ON ta.track_id = e.track_id JOIN chart_artist a ON a.id = ta.artist_id",
                 "a.id, a.name"
             )
             : (
                 """
                 t.name, coalesce((SELECT string_agg(a.name, ', ' ORDER BY ta.position) FROM chart_track_artist ta
-                    JOIN chart_artist a ON a.id = ta.artist_id WHERE ta.track_id = t.id), '')
+                    JOIN chart_artist a ON a.id = ta.artist_id WHERE ta.track_id = t.id), '') AS detail
                 """,
                 "JOIN chart_track t ON t.id = e.track_id", "t.id, t.name"
             )
-        let sql = """
-            SELECT \(columns), coalesce(sum(e.streams), 0), min(e.rank), count(*) FILTER (WHERE e.rank = 1), count(*)
-            FROM chart c JOIN chart_entry e ON e.chart_id = c.id \(joins)
-            WHERE c.region = $1 AND c.period = $2 AND c.kind = 'top200' AND c.chart_date BETWEEN $3::date AND $4::date
-            GROUP BY \(group) ORDER BY 3 DESC, 4, 1 LIMIT $5
+        return try await db.query(
             """
-        return try await db.query(sql, parameters).rows.map { row in
+            SELECT \(unescaped: columns), coalesce(sum(e.streams), 0) AS streams, min(e.rank) AS best,
+                count(*) FILTER (WHERE e.rank = 1) AS at_top, count(*) AS appearances
+            FROM chart c JOIN chart_entry e ON e.chart_id = c.id \(unescaped: joins)
+            WHERE c.region = \(scope.region) AND c.period = \(scope.period) AND c.kind = 'top200'
+                AND c.chart_date BETWEEN \(scope.from.iso)::date AND \(scope.to.iso)::date
+            GROUP BY \(unescaped: group) ORDER BY 3 DESC, 4, 1 LIMIT \(limit)
+            """
+        ).map { row in
             ChartLeader(
-                name: row[0] ?? "", detail: row[1] ?? "", streams: Int64(row[2] ?? "") ?? 0,
-                bestRank: Int(row[3] ?? "") ?? 0, periodsAtTop: Int(row[4] ?? "") ?? 0,
-                appearances: Int(row[5] ?? "") ?? 0)
+                name: try row.decode("name"), detail: try row.decode("detail"), streams: try row.decode("streams"),
+                bestRank: try row.decode("best"), periodsAtTop: try row.decode("at_top"),
+                appearances: try row.decode("appearances"))
         }
     }
 
@@ -107,29 +117,30 @@ extension DashboardQuery {
             """
             WITH days AS (
                 SELECT c.id, c.chart_date FROM chart c
-                WHERE c.region = $1 AND c.period = 'daily' AND c.kind = 'top200'
-                    AND c.chart_date BETWEEN $2::date AND $3::date
+                WHERE c.region = \(scope.region) AND c.period = 'daily' AND c.kind = 'top200'
+                    AND c.chart_date BETWEEN \(scope.from.iso)::date AND \(scope.to.iso)::date
             ), debuts AS (
                 SELECT d.chart_date, e.rank, e.streams FROM days d JOIN chart_entry e ON e.chart_id = d.id
                 WHERE e.periods_on_chart = 1 OR (e.periods_on_chart IS NULL AND e.previous_rank IS NULL
-                    AND EXISTS (SELECT 1 FROM chart p WHERE p.region = $1 AND p.period = 'daily' AND p.kind = 'top200'
+                    AND EXISTS (SELECT 1 FROM chart p WHERE p.region = \(scope.region) AND p.period = 'daily' AND p.kind = 'top200'
                         AND p.chart_date = d.chart_date - 1)
                     AND NOT EXISTS (SELECT 1 FROM chart p JOIN chart_entry pe ON pe.chart_id = p.id
-                        WHERE p.region = $1 AND p.period = 'daily' AND p.kind = 'top200'
+                        WHERE p.region = \(scope.region) AND p.period = 'daily' AND p.kind = 'top200'
                             AND p.chart_date = d.chart_date - 1 AND pe.track_id = e.track_id))
             )
-            SELECT extract(isodow FROM chart_date)::int, count(*),
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY rank), percentile_cont(0.5) WITHIN GROUP (ORDER BY streams),
-                count(*) FILTER (WHERE rank <= 50)
+            SELECT extract(isodow FROM chart_date)::int AS weekday, count(*) AS debuts,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY rank) AS median_rank,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY streams) AS median_streams,
+                count(*) FILTER (WHERE rank <= 50) AS top_fifty
             FROM debuts GROUP BY 1 ORDER BY 1
-            """, [scope.region, scope.from.iso, scope.to.iso]
-        ).rows
+            """
+        )
         var byDay: [Int: WeekdayRow] = [:]
         for row in rows {
-            guard let day = row[0].flatMap({ Int($0) }) else { continue }
+            let day: Int = try row.decode("weekday")
             byDay[day] = WeekdayRow(
-                weekday: day, debuts: Int(row[1] ?? "") ?? 0, medianRank: row[2].flatMap(Double.init),
-                medianStreams: row[3].flatMap(Double.init), topFifty: Int(row[4] ?? "") ?? 0)
+                weekday: day, debuts: try row.decode("debuts"), medianRank: try row.decode("median_rank"),
+                medianStreams: try row.decode("median_streams"), topFifty: try row.decode("top_fifty"))
         }
         return (1...7).map {
             byDay[$0] ?? WeekdayRow(weekday: $0, debuts: 0, medianRank: nil, medianStreams: nil, topFifty: 0)
@@ -144,27 +155,28 @@ extension DashboardQuery {
             """
             WITH charts AS (
                 SELECT c.id, c.chart_date FROM chart c
-                WHERE c.region = $1 AND c.period = $2 AND c.kind = 'top200'
+                WHERE c.region = \(scope.region) AND c.period = \(scope.period) AND c.kind = 'top200'
             ), debuts AS (
                 SELECT e.track_id, c.chart_date AS debut, e.streams AS first_streams
                 FROM charts c JOIN chart_entry e ON e.chart_id = c.id
-                WHERE e.periods_on_chart = 1 AND c.chart_date BETWEEN $3::date AND $4::date
+                WHERE e.periods_on_chart = 1 AND c.chart_date BETWEEN \(scope.from.iso)::date AND \(scope.to.iso)::date
             ), periods AS (
-                SELECT d.track_id, n, d.debut + (n - 1) * $5::int AS day, d.first_streams
-                FROM debuts d CROSS JOIN generate_series(1, $6::int) AS n
+                SELECT d.track_id, n, d.debut + (n - 1) * \(step)::int AS day, d.first_streams
+                FROM debuts d CROSS JOIN generate_series(1, \(horizon)::int) AS n
             )
-            SELECT p.n, count(*) FILTER (WHERE c.id IS NOT NULL), count(e.track_id),
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY e.streams::float8 / nullif(p.first_streams, 0)),
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY e.rank)
+            SELECT p.n, count(*) FILTER (WHERE c.id IS NOT NULL) AS covered, count(e.track_id) AS charting,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY e.streams::float8 / nullif(p.first_streams, 0))
+                    AS median_of_debut,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY e.rank) AS median_rank
             FROM periods p LEFT JOIN charts c ON c.chart_date = p.day
                 LEFT JOIN chart_entry e ON e.chart_id = c.id AND e.track_id = p.track_id
             GROUP BY p.n ORDER BY p.n
-            """, [scope.region, scope.period, scope.from.iso, scope.to.iso, String(step), String(horizon)]
-        ).rows
-        return rows.map { row in
+            """
+        )
+        return try rows.map { row in
             FirstPeriodsRow(
-                index: Int(row[0] ?? "") ?? 0, covered: Int(row[1] ?? "") ?? 0, charting: Int(row[2] ?? "") ?? 0,
-                medianOfDebut: row[3].flatMap(Double.init), medianRank: row[4].flatMap(Double.init))
+                index: try row.decode("n"), covered: try row.decode("covered"), charting: try row.decode("charting"),
+                medianOfDebut: try row.decode("median_of_debut"), medianRank: try row.decode("median_rank"))
         }
     }
 
@@ -187,18 +199,19 @@ extension DashboardQuery {
                 SELECT m.chart_artist_id, min(m.artist_id) AS artist_id, count(s.sale_key) AS sales,
                     coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
                 FROM matched m LEFT JOIN sale s ON s.artist_id = m.artist_id
-                    AND s.sold_at >= to_timestamp($1::float8) AND s.sold_at < to_timestamp($2::float8)
+                    AND s.sold_at >= to_timestamp(\(filter.from.start)::float8) AND s.sold_at < to_timestamp(\(filter.to.end)::float8)
                 GROUP BY 1
             )
             SELECT ca.name, sold.artist_id, charted.best, charted.entries, charted.regions, sold.sales, sold.revenue
             FROM charted JOIN sold USING (chart_artist_id) JOIN chart_artist ca ON ca.id = charted.chart_artist_id
-            ORDER BY sold.sales DESC, charted.best, ca.name LIMIT $3
-            """, [String(filter.from.start), String(filter.to.end), String(limit)]
-        ).rows.map { row in
+            ORDER BY sold.sales DESC, charted.best, ca.name LIMIT \(limit)
+            """
+        ).map { row in
             SharedArtist(
-                name: row[0] ?? "", bandcampArtistID: Int64(row[1] ?? "") ?? 0, bestRank: Int(row[2] ?? "") ?? 0,
-                chartEntries: Int(row[3] ?? "") ?? 0, regions: Int(row[4] ?? "") ?? 0, sales: Int(row[5] ?? "") ?? 0,
-                revenueUSD: Money(row[6] ?? "0.00"))
+                name: try row.decode("name"), bandcampArtistID: try row.decode("artist_id"),
+                bestRank: try row.decode("best"), chartEntries: try row.decode("entries"),
+                regions: try row.decode("regions"), sales: try row.decode("sales"),
+                revenueUSD: try row.decode("revenue"))
         }
     }
 }

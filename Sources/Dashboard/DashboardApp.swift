@@ -223,12 +223,11 @@ public struct DashboardApp: Sendable {
             return (200, try await pages.subscribeForm(values: [], problems: []), [sent])
         }
         let genreNames = try await db.query(
-            "SELECT name FROM tag WHERE id = ANY($1::bigint[]) ORDER BY name", [PostgresArray.literal(genreIDs)]
-        ).rows.compactMap { $0[0] }
+            "SELECT name FROM tag WHERE id = ANY(\(genreIDs)::bigint[]) ORDER BY name"
+        ).map { try $0.decode("name", as: String.self) }
         let artistNames = try await db.query(
-            "SELECT DISTINCT name FROM artist WHERE id = ANY($1::bigint[]) ORDER BY name",
-            [PostgresArray.literal(artistIDs)]
-        ).rows.compactMap { $0[0] }
+            "SELECT DISTINCT name FROM artist WHERE id = ANY(\(artistIDs)::bigint[]) ORDER BY name"
+        ).map { try $0.decode("name", as: String.self) }
         let link = request.origin + "/confirm?" + Form.encode([("token", token)])
         let message = SubscriptionRequests.email(
             from: mailFrom, to: signUp, link: link, genres: genreNames, artists: artistNames)

@@ -1,3 +1,4 @@
+import Postgres
 import Tracker
 
 /// What every page is narrowed to: a range of days, and optionally a genre, an artist, a buyer's country and an
@@ -134,35 +135,22 @@ public struct DashboardFilter: Sendable, Equatable {
         return query.isEmpty ? path : "\(path)?\(query)"
     }
 
-    /// The SQL condition on `sale s` that this filter is, its values added to `parameters`.
-    func condition(_ parameters: inout SQLParameters) -> String {
-        var parts = [
-            "s.sold_at >= to_timestamp(\(parameters.add(String(from.start)))::float8)",
-            "s.sold_at < to_timestamp(\(parameters.add(String(to.end)))::float8)",
+    /// The SQL condition on `sale s` that this filter is, every value bound.
+    var condition: SQLQuery {
+        var parts: [SQLQuery] = [
+            "s.sold_at >= to_timestamp(\(from.start)::float8)",
+            "s.sold_at < to_timestamp(\(to.end)::float8)",
         ]
         if let genre {
             parts.append(
-                "s.release_id IN (SELECT rt.release_id FROM release_tag rt JOIN tag t ON t.id = rt.tag_id "
-                    + "WHERE t.key = \(parameters.add(genre)))")
+                """
+                s.release_id IN (SELECT rt.release_id FROM release_tag rt JOIN tag t ON t.id = rt.tag_id \
+                WHERE t.key = \(genre))
+                """)
         }
-        if let artist { parts.append("s.artist_id = \(parameters.add(String(artist)))::bigint") }
-        if let country { parts.append("s.buyer_country_code = \(parameters.add(country))") }
-        if let itemType { parts.append("s.item_type = \(parameters.add(itemType))::item_type") }
-        return parts.joined(separator: " AND ")
-    }
-}
-
-/// The values of a statement's `$n` placeholders, numbered as they are added: SQL never holds a value.
-struct SQLParameters {
-    private(set) var values: [String?] = []
-
-    init(_ values: [String?] = []) {
-        self.values = values
-    }
-
-    /// Adds a value and gives its placeholder.
-    mutating func add(_ value: String?) -> String {
-        values.append(value)
-        return "$\(values.count)"
+        if let artist { parts.append("s.artist_id = \(artist)::bigint") }
+        if let country { parts.append("s.buyer_country_code = \(country)") }
+        if let itemType { parts.append("s.item_type = \(itemType)::item_type") }
+        return SQLQuery.joined(parts, separator: " AND ")
     }
 }

@@ -128,54 +128,46 @@ public struct DashboardQuery: Sendable {
 
     /// The day of the latest sale (today when there is none), where the default range ends.
     public func latestDay(now: Int64) async throws -> CalendarDay {
-        let latest = try await db.query("SELECT floor(date_part('epoch', max(sold_at)) / 86400)::bigint FROM sale")
-            .scalar.flatMap { Int64($0) }
+        let latest: Int64? = try await db.query(
+            "SELECT floor(date_part('epoch', max(sold_at)) / 86400)::bigint AS day FROM sale"
+        ).scalar()
         return latest.map { CalendarDay(daysSinceEpoch: $0) } ?? CalendarDay(containing: now)
     }
 
     /// The figures of a filtered range.
     public func totals(_ filter: DashboardFilter) async throws -> Totals {
-        var parameters = SQLParameters()
-        let condition = filter.condition(&parameters)
-        let row =
-            try await db.query(
-                """
-                SELECT count(*), coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2), count(DISTINCT s.artist_id),
-                    count(DISTINCT s.release_id), count(DISTINCT s.buyer_country_code),
-                    (percentile_cont(0.5) WITHIN GROUP (ORDER BY s.amount_paid_usd))::numeric(14,2),
-                    avg((s.overpaid_usd > 0)::int) FILTER (WHERE s.price_asked_usd > 0)
-                FROM sale s WHERE \(condition)
-                """, parameters.values
-            ).rows.first ?? []
-        func int(_ index: Int) -> Int { row.count > index ? Int(row[index] ?? "0") ?? 0 : 0 }
+        let row = try await db.query(
+            """
+            SELECT count(*) AS sales, coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue,
+                count(DISTINCT s.artist_id) AS artists, count(DISTINCT s.release_id) AS releases,
+                count(DISTINCT s.buyer_country_code) AS countries,
+                (percentile_cont(0.5) WITHIN GROUP (ORDER BY s.amount_paid_usd))::numeric(14,2) AS median_paid,
+                avg((s.overpaid_usd > 0)::int) FILTER (WHERE s.price_asked_usd > 0) AS paid_more
+            FROM sale s WHERE \(filter.condition)
+            """
+        ).single()
         return Totals(
-            sales: int(0), revenueUSD: Money(row.count > 1 ? row[1] ?? "0.00" : "0.00"), artists: int(2),
-            releases: int(3), countries: int(4), medianPaidUSD: row.count > 5 ? row[5].map(Money.init) : nil,
-            paidMoreShare: row.count > 6 ? row[6].flatMap(Double.init) : nil)
+            sales: try row.decode("sales"), revenueUSD: try row.decode("revenue"), artists: try row.decode("artists"),
+            releases: try row.decode("releases"), countries: try row.decode("countries"),
+            medianPaidUSD: try row.decode("median_paid"), paidMoreShare: try row.decode("paid_more"))
     }
 
     /// Sales in a filtered range (what `totals` counts first, without its distinct counts and median).
     public func salesCount(_ filter: DashboardFilter) async throws -> Int {
-        var parameters = SQLParameters()
-        let condition = filter.condition(&parameters)
-        return try await db.query("SELECT count(*) FROM sale s WHERE \(condition)", parameters.values).scalar
-            .flatMap(Int.init) ?? 0
+        try await db.query("SELECT count(*) FROM sale s WHERE \(filter.condition)").scalar()
     }
 
     /// Sales and revenue of each day of the range (days without sales are there, at zero).
     public func daily(_ filter: DashboardFilter) async throws -> [DayPoint] {
-        var parameters = SQLParameters()
-        let condition = filter.condition(&parameters)
-        let rows = try await db.query(
-            """
-            SELECT floor(date_part('epoch', s.sold_at) / 86400)::bigint, count(*), coalesce(sum(s.amount_paid_usd), 0)
-            FROM sale s WHERE \(condition) GROUP BY 1
-            """, parameters.values
-        ).rows
         var byDay: [Int64: (Int, Double)] = [:]
-        for row in rows {
-            guard let day = row[0].flatMap({ Int64($0) }) else { continue }
-            byDay[day] = (Int(row[1] ?? "0") ?? 0, Double(row[2] ?? "0") ?? 0)
+        for row in try await db.query(
+            """
+            SELECT floor(date_part('epoch', s.sold_at) / 86400)::bigint AS day, count(*) AS sales,
+                coalesce(sum(s.amount_paid_usd), 0) AS revenue
+            FROM sale s WHERE \(filter.condition) GROUP BY 1
+            """)
+        {
+            byDay[try row.decode("day")] = (try row.decode("sales"), try row.decode("revenue"))
         }
         return (filter.from.daysSinceEpoch...filter.to.daysSinceEpoch).map { day in
             let value = byDay[day] ?? (0, 0)
@@ -185,70 +177,63 @@ public struct DashboardQuery: Sendable {
 
     /// The top genres by sales (a sale counts for each genre of its release).
     public func genres(_ filter: DashboardFilter, limit: Int = 10) async throws -> [RankedRow] {
-        var parameters = SQLParameters()
-        let condition = filter.condition(&parameters)
-        return try await ranked(
+        try await ranked(
             """
-            SELECT t.key, t.name, NULL, NULL, count(*), coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2)
+            SELECT t.key, t.name, NULL AS detail, NULL AS url, count(*) AS sales,
+                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
             FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
-            WHERE \(condition) GROUP BY t.id ORDER BY 5 DESC, 6 DESC, t.key LIMIT \(parameters.add(String(limit)))
-            """, parameters)
+            WHERE \(filter.condition) GROUP BY t.id ORDER BY 5 DESC, 6 DESC, t.key LIMIT \(limit)
+            """)
     }
 
     /// The top artists by sales.
     public func artists(_ filter: DashboardFilter, limit: Int = 10) async throws -> [RankedRow] {
-        var parameters = SQLParameters()
-        let condition = filter.condition(&parameters)
-        return try await ranked(
+        try await ranked(
             """
-            SELECT a.id, a.name, a.page_url, a.page_url, x.sales, x.revenue FROM (
+            SELECT a.id::text AS key, a.name, a.page_url AS detail, a.page_url AS url, x.sales, x.revenue FROM (
                 SELECT s.artist_id, count(*) AS sales, coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
-                FROM sale s WHERE \(condition) GROUP BY s.artist_id
-                ORDER BY 2 DESC, 3 DESC, s.artist_id LIMIT \(parameters.add(String(limit)))
+                FROM sale s WHERE \(filter.condition) GROUP BY s.artist_id
+                ORDER BY 2 DESC, 3 DESC, s.artist_id LIMIT \(limit)
             ) x JOIN artist a ON a.id = x.artist_id ORDER BY x.sales DESC, x.revenue DESC, a.id
-            """, parameters)
+            """)
     }
 
     /// The top releases by sales.
     public func releases(_ filter: DashboardFilter, limit: Int = 10) async throws -> [RankedRow] {
-        var parameters = SQLParameters()
-        let condition = filter.condition(&parameters)
-        return try await ranked(
+        try await ranked(
             """
-            SELECT r.id, coalesce(r.title, r.album_title, r.url), a.name, r.url, x.sales, x.revenue FROM (
+            SELECT r.id::text AS key, coalesce(r.title, r.album_title, r.url) AS name, a.name AS detail, r.url,
+                x.sales, x.revenue
+            FROM (
                 SELECT s.release_id, count(*) AS sales, coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
-                FROM sale s WHERE \(condition) GROUP BY s.release_id
-                ORDER BY 2 DESC, 3 DESC, s.release_id LIMIT \(parameters.add(String(limit)))
+                FROM sale s WHERE \(filter.condition) GROUP BY s.release_id
+                ORDER BY 2 DESC, 3 DESC, s.release_id LIMIT \(limit)
             ) x JOIN release r ON r.id = x.release_id JOIN artist a ON a.id = r.artist_id
             ORDER BY x.sales DESC, x.revenue DESC, r.id
-            """, parameters)
+            """)
     }
 
     /// Sales by buyer country (unknown countries left out), most first.
     public func countries(_ filter: DashboardFilter, limit: Int = 250) async throws -> [RankedRow] {
-        var parameters = SQLParameters()
-        let condition = filter.condition(&parameters)
-        return try await ranked(
+        try await ranked(
             """
-            SELECT c.code, c.name, NULL, NULL, x.sales, x.revenue FROM (
+            SELECT c.code AS key, c.name, NULL AS detail, NULL AS url, x.sales, x.revenue FROM (
                 SELECT s.buyer_country_code AS code, count(*) AS sales,
                     coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
-                FROM sale s WHERE \(condition) AND s.buyer_country_code IS NOT NULL GROUP BY 1
+                FROM sale s WHERE \(filter.condition) AND s.buyer_country_code IS NOT NULL GROUP BY 1
             ) x JOIN country c ON c.code = x.code ORDER BY x.sales DESC, x.revenue DESC, c.code
-            LIMIT \(parameters.add(String(limit)))
-            """, parameters)
+            LIMIT \(limit)
+            """)
     }
 
     /// Sales by item type.
     public func itemTypes(_ filter: DashboardFilter) async throws -> [RankedRow] {
-        var parameters = SQLParameters()
-        let condition = filter.condition(&parameters)
         let rows = try await ranked(
             """
-            SELECT s.item_type::text, s.item_type::text, NULL, NULL, count(*),
-                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2)
-            FROM sale s WHERE \(condition) GROUP BY 1 ORDER BY 5 DESC, 1
-            """, parameters)
+            SELECT s.item_type::text AS key, s.item_type::text AS name, NULL AS detail, NULL AS url, count(*) AS sales,
+                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
+            FROM sale s WHERE \(filter.condition) GROUP BY 1 ORDER BY 5 DESC, 1
+            """)
         return rows.map { row in
             var named = row
             named.name = DashboardFilter.itemTypes.first { $0.0 == row.key }?.1 ?? row.key
@@ -258,9 +243,8 @@ public struct DashboardQuery: Sendable {
 
     /// Countries that bought anything, for the filter's list: code and name, by name.
     public func countryNames() async throws -> [(code: String, name: String)] {
-        try await db.query("SELECT code, name FROM country ORDER BY name").rows.compactMap { row in
-            guard let code = row[0], let name = row[1] else { return nil }
-            return (code, name)
+        try await db.query("SELECT code, name FROM country ORDER BY name").map { row in
+            (try row.decode("code"), try row.decode("name"))
         }
     }
 
@@ -270,14 +254,14 @@ public struct DashboardQuery: Sendable {
         try await db.query(
             """
             SELECT t.key, t.name FROM release_tag rt JOIN tag t ON t.id = rt.tag_id
-            GROUP BY t.id ORDER BY count(*) DESC, t.key LIMIT $1
-            """, [String(limit)]
-        ).rows.compactMap { row in row[0].flatMap { key in row[1].map { (key, $0) } } }
+            GROUP BY t.id ORDER BY count(*) DESC, t.key LIMIT \(limit)
+            """
+        ).map { row in (try row.decode("key"), try row.decode("name")) }
     }
 
     /// A genre's display name, by its key.
     public func genreName(_ key: String) async throws -> String? {
-        try await db.query("SELECT name FROM tag WHERE key = $1", [key]).scalar
+        try await db.query("SELECT name FROM tag WHERE key = \(key)").scalarIfPresent()
     }
 
     /// Sales of each (genre, country) pair among the given genres and countries.
@@ -285,21 +269,17 @@ public struct DashboardQuery: Sendable {
         [String: Int]]
     {
         guard !genres.isEmpty, !countries.isEmpty else { return [:] }
-        var parameters = SQLParameters()
-        let condition = filter.condition(&parameters)
-        let rows = try await db.query(
-            """
-            SELECT t.key, s.buyer_country_code, count(*)
-            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
-            WHERE \(condition) AND t.key = ANY(\(parameters.add(PostgresArray.literal(genres)))::text[])
-                AND s.buyer_country_code = ANY(\(parameters.add(PostgresArray.literal(countries)))::text[])
-            GROUP BY 1, 2
-            """, parameters.values
-        ).rows
         var cells: [String: [String: Int]] = [:]
-        for row in rows {
-            guard let genre = row[0], let country = row[1] else { continue }
-            cells[genre, default: [:]][country] = Int(row[2] ?? "0") ?? 0
+        for row in try await db.query(
+            """
+            SELECT t.key, s.buyer_country_code AS country, count(*) AS sales
+            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
+            WHERE \(filter.condition) AND t.key = ANY(\(genres)::text[])
+                AND s.buyer_country_code = ANY(\(countries)::text[])
+            GROUP BY 1, 2
+            """)
+        {
+            cells[try row.decode("key"), default: [:]][try row.decode("country")] = try row.decode("sales")
         }
         return cells
     }
@@ -309,25 +289,23 @@ public struct DashboardQuery: Sendable {
         [RankedRow]]
     {
         guard !genres.isEmpty else { return [:] }
-        var parameters = SQLParameters()
-        let condition = filter.condition(&parameters)
-        let rows = try await db.query(
+        var result: [String: [RankedRow]] = [:]
+        for row in try await db.query(
             """
-            SELECT x.key, a.id, a.name, a.page_url, a.page_url, x.sales, x.revenue FROM (
-                SELECT t.key, s.artist_id, count(*) AS sales, coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue,
+            SELECT x.genre, a.id::text AS key, a.name, a.page_url AS detail, a.page_url AS url, x.sales, x.revenue
+            FROM (
+                SELECT t.key AS genre, s.artist_id, count(*) AS sales,
+                    coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue,
                     row_number() OVER (PARTITION BY t.key ORDER BY count(*) DESC, sum(s.amount_paid_usd) DESC, s.artist_id)
                         AS place
                 FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
-                WHERE \(condition) AND t.key = ANY(\(parameters.add(PostgresArray.literal(genres)))::text[])
+                WHERE \(filter.condition) AND t.key = ANY(\(genres)::text[])
                 GROUP BY t.key, s.artist_id
             ) x JOIN artist a ON a.id = x.artist_id
-            WHERE x.place <= \(parameters.add(String(each))) ORDER BY x.key, x.place
-            """, parameters.values
-        ).rows
-        var result: [String: [RankedRow]] = [:]
-        for row in rows {
-            guard let genre = row[0], let artist = Self.rankedRow(Array(row.dropFirst())) else { continue }
-            result[genre, default: []].append(artist)
+            WHERE x.place <= \(each) ORDER BY x.genre, x.place
+            """)
+        {
+            result[try row.decode("genre"), default: []].append(try RankedRow(row: row))
         }
         return result
     }
@@ -347,13 +325,11 @@ public struct DashboardQuery: Sendable {
             }
         }
         guard !signals.isEmpty else { return [] }
-        let names = try await db.query(
-            "SELECT id, key, name FROM tag WHERE id = ANY($1::bigint[])",
-            [PostgresArray.literal(signals.map(\.signal.entity))]
-        ).rows
         var byID: [Int64: (key: String, name: String)] = [:]
-        for row in names {
-            if let id = row[0].flatMap({ Int64($0) }), let key = row[1], let name = row[2] { byID[id] = (key, name) }
+        for row in try await db.query(
+            "SELECT id, key, name FROM tag WHERE id = ANY(\(signals.map(\.signal.entity))::bigint[])")
+        {
+            byID[try row.decode("id")] = (try row.decode("key"), try row.decode("name"))
         }
         return signals.compactMap { rule, signal in
             guard let tag = byID[signal.entity] else { return nil }
@@ -366,18 +342,16 @@ public struct DashboardQuery: Sendable {
 
     /// Artists whose names hold `text` (any case), with their sales in the filter's range, most first.
     public func searchArtists(_ text: String, _ filter: DashboardFilter, limit: Int = 50) async throws -> [RankedRow] {
-        var parameters = SQLParameters()
         var unnamed = filter
         unnamed.artist = nil
-        let condition = unnamed.condition(&parameters)
         return try await ranked(
             """
-            SELECT a.id, a.name, a.page_url, a.page_url, count(s.sale_key),
-                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2)
-            FROM artist a LEFT JOIN sale s ON s.artist_id = a.id AND \(condition)
-            WHERE strpos(lower(a.name), lower(\(parameters.add(text)))) > 0
-            GROUP BY a.id ORDER BY 5 DESC, 6 DESC, a.name, a.id LIMIT \(parameters.add(String(limit)))
-            """, parameters)
+            SELECT a.id::text AS key, a.name, a.page_url AS detail, a.page_url AS url, count(s.sale_key) AS sales,
+                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
+            FROM artist a LEFT JOIN sale s ON s.artist_id = a.id AND \(unnamed.condition)
+            WHERE strpos(lower(a.name), lower(\(text))) > 0
+            GROUP BY a.id ORDER BY 5 DESC, 6 DESC, a.name, a.id LIMIT \(limit)
+            """)
     }
 
     /// An artist's name, page and place.
@@ -387,96 +361,89 @@ public struct DashboardQuery: Sendable {
                 """
                 SELECT a.id, a.name, a.page_url,
                     (SELECT r.location FROM release r WHERE r.artist_id = a.id AND r.location IS NOT NULL
-                     ORDER BY r.page_read_at DESC NULLS LAST LIMIT 1)
-                FROM artist a WHERE a.id = $1::bigint
-                """, [String(id)]
-            ).rows.first, let name = row[1], let page = row[2]
+                     ORDER BY r.page_read_at DESC NULLS LAST LIMIT 1) AS location
+                FROM artist a WHERE a.id = \(id)::bigint
+                """
+            ).first
         else { return nil }
-        return ArtistHeader(id: id, name: name, pageURL: page, location: row[3])
+        return ArtistHeader(
+            id: id, name: try row.decode("name"), pageURL: try row.decode("page_url"),
+            location: try row.decode("location"))
     }
 
     /// An artist's releases sold in the range, with the median price asked and paid.
     public func artistReleases(_ filter: DashboardFilter, limit: Int = 25) async throws -> [ReleaseRow] {
-        var parameters = SQLParameters()
-        let condition = filter.condition(&parameters)
-        return try await db.query(
+        try await db.query(
             """
-            SELECT coalesce(r.title, r.album_title, r.url), r.url, count(*),
-                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2),
-                (percentile_cont(0.5) WITHIN GROUP (ORDER BY s.price_asked_usd))::numeric(14,2),
-                (percentile_cont(0.5) WITHIN GROUP (ORDER BY s.amount_paid_usd))::numeric(14,2),
-                avg((s.overpaid_usd > 0)::int) FILTER (WHERE s.price_asked_usd > 0)
-            FROM sale s JOIN release r ON r.id = s.release_id WHERE \(condition)
-            GROUP BY r.id ORDER BY 3 DESC, 4 DESC, r.id LIMIT \(parameters.add(String(limit)))
-            """, parameters.values
-        ).rows.compactMap { row in
-            guard let title = row[0], let url = row[1] else { return nil }
-            return ReleaseRow(
-                title: title, url: url, sales: Int(row[2] ?? "0") ?? 0, revenueUSD: Money(row[3] ?? "0.00"),
-                medianAskedUSD: row[4].map(Money.init), medianPaidUSD: row[5].map(Money.init),
-                paidMoreShare: row[6].flatMap(Double.init))
+            SELECT coalesce(r.title, r.album_title, r.url) AS title, r.url, count(*) AS sales,
+                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue,
+                (percentile_cont(0.5) WITHIN GROUP (ORDER BY s.price_asked_usd))::numeric(14,2) AS median_asked,
+                (percentile_cont(0.5) WITHIN GROUP (ORDER BY s.amount_paid_usd))::numeric(14,2) AS median_paid,
+                avg((s.overpaid_usd > 0)::int) FILTER (WHERE s.price_asked_usd > 0) AS paid_more
+            FROM sale s JOIN release r ON r.id = s.release_id WHERE \(filter.condition)
+            GROUP BY r.id ORDER BY 3 DESC, 4 DESC, r.id LIMIT \(limit)
+            """
+        ).map { row in
+            ReleaseRow(
+                title: try row.decode("title"), url: try row.decode("url"), sales: try row.decode("sales"),
+                revenueUSD: try row.decode("revenue"), medianAskedUSD: try row.decode("median_asked"),
+                medianPaidUSD: try row.decode("median_paid"), paidMoreShare: try row.decode("paid_more"))
         }
     }
 
     /// Sales in bands of paid ÷ asked.
     public func paidBands(_ filter: DashboardFilter) async throws -> PaidBands {
-        var parameters = SQLParameters()
-        let condition = filter.condition(&parameters)
-        let row =
-            try await db.query(
-                """
-                SELECT count(*) FILTER (WHERE s.price_asked_usd = 0),
-                    count(*) FILTER (WHERE s.paid_to_price_ratio < 0.995),
-                    count(*) FILTER (WHERE s.paid_to_price_ratio >= 0.995 AND s.paid_to_price_ratio <= 1.005),
-                    count(*) FILTER (WHERE s.paid_to_price_ratio > 1.005 AND s.paid_to_price_ratio <= 1.5),
-                    count(*) FILTER (WHERE s.paid_to_price_ratio > 1.5 AND s.paid_to_price_ratio <= 2),
-                    count(*) FILTER (WHERE s.paid_to_price_ratio > 2),
-                    avg(s.paid_to_price_ratio) FILTER (WHERE s.price_asked_usd > 0)
-                FROM sale s WHERE \(condition)
-                """, parameters.values
-            ).rows.first ?? []
+        let row = try await db.query(
+            """
+            SELECT count(*) FILTER (WHERE s.price_asked_usd = 0) AS band_0,
+                count(*) FILTER (WHERE s.paid_to_price_ratio < 0.995) AS band_1,
+                count(*) FILTER (WHERE s.paid_to_price_ratio >= 0.995 AND s.paid_to_price_ratio <= 1.005) AS band_2,
+                count(*) FILTER (WHERE s.paid_to_price_ratio > 1.005 AND s.paid_to_price_ratio <= 1.5) AS band_3,
+                count(*) FILTER (WHERE s.paid_to_price_ratio > 1.5 AND s.paid_to_price_ratio <= 2) AS band_4,
+                count(*) FILTER (WHERE s.paid_to_price_ratio > 2) AS band_5,
+                avg(s.paid_to_price_ratio) FILTER (WHERE s.price_asked_usd > 0) AS mean_ratio
+            FROM sale s WHERE \(filter.condition)
+            """
+        ).single()
         let labels = ["Name your price", "Under the price", "As asked", "Up to +50%", "+50% to double", "Over double"]
         return PaidBands(
-            bands: labels.enumerated().map { index, label in
-                (label, row.count > index ? Int(row[index] ?? "0") ?? 0 : 0)
-            }, meanRatio: row.count > 6 ? row[6].flatMap(Double.init) : nil)
+            bands: try labels.enumerated().map { index, label in (label, try row.decode("band_\(index)")) },
+            meanRatio: try row.decode("mean_ratio"))
     }
 
     /// Alerts raised in the range (for a genre or artist filter, theirs), latest first.
     public func alerts(_ filter: DashboardFilter, limit: Int = 100) async throws -> [AlertRow] {
-        var parameters = SQLParameters()
-        var conditions = [
-            "a.evaluated_at >= to_timestamp(\(parameters.add(String(filter.from.start)))::float8)",
-            "a.evaluated_at <= to_timestamp(\(parameters.add(String(filter.to.end)))::float8)",
+        var conditions: [SQLQuery] = [
+            "a.evaluated_at >= to_timestamp(\(filter.from.start)::float8)",
+            "a.evaluated_at <= to_timestamp(\(filter.to.end)::float8)",
         ]
         if let genre = filter.genre {
-            conditions.append(
-                "a.entity_type = 'genre' AND a.entity_id = (SELECT id FROM tag WHERE key = \(parameters.add(genre)))")
+            conditions.append("a.entity_type = 'genre' AND a.entity_id = (SELECT id FROM tag WHERE key = \(genre))")
         }
         if let artist = filter.artist {
-            conditions.append("a.entity_type = 'artist' AND a.entity_id = \(parameters.add(String(artist)))::bigint")
+            conditions.append("a.entity_type = 'artist' AND a.entity_id = \(artist)::bigint")
         }
         return try await db.query(
             """
-            SELECT a.id, a.rule, a.entity_type, a.entity_id, coalesce(a.details->>'name', '#' || a.entity_id),
-                a.details->>'url', a.kind, floor(date_part('epoch', a.evaluated_at))::bigint, a.current_sales,
-                a.baseline_sales, a.ratio, a.estimate, a.lower_bound, a.q_value, a.per_day_now, a.per_day_before,
-                (SELECT count(*) FROM alert_delivery d WHERE d.alert_id = a.id AND d.status = 'sent'), a.details->>'key'
-            FROM alert a WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY a.evaluated_at DESC, a.rank, a.id LIMIT \(parameters.add(String(limit)))
-            """, parameters.values
-        ).rows.compactMap { row in
-            guard let id = row[0].flatMap({ Int64($0) }), let rule = row[1], let type = row[2],
-                let entity = row[3].flatMap({ Int64($0) }), let name = row[4], let kind = row[6],
-                let at = row[7].flatMap({ Int64($0) })
-            else { return nil }
-            func double(_ index: Int) -> Double { row[index].flatMap(Double.init) ?? 0 }
-            return AlertRow(
-                id: id, rule: rule, entityType: type, entityID: entity, name: name, url: row[5], kind: kind,
-                evaluatedAt: at, current: Int(row[8] ?? "0") ?? 0, baseline: Int(row[9] ?? "0") ?? 0,
-                ratio: row[10].flatMap(Double.init), estimate: double(11), lowerBound: double(12),
-                qValue: double(13), perDayNow: double(14), perDayBefore: double(15), sent: Int(row[16] ?? "0") ?? 0,
-                key: row[17])
+            SELECT a.id, a.rule, a.entity_type, a.entity_id, coalesce(a.details->>'name', '#' || a.entity_id) AS name,
+                a.details->>'url' AS url, a.kind, floor(date_part('epoch', a.evaluated_at))::bigint AS evaluated_at,
+                a.current_sales, a.baseline_sales, a.ratio, a.estimate, a.lower_bound, a.q_value, a.per_day_now,
+                a.per_day_before,
+                (SELECT count(*) FROM alert_delivery d WHERE d.alert_id = a.id AND d.status = 'sent') AS sent,
+                a.details->>'key' AS key
+            FROM alert a WHERE \(SQLQuery.joined(conditions, separator: " AND "))
+            ORDER BY a.evaluated_at DESC, a.rank, a.id LIMIT \(limit)
+            """
+        ).map { row in
+            AlertRow(
+                id: try row.decode("id"), rule: try row.decode("rule"), entityType: try row.decode("entity_type"),
+                entityID: try row.decode("entity_id"), name: try row.decode("name"), url: try row.decode("url"),
+                kind: try row.decode("kind"), evaluatedAt: try row.decode("evaluated_at"),
+                current: try row.decode("current_sales"), baseline: try row.decode("baseline_sales"),
+                ratio: try row.decode("ratio"), estimate: try row.decode("estimate"),
+                lowerBound: try row.decode("lower_bound"), qValue: try row.decode("q_value"),
+                perDayNow: try row.decode("per_day_now"), perDayBefore: try row.decode("per_day_before"),
+                sent: try row.decode("sent"), key: try row.decode("key"))
         }
     }
 
@@ -484,30 +451,22 @@ public struct DashboardQuery: Sendable {
     public func coverage(_ filter: DashboardFilter, now: Int64) async throws -> Double {
         let end = min(filter.to.end, now)
         guard end > filter.from.start else { return 1 }
-        let covered =
-            try await db.query(
-                """
-                SELECT coalesce(sum(date_part('epoch', upper(r) - lower(r))), 0) FROM unnest((
-                    SELECT range_agg(tstzrange(greatest(f.start_at, to_timestamp($1::float8)),
-                        least(f.end_at, to_timestamp($2::float8)), '[]'))
-                    FROM feed_window f
-                    WHERE f.end_at > to_timestamp($1::float8) AND f.start_at < to_timestamp($2::float8)
-                )) AS r
-                """, [String(filter.from.start), String(end)]
-            ).scalar.flatMap(Double.init) ?? 0
+        let covered: Double = try await db.query(
+            """
+            SELECT coalesce(sum(date_part('epoch', upper(r) - lower(r))), 0) AS covered FROM unnest((
+                SELECT range_agg(tstzrange(greatest(f.start_at, to_timestamp(\(filter.from.start)::float8)),
+                    least(f.end_at, to_timestamp(\(end)::float8)), '[]'))
+                FROM feed_window f
+                WHERE f.end_at > to_timestamp(\(filter.from.start)::float8) AND f.start_at < to_timestamp(\(end)::float8)
+            )) AS r
+            """
+        ).scalar()
         return min(1, covered / Double(end - filter.from.start))
     }
 
-    private func ranked(_ sql: String, _ parameters: SQLParameters) async throws -> [RankedRow] {
-        try await db.query(sql, parameters.values).rows.compactMap(Self.rankedRow)
-    }
-
-    /// A ranking's row from its columns: key, name, detail (a page URL is shown as its host), URL, sales, revenue.
-    private static func rankedRow(_ row: [String?]) -> RankedRow? {
-        guard let key = row[0], let name = row[1] else { return nil }
-        return RankedRow(
-            key: key, name: name, detail: row[2].map(host), url: row[3], sales: Int(row[4] ?? "0") ?? 0,
-            revenueUSD: Money(row[5] ?? "0.00"))
+    /// Rows of `key`, `name`, `detail`, `url`, `sales` and `revenue`.
+    private func ranked(_ query: SQLQuery) async throws -> [RankedRow] {
+        try await db.query(query).decode(RankedRow.self)
     }
 
     /// `artist.bandcamp.com` of `https://artist.bandcamp.com`; other text as it is.
@@ -519,26 +478,32 @@ public struct DashboardQuery: Sendable {
 
     /// Components' analysis of the filtered sales.
     public func analysis(_ filter: DashboardFilter) async throws -> SalesAnalysis {
-        var parameters = SQLParameters()
-        let condition = filter.condition(&parameters)
-        return try await SalesAnalysis.read(
-            db, from: filter.from, to: filter.to, condition: condition, parameters: parameters.values)
+        try await SalesAnalysis.read(db, from: filter.from, to: filter.to, condition: filter.condition)
     }
 
     /// The datasets backfilled, newest first.
     public func backfills() async throws -> [BackfillRow] {
         try await db.query(
             """
-            SELECT l.object_key, l.status, l.items, l.inserted, date_part('epoch', p.first_sale_at)::bigint,
-                date_part('epoch', p.last_sale_at)::bigint
+            SELECT l.object_key, l.status, l.items, l.inserted, date_part('epoch', p.first_sale_at)::bigint AS first,
+                date_part('epoch', p.last_sale_at)::bigint AS last
             FROM load_ledger l JOIN backfill_progress p ON p.ledger_id = l.id
             ORDER BY p.started_at DESC LIMIT 20
             """
-        ).rows.map { row in
+        ).map { row in
             BackfillRow(
-                key: row[0] ?? "", status: row[1] ?? "", records: Int(row[2] ?? "") ?? 0,
-                inserted: Int(row[3] ?? "") ?? 0, first: row[4].flatMap { Int64($0) },
-                last: row[5].flatMap { Int64($0) })
+                key: try row.decode("object_key"), status: try row.decode("status"), records: try row.decode("items"),
+                inserted: try row.decode("inserted"), first: try row.decode("first"), last: try row.decode("last"))
         }
+    }
+}
+
+extension RankedRow: PostgresRowDecodable {
+    /// From `key`, `name`, `detail` (a page URL is shown as its host), `url`, `sales` and `revenue`.
+    public init(row: PostgresRow) throws {
+        self.init(
+            key: try row.decode("key"), name: try row.decode("name"),
+            detail: try row.decode("detail", as: String?.self).map(DashboardQuery.host), url: try row.decode("url"),
+            sales: try row.decode("sales"), revenueUSD: try row.decode("revenue"))
     }
 }

@@ -136,21 +136,25 @@ struct AttemptLimits {
         let row =
             try await db.query(
                 """
-                SELECT count(*) FILTER (WHERE source_hash = $2), count(*),
-                    floor(date_part('epoch', min(attempted_at) FILTER (WHERE source_hash = $2)))::bigint,
-                    floor(date_part('epoch', min(attempted_at)))::bigint, floor(date_part('epoch', now()))::bigint
+                SELECT count(*) FILTER (WHERE source_hash = \(Self.sourceHash(source))) AS by_source,
+                    count(*) AS overall,
+                    floor(date_part('epoch', min(attempted_at) FILTER (WHERE source_hash = \(Self.sourceHash(source)))))::bigint
+                        AS oldest_by_source,
+                    floor(date_part('epoch', min(attempted_at)))::bigint AS oldest,
+                    floor(date_part('epoch', now()))::bigint AS now
                 FROM request_attempt
-                WHERE kind = $1 AND attempted_at > now() - make_interval(secs => $3::int) AND \(counted)
-                """, [kind.rawValue, Self.sourceHash(source), String(Self.window)]
-            ).rows.first ?? []
-        guard row.count == 5, let bySource = Int(row[0] ?? "0"), let overall = Int(row[1] ?? "0"),
-            let now = row[4].flatMap({ Int64($0) })
-        else { return nil }
+                WHERE kind = \(kind.rawValue) AND attempted_at > now() - make_interval(secs => \(Self.window)::int)
+                    AND \(unescaped: counted)
+                """
+            ).single()
+        let bySource: Int = try row.decode("by_source")
+        let overall: Int = try row.decode("overall")
+        let now: Int64 = try row.decode("now")
         let perSource = kind == .signIn ? Self.signInFailuresPerSource : Self.signUpsPerSource
-        if bySource >= perSource, let oldest = row[2].flatMap({ Int64($0) }) {
+        if bySource >= perSource, let oldest: Int64 = try row.decode("oldest_by_source") {
             return max(1, oldest + Self.window - now)
         }
-        if kind == .signIn, overall >= Self.signInFailuresOverall, let oldest = row[3].flatMap({ Int64($0) }) {
+        if kind == .signIn, overall >= Self.signInFailuresOverall, let oldest: Int64 = try row.decode("oldest") {
             return max(1, oldest + Self.window - now)
         }
         return nil
@@ -159,8 +163,10 @@ struct AttemptLimits {
     /// Records an attempt (and forgets those over a day old).
     func record(_ kind: Kind, source: String, succeeded: Bool) async throws {
         try await db.query(
-            "INSERT INTO request_attempt (kind, source_hash, succeeded) VALUES ($1, $2, $3)",
-            [kind.rawValue, Self.sourceHash(source), succeeded ? "true" : "false"])
+            """
+            INSERT INTO request_attempt (kind, source_hash, succeeded)
+            VALUES (\(kind.rawValue), \(Self.sourceHash(source)), \(succeeded))
+            """)
         try await db.query("DELETE FROM request_attempt WHERE attempted_at < now() - interval '1 day'")
     }
 }

@@ -79,13 +79,9 @@ enum SubscriptionRequests {
     /// The tag ids of genre keys, and the keys that are no genre.
     static func genres(_ keys: [String], db: PostgresConnection) async throws -> (ids: [Int64], unknown: [String]) {
         guard !keys.isEmpty else { return ([], []) }
-        let rows = try await db.query(
-            "SELECT id, key FROM tag WHERE key = ANY($1::text[])", [PostgresArray.literal(keys)]
-        ).rows
-        let found = Dictionary(
-            rows.compactMap { row in row[1].flatMap { key in row[0].flatMap(Int64.init).map { (key, $0) } } }
-        ) {
-            first, _ in first
+        var found: [String: Int64] = [:]
+        for row in try await db.query("SELECT id, key FROM tag WHERE key = ANY(\(keys)::text[])") {
+            found[try row.decode("key")] = try row.decode("id", as: Int64.self)
         }
         return (keys.compactMap { found[$0] }, keys.filter { found[$0] == nil })
     }
@@ -97,15 +93,14 @@ enum SubscriptionRequests {
     ) {
         var found: [Int64] = []
         if !ids.isEmpty {
-            found += try await db.query(
-                "SELECT id FROM artist WHERE id = ANY($1::bigint[])", [PostgresArray.literal(ids)]
-            )
-            .rows.compactMap { $0[0].flatMap(Int64.init) }
+            found += try await db.query("SELECT id FROM artist WHERE id = ANY(\(ids)::bigint[])").map {
+                try $0.decode("id", as: Int64.self)
+            }
         }
         var unknown: [String] = []
         for name in names {
-            let matches = try await db.query("SELECT id FROM artist WHERE lower(name) = lower($1) LIMIT 20", [name])
-                .rows.compactMap { $0[0].flatMap(Int64.init) }
+            let matches = try await db.query("SELECT id FROM artist WHERE lower(name) = lower(\(name)) LIMIT 20")
+                .map { try $0.decode("id", as: Int64.self) }
             if matches.isEmpty { unknown.append(name) }
             found += matches
         }
@@ -121,27 +116,25 @@ enum SubscriptionRequests {
             try await db.query(
                 """
                 SELECT count(*) FROM subscription_request
-                WHERE lower(email) = lower($1) AND created_at > now() - interval '1 day' AND mailed_at IS NOT NULL
-                """, [signUp.email]
-            ).scalar.flatMap(Int.init) ?? 0
+                WHERE lower(email) = lower(\(signUp.email)) AND created_at > now() - interval '1 day'
+                    AND mailed_at IS NOT NULL
+                """
+            ).scalar(Int.self)
         guard recent < mailsPerAddressPerDay else { return nil }
         let token = randomToken()
         try await db.query(
             """
             INSERT INTO subscription_request (token, email, name, daily_report, everything, tag_ids, artist_ids, frequency)
-            VALUES ($1, $2, $3, $4, $5, $6::bigint[], $7::bigint[], $8)
-            """,
-            [
-                token, signUp.email, signUp.name, signUp.dailyReport ? "true" : "false",
-                signUp.everything ? "true" : "false", PostgresArray.literal(tagIDs), PostgresArray.literal(artistIDs),
-                signUp.frequency,
-            ])
+            VALUES (
+                \(token), \(signUp.email), \(signUp.name), \(signUp.dailyReport), \(signUp.everything), \(tagIDs)::bigint[],
+                \(artistIDs)::bigint[], \(signUp.frequency))
+            """)
         return token
     }
 
     /// Notes that the confirmation email went.
     static func markMailed(_ token: String, db: PostgresConnection) async throws {
-        try await db.query("UPDATE subscription_request SET mailed_at = now() WHERE token = $1", [token])
+        try await db.query("UPDATE subscription_request SET mailed_at = now() WHERE token = \(token)")
     }
 
     /// The address of a request that can still be confirmed, or why not.
@@ -149,13 +142,15 @@ enum SubscriptionRequests {
         guard
             let row = try await db.query(
                 """
-                SELECT email, confirmed_at IS NOT NULL, created_at < now() - make_interval(days => $2::int)
-                FROM subscription_request WHERE token = $1
-                """, [token, String(validDays)]
-            ).rows.first, let email = row[0]
+                SELECT email, confirmed_at IS NOT NULL AS confirmed,
+                    created_at < now() - make_interval(days => \(validDays)::int) AS expired
+                FROM subscription_request WHERE token = \(token)
+                """
+            ).first
         else { return .unknown }
-        if row[1] == "t" { return .already(email) }
-        if row[2] == "t" { return .expired }
+        let email: String = try row.decode("email")
+        if try row.decode("confirmed") { return .already(email) }
+        if try row.decode("expired") { return .expired }
         return .confirmed(email)
     }
 
@@ -166,57 +161,66 @@ enum SubscriptionRequests {
             guard
                 let row = try await db.query(
                     """
-                    SELECT email, name, daily_report, everything, tag_ids::text, artist_ids::text, frequency,
-                        confirmed_at IS NOT NULL, created_at < now() - make_interval(days => $2::int)
-                    FROM subscription_request WHERE token = $1 FOR UPDATE
-                    """, [token, String(validDays)]
-                ).rows.first, let email = row[0]
+                    SELECT email, name, daily_report, everything, tag_ids, artist_ids, frequency,
+                        confirmed_at IS NOT NULL AS confirmed,
+                        created_at < now() - make_interval(days => \(validDays)::int) AS expired
+                    FROM subscription_request WHERE token = \(token) FOR UPDATE
+                    """
+                ).first
             else { return .unknown }
-            if row[7] == "t" { return .already(email) }
-            if row[8] == "t" { return .expired }
+            let email: String = try row.decode("email")
+            if try row.decode("confirmed") { return .already(email) }
+            if try row.decode("expired") { return .expired }
+            let name: String? = try row.decode("name")
+            let dailyReport: Bool = try row.decode("daily_report")
             let existing = try await db.query(
-                "SELECT id, status FROM subscriber WHERE lower(email) = lower($1) FOR UPDATE", [email]
-            ).rows.first
-            let subscriberID: String
-            if let existing, let id = existing[0] {
+                "SELECT id, status FROM subscriber WHERE lower(email) = lower(\(email)) FOR UPDATE"
+            ).first
+            let subscriberID: Int64
+            if let existing {
+                let id: Int64 = try existing.decode("id")
                 subscriberID = id
-                let restart = existing[1] == "unsubscribed"
-                if restart { try await db.query("DELETE FROM alert_subscription WHERE subscriber_id = $1", [id]) }
+                let restart = try existing.decode("status", as: String.self) == "unsubscribed"
+                if restart { try await db.query("DELETE FROM alert_subscription WHERE subscriber_id = \(id)") }
                 try await db.query(
                     """
                     UPDATE subscriber SET status = 'active', confirmed_at = now(), unsubscribed_at = NULL,
-                        name = coalesce($2, name),
-                        daily_report = CASE WHEN $3::boolean THEN $4::boolean ELSE daily_report OR $4::boolean END
-                    WHERE id = $1
-                    """, [id, row[1], restart ? "true" : "false", row[2] == "t" ? "true" : "false"])
+                        name = coalesce(\(name), name),
+                        daily_report = CASE WHEN \(restart)::boolean THEN \(dailyReport)::boolean
+                            ELSE daily_report OR \(dailyReport)::boolean END
+                    WHERE id = \(id)
+                    """)
             } else {
                 subscriberID =
                     try await db.query(
                         """
                         INSERT INTO subscriber (email, name, status, daily_report, confirmed_at)
-                        VALUES ($1, $2, 'active', $3, now()) RETURNING id
-                        """, [email, row[1], row[2] == "t" ? "true" : "false"]
-                    ).scalar ?? ""
+                        VALUES (\(email), \(name), 'active', \(dailyReport), now()) RETURNING id
+                        """
+                    ).scalar()
             }
-            let frequency = row[6] ?? "immediate"
-            if row[3] == "t" {
+            let frequency: String = try row.decode("frequency")
+            if try row.decode("everything") {
                 try await db.query(
                     """
-                    INSERT INTO alert_subscription (subscriber_id, scope, frequency) VALUES ($1, 'everything', $2)
+                    INSERT INTO alert_subscription (subscriber_id, scope, frequency)
+                    VALUES (\(subscriberID), 'everything', \(frequency))
                     ON CONFLICT DO NOTHING
-                    """, [subscriberID, frequency])
+                    """)
             }
             try await db.query(
                 """
                 INSERT INTO alert_subscription (subscriber_id, scope, tag_id, frequency)
-                SELECT $1, 'genre', id, $3 FROM unnest($2::bigint[]) AS id ON CONFLICT DO NOTHING
-                """, [subscriberID, row[4] ?? "{}", frequency])
+                SELECT \(subscriberID), 'genre', id, \(frequency)
+                FROM unnest(\(try row.decode("tag_ids", as: [Int64].self))::bigint[]) AS id ON CONFLICT DO NOTHING
+                """)
             try await db.query(
                 """
                 INSERT INTO alert_subscription (subscriber_id, scope, artist_id, frequency)
-                SELECT $1, 'artist', id, $3 FROM unnest($2::bigint[]) AS id ON CONFLICT DO NOTHING
-                """, [subscriberID, row[5] ?? "{}", frequency])
-            try await db.query("UPDATE subscription_request SET confirmed_at = now() WHERE token = $1", [token])
+                SELECT \(subscriberID), 'artist', id, \(frequency)
+                FROM unnest(\(try row.decode("artist_ids", as: [Int64].self))::bigint[]) AS id ON CONFLICT DO NOTHING
+                """)
+            try await db.query("UPDATE subscription_request SET confirmed_at = now() WHERE token = \(token)")
             return .confirmed(email)
         }
     }

@@ -100,9 +100,9 @@ struct LoadHandler: LambdaHandler {
                             + (summary.stoppedEarly ? "; stopped for time, the next sweep goes on" : ""),
                         sweep: summary)
                 case .migrate:
-                    let version = try await db.query("SELECT max(version) FROM schema_migration").scalar
+                    let version: Int? = try await db.query("SELECT max(version) FROM schema_migration").scalar()
                     return LoadResponse(
-                        summary: "schema at version \(version ?? "?")", schemaVersion: version.flatMap { Int($0) })
+                        summary: "schema at version \(version.map(String.init) ?? "?")", schemaVersion: version)
                 }
             }
         }

@@ -62,7 +62,7 @@ public struct Migrator: Sendable {
         return try await db.transaction { db in
             // Held until this transaction ends: a second migrator waits here, then finds the work done. The
             // ledger is made under the lock too: CREATE TABLE IF NOT EXISTS is not safe against itself.
-            try await db.query("SELECT pg_advisory_xact_lock($1)", [String(Self.lockKey)])
+            try await db.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))")
             // Quietly: the server's NOTICE that the ledger already exists would go to stderr at every cold start.
             try await db.query("SET LOCAL client_min_messages = warning")
             try await db.query(
@@ -74,10 +74,9 @@ public struct Migrator: Sendable {
                     applied_at timestamptz NOT NULL DEFAULT now()
                 )
                 """)
-            let rows = try await db.query("SELECT version, checksum FROM schema_migration ORDER BY version").rows
             var applied: [Int: String] = [:]
-            for row in rows {
-                if let version = row[0].flatMap({ Int($0) }), let checksum = row[1] { applied[version] = checksum }
+            for row in try await db.query("SELECT version, checksum FROM schema_migration ORDER BY version") {
+                applied[try row.decode("version")] = try row.decode("checksum", as: String.self)
             }
             let known = Set(versions)
             if let unknown = applied.keys.filter({ !known.contains($0) }).max() {
@@ -98,8 +97,10 @@ public struct Migrator: Sendable {
                 do {
                     try await db.script(migration.sql)
                     try await db.query(
-                        "INSERT INTO schema_migration (version, name, checksum) VALUES ($1, $2, $3)",
-                        [String(migration.version), migration.name, migration.checksum])
+                        """
+                        INSERT INTO schema_migration (version, name, checksum)
+                        VALUES (\(migration.version), \(migration.name), \(migration.checksum))
+                        """)
                 } catch {
                     throw MigrationError(
                         description: "migration \(migration.version) (\(migration.name)) failed: \(error)")

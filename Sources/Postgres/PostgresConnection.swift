@@ -63,11 +63,13 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    /// Runs a statement with parameters (`$1`…), values as text (`nil` is SQL NULL), and returns its rows.
+    /// Runs a statement, its interpolated values bound as parameters, and returns its rows.
     /// - Throws: `PostgresError` `.statement` with the server's SQLSTATE and message.
     @discardableResult
-    public func query(_ sql: String, _ parameters: [String?] = []) async throws -> PostgresRows {
-        try await run { try self.queryBlocking(sql, parameters) }
+    public func query(_ query: SQLQuery) async throws -> PostgresRows {
+        let sql = query.sql
+        let bindings = query.bindings
+        return try await run { try self.queryBlocking(sql, bindings) }
     }
 
     /// Runs SQL that holds several statements and no parameters (a migration), as one simple-protocol exchange.
@@ -195,7 +197,8 @@ public final class PostgresConnection: @unchecked Sendable {
                     })
             }
             let names = (0..<columns).map { string(PQfname(result, Int32($0))) ?? "" }
-            return PostgresRows(columns: names, rows: rows, affected: Int(string(PQcmdTuples(result)) ?? "") ?? 0)
+            // Commands other than INSERT, UPDATE, DELETE and the like leave the count empty: none affected.
+            return PostgresRows(columns: names, values: rows, affected: Int(string(PQcmdTuples(result)) ?? "") ?? 0)
         default:
             throw error(from: result, sql: sql)
         }
@@ -213,45 +216,6 @@ public final class PostgresConnection: @unchecked Sendable {
             ?? trimmed(string(PQerrorMessage(connection)) ?? "")
         let statement = sql.split(whereSeparator: \.isWhitespace).prefix(6).joined(separator: " ")
         return PostgresError(.statement, "\(message) [SQLSTATE \(state)] in: \(statement)…", sqlState: state)
-    }
-}
-
-/// The rows of a result, every value as PostgreSQL's text (or `nil` for NULL).
-public struct PostgresRows: Sendable, Equatable {
-    /// The column names.
-    public var columns: [String]
-    /// The rows.
-    public var rows: [[String?]]
-    /// Rows inserted, updated or deleted (for commands).
-    public var affected: Int
-
-    /// The single value of a one-row, one-column result.
-    public var scalar: String? { rows.first?.first ?? nil }
-}
-
-/// A failure of PostgreSQL: connecting, or a statement (with its SQLSTATE).
-public struct PostgresError: Error, Sendable, CustomStringConvertible {
-    public enum Code: Sendable, Equatable {
-        case connection
-        case statement
-    }
-
-    public var code: Code
-    public var message: String
-    /// The SQLSTATE, e.g. `23505` for a unique violation.
-    public var sqlState: String?
-
-    init(_ code: Code, _ message: String, sqlState: String? = nil) {
-        self.code = code
-        self.message = message
-        self.sqlState = sqlState
-    }
-
-    public var description: String { message }
-
-    /// A result that breaks what the caller's SQL promises (a row that should be there and is not).
-    public static func unexpected(_ message: String) -> PostgresError {
-        PostgresError(.statement, message)
     }
 }
 

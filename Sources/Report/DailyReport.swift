@@ -1,3 +1,4 @@
+import Postgres
 import Tracker
 
 /// What the daily report says about one UTC day: every figure it prints, read from the warehouse by
@@ -192,5 +193,13 @@ public enum Change: Sendable, Equatable {
     public static func points(_ before: Double?, _ now: Double?) -> Change {
         guard let before, let now else { return .none }
         return .points((now - before) * 100)
+    }
+}
+
+extension Money: PostgresDecodable {
+    /// A `numeric` as PostgreSQL writes it.
+    public init?(postgresText: String) {
+        guard Double(postgresText) != nil else { return nil }
+        self.init(postgresText)
     }
 }

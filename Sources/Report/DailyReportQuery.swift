@@ -26,13 +26,9 @@ public struct DailyReportQuery: Sendable {
             coverage: try await coverage(day, now: now, db))
     }
 
-    /// `sold_at` within day `$n` and `$n+1` (seconds since 1970).
-    private static func within(_ first: Int) -> String {
-        "s.sold_at >= to_timestamp($\(first)) AND s.sold_at < to_timestamp($\(first + 1))"
-    }
-
-    private static func bounds(_ days: CalendarDay...) -> [String?] {
-        days.flatMap { [String($0.start), String($0.end)] }
+    /// `sold_at` within a UTC day.
+    private static func within(_ day: CalendarDay) -> SQLQuery {
+        "s.sold_at >= to_timestamp(\(day.start)) AND s.sold_at < to_timestamp(\(day.end))"
     }
 
     private func summaries(_ days: [CalendarDay], _ db: PostgresConnection) async throws -> [DaySummary] {
@@ -40,20 +36,21 @@ public struct DailyReportQuery: Sendable {
         for day in days {
             let row = try await db.query(
                 """
-                SELECT count(*), round(coalesce(sum(s.amount_paid_usd), 0), 2),
-                    round(percentile_cont(0.5) WITHIN GROUP (ORDER BY s.amount_paid_usd)::numeric, 2),
+                SELECT count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
+                    round(percentile_cont(0.5) WITHIN GROUP (ORDER BY s.amount_paid_usd)::numeric, 2) AS median_paid,
                     (count(*) FILTER (WHERE s.overpaid_usd > 0))::float8
-                        / nullif(count(*) FILTER (WHERE s.overpaid_usd IS NOT NULL), 0),
-                    count(DISTINCT s.artist_id), count(DISTINCT s.release_id), count(DISTINCT s.buyer_country_code)
-                FROM sale s WHERE \(Self.within(1))
-                """, Self.bounds(day)
-            ).rows[0]
+                        / nullif(count(*) FILTER (WHERE s.overpaid_usd IS NOT NULL), 0) AS paid_more,
+                    count(DISTINCT s.artist_id) AS artists, count(DISTINCT s.release_id) AS releases,
+                    count(DISTINCT s.buyer_country_code) AS countries
+                FROM sale s WHERE \(Self.within(day))
+                """
+            ).single()
             result.append(
                 DaySummary(
-                    day: day, sales: Int(row[0] ?? "") ?? 0, revenueUSD: Money(row[1] ?? "0"),
-                    medianPaidUSD: row[2].map(Money.init), paidMoreShare: row[3].flatMap { Double($0) },
-                    artists: Int(row[4] ?? "") ?? 0, releases: Int(row[5] ?? "") ?? 0,
-                    countries: Int(row[6] ?? "") ?? 0))
+                    day: day, sales: try row.decode("sales"), revenueUSD: try row.decode("revenue"),
+                    medianPaidUSD: try row.decode("median_paid"), paidMoreShare: try row.decode("paid_more"),
+                    artists: try row.decode("artists"), releases: try row.decode("releases"),
+                    countries: try row.decode("countries")))
         }
         return result
     }
@@ -66,31 +63,35 @@ public struct DailyReportQuery: Sendable {
         let rows = try await db.query(
             """
             WITH totals AS (
-                SELECT s.\(releases ? "release_id" : "artist_id") AS id, count(*) AS sales,
+                SELECT s.\(unescaped: releases ? "release_id" : "artist_id") AS id, count(*) AS sales,
                     round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
-                FROM sale s WHERE \(Self.within(1)) GROUP BY 1
+                FROM sale s WHERE \(Self.within(day)) GROUP BY 1
             ), top AS (
                 (SELECT 'revenue' AS list, row_number() OVER (ORDER BY revenue DESC, sales DESC, id) AS place, *
-                 FROM totals ORDER BY revenue DESC, sales DESC, id LIMIT $3)
+                 FROM totals ORDER BY revenue DESC, sales DESC, id LIMIT \(rankingSize))
                 UNION ALL
                 (SELECT 'sales', row_number() OVER (ORDER BY sales DESC, revenue DESC, id), *
-                 FROM totals ORDER BY sales DESC, revenue DESC, id LIMIT $3)
+                 FROM totals ORDER BY sales DESC, revenue DESC, id LIMIT \(rankingSize))
             )
-            SELECT top.list, \(releases
-                ? "coalesce(r.title, r.page_title, r.album_title, r.url), a.name, r.url"
-                : "a.name, a.page_url, a.page_url"), top.sales, top.revenue
-            FROM top \(releases
+            SELECT top.list, \(unescaped: releases
+                ? "coalesce(r.title, r.page_title, r.album_title, r.url) AS name, a.name AS detail, r.url"
+                : "a.name, a.page_url AS detail, a.page_url AS url"), top.sales, top.revenue
+            FROM top \(unescaped: releases
                 ? "JOIN release r ON r.id = top.id JOIN artist a ON a.id = r.artist_id"
                 : "JOIN artist a ON a.id = top.id")
             ORDER BY top.list, top.place
-            """, Self.bounds(day) + [String(rankingSize)]
-        ).rows
+            """)
         var result: (byRevenue: [Ranked], bySales: [Ranked]) = ([], [])
         for row in rows {
+            let detail: String = try row.decode("detail")
             let entry = Ranked(
-                name: row[1] ?? "", detail: releases ? row[2] ?? "" : ReleaseURL.host(of: row[2] ?? ""),
-                url: row[3] ?? "", sales: Int(row[4] ?? "") ?? 0, revenueUSD: Money(row[5] ?? "0"))
-            if row[0] == "revenue" { result.byRevenue.append(entry) } else { result.bySales.append(entry) }
+                name: try row.decode("name"), detail: releases ? detail : ReleaseURL.host(of: detail),
+                url: try row.decode("url"), sales: try row.decode("sales"), revenueUSD: try row.decode("revenue"))
+            if try row.decode("list", as: String.self) == "revenue" {
+                result.byRevenue.append(entry)
+            } else {
+                result.bySales.append(entry)
+            }
         }
         return result
     }
@@ -99,9 +100,9 @@ public struct DailyReportQuery: Sendable {
         try await db.query(
             """
             SELECT count(*) FROM sale s
-            WHERE \(Self.within(1)) AND EXISTS (SELECT 1 FROM release_tag rt WHERE rt.release_id = s.release_id)
-            """, Self.bounds(day)
-        ).scalar.flatMap { Int($0) } ?? 0
+            WHERE \(Self.within(day)) AND EXISTS (SELECT 1 FROM release_tag rt WHERE rt.release_id = s.release_id)
+            """
+        ).scalar()
     }
 
     private func genres(_ day: CalendarDay, _ week: CalendarDay, _ db: PostgresConnection) async throws -> [GenreRow] {
@@ -109,27 +110,28 @@ public struct DailyReportQuery: Sendable {
             """
             WITH counts AS (
                 SELECT t.id, t.name,
-                    count(*) FILTER (WHERE \(Self.within(1))) AS sales,
-                    round(coalesce(sum(s.amount_paid_usd) FILTER (WHERE \(Self.within(1))), 0), 2) AS revenue,
-                    count(*) FILTER (WHERE \(Self.within(3))) AS week_sales
+                    count(*) FILTER (WHERE \(Self.within(day))) AS sales,
+                    round(coalesce(sum(s.amount_paid_usd) FILTER (WHERE \(Self.within(day))), 0), 2) AS revenue,
+                    count(*) FILTER (WHERE \(Self.within(week))) AS week_sales
                 FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
-                WHERE (\(Self.within(1))) OR (\(Self.within(3)))
+                WHERE (\(Self.within(day))) OR (\(Self.within(week)))
                 GROUP BY t.id
             ), ranked AS (
                 SELECT *, rank() OVER (ORDER BY sales DESC) AS day_rank,
                     rank() OVER (ORDER BY week_sales DESC) AS week_rank
                 FROM counts
             )
-            SELECT name, sales, revenue, week_sales, day_rank, CASE WHEN week_sales > 0 THEN week_rank END
+            SELECT name, sales, revenue, week_sales, day_rank,
+                CASE WHEN week_sales > 0 THEN week_rank END AS week_rank
             FROM ranked WHERE sales > 0
             ORDER BY sales DESC, revenue DESC, name, id
-            LIMIT $5
-            """, Self.bounds(day, week) + [String(genreCount)]
-        ).rows.map { row in
+            LIMIT \(genreCount)
+            """
+        ).map { row in
             GenreRow(
-                name: row[0] ?? "", sales: Int(row[1] ?? "") ?? 0, revenueUSD: Money(row[2] ?? "0"),
-                salesWeekEarlier: Int(row[3] ?? "") ?? 0, rank: Int(row[4] ?? "") ?? 0,
-                rankWeekEarlier: row[5].flatMap { Int($0) })
+                name: try row.decode("name"), sales: try row.decode("sales"), revenueUSD: try row.decode("revenue"),
+                salesWeekEarlier: try row.decode("week_sales"), rank: try row.decode("day_rank"),
+                rankWeekEarlier: try row.decode("week_rank"))
         }
     }
 
@@ -139,20 +141,21 @@ public struct DailyReportQuery: Sendable {
         try await db.query(
             """
             WITH counts AS (
-                SELECT s.item_type, count(*) FILTER (WHERE \(Self.within(1))) AS sales,
-                    sum(s.amount_paid_usd) FILTER (WHERE \(Self.within(1))) AS revenue,
-                    count(*) FILTER (WHERE \(Self.within(3))) AS week_sales
-                FROM sale s WHERE (\(Self.within(1))) OR (\(Self.within(3)))
+                SELECT s.item_type, count(*) FILTER (WHERE \(Self.within(day))) AS sales,
+                    sum(s.amount_paid_usd) FILTER (WHERE \(Self.within(day))) AS revenue,
+                    count(*) FILTER (WHERE \(Self.within(week))) AS week_sales
+                FROM sale s WHERE (\(Self.within(day))) OR (\(Self.within(week)))
                 GROUP BY 1
             )
-            SELECT t.type::text, coalesce(c.sales, 0), round(coalesce(c.revenue, 0), 2), coalesce(c.week_sales, 0)
+            SELECT t.type::text AS type, coalesce(c.sales, 0) AS sales, round(coalesce(c.revenue, 0), 2) AS revenue,
+                coalesce(c.week_sales, 0) AS week_sales
             FROM unnest(enum_range(NULL::item_type)) AS t(type) LEFT JOIN counts c ON c.item_type = t.type
             ORDER BY t.type
-            """, Self.bounds(day, week)
-        ).rows.map { row in
+            """
+        ).map { row in
             FormatRow(
-                type: row[0] ?? "", sales: Int(row[1] ?? "") ?? 0, revenueUSD: Money(row[2] ?? "0"),
-                salesWeekEarlier: Int(row[3] ?? "") ?? 0)
+                type: try row.decode("type"), sales: try row.decode("sales"), revenueUSD: try row.decode("revenue"),
+                salesWeekEarlier: try row.decode("week_sales"))
         }
     }
 
@@ -162,27 +165,28 @@ public struct DailyReportQuery: Sendable {
             WITH top AS (
                 SELECT s.buyer_country_code AS code, count(*) AS sales,
                     round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
-                FROM sale s WHERE \(Self.within(1)) AND s.buyer_country_code IS NOT NULL
-                GROUP BY 1 ORDER BY sales DESC, revenue DESC, code LIMIT $3
+                FROM sale s WHERE \(Self.within(day)) AND s.buyer_country_code IS NOT NULL
+                GROUP BY 1 ORDER BY sales DESC, revenue DESC, code LIMIT \(rankingSize)
             ), genre AS (
                 SELECT s.buyer_country_code AS code, rt.tag_id, count(*) AS sales
                 FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id
-                WHERE \(Self.within(1)) AND s.buyer_country_code IN (SELECT code FROM top)
+                WHERE \(Self.within(day)) AND s.buyer_country_code IN (SELECT code FROM top)
                 GROUP BY 1, 2
             ), best AS (
                 SELECT DISTINCT ON (g.code) g.code, t.name, g.sales
                 FROM genre g JOIN tag t ON t.id = g.tag_id
                 ORDER BY g.code, g.sales DESC, t.name
             )
-            SELECT top.code, c.name, top.sales, top.revenue, g.name, coalesce(g.sales, 0)
+            SELECT top.code, c.name, top.sales, top.revenue, g.name AS genre, coalesce(g.sales, 0) AS genre_sales
             FROM top JOIN country c ON c.code = top.code
             LEFT JOIN best g ON g.code = top.code
             ORDER BY top.sales DESC, top.revenue DESC, top.code
-            """, Self.bounds(day) + [String(rankingSize)]
-        ).rows.map { row in
+            """
+        ).map { row in
             CountryRow(
-                code: row[0] ?? "", name: row[1] ?? "", sales: Int(row[2] ?? "") ?? 0,
-                revenueUSD: Money(row[3] ?? "0"), leadingGenre: row[4], leadingGenreSales: Int(row[5] ?? "") ?? 0)
+                code: try row.decode("code"), name: try row.decode("name"), sales: try row.decode("sales"),
+                revenueUSD: try row.decode("revenue"), leadingGenre: try row.decode("genre"),
+                leadingGenreSales: try row.decode("genre_sales"))
         }
     }
 
@@ -190,11 +194,13 @@ public struct DailyReportQuery: Sendable {
         var result = [Int](repeating: 0, count: 24)
         for row in try await db.query(
             """
-            SELECT extract(hour FROM s.sold_at AT TIME ZONE 'UTC')::int, count(*)
-            FROM sale s WHERE \(Self.within(1)) GROUP BY 1
-            """, Self.bounds(day)
-        ).rows {
-            if let hour = Int(row[0] ?? ""), (0..<24).contains(hour) { result[hour] = Int(row[1] ?? "") ?? 0 }
+            SELECT extract(hour FROM s.sold_at AT TIME ZONE 'UTC')::int AS hour, count(*) AS sales
+            FROM sale s WHERE \(Self.within(day)) GROUP BY 1
+            """
+        ) {
+            let hour: Int = try row.decode("hour")
+            guard (0..<24).contains(hour) else { throw PostgresError.unexpected("hour \(hour) of a day") }
+            result[hour] = try row.decode("sales")
         }
         return result
     }
@@ -202,27 +208,24 @@ public struct DailyReportQuery: Sendable {
     private func coverage(_ day: CalendarDay, now: Int64, _ db: PostgresConnection) async throws -> Coverage {
         // The day up to now, less the union of the windows loaded that overlap it.
         let end = max(day.start, min(day.end, now))
-        let bounds = [String(day.start), String(end)]
-        let windows =
+        let range: SQLQuery = "tstzrange(to_timestamp(\(day.start)), to_timestamp(\(end)))"
+        let windows: Int =
             try await db.query(
                 """
                 SELECT count(*) FROM feed_window f
-                WHERE tstzrange(f.start_at, f.end_at, '[]') && tstzrange(to_timestamp($1), to_timestamp($2))
-                """, bounds
-            ).scalar.flatMap { Int($0) } ?? 0
+                WHERE tstzrange(f.start_at, f.end_at, '[]') && \(range)
+                """
+            ).scalar()
         var gaps: [(start: Int64, end: Int64)] = try await db.query(
             """
-            WITH span AS (SELECT tstzrange(to_timestamp($1), to_timestamp($2)) AS r)
-            SELECT extract(epoch FROM lower(m.r))::bigint, extract(epoch FROM upper(m.r))::bigint
+            WITH span AS (SELECT \(range) AS r)
+            SELECT extract(epoch FROM lower(m.r))::bigint AS gap_start, extract(epoch FROM upper(m.r))::bigint AS gap_end
             FROM span, unnest(tstzmultirange(span.r) - coalesce(
                 (SELECT range_agg(tstzrange(f.start_at, f.end_at, '[]')) FROM feed_window f
                  WHERE tstzrange(f.start_at, f.end_at, '[]') && span.r),
                 '{}'::tstzmultirange)) AS m(r)
-            """, bounds
-        ).rows.compactMap { row in
-            guard let start = Int64(row[0] ?? ""), let end = Int64(row[1] ?? "") else { return nil }
-            return (start, end)
-        }
+            """
+        ).map { row in (try row.decode("gap_start"), try row.decode("gap_end")) }
         gaps.sort { ($0.end - $0.start, $1.start) > ($1.end - $1.start, $0.start) }
         let span = Int(end - day.start)
         let missing = gaps.reduce(0) { $0 + Int($1.end - $1.start) }

@@ -98,15 +98,15 @@ public struct ReportPublisher: Sendable {
     public func publish(_ day: CalendarDay, now: Int64, resend: Bool, db: PostgresConnection) async throws
         -> ReportOutcome
     {
-        let lock = ["report:\(day.iso)"]
-        let unlock = "SELECT pg_advisory_unlock(hashtextextended($1, 0))"
-        _ = try await db.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", lock)
+        let lock = "report:\(day.iso)"
+        let unlock: SQLQuery = "SELECT pg_advisory_unlock(hashtextextended(\(lock), 0))"
+        _ = try await db.query("SELECT pg_advisory_lock(hashtextextended(\(lock), 0))")
         do {
             let outcome = try await publishLocked(day, now: now, resend: resend, db: db)
-            _ = try await db.query(unlock, lock)
+            _ = try await db.query(unlock)
             return outcome
         } catch {
-            _ = try? await db.query(unlock, lock)
+            _ = try? await db.query(unlock)
             throw error
         }
     }
@@ -130,15 +130,13 @@ public struct ReportPublisher: Sendable {
         try await db.query(
             """
             INSERT INTO daily_report (report_date, object_key, built_at, sales, revenue_usd, coverage, pages, bytes)
-            VALUES ($1::date, $2, to_timestamp($3), $4, $5, $6, $7, $8)
+            VALUES (
+                \(day.iso)::date, \(key), to_timestamp(\(now)), \(report.summary.sales),
+                \(report.summary.revenueUSD.text), \(report.coverage.fraction), \(pdf.pages), \(pdf.bytes.count))
             ON CONFLICT (report_date) DO UPDATE SET object_key = excluded.object_key, built_at = excluded.built_at,
                 sales = excluded.sales, revenue_usd = excluded.revenue_usd, coverage = excluded.coverage,
                 pages = excluded.pages, bytes = excluded.bytes, builds = daily_report.builds + 1
-            """,
-            [
-                day.iso, key, String(now), String(report.summary.sales), report.summary.revenueUSD.text,
-                String(report.coverage.fraction), String(pdf.pages), String(pdf.bytes.count),
-            ])
+            """)
         var outcome = ReportOutcome(
             date: day.iso, objectKey: key, sales: report.summary.sales, revenueUSD: report.summary.revenueUSD.text,
             coverage: report.coverage.fraction, pages: pdf.pages, bytes: pdf.bytes.count, mailed: 0,
@@ -146,33 +144,36 @@ public struct ReportPublisher: Sendable {
         var reasons: [String] = []
         let subscribers = try await db.query(
             """
-            SELECT s.id, s.email, s.token, d.status = 'sent'
-            FROM subscriber s LEFT JOIN report_delivery d ON d.subscriber_id = s.id AND d.report_date = $1::date
+            SELECT s.id, s.email, s.token, coalesce(d.status = 'sent', false) AS sent
+            FROM subscriber s LEFT JOIN report_delivery d ON d.subscriber_id = s.id AND d.report_date = \(day.iso)::date
             WHERE s.status = 'active' AND s.daily_report
             ORDER BY s.id
-            """, [day.iso]
-        ).rows
+            """
+        )
         for row in subscribers {
-            guard let id = row[0], let address = row[1], let token = row[2] else { continue }
-            if row[3] == "t" && !resend {
+            let id: Int64 = try row.decode("id")
+            let address: String = try row.decode("email")
+            let token: String = try row.decode("token")
+            if try row.decode("sent") && !resend {
                 outcome.alreadyMailed += 1
                 continue
             }
             // Claimed before sending: a crash after this leaves 'sending', which a rerun sends again.
             try await db.query(
                 """
-                INSERT INTO report_delivery (report_date, subscriber_id, status) VALUES ($1::date, $2, 'sending')
+                INSERT INTO report_delivery (report_date, subscriber_id, status)
+                VALUES (\(day.iso)::date, \(id), 'sending')
                 ON CONFLICT (report_date, subscriber_id) DO UPDATE SET status = 'sending', error = NULL,
                     attempts = report_delivery.attempts + 1, updated_at = now()
-                """, [day.iso, id])
+                """)
             do {
                 let messageID = try await mailer.send(
                     email.message(report, pdf: pdf.bytes, pages: pdf.pages, to: address, token: token))
                 try await db.query(
                     """
-                    UPDATE report_delivery SET status = 'sent', message_id = $3, updated_at = now()
-                    WHERE report_date = $1::date AND subscriber_id = $2
-                    """, [day.iso, id, messageID])
+                    UPDATE report_delivery SET status = 'sent', message_id = \(messageID), updated_at = now()
+                    WHERE report_date = \(day.iso)::date AND subscriber_id = \(id)
+                    """)
                 outcome.mailed += 1
             } catch let error as PostgresError {
                 throw error
@@ -180,11 +181,11 @@ public struct ReportPublisher: Sendable {
                 let reason = "subscriber \(id): \(error)"
                 try await db.query(
                     """
-                    UPDATE report_delivery SET status = 'failed', error = $3, updated_at = now()
-                    WHERE report_date = $1::date AND subscriber_id = $2
-                    """, [day.iso, id, String(describing: error)])
+                    UPDATE report_delivery SET status = 'failed', error = \(String(describing: error)), updated_at = now()
+                    WHERE report_date = \(day.iso)::date AND subscriber_id = \(id)
+                    """)
                 logger.error("report email failed", metadata: ["subscriber": "\(id)", "error": "\(error)"])
-                outcome.failed.append(id)
+                outcome.failed.append(String(id))
                 reasons.append(reason)
             }
         }

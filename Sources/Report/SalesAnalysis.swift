@@ -90,130 +90,132 @@ extension SalesAnalysis {
         ("over 5 ×", nil),
     ]
 
-    /// Reads the analysis of the sales that satisfy `condition` (SQL on `sale s`, its values as `$1`, `$2`, …
-    /// in `parameters`), for the range `from`…`to` that the condition covers.
+    /// Reads the analysis of the sales that satisfy `condition` (SQL on `sale s`, with its values), for the range
+    /// `from`…`to` that the condition covers.
     public static func read(
-        _ db: PostgresConnection, from: CalendarDay, to: CalendarDay, condition: String, parameters: [String?]
+        _ db: PostgresConnection, from: CalendarDay, to: CalendarDay, condition: SQLQuery
     ) async throws -> SalesAnalysis {
         var analysis = SalesAnalysis(from: from, to: to)
         let totals =
             try await db.query(
                 """
-                SELECT count(*), coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2),
-                    count(*) FILTER (WHERE s.price_asked > 0 AND s.amount_paid IS NOT NULL),
-                    count(*) FILTER (WHERE s.price_asked > 0 AND s.amount_paid > s.price_asked),
-                    count(*) FILTER (WHERE s.price_asked > 0 AND s.amount_paid = s.price_asked),
-                    coalesce(sum(s.overpaid_usd) FILTER (WHERE s.price_asked > 0), 0)::numeric(16,2),
-                    (avg(s.overpaid_usd) FILTER (WHERE s.price_asked > 0 AND s.amount_paid > s.price_asked))::numeric(14,2),
-                    count(*) FILTER (WHERE s.price_asked = 0),
-                    count(*) FILTER (WHERE s.price_asked = 0 AND s.amount_paid > 0),
-                    (avg(s.amount_paid_usd) FILTER (WHERE s.price_asked = 0 AND s.amount_paid > 0))::numeric(14,2),
-                    percentile_cont(0.5) WITHIN GROUP (ORDER BY s.paid_to_price_ratio),
-                    percentile_cont(0.9) WITHIN GROUP (ORDER BY s.paid_to_price_ratio),
-                    count(DISTINCT s.buyer_country_code)
+                SELECT count(*) AS sales, coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue,
+                    count(*) FILTER (WHERE s.price_asked > 0 AND s.amount_paid IS NOT NULL) AS priced,
+                    count(*) FILTER (WHERE s.price_asked > 0 AND s.amount_paid > s.price_asked) AS paid_more,
+                    count(*) FILTER (WHERE s.price_asked > 0 AND s.amount_paid = s.price_asked) AS paid_exactly,
+                    coalesce(sum(s.overpaid_usd) FILTER (WHERE s.price_asked > 0), 0)::numeric(16,2) AS overpaid,
+                    (avg(s.overpaid_usd) FILTER (WHERE s.price_asked > 0 AND s.amount_paid > s.price_asked))::numeric(14,2)
+                        AS mean_overpaid,
+                    count(*) FILTER (WHERE s.price_asked = 0) AS free,
+                    count(*) FILTER (WHERE s.price_asked = 0 AND s.amount_paid > 0) AS free_paid,
+                    (avg(s.amount_paid_usd) FILTER (WHERE s.price_asked = 0 AND s.amount_paid > 0))::numeric(14,2)
+                        AS free_mean_paid,
+                    percentile_cont(0.5) WITHIN GROUP (ORDER BY s.paid_to_price_ratio) AS median_ratio,
+                    percentile_cont(0.9) WITHIN GROUP (ORDER BY s.paid_to_price_ratio) AS ratio_90,
+                    count(DISTINCT s.buyer_country_code) AS countries
                 FROM sale s WHERE \(condition)
-                """, parameters
-            ).rows.first ?? []
-        func int(_ index: Int) -> Int { index < totals.count ? Int(totals[index] ?? "") ?? 0 : 0 }
-        func text(_ index: Int) -> String? { index < totals.count ? totals[index] : nil }
-        analysis.sales = int(0)
-        analysis.revenueUSD = Money(text(1) ?? "0.00")
+                """
+            ).single()
+        analysis.sales = try totals.decode("sales")
+        analysis.revenueUSD = try totals.decode("revenue")
         analysis.overpayment = Overpayment(
-            priced: int(2), paidMore: int(3), paidExactly: int(4), overpaidUSD: Money(text(5) ?? "0.00"),
-            meanOverpaidUSD: text(6).map(Money.init), free: int(7), freePaid: int(8),
-            freeMeanPaidUSD: text(9).map(Money.init))
-        analysis.medianRatio = text(10).flatMap(Double.init)
-        analysis.ratio90 = text(11).flatMap(Double.init)
-        analysis.countryCount = int(12)
+            priced: try totals.decode("priced"), paidMore: try totals.decode("paid_more"),
+            paidExactly: try totals.decode("paid_exactly"), overpaidUSD: try totals.decode("overpaid"),
+            meanOverpaidUSD: try totals.decode("mean_overpaid"), free: try totals.decode("free"),
+            freePaid: try totals.decode("free_paid"), freeMeanPaidUSD: try totals.decode("free_mean_paid"))
+        analysis.medianRatio = try totals.decode("median_ratio")
+        analysis.ratio90 = try totals.decode("ratio_90")
+        analysis.countryCount = try totals.decode("countries")
         guard analysis.sales > 0 else { return analysis }
         let revenue = analysis.revenueUSD.value
 
-        func parts(_ rows: [[String?]], whole: Int, wholeRevenue: Double, label: (String, String?) -> String) -> [Part]
+        /// Parts from rows of `key`, `name` (or NULL), `sales`, `revenue` and, where there is one, `paid_more`.
+        func parts(_ rows: PostgresRows, whole: Int, wholeRevenue: Double, label: (String, String?) -> String) throws
+            -> [Part]
         {
-            rows.map { row in
-                let key = row[0] ?? ""
-                let sales = Int(row[2] ?? "") ?? 0
-                let money = Money(row[3] ?? "0.00")
+            try rows.map { row in
+                let key: String = try row.decode("key")
+                let sales: Int = try row.decode("sales")
+                let money: Money = try row.decode("revenue")
                 return Part(
-                    key: key, label: label(key, row[1]), sales: sales, revenueUSD: money,
+                    key: key, label: label(key, try row.decode("name")), sales: sales, revenueUSD: money,
                     salesShare: whole > 0 ? Double(sales) / Double(whole) : 0,
                     revenueShare: wholeRevenue > 0 ? money.value / wholeRevenue : 0,
-                    paidMoreShare: row.count > 4 ? row[4].flatMap(Double.init) : nil)
+                    paidMoreShare: row.has("paid_more") ? try row.decode("paid_more") : nil)
             }
         }
 
         let types = try await db.query(
             """
-            SELECT s.item_type::text, NULL, count(*), coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2),
+            SELECT s.item_type::text AS key, NULL AS name, count(*) AS sales,
+                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue,
                 avg((s.amount_paid > s.price_asked)::int) FILTER (WHERE s.price_asked > 0 AND s.amount_paid IS NOT NULL)
+                    AS paid_more
             FROM sale s WHERE \(condition) GROUP BY 1 ORDER BY 3 DESC, 1
-            """, parameters
-        ).rows
+            """
+        )
         let typeNames = [
             "album": "Digital album", "track": "Digital track", "physical": "Physical", "bundle": "Bundle",
         ]
-        analysis.itemTypes = parts(types, whole: analysis.sales, wholeRevenue: revenue) { key, _ in
+        analysis.itemTypes = try parts(types, whole: analysis.sales, wholeRevenue: revenue) { key, _ in
             typeNames[key] ?? key
         }
 
-        var formatParameters = parameters
-        var cases = ""
-        for rule in physicalFormatRules {
-            formatParameters.append(rule.pattern)
-            cases += " WHEN s.item_description ~* $\(formatParameters.count) THEN '\(rule.key)'"
-        }
+        let cases = SQLQuery.joined(
+            physicalFormatRules.map { rule in "WHEN s.item_description ~* \(rule.pattern) THEN \(rule.key)" },
+            separator: " ")
         let formats = try await db.query(
             """
-            SELECT CASE\(cases) ELSE 'other' END, NULL, count(*), coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2),
+            SELECT CASE \(cases) ELSE 'other' END AS key, NULL AS name, count(*) AS sales,
+                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue,
                 avg((s.amount_paid > s.price_asked)::int) FILTER (WHERE s.price_asked > 0 AND s.amount_paid IS NOT NULL)
+                    AS paid_more
             FROM sale s WHERE \(condition) AND s.item_type = 'physical' GROUP BY 1 ORDER BY 3 DESC, 1
-            """, formatParameters
-        ).rows
+            """
+        )
         let physical = analysis.itemTypes.first { $0.key == "physical" }
         let formatNames = Dictionary(uniqueKeysWithValues: physicalFormatRules.map { ($0.key, $0.label) })
-        analysis.physicalFormats = parts(
+        analysis.physicalFormats = try parts(
             formats, whole: physical?.sales ?? 0, wholeRevenue: physical?.revenueUSD.value ?? 0
         ) { key, _ in formatNames[key] ?? "Other" }
 
-        var bandParameters = parameters
-        var bandCases = ""
-        for (index, band) in ratioBandLimits.enumerated() {
-            guard let limit = band.upTo else { continue }
-            bandParameters.append(String(limit))
-            bandCases += " WHEN s.paid_to_price_ratio <= $\(bandParameters.count)::numeric THEN \(index)"
-        }
+        let bandCases = SQLQuery.joined(
+            ratioBandLimits.enumerated().compactMap { index, band in
+                band.upTo.map { limit in "WHEN s.paid_to_price_ratio <= \(limit)::numeric THEN \(index)::int" }
+            }, separator: " ")
         let bands = try await db.query(
             """
-            SELECT CASE\(bandCases) ELSE \(ratioBandLimits.count - 1) END, count(*)
+            SELECT CASE \(bandCases) ELSE \(ratioBandLimits.count - 1)::int END AS band, count(*) AS sales
             FROM sale s WHERE \(condition) AND s.paid_to_price_ratio IS NOT NULL GROUP BY 1
-            """, bandParameters
-        ).rows
+            """
+        )
         var bandSales = [Int](repeating: 0, count: ratioBandLimits.count)
         for row in bands {
-            if let index = row[0].flatMap({ Int($0) }), bandSales.indices.contains(index) {
-                bandSales[index] = Int(row[1] ?? "") ?? 0
-            }
+            let index: Int = try row.decode("band")
+            guard bandSales.indices.contains(index) else { throw PostgresError.unexpected("band \(index)") }
+            bandSales[index] = try row.decode("sales")
         }
         analysis.ratioBands = zip(ratioBandLimits, bandSales).map { ($0.label, $1) }
 
         let countries = try await db.query(
             """
-            SELECT coalesce(s.buyer_country_code, '—'), max(c.name), count(*),
-                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2)
+            SELECT coalesce(s.buyer_country_code, '—') AS key, max(c.name) AS name, count(*) AS sales,
+                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
             FROM sale s LEFT JOIN country c ON c.code = s.buyer_country_code
             WHERE \(condition) GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 10
-            """, parameters
-        ).rows
-        analysis.countries = parts(countries, whole: analysis.sales, wholeRevenue: revenue) { key, name in
+            """
+        )
+        analysis.countries = try parts(countries, whole: analysis.sales, wholeRevenue: revenue) { key, name in
             name ?? (key == "—" ? "Unknown" : key)
         }
         let currencies = try await db.query(
             """
-            SELECT coalesce(s.currency, '—'), NULL, count(*), coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2)
+            SELECT coalesce(s.currency, '—') AS key, NULL AS name, count(*) AS sales,
+                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
             FROM sale s WHERE \(condition) GROUP BY 1 ORDER BY 3 DESC, 1
-            """, parameters
-        ).rows
-        analysis.currencies = parts(currencies, whole: analysis.sales, wholeRevenue: revenue) { key, _ in
+            """
+        )
+        analysis.currencies = try parts(currencies, whole: analysis.sales, wholeRevenue: revenue) { key, _ in
             key == "—" ? "Unknown" : key
         }
         return analysis
@@ -225,7 +227,7 @@ extension SalesAnalysis {
     {
         try await read(
             db, from: from, to: to,
-            condition: "s.sold_at >= to_timestamp($1::float8) AND s.sold_at < to_timestamp($2::float8)",
-            parameters: [String(from.start), String(to.end)])
+            condition:
+                "s.sold_at >= to_timestamp(\(from.start)::float8) AND s.sold_at < to_timestamp(\(to.end)::float8)")
     }
 }

@@ -100,7 +100,7 @@ extension Loader {
                 continue
             } catch let error as MalformedObject {
                 let failed = try await recordFailure(
-                    key, kind: "components", info, reason: error.description, started: started)
+                    key, kind: .components, info, reason: error.description, started: started)
                 var outcome = try await backfillState(key, info) ?? BackfillOutcome(key: key, status: .failed)
                 outcome.status = .failed
                 outcome.reason = failed.reason
@@ -170,27 +170,27 @@ extension Loader {
     private func progress(_ key: String, _ info: ObjectInfo) async throws -> Progress? {
         let result = try await db.query(
             """
-            SELECT l.status, l.reason, l.items, l.inserted, l.duplicates, l.rejected, coalesce(p.next_offset, 0), l.id,
-                p.ledger_id IS NOT NULL, to_json(p.header)::text, p.records
+            SELECT l.status, l.reason, l.items, l.inserted, l.duplicates, l.rejected,
+                coalesce(p.next_offset, 0) AS next_offset, l.id, p.ledger_id IS NOT NULL AS started, p.header,
+                coalesce(p.records, 0) AS records
             FROM load_ledger l LEFT JOIN backfill_progress p ON p.ledger_id = l.id
-            WHERE l.object_key = $1 AND l.etag = $2 AND l.kind = 'components'
-            """, [key, info.etag])
-        guard let row = result.rows.first, let ledgerID = row[7].flatMap({ Int64($0) }) else { return nil }
-        let number = { (index: Int) in Int(row[index] ?? "") ?? 0 }
+            WHERE l.object_key = \(key) AND l.etag = \(info.etag) AND l.kind = 'components'
+            """)
+        guard let row = result.first else { return nil }
         let status: BackfillOutcome.Status =
-            switch row[0] {
-            case "loaded": .done
-            case "failed": .failed
-            default: .inProgress
+            switch try row.decode("status", as: LedgerStatus.self) {
+            case .loaded: .done
+            case .failed: .failed
+            case .loading: .inProgress
             }
         return Progress(
             outcome: BackfillOutcome(
                 key: key, status: status, etag: info.etag, size: info.size,
-                offset: status == .done ? info.size : number(6), records: number(2), inserted: number(3),
-                duplicates: number(4), rejected: number(5), reason: row[1]),
-            ledgerID: ledgerID, started: row[8] == "t",
-            header: try row[9].map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) },
-            records: number(10))
+                offset: status == .done ? info.size : try row.decode("next_offset"), records: try row.decode("items"),
+                inserted: try row.decode("inserted"), duplicates: try row.decode("duplicates"),
+                rejected: try row.decode("rejected"), reason: try row.decode("reason")),
+            ledgerID: try row.decode("id"), started: try row.decode("started"), header: try row.decode("header"),
+            records: try row.decode("records"))
     }
 
     private struct ChunkResult: Sendable {
@@ -208,7 +208,7 @@ extension Loader {
     {
         let key = info.key
         return try await db.transaction { db in
-            try await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [key])
+            try await db.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))")
             // Under the lock: where the last committed chunk left off.
             let current = try await progress(key, info)
             if let current, current.outcome.status != .inProgress {
@@ -233,9 +233,7 @@ extension Loader {
             if header == nil { header = staged.header }
             let inserted = staged.rows > 0 ? try await moveStaged(ledgerID: ledgerID, key: key, started: started) : 0
             let kept =
-                try await db.query(
-                    "SELECT count(*) FROM load_reject WHERE ledger_id = $1", [String(ledgerID)]
-                ).scalar.flatMap { Int($0) } ?? 0
+                try await db.query("SELECT count(*) FROM load_reject WHERE ledger_id = \(ledgerID)").scalar(Int.self)
             try await recordRejects(
                 Array(staged.rejected.prefix(max(0, self.options.rejectsKept - kept))), ledgerID: ledgerID)
             let rejected = staged.rejectedCount
@@ -245,39 +243,32 @@ extension Loader {
                 try await db.query(
                     """
                     INSERT INTO feed_window (ledger_id, start_at, end_at, events, items)
-                    SELECT $1, to_timestamp(min(utc_date)::double precision),
+                    SELECT \(ledgerID), to_timestamp(min(utc_date)::double precision),
                         to_timestamp(max(utc_date)::double precision), count(*), count(*)
                     FROM load_staging
                     ON CONFLICT (ledger_id) DO UPDATE SET start_at = least(feed_window.start_at, excluded.start_at),
                         end_at = greatest(feed_window.end_at, excluded.end_at),
                         events = feed_window.events + excluded.events, items = feed_window.items + excluded.items
-                    """, [String(ledgerID)])
+                    """)
             }
             try await db.query(
                 """
-                UPDATE backfill_progress SET next_offset = $2, header = $3::text[], records = records + $4,
-                    chunks = chunks + 1, updated_at = now(), finished_at = CASE WHEN $5 THEN now() END,
+                UPDATE backfill_progress SET next_offset = \(staged.nextOffset), header = \(header)::text[],
+                    records = records + \(staged.records), chunks = chunks + 1, updated_at = now(),
+                    finished_at = CASE WHEN \(staged.finished) THEN now() END,
                     first_sale_at = least(first_sale_at, (SELECT to_timestamp(min(utc_date)::double precision) FROM load_staging)),
                     last_sale_at = greatest(last_sale_at, (SELECT to_timestamp(max(utc_date)::double precision) FROM load_staging))
-                WHERE ledger_id = $1
-                """,
-                [
-                    String(ledgerID), String(staged.nextOffset), header.map { PostgresArray.literal($0) },
-                    String(staged.records), staged.finished ? "true" : "false",
-                ])
+                WHERE ledger_id = \(ledgerID)
+                """)
             let elapsed = ContinuousClock.now - started
             try await db.query(
                 """
-                UPDATE load_ledger SET items = items + $2, inserted = inserted + $3, duplicates = duplicates + $4,
-                    rejected = rejected + $5, status = CASE WHEN $6 THEN 'loaded' ELSE 'loading' END,
-                    duration_ms = duration_ms + $7, loaded_at = now()
-                WHERE id = $1
-                """,
-                [
-                    String(ledgerID), String(staged.records), String(inserted), String(duplicates), String(rejected),
-                    staged.finished ? "true" : "false",
-                    String(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
-                ])
+                UPDATE load_ledger SET items = items + \(staged.records), inserted = inserted + \(inserted),
+                    duplicates = duplicates + \(duplicates), rejected = rejected + \(rejected),
+                    status = CASE WHEN \(staged.finished) THEN 'loaded' ELSE 'loading' END,
+                    duration_ms = duration_ms + \(elapsed.milliseconds), loaded_at = now()
+                WHERE id = \(ledgerID)
+                """)
             guard var outcome = try await backfillState(key, info) else {
                 throw PostgresError.unexpected("the ledger lost the backfill of \(key)")
             }
@@ -297,22 +288,21 @@ extension Loader {
         let id = try await db.query(
             """
             INSERT INTO load_ledger (object_key, kind, etag, size, status)
-            VALUES ($1, 'components', $2, $3, 'loading')
+            VALUES (\(info.key), 'components', \(info.etag), \(info.size), 'loading')
             ON CONFLICT (object_key) DO UPDATE SET kind = 'components', etag = excluded.etag, size = excluded.size,
                 status = 'loading', reason = NULL, items = 0, inserted = 0, duplicates = 0, rejected = 0,
                 attempts = load_ledger.attempts + 1, loaded_at = now(), duration_ms = 0
             RETURNING id
-            """, [info.key, info.etag, String(info.size)]
-        ).scalar.flatMap { Int64($0) }
-        guard let id else { throw PostgresError.unexpected("the ledger gave no id for \(info.key)") }
-        try await db.query("DELETE FROM load_reject WHERE ledger_id = $1", [String(id)])
-        try await db.query("DELETE FROM feed_window WHERE ledger_id = $1", [String(id)])
+            """
+        ).scalar(Int64.self)
+        try await db.query("DELETE FROM load_reject WHERE ledger_id = \(id)")
+        try await db.query("DELETE FROM feed_window WHERE ledger_id = \(id)")
         try await db.query(
             """
-            INSERT INTO backfill_progress (ledger_id) VALUES ($1)
+            INSERT INTO backfill_progress (ledger_id) VALUES (\(id))
             ON CONFLICT (ledger_id) DO UPDATE SET header = NULL, next_offset = 0, records = 0, chunks = 0,
                 first_sale_at = NULL, last_sale_at = NULL, started_at = now(), updated_at = now(), finished_at = NULL
-            """, [String(id)])
+            """)
         logger.info("backfill started", metadata: ["key": "\(info.key)", "size": "\(info.size)"])
         return id
     }

@@ -60,11 +60,15 @@ public struct ChartImporter: Sendable {
     public func sweep(progress: (@Sendable (ChartImportOutcome) -> Void)? = nil) async throws -> [ChartImportOutcome] {
         var outcomes: [ChartImportOutcome] = []
         let objects = try await store.listAll(prefix: RawKeys.chartsPrefix).filter { Self.isChartFile($0.key) }
-        let known = try await db.query(
-            "SELECT object_key, etag FROM load_ledger WHERE kind = 'charts' AND object_key = ANY($1::text[])",
-            [PostgresArray.literal(objects.map(\.key))]
-        ).rows
-        let etags = Dictionary(known.map { ($0[0] ?? "", $0[1] ?? "") }, uniquingKeysWith: { first, _ in first })
+        var etags: [String: String] = [:]
+        for row in try await db.query(
+            """
+            SELECT object_key, etag FROM load_ledger
+            WHERE kind = \(ObjectKind.charts) AND object_key = ANY(\(objects.map(\.key))::text[])
+            """)
+        {
+            etags[try row.decode("object_key")] = try row.decode("etag", as: String.self)
+        }
         for object in objects where etags[object.key] != object.etag {
             let outcome = try await importFile(object)
             progress?(outcome)
@@ -89,23 +93,27 @@ public struct ChartImporter: Sendable {
             return try await fail(read, error.description)
         }
         return try await db.transaction { db in
-            try await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [key])
+            try await db.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))")
             let done = try await db.query(
-                "SELECT 1 FROM load_ledger WHERE object_key = $1 AND etag = $2 AND status = 'loaded'", [key, read.etag])
-            if !done.rows.isEmpty {
+                """
+                SELECT 1 AS loaded FROM load_ledger
+                WHERE object_key = \(key) AND etag = \(read.etag) AND status = \(LedgerStatus.loaded)
+                """)
+            if !done.isEmpty {
                 return ChartImportOutcome(key: key, status: .alreadyImported, shape: file.shape.rawValue)
             }
+            let entries = file.charts.reduce(0) { $0 + $1.entries.count }
             let ledger =
                 try await db.query(
                     """
                     INSERT INTO load_ledger (object_key, kind, etag, size, status, items, inserted)
-                    VALUES ($1, 'charts', $2, $3, 'loaded', $4, $4)
-                    ON CONFLICT (object_key) DO UPDATE SET kind = 'charts', etag = excluded.etag, size = excluded.size,
+                    VALUES (\(key), \(ObjectKind.charts), \(read.etag), \(read.size), 'loaded', \(entries), \(entries))
+                    ON CONFLICT (object_key) DO UPDATE SET kind = excluded.kind, etag = excluded.etag, size = excluded.size,
                         status = 'loaded', reason = NULL, items = excluded.items, inserted = excluded.inserted,
                         attempts = load_ledger.attempts + 1, loaded_at = now()
                     RETURNING id
-                    """, [key, read.etag, String(read.size), String(file.charts.reduce(0) { $0 + $1.entries.count })]
-                ).scalar ?? ""
+                    """
+                ).scalar(Int64.self)
             var outcome = ChartImportOutcome(key: key, status: .imported, shape: file.shape.rawValue)
             for chart in file.charts {
                 let replaced = try await store(chart, ledgerID: ledger, shape: file.shape.rawValue, db: db)
@@ -121,15 +129,17 @@ public struct ChartImporter: Sendable {
     }
 
     /// Stores one chart, replacing its entries if it was imported before. Returns whether it was.
-    private func store(_ chart: Chart, ledgerID: String, shape: String, db: PostgresConnection) async throws -> Bool {
+    private func store(_ chart: Chart, ledgerID: Int64, shape: String, db: PostgresConnection) async throws -> Bool {
         let entries = chart.entries
         // Tracks and artists first (only the new ones), in a fixed order.
         try await db.query(
             """
             INSERT INTO chart_track (spotify_id, name)
-            SELECT DISTINCT ON (id) id, name FROM unnest($1::text[], $2::text[]) AS t(id, name) ORDER BY id, name
+            SELECT DISTINCT ON (id) id, name
+            FROM unnest(\(entries.map(\.trackID))::text[], \(entries.map(\.trackName))::text[]) AS t(id, name)
+            ORDER BY id, name
             ON CONFLICT (spotify_id) DO NOTHING
-            """, [PostgresArray.literal(entries.map(\.trackID)), PostgresArray.literal(entries.map(\.trackName))])
+            """)
         var artistKeys: [String] = []
         var artistNames: [String] = []
         var pairTracks: [String] = []
@@ -150,50 +160,44 @@ public struct ChartImporter: Sendable {
         try await db.query(
             """
             INSERT INTO chart_artist (key, name)
-            SELECT DISTINCT ON (key) key, name FROM unnest($1::text[], $2::text[]) AS a(key, name) ORDER BY key, name
+            SELECT DISTINCT ON (key) key, name FROM unnest(\(artistKeys)::text[], \(artistNames)::text[]) AS a(key, name)
+            ORDER BY key, name
             ON CONFLICT (key) DO NOTHING
-            """, [PostgresArray.literal(artistKeys), PostgresArray.literal(artistNames)])
+            """)
         try await db.query(
             """
             INSERT INTO chart_track_artist (track_id, artist_id, position)
-            SELECT t.id, a.id, min(p.position) FROM unnest($1::text[], $2::text[], $3::bigint[]) AS p(track, key, position)
+            SELECT t.id, a.id, min(p.position)
+            FROM unnest(\(pairTracks)::text[], \(pairKeys)::text[], \(pairPositions)::bigint[]) AS p(track, key, position)
             JOIN chart_track t ON t.spotify_id = p.track JOIN chart_artist a ON a.key = p.key
             GROUP BY t.id, a.id
             ON CONFLICT (track_id, artist_id) DO NOTHING
-            """,
-            [PostgresArray.literal(pairTracks), PostgresArray.literal(pairKeys), PostgresArray.literal(pairPositions)])
+            """)
         let chartRow = try await db.query(
             """
             INSERT INTO chart (region, period, kind, chart_date, ledger_id, source_shape, entries)
-            VALUES ($1, $2, $3, $4::date, $5, $6, $7)
+            VALUES (
+                \(chart.key.region), \(chart.key.period), \(chart.key.kind), \(chart.key.date.iso)::date, \(ledgerID),
+                \(shape), \(entries.count))
             ON CONFLICT (region, period, kind, chart_date) DO UPDATE SET ledger_id = excluded.ledger_id,
                 source_shape = excluded.source_shape, entries = excluded.entries, imported_at = now()
-            RETURNING id, xmax <> 0
-            """,
-            [
-                chart.key.region, chart.key.period, chart.key.kind, chart.key.date.iso, ledgerID, shape,
-                String(entries.count),
-            ]
-        ).rows.first
-        guard let chartID = chartRow?[0] else { throw PostgresError.unexpected("no chart row for \(chart.key)") }
-        try await db.query("DELETE FROM chart_entry WHERE chart_id = $1", [chartID])
+            RETURNING id, xmax <> 0 AS replaced
+            """
+        ).single()
+        let chartID: Int64 = try chartRow.decode("id")
+        try await db.query("DELETE FROM chart_entry WHERE chart_id = \(chartID)")
         try await db.query(
             """
             INSERT INTO chart_entry (chart_id, rank, track_id, streams, peak_rank, previous_rank, periods_on_chart, source)
-            SELECT $1, e.rank, t.id, e.streams, e.peak, e.previous, e.periods, e.source
-            FROM unnest($2::int[], $3::text[], $4::bigint[], $5::int[], $6::int[], $7::int[], $8::text[])
+            SELECT \(chartID), e.rank, t.id, e.streams, e.peak, e.previous, e.periods, e.source
+            FROM unnest(
+                \(entries.map(\.rank))::int[], \(entries.map(\.trackID))::text[], \(entries.map(\.streams))::bigint[],
+                \(entries.map(\.peakRank))::int[], \(entries.map(\.previousRank))::int[],
+                \(entries.map(\.periodsOnChart))::int[], \(entries.map(\.source))::text[])
                 AS e(rank, track, streams, peak, previous, periods, source)
             JOIN chart_track t ON t.spotify_id = e.track
-            """,
-            [
-                chartID, PostgresArray.literal(entries.map { Int64($0.rank) }),
-                PostgresArray.literal(entries.map(\.trackID)), PostgresArray.literal(entries.map(\.streams)),
-                PostgresArray.literal(entries.map { $0.peakRank.map(Int64.init) }),
-                PostgresArray.literal(entries.map { $0.previousRank.map(Int64.init) }),
-                PostgresArray.literal(entries.map { $0.periodsOnChart.map(Int64.init) }),
-                PostgresArray.literal(entries.map(\.source)),
-            ])
-        return chartRow?[1] == "t"
+            """)
+        return try chartRow.decode("replaced")
     }
 
     private func fail(_ info: ObjectInfo, _ reason: String) async throws -> ChartImportOutcome {
@@ -201,11 +205,11 @@ public struct ChartImporter: Sendable {
         try await db.query(
             """
             INSERT INTO load_ledger (object_key, kind, etag, size, status, reason)
-            VALUES ($1, 'charts', $2, $3, 'failed', $4)
+            VALUES (\(info.key), \(ObjectKind.charts), \(info.etag), \(info.size), 'failed', \(reason))
             ON CONFLICT (object_key) DO UPDATE SET etag = excluded.etag, size = excluded.size, status = 'failed',
                 reason = excluded.reason, attempts = load_ledger.attempts + 1, loaded_at = now()
             WHERE NOT (load_ledger.status = 'loaded' AND load_ledger.etag = excluded.etag)
-            """, [info.key, info.etag, String(info.size), reason])
+            """)
         return ChartImportOutcome(key: info.key, status: .failed, reason: reason)
     }
 }

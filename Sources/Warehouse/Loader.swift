@@ -108,11 +108,11 @@ public struct Loader: Sendable {
         return try await load(current)
     }
 
-    /// Which kind of raw object a key names: `salesfeed`, `release`, or `nil` for none Load takes.
-    static func kind(of key: String) -> String? {
+    /// Which kind of raw object a key names: a sales window, a release page, or `nil` for none Load takes.
+    static func kind(of key: String) -> ObjectKind? {
         guard key.hasSuffix(RawKeys.suffix) else { return nil }
-        if key.hasPrefix(RawKeys.salesfeedPrefix) { return "salesfeed" }
-        if key.hasPrefix(RawKeys.releasesPrefix) { return "release" }
+        if key.hasPrefix(RawKeys.salesfeedPrefix) { return .salesfeed }
+        if key.hasPrefix(RawKeys.releasesPrefix) { return .release }
         return nil
     }
 
@@ -129,12 +129,12 @@ public struct Loader: Sendable {
             do {
                 let expected = current
                 return try await db.transaction { db in
-                    try await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [key])
+                    try await db.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))")
                     // Under the lock: a racing load of the same object has finished, or not begun.
                     if try await isLoaded(key, etag: expected.etag) {
                         return LoadOutcome(key: key, status: .alreadyLoaded, etag: expected.etag)
                     }
-                    return kind == "salesfeed"
+                    return kind == .salesfeed
                         ? try await loadWindow(key, expected, started: started)
                         : try await loadReleasePage(key, expected, started: started)
                 }
@@ -163,8 +163,8 @@ public struct Loader: Sendable {
     /// Whether the ledger has this version of the object loaded.
     private func isLoaded(_ key: String, etag: String) async throws -> Bool {
         try await db.query(
-            "SELECT 1 FROM load_ledger WHERE object_key = $1 AND etag = $2 AND status = 'loaded'", [key, etag]
-        ).rows.count == 1
+            "SELECT 1 AS loaded FROM load_ledger WHERE object_key = \(key) AND etag = \(etag) AND status = 'loaded'"
+        ).count == 1
     }
 
     // MARK: Sales windows
@@ -175,7 +175,7 @@ public struct Loader: Sendable {
         try await createStaging()
         // The read is conditional on this ETag, so the ledger row can be written first (the transaction keeps it
         // unseen until the whole window is in).
-        let ledgerID = try await upsertLedger(key, kind: "salesfeed", expected)
+        let ledgerID = try await upsertLedger(key, kind: .salesfeed, expected)
         // A large window's artists and releases are inserted (and committed) a stage at a time on a second
         // connection, while this one inserts the sales of the stage before: the two run on two cores. They are
         // facts about Bandcamp, true whatever becomes of this transaction (a rerun finds them).
@@ -250,19 +250,17 @@ public struct Loader: Sendable {
         guard let header else { throw MalformedObject(description: "the window was not read to its end") }
         logger.debug(
             "sales", metadata: ["key": "\(key)", "items": "\(items)", "after": "\(ContinuousClock.now - started)"])
-        try await db.query("DELETE FROM load_reject WHERE ledger_id = $1", [String(ledgerID)])
+        try await db.query("DELETE FROM load_reject WHERE ledger_id = \(ledgerID)")
         try await recordRejects(rejected, ledgerID: ledgerID)
         try await db.query(
             """
             INSERT INTO feed_window (ledger_id, start_at, end_at, events, items)
-            VALUES ($1, to_timestamp($2), to_timestamp($3), $4, $5)
+            VALUES (
+                \(ledgerID), to_timestamp(\(header.startDate)), to_timestamp(\(max(header.startDate, header.endDate))),
+                \(events), \(items))
             ON CONFLICT (ledger_id) DO UPDATE SET start_at = excluded.start_at, end_at = excluded.end_at,
                 events = excluded.events, items = excluded.items
-            """,
-            [
-                String(ledgerID), String(header.startDate), String(max(header.startDate, header.endDate)),
-                String(events), String(items),
-            ])
+            """)
         var outcome = LoadOutcome(
             key: key, status: .loaded, etag: expected.etag, items: items, inserted: stages.inserted,
             duplicates: items - rejectedCount - stages.inserted, rejected: rejectedCount)
@@ -430,7 +428,7 @@ public struct Loader: Sendable {
                 s.item_type::item_type, s.item_description, s.currency, s.amount_paid, m.asked, s.amount_paid_usd,
                 m.asked_usd, CASE WHEN s.amount_paid_usd IS NOT NULL AND m.asked_usd IS NOT NULL
                     THEN round(greatest(0, s.amount_paid_usd - m.asked_usd), 6) END,
-                round(s.amount_paid / nullif(m.asked, 0), 6), s.country_code, s.additional_count, $1
+                round(s.amount_paid / nullif(m.asked, 0), 6), s.country_code, s.additional_count, \(ledgerID)
             FROM load_staging s
             -- What was asked for all that was bought: item_price is already the total when more tracks were
             -- bought with this one (addl_count; in real items it equals what was paid for them), and in USD at the
@@ -443,7 +441,7 @@ public struct Loader: Sendable {
             JOIN release r ON r.url = s.release_url
             JOIN artist a ON a.page_url = s.artist_page AND a.name = s.artist_name
             ON CONFLICT (sale_key) DO NOTHING
-            """, [String(ledgerID)]
+            """
         ).affected
         return inserted
     }
@@ -453,9 +451,10 @@ public struct Loader: Sendable {
         for reject in rejected {
             try await db.query(
                 """
-                INSERT INTO load_reject (ledger_id, event_index, item_index, reason) VALUES ($1, $2, $3, $4)
+                INSERT INTO load_reject (ledger_id, event_index, item_index, reason)
+                VALUES (\(ledgerID), \(reject.event), \(reject.item), \(reject.reason))
                 ON CONFLICT DO NOTHING
-                """, [String(ledgerID), String(reject.event), String(reject.item), reject.reason])
+                """)
         }
     }
 
@@ -477,18 +476,21 @@ public struct Loader: Sendable {
         guard
             let url = (record.url ?? record.page?.url ?? RawKeys.releaseURL(fromKey: key)).flatMap(ReleaseURL.normalize)
         else { throw MalformedObject(description: "no release URL in the record or its key") }
-        let ledgerID = try await upsertLedger(key, kind: "release", info)
+        let ledgerID = try await upsertLedger(key, kind: .release, info)
         let page = record.page
         let artistPage = page?.artistPage.flatMap(ReleaseURL.normalize).map(ReleaseURL.sellerPage(of:))
+        let sellerPage = artistPage ?? ReleaseURL.sellerPage(of: url)
+        let artistName = page?.artist?.collapsingWhitespace() ?? ""
         let artistID = try await db.query(
             """
             WITH found AS (
-                INSERT INTO artist (page_url, name) VALUES ($1, $2) ON CONFLICT (page_url, name) DO NOTHING RETURNING id
+                INSERT INTO artist (page_url, name) VALUES (\(sellerPage), \(artistName))
+                ON CONFLICT (page_url, name) DO NOTHING RETURNING id
             )
-            SELECT id FROM found UNION ALL SELECT id FROM artist WHERE page_url = $1 AND name = $2
-            """, [artistPage ?? ReleaseURL.sellerPage(of: url), page?.artist?.collapsingWhitespace() ?? ""]
-        ).scalar
-        var placeID: String?
+            SELECT id FROM found UNION ALL SELECT id FROM artist WHERE page_url = \(sellerPage) AND name = \(artistName)
+            """
+        ).scalar(Int64.self)
+        var placeID: Int64?
         if let place = page?.place {
             placeID = try await upsertTag(place)
         }
@@ -496,7 +498,11 @@ public struct Loader: Sendable {
             """
             INSERT INTO release (url, artist_id, title, page_status, page_http_status, kind, page_title, record_label,
                 album_url, release_date, location, place_tag_id, tag_source, page_read_at)
-            VALUES ($1, $2, $4, $3, $5, $6, $4, $7, $8, $9::date, $10, $11, $12, to_timestamp($13))
+            VALUES (
+                \(url), \(artistID), \(page?.title), \(record.status == "ok" ? "read" : "gone"), \(record.httpStatus),
+                \(page?.kind), \(page?.title), \(page?.recordLabel), \(page?.albumURL.flatMap(ReleaseURL.normalize)),
+                \(page?.releaseDate)::date, \(page?.locationLine), \(placeID), \(page?.tagSource),
+                to_timestamp(\(record.fetchedAt)))
             ON CONFLICT (url) DO UPDATE SET page_status = excluded.page_status,
                 page_http_status = excluded.page_http_status, kind = excluded.kind,
                 page_title = excluded.page_title, title = coalesce(release.title, excluded.page_title),
@@ -506,23 +512,19 @@ public struct Loader: Sendable {
                 page_read_at = excluded.page_read_at
             WHERE release.page_read_at IS NULL OR release.page_read_at <= excluded.page_read_at
             RETURNING id
-            """,
-            [
-                url, artistID, record.status == "ok" ? "read" : "gone", page?.title, record.httpStatus.map(String.init),
-                page?.kind, page?.recordLabel, page?.albumURL.flatMap(ReleaseURL.normalize), page?.releaseDate,
-                page?.locationLine, placeID, page?.tagSource, String(record.fetchedAt),
-            ]
-        ).scalar
+            """
+        ).scalarIfPresent(Int64.self)
         if let releaseID, let page {
             // The page read now is the truth about its genres.
-            try await db.query("DELETE FROM release_tag WHERE release_id = $1", [releaseID])
+            try await db.query("DELETE FROM release_tag WHERE release_id = \(releaseID)")
             var seen: Set<String> = []
             for (position, genre) in page.genres.enumerated()
             where !genre.key.isEmpty && seen.insert(genre.key).inserted {
                 let tagID = try await upsertTag(genre)
                 try await db.query(
-                    "INSERT INTO release_tag (release_id, tag_id, position) VALUES ($1, $2, $3)",
-                    [releaseID, tagID, String(position)])
+                    """
+                    INSERT INTO release_tag (release_id, tag_id, position) VALUES (\(releaseID), \(tagID), \(position))
+                    """)
             }
         }
         var outcome = LoadOutcome(
@@ -532,30 +534,30 @@ public struct Loader: Sendable {
         return outcome
     }
 
-    private func upsertTag(_ tag: ReleasePage.Tag) async throws -> String? {
+    private func upsertTag(_ tag: ReleasePage.Tag) async throws -> Int64 {
         try await db.query(
             """
-            WITH found AS (INSERT INTO tag (key, name) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING id)
-            SELECT id FROM found UNION ALL SELECT id FROM tag WHERE key = $1
-            """, [tag.key, tag.name.collapsingWhitespace()]
-        ).scalar
+            WITH found AS (
+                INSERT INTO tag (key, name) VALUES (\(tag.key), \(tag.name.collapsingWhitespace()))
+                ON CONFLICT (key) DO NOTHING RETURNING id
+            )
+            SELECT id FROM found UNION ALL SELECT id FROM tag WHERE key = \(tag.key)
+            """
+        ).scalar()
     }
 
     // MARK: Ledger
 
-    private func upsertLedger(_ key: String, kind: String, _ info: ObjectInfo) async throws -> Int64 {
+    private func upsertLedger(_ key: String, kind: ObjectKind, _ info: ObjectInfo) async throws -> Int64 {
         let id = try await db.query(
             """
             INSERT INTO load_ledger (object_key, kind, etag, size, status)
-            VALUES ($1, $2, $3, $4, 'loaded')
+            VALUES (\(key), \(kind), \(info.etag), \(info.size), 'loaded')
             ON CONFLICT (object_key) DO UPDATE SET etag = excluded.etag, size = excluded.size, status = 'loaded',
                 reason = NULL, attempts = load_ledger.attempts + 1, loaded_at = now()
             RETURNING id
-            """, [key, kind, info.etag, String(info.size)]
-        ).scalar
-        guard let id = id.flatMap({ Int64($0) }) else {
-            throw PostgresError.unexpected("the ledger gave no id for \(key)")
-        }
+            """
+        ).scalar(Int64.self)
         return id
     }
 
@@ -565,28 +567,24 @@ public struct Loader: Sendable {
         let elapsed = ContinuousClock.now - started
         try await db.query(
             """
-            UPDATE load_ledger SET items = $2, inserted = $3, duplicates = $4, rejected = $5, duration_ms = $6
-            WHERE id = $1
-            """,
-            [
-                String(id), String(outcome.items), String(outcome.inserted), String(outcome.duplicates),
-                String(outcome.rejected),
-                String(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
-            ])
+            UPDATE load_ledger SET items = \(outcome.items), inserted = \(outcome.inserted),
+                duplicates = \(outcome.duplicates), rejected = \(outcome.rejected), duration_ms = \(elapsed.milliseconds)
+            WHERE id = \(id)
+            """)
     }
 
     func recordFailure(
-        _ key: String, kind: String, _ info: ObjectInfo, reason: String, started: ContinuousClock.Instant
+        _ key: String, kind: ObjectKind, _ info: ObjectInfo, reason: String, started: ContinuousClock.Instant
     ) async throws -> LoadOutcome {
         logger.error("cannot load a raw object", metadata: ["key": "\(key)", "reason": "\(reason)"])
         try await db.query(
             """
             INSERT INTO load_ledger (object_key, kind, etag, size, status, reason)
-            VALUES ($1, $2, $3, $4, 'failed', $5)
+            VALUES (\(key), \(kind), \(info.etag), \(info.size), 'failed', \(reason))
             ON CONFLICT (object_key) DO UPDATE SET etag = excluded.etag, size = excluded.size, status = 'failed',
                 reason = excluded.reason, attempts = load_ledger.attempts + 1, loaded_at = now()
             WHERE NOT (load_ledger.status = 'loaded' AND load_ledger.etag = excluded.etag)
-            """, [key, kind, info.etag, String(info.size), reason])
+            """)
         return LoadOutcome(key: key, status: .failed, etag: info.etag, reason: reason)
     }
 }

@@ -16,11 +16,10 @@ public enum Subscribers {
     public static func find(token: String, db: PostgresConnection) async throws -> (email: String, active: Bool)? {
         guard
             let row = try await db.query(
-                "SELECT email, status <> 'unsubscribed' FROM subscriber WHERE token = $1", [token]
-            )
-            .rows.first, let email = row[0]
+                "SELECT email, status <> 'unsubscribed' AS active FROM subscriber WHERE token = \(token)"
+            ).first
         else { return nil }
-        return (email, row[1] == "t")
+        return (try row.decode("email"), try row.decode("active"))
     }
 
     /// Unsubscribes the subscriber of a token from everything (the daily report and every alert); the row stays,
@@ -29,9 +28,9 @@ public enum Subscribers {
         if let email = try await db.query(
             """
             UPDATE subscriber SET status = 'unsubscribed', unsubscribed_at = now()
-            WHERE token = $1 AND status <> 'unsubscribed' RETURNING email
-            """, [token]
-        ).scalar {
+            WHERE token = \(token) AND status <> 'unsubscribed' RETURNING email
+            """
+        ).scalarIfPresent(String.self) {
             return .unsubscribed(email)
         }
         return try await find(token: token, db: db).map { .already($0.email) } ?? .unknown

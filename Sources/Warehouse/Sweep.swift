@@ -80,12 +80,11 @@ extension Loader {
     /// The ledger's ETag of each key it has (loaded, or failed: a version that failed is not tried again).
     private func ledger(for keys: [String]) async throws -> [String: String] {
         guard !keys.isEmpty else { return [:] }
-        let rows = try await db.query(
-            "SELECT object_key, etag FROM load_ledger WHERE object_key = ANY($1::text[])", [PostgresArray.literal(keys)]
-        ).rows
         var result: [String: String] = [:]
-        for row in rows {
-            if let key = row[0], let etag = row[1] { result[key] = etag }
+        for row in try await db.query(
+            "SELECT object_key, etag FROM load_ledger WHERE object_key = ANY(\(keys)::text[])")
+        {
+            result[try row.decode("object_key")] = try row.decode("etag", as: String.self)
         }
         return result
     }

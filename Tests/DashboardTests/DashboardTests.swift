@@ -29,15 +29,15 @@ struct DashboardBench {
         try await seed.fill()
         let artist = try await db.query(
             "INSERT INTO artist (page_url, name) VALUES ('https://evil.bandcamp.com', $1) RETURNING id", [hostileName]
-        ).scalar!
+        ).scalarText!
         let release = try await db.query(
             """
             INSERT INTO release (url, artist_id, title, page_status)
             VALUES ('https://evil.bandcamp.com/album/x', $1, '<img src=x onerror=alert(1)>', 'read') RETURNING id
             """, [artist]
-        ).scalar!
+        ).scalarText!
         let tag = try await db.query("INSERT INTO tag (key, name) VALUES ('evil', '<i>evil</i> genre') RETURNING id")
-            .scalar!
+            .scalarText!
         try await db.query("INSERT INTO release_tag (release_id, tag_id, position) VALUES ($1, $2, 0)", [release, tag])
         try await seed.sales([release], from: TrendSeed.at - 5 * 86_400, to: TrendSeed.at, count: 500, countries: 2)
         let outbox = NSTemporaryDirectory() + "dashboard-\(UUID().uuidString)"
@@ -71,7 +71,7 @@ struct DashboardBench {
     }
 
     func scalar(_ sql: String, _ parameters: [String?] = []) async throws -> String {
-        try await db.query(sql, parameters).scalar ?? ""
+        try await db.query(sql, parameters).scalarText ?? ""
     }
 
     /// The value of a headline card.

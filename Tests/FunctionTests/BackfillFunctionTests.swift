@@ -67,14 +67,14 @@ struct BackfillFunctionTests {
         for _ in 0..<500 where !queued {
             queued =
                 try await watcher.query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
-                .scalar == "1"
+                .scalarText == "1"
             if !queued { try await Task.sleep(for: .milliseconds(10)) }
         }
         #expect(queued)
         // The first chunk commits; the gate takes the lock before the second chunk can.
         try await tables.query("ROLLBACK")
         _ = try await gateTaken
-        #expect(try await watcher.query("SELECT count(*) FROM sale").scalar == "1000")
+        #expect(try await watcher.query("SELECT count(*) FROM sale").scalarText == "1000")
         // The second chunk is let in, and stopped at its sales again: there it is killed.
         try await tables.query("BEGIN")
         try await tables.query("LOCK TABLE sale IN EXCLUSIVE MODE")
@@ -88,7 +88,7 @@ struct BackfillFunctionTests {
             let left = try await watcher.query(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                     + "AND application_name = 'bandcamp-tracker' AND pid <> pg_backend_pid()"
-            ).scalar
+            ).scalarText
             if left == "0" { break }
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -118,7 +118,7 @@ struct BackfillFunctionTests {
             let active = try await watcher.query(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
                     + "AND ltrim(query) LIKE $1 AND wait_event_type = 'Lock'", [pattern]
-            ).scalar
+            ).scalarText
             if active == "1" { return true }
             try await Task.sleep(for: .milliseconds(10))
         }

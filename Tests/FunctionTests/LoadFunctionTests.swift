@@ -125,7 +125,7 @@ struct LoadFunctionTests {
             let active = try await watcher.query(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
                     + "AND state = 'active' AND ltrim(query) LIKE $1", [pattern]
-            ).scalar
+            ).scalarText
             if active == "1" {
                 seen = true
                 break
@@ -142,7 +142,7 @@ struct LoadFunctionTests {
             let left = try await watcher.query(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
                     + "AND application_name = 'bandcamp-tracker'"
-            ).scalar
+            ).scalarText
             if left == "0" { break }
             try await Task.sleep(for: .milliseconds(10))
         }

@@ -36,15 +36,15 @@ struct UnsubscribeFunctionTests {
         let db = try await PostgresConnection.connect(url: home.databaseURL)
         let token = try await db.query(
             "INSERT INTO subscriber (email, status) VALUES ('a&b<x>@example.org', 'active') RETURNING token"
-        ).scalar!
+        ).scalarText!
         let other = try await db.query(
             "INSERT INTO subscriber (email, status) VALUES ('other@example.org', 'active') RETURNING token"
-        ).scalar!
+        ).scalarText!
 
         let asked = try await Self.respond(home, Self.request("GET", query: "token=\(token)"))
         #expect(asked.status == 200 && asked.body.contains("<form method=\"post\" action=\"?token=\(token)\">"))
         #expect(asked.body.contains("a&amp;b&lt;x&gt;@example.org") && !asked.body.contains("<x>"))
-        #expect(try await db.query("SELECT status FROM subscriber WHERE token = $1", [token]).scalar == "active")
+        #expect(try await db.query("SELECT status FROM subscriber WHERE token = $1", [token]).scalarText == "active")
 
         let done = try await Self.respond(
             home, Self.request("POST", query: "token=\(token)", body: "List-Unsubscribe=One-Click", base64: true))
@@ -58,6 +58,6 @@ struct UnsubscribeFunctionTests {
         let after = try await Self.respond(home, Self.request("GET", query: "token=\(token)"))
         #expect(after.body.contains("is already unsubscribed") && !after.body.contains("<form"))
         // Nobody else was touched.
-        #expect(try await db.query("SELECT status FROM subscriber WHERE token = $1", [other]).scalar == "active")
+        #expect(try await db.query("SELECT status FROM subscriber WHERE token = $1", [other]).scalarText == "active")
     }
 }

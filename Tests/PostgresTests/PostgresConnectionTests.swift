@@ -26,7 +26,7 @@ struct PostgresConnectionTests {
             [hostile, "3.755", nil])
         #expect(rows.columns == ["name", "doubled", "missing"])
         #expect(rows.rows == [[hostile, "7.510", "t"]])
-        #expect(try await db.query("SELECT 'Sigur Rós ✓ 日本'").scalar == "Sigur Rós ✓ 日本")
+        #expect(try await db.query("SELECT 'Sigur Rós ✓ 日本'").scalarText == "Sigur Rós ✓ 日本")
     }
 
     @Test("a list is one array parameter: texts with quotes, backslashes and commas, and ids")
@@ -40,9 +40,10 @@ struct PostgresConnectionTests {
         #expect(
             try await db.query(
                 "SELECT sum(x) FROM unnest($1::bigint[]) x", [PostgresArray.literal([1, 20, 300] as [Int64])]
-            ).scalar == "321")
+            ).scalarText == "321")
         #expect(
-            try await db.query("SELECT cardinality($1::bigint[])", [PostgresArray.literal([] as [Int64])]).scalar == "0"
+            try await db.query("SELECT cardinality($1::bigint[])", [PostgresArray.literal([] as [Int64])]).scalarText
+                == "0"
         )
     }
 
@@ -59,7 +60,7 @@ struct PostgresConnectionTests {
                 throw Abort()
             }
         }
-        #expect(try await db.query("SELECT count(*) FROM \(table)").scalar == "1")
+        #expect(try await db.query("SELECT count(*) FROM \(table)").scalarText == "1")
     }
 
     @Test("COPY streams rows in, in chunks of any size")
@@ -71,7 +72,7 @@ struct PostgresConnectionTests {
         let chunks = stride(from: 0, to: bytes.count, by: 4093).map { Array(bytes[$0..<min($0 + 4093, bytes.count)]) }
         let copied = try await db.copyIn("COPY copied (id, artist, paid) FROM STDIN", chunks: chunks)
         #expect(copied == 10_000)
-        #expect(try await db.query("SELECT sum(paid) FROM copied").scalar == "12501250.00")
+        #expect(try await db.query("SELECT sum(paid) FROM copied").scalarText == "12501250.00")
     }
 
     @Test("errors carry the SQLSTATE and the server's message, and the connection stays usable")
@@ -88,7 +89,7 @@ struct PostgresConnectionTests {
             try await db.copyIn("COPY unique_sale (id) FROM STDIN", chunks: [Array("b\na\n".utf8)])
         }
         #expect(bad?.sqlState == "23505")
-        #expect(try await db.query("SELECT count(*) FROM unique_sale").scalar == "1")
+        #expect(try await db.query("SELECT count(*) FROM unique_sale").scalarText == "1")
     }
 
     @Test("a server that is not there is a clear connection error naming it, without the password")

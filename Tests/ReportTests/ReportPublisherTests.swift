@@ -76,14 +76,15 @@ struct ReportPublisherTests {
         let second = try await publisher(mailer: mailer).publish(day, now: day.end + 7200, resend: false, db: seed.db)
         #expect(second.mailed == 0 && second.alreadyMailed == 2)
         #expect(try outbox().count == 2)
-        #expect(try await seed.db.query("SELECT builds FROM daily_report").scalar == "2")
+        #expect(try await seed.db.query("SELECT builds FROM daily_report").scalarText == "2")
 
         // Asked to resend: both again.
         let third = try await publisher(mailer: mailer).publish(day, now: day.end + 9000, resend: true, db: seed.db)
         #expect(third.mailed == 2)
         #expect(try outbox().count == 4)
         #expect(
-            try await seed.db.query("SELECT sum(attempts) FROM report_delivery WHERE status = 'sent'").scalar == "4")
+            try await seed.db.query("SELECT sum(attempts) FROM report_delivery WHERE status = 'sent'").scalarText == "4"
+        )
     }
 
     @Test("through S3 and SES on moto: mail refused for an unverified sender fails the run; the rerun sends it")
@@ -109,7 +110,7 @@ struct ReportPublisherTests {
         #expect(try await store.head("reports/daily/2026-11-20.pdf") != nil)
         #expect(
             try await seed.db.query("SELECT count(*) FROM report_delivery WHERE status = 'failed' AND error <> ''")
-                .scalar == "2")
+                .scalarText == "2")
 
         try await client.verifyEmailIdentity(sender)
         let retried = try await publisher.publish(day, now: day.end + 3700, resend: false, db: seed.db)

@@ -62,7 +62,7 @@ struct ReportSeed {
         for (page, name) in Self.artists {
             artistIDs.append(
                 try await db.query("INSERT INTO artist (page_url, name) VALUES ($1, $2) RETURNING id", [page, name])
-                    .scalar!)
+                    .scalarText!)
         }
         var releaseIDs: [String] = []
         for (path, artist, title, tags) in Self.releases {
@@ -70,7 +70,7 @@ struct ReportSeed {
                 """
                 INSERT INTO release (url, artist_id, title, page_status) VALUES ($1, $2, $3, 'read') RETURNING id
                 """, [Self.artists[artist].0 + path, artistIDs[artist], title]
-            ).scalar!
+            ).scalarText!
             releaseIDs.append(id)
             for (position, tag) in tags.enumerated() {
                 let tagID = try await db.query(
@@ -78,7 +78,7 @@ struct ReportSeed {
                     WITH found AS (INSERT INTO tag (key, name) VALUES ($1, $1) ON CONFLICT (key) DO NOTHING RETURNING id)
                     SELECT id FROM found UNION ALL SELECT id FROM tag WHERE key = $1
                     """, [tag]
-                ).scalar!
+                ).scalarText!
                 try await db.query(
                     "INSERT INTO release_tag (release_id, tag_id, position) VALUES ($1, $2, $3)",
                     [id, tagID, String(position)])
@@ -128,7 +128,7 @@ struct ReportSeed {
 
     /// One value of a query of the test's own.
     func value(_ sql: String) async throws -> String {
-        try await db.query(sql, [String(Self.day.start), String(Self.day.end)]).scalar ?? ""
+        try await db.query(sql, [String(Self.day.start), String(Self.day.end)]).scalarText ?? ""
     }
 }
 

@@ -36,14 +36,14 @@ public struct TrendSeed: Sendable {
             INSERT INTO load_ledger (object_key, kind, etag, status) VALUES ('raw/salesfeed/trend-seed', 'salesfeed',
                 'e', 'loaded') RETURNING id
             """
-        ).scalar!
+        ).scalarText!
         for (code, name) in Self.countries {
             try await db.query(
                 "INSERT INTO country (code, name) VALUES ($1, $2) ON CONFLICT DO NOTHING", [code, name])
         }
         for key in Self.genres {
             tags[key] = Int64(
-                try await db.query("INSERT INTO tag (key, name) VALUES ($1, $1) RETURNING id", [key]).scalar!)
+                try await db.query("INSERT INTO tag (key, name) VALUES ($1, $1) RETURNING id", [key]).scalarText!)
         }
         let day: Int64 = 86_400
         let start = Self.at - 31 * day
@@ -94,7 +94,7 @@ public struct TrendSeed: Sendable {
         let slug = name.lowercased().replacingOccurrences(of: " ", with: "")
         let id = try await db.query(
             "INSERT INTO artist (page_url, name) VALUES ($1, $2) RETURNING id", ["https://\(slug).bandcamp.com", name]
-        ).scalar!
+        ).scalarText!
         artists[name] = Int64(id)
         var ids: [String] = []
         for number in 1...releases {
@@ -102,7 +102,7 @@ public struct TrendSeed: Sendable {
                 """
                 INSERT INTO release (url, artist_id, title, page_status) VALUES ($1, $2, $3, 'read') RETURNING id
                 """, ["https://\(slug).bandcamp.com/album/record-\(number)", id, "\(name) Record \(number)"]
-            ).scalar!
+            ).scalarText!
             for (position, genre) in genres.enumerated() {
                 try await db.query(
                     "INSERT INTO release_tag (release_id, tag_id, position) VALUES ($1, $2, $3)",
@@ -141,7 +141,7 @@ public struct TrendSeed: Sendable {
         Int64(
             try await db.query(
                 "INSERT INTO subscriber (email, status) VALUES ($1, $2) RETURNING id", [email, status]
-            ).scalar!)!
+            ).scalarText!)!
     }
 
     /// A subscription of a subscriber.

@@ -54,7 +54,7 @@ struct BackfillTests {
                 || count(DISTINCT buyer_country_code) || ' ' || count(*) FILTER (WHERE item_type = 'physical')
             FROM sale
             """
-        ).scalar
+        ).scalarText
         #expect(sql == python)
         #expect(outcome.records == 101 && outcome.inserted == 101 && outcome.rejected == 0)
         // Amounts cleaned as the feed's: the price asked times 1 + addl_count, the ratio, the span as coverage.

@@ -144,7 +144,7 @@ struct ChartImportTests {
                 SELECT e.streams FROM chart c JOIN chart_entry e ON e.chart_id = c.id
                 WHERE c.region = 'global' AND c.chart_date = '2024-12-19' AND e.rank = 1
                 """
-            ).scalar)
+            ).scalarText)
         text = text.replacingOccurrences(of: "\"\(firstStreams)\"", with: "\"123\"")
         _ = try await harness.store.put(
             "charts/corrected/regional-global-weekly-2024-12-19.csv", body: Array(text.utf8), contentType: "text/csv",

@@ -63,7 +63,7 @@ struct Harness {
     }
 
     func scalar(_ sql: String, _ parameters: [String?] = []) async throws -> String? {
-        try await db.query(sql, parameters).scalar
+        try await db.query(sql, parameters).scalarText
     }
 
     func count(_ table: String) async throws -> Int {
