@@ -32,26 +32,31 @@ let package = Package(
         // C libraries of the system, each behind a module map and a shim header.
         .systemLibrary(
             name: "CCurl",
+            path: "Sources/System/CCurl",
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .systemLibrary(
             name: "CLibXML2",
+            path: "Sources/System/CLibXML2",
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
         .systemLibrary(
             name: "CLibPQ",
+            path: "Sources/System/CLibPQ",
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
 
         .systemLibrary(
             name: "CHaru",
+            path: "Sources/System/CHaru",
             providers: [.apt(["libhpdf-dev"])]
         ),
         .systemLibrary(
             name: "CZlib",
+            path: "Sources/System/CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
@@ -59,12 +64,14 @@ let package = Package(
         .target(
             name: "Gzip",
             dependencies: ["CZlib"],
+            path: "Sources/Libraries/Gzip",
             swiftSettings: strict
         ),
 
         // Percent-encoding, one implementation for every module (no dependencies: the runtime shim uses it).
         .target(
             name: "PercentEncoding",
+            path: "Sources/Libraries/PercentEncoding",
             swiftSettings: strict
         ),
 
@@ -72,6 +79,7 @@ let package = Package(
         .target(
             name: "HTTPClient",
             dependencies: ["CCurl"],
+            path: "Sources/Libraries/HTTPClient",
             swiftSettings: strict
         ),
 
@@ -83,12 +91,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            path: "Sources/Libraries/AWS",
             swiftSettings: strict
         ),
         // XML (and, with issue #4, HTML) on libxml2.
         .target(
             name: "Markup",
             dependencies: ["CLibXML2"],
+            path: "Sources/Libraries/Markup",
             swiftSettings: strict
         ),
         // The object store, mailer and notifier behind small protocols, each with an AWS and a local
@@ -99,6 +109,7 @@ let package = Package(
                 "AWS", "Tracker", "PercentEncoding",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            path: "Sources/Pipeline/Adapters",
             swiftSettings: strict
         ),
 
@@ -109,6 +120,7 @@ let package = Package(
                 "CLibPQ",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            path: "Sources/Libraries/Postgres",
             swiftSettings: strict
         ),
 
@@ -119,6 +131,7 @@ let package = Package(
                 "Tracker", "Adapters", "HTTPClient", "Gzip", "Markup", "PercentEncoding",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            path: "Sources/Pipeline/Extract",
             swiftSettings: strict
         ),
 
@@ -129,6 +142,7 @@ let package = Package(
                 "Tracker", "Adapters", "Postgres", "Gzip",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            path: "Sources/Pipeline/Warehouse",
             swiftSettings: strict
         ),
 
@@ -136,12 +150,14 @@ let package = Package(
         .target(
             name: "PDF",
             dependencies: ["CHaru"],
+            path: "Sources/Libraries/PDF",
             swiftSettings: strict
         ),
         // Trends: the statistics of rising genres and artists (exact rate-ratio tests, empirical-Bayes
         // shrinkage, overdispersion, false discovery control). Pure: no I/O.
         .target(
             name: "Trends",
+            path: "Sources/Domain/Trends",
             swiftSettings: strict
         ),
         // Alerts: the trend rules run on the warehouse's counts, signals recorded, matched to subscriptions and
@@ -152,6 +168,7 @@ let package = Package(
                 "Tracker", "Adapters", "Postgres", "Trends", "Report", "PercentEncoding",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            path: "Sources/Pipeline/Alerts",
             swiftSettings: strict
         ),
         // Report: the day's figures read from the warehouse, drawn as a PDF, stored and mailed to subscribers.
@@ -161,6 +178,7 @@ let package = Package(
                 "Tracker", "Adapters", "Postgres", "PDF",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            path: "Sources/Pipeline/Report",
             swiftSettings: strict
         ),
 
@@ -173,11 +191,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            path: "Sources/Pipeline/Dashboard",
             swiftSettings: strict
         ),
 
         // Symbols that keep a bootstrap built on Debian 12 within Amazon Linux 2023's glibc (see hypotf.c).
-        .target(name: "GlibcCompat"),
+        .target(name: "GlibcCompat", path: "Sources/System/GlibcCompat"),
 
         // Our own client of the Lambda Runtime API, run loop, context, logging and local invocation. It speaks
         // HTTP to the Runtime API itself: linking libcurl alone would cost ~6.5 ms of every cold start.
@@ -197,6 +216,7 @@ let package = Package(
         .target(
             name: "Tracker",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/Domain/Tracker",
             swiftSettings: strict
         ),
 
@@ -259,12 +279,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            path: "Sources/Tools/LocalHTTPServer",
             swiftSettings: strict
         ),
         // A local implementation of the Lambda Runtime API (and the bit of the Extensions API we use).
         .target(
             name: "RuntimeEmulator",
             dependencies: ["LocalHTTPServer", "PercentEncoding"],
+            path: "Sources/Tools/RuntimeEmulator",
             swiftSettings: strict
         ),
         // `lambda-emulator`: runs a function binary under the local Runtime API, for people.
@@ -274,6 +296,7 @@ let package = Package(
                 "RuntimeEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            path: "Sources/Tools/LambdaEmulator",
             swiftSettings: strict
         ),
         // `bandcamp-replay`: recorded sales served as Bandcamp's feed on 127.0.0.1, for offline runs.
@@ -283,6 +306,7 @@ let package = Package(
                 "LocalHTTPServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            path: "Sources/Tools/BandcampReplay",
             swiftSettings: strict
         ),
         // `pipeline-bench`: benchmarks of the pipeline's own code (feed parsing; later issues add theirs).
@@ -292,6 +316,7 @@ let package = Package(
                 "Tracker", "Extract", "Gzip",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            path: "Sources/Tools/PipelineBench",
             swiftSettings: strict
         ),
         // A trivial function, the subject of the runtime benchmark.
@@ -307,6 +332,7 @@ let package = Package(
                 "RuntimeEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            path: "Sources/Tools/RuntimeBench",
             swiftSettings: strict
         ),
 

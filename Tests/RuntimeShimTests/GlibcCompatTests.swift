@@ -2,7 +2,7 @@
     import Glibc
     import Testing
 
-    /// Sources/GlibcCompat defines hypotf in every bootstrap (so that none needs glibc 2.35); it must be the
+    /// Sources/System/GlibcCompat defines hypotf in every bootstrap (so that none needs glibc 2.35); it must be the
     /// function C describes.
     @Suite("hypotf as the bootstraps define it")
     struct GlibcCompatTests {

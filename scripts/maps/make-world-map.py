@@ -1,4 +1,4 @@
-"""Writes Sources/Dashboard/WorldMap.swift: the outlines of the world's countries as SVG paths, for the
+"""Writes Sources/Pipeline/Dashboard/WorldMap.swift: the outlines of the world's countries as SVG paths, for the
 dashboard's map of buyers' countries.
 
 Source: Natural Earth's 1:110m Admin 0 countries (public domain, https://www.naturalearthdata.com/about/terms-of-use/),
