@@ -160,12 +160,20 @@ let package = Package(
             path: "Sources/Domain/Trends",
             swiftSettings: strict
         ),
+        // The read model: every figure the report, the alerts and the dashboard show, read from the warehouse
+        // (the day's report, the analysis, the trend rules' counts, the dashboard's rankings and charts).
+        .target(
+            name: "ReadModel",
+            dependencies: ["Tracker", "Trends", "Postgres", "PercentEncoding"],
+            path: "Sources/Pipeline/ReadModel",
+            swiftSettings: strict
+        ),
         // Alerts: the trend rules run on the warehouse's counts, signals recorded, matched to subscriptions and
         // delivered by email and SNS.
         .target(
             name: "Alerts",
             dependencies: [
-                "Tracker", "Adapters", "Postgres", "Trends", "Report", "PercentEncoding",
+                "Tracker", "Adapters", "Postgres", "Trends", "ReadModel", "PercentEncoding",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Pipeline/Alerts",
@@ -175,7 +183,7 @@ let package = Package(
         .target(
             name: "Report",
             dependencies: [
-                "Tracker", "Adapters", "Postgres", "PDF",
+                "Tracker", "Adapters", "Postgres", "PDF", "ReadModel",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Pipeline/Report",
@@ -187,7 +195,7 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
-                "Tracker", "Adapters", "Postgres", "Warehouse", "Report", "Alerts", "Trends", "PercentEncoding",
+                "Tracker", "Adapters", "Postgres", "Warehouse", "ReadModel", "Trends", "PercentEncoding",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -389,13 +397,15 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportTests",
-            dependencies: ["Report", "PDF", "Warehouse", "Postgres", "Adapters", "AWS", "Tracker", "TestSupport"],
+            dependencies: [
+                "Report", "ReadModel", "PDF", "Warehouse", "Postgres", "Adapters", "AWS", "Tracker", "TestSupport",
+            ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "DashboardTests",
             dependencies: [
-                "Dashboard", "Warehouse", "Postgres", "Adapters", "Tracker", "Alerts", "Report", "TestSupport",
+                "Dashboard", "ReadModel", "Warehouse", "Postgres", "Adapters", "Tracker", "Alerts", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -407,7 +417,9 @@ let package = Package(
         ),
         .testTarget(
             name: "AlertsTests",
-            dependencies: ["Alerts", "Trends", "Warehouse", "Postgres", "Adapters", "AWS", "Tracker", "TestSupport"],
+            dependencies: [
+                "Alerts", "ReadModel", "Trends", "Warehouse", "Postgres", "Adapters", "AWS", "Tracker", "TestSupport",
+            ],
             swiftSettings: strict
         ),
         .testTarget(

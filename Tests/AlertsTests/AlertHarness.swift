@@ -3,6 +3,7 @@ import Alerts
 import Foundation
 import Logging
 import Postgres
+import ReadModel
 import TestSupport
 import Trends
 import Warehouse

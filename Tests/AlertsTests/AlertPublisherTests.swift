@@ -3,6 +3,7 @@ import Adapters
 import Alerts
 import Foundation
 import Postgres
+import ReadModel
 import TestSupport
 import Testing
 import Trends

@@ -2,7 +2,7 @@ import Adapters
 import Foundation
 import Logging
 import Postgres
-import Report
+import ReadModel
 import TestSupport
 import Testing
 import Tracker

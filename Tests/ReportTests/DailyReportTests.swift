@@ -1,6 +1,7 @@
 import Foundation
 import PDF
 import Postgres
+import ReadModel
 import Report
 import TestSupport
 import Testing

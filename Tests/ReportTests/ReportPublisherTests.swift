@@ -3,6 +3,7 @@ import Adapters
 import Foundation
 import Logging
 import Postgres
+import ReadModel
 import Report
 import TestSupport
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import PDF
 import Postgres
+import ReadModel
 import TestSupport
 import Tracker
 import Warehouse

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PDF
 import Postgres
+import ReadModel
 import Report
 import TestSupport
 import Testing

@@ -1,5 +1,5 @@
 import Adapters
-import Report
+import ReadModel
 import Tracker
 import Trends
 

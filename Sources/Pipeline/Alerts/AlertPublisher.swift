@@ -1,6 +1,7 @@
 import Adapters
 import Logging
 import Postgres
+import ReadModel
 import Trends
 
 #if canImport(FoundationEssentials)

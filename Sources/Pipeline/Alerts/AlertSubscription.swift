@@ -1,3 +1,4 @@
+import ReadModel
 import Trends
 
 /// What one subscriber follows, and how they are told (a row of `alert_subscription` with its subscriber).

@@ -1,4 +1,4 @@
-import Report
+import ReadModel
 import Tracker
 
 #if canImport(Glibc)

@@ -1,7 +1,7 @@
 import Adapters
 import Logging
 import Postgres
-import Report
+import ReadModel
 import Tracker
 import Warehouse
 

@@ -1,4 +1,5 @@
 import PercentEncoding
+import ReadModel
 import Tracker
 
 #if canImport(FoundationEssentials)

@@ -1,3 +1,4 @@
+import ReadModel
 import Tracker
 
 /// The dashboard's sections, in the navigation's order.

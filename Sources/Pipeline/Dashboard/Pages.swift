@@ -1,4 +1,4 @@
-import Report
+import ReadModel
 import Tracker
 
 /// The body of each page, for one filter.

@@ -1,5 +1,6 @@
 import Crypto
 import Postgres
+import ReadModel
 import Tracker
 
 #if canImport(FoundationEssentials)

@@ -1,6 +1,6 @@
 import Adapters
 import Postgres
-import Report
+import ReadModel
 import Tracker
 
 /// What the subscribe form asks for.

@@ -1,5 +1,6 @@
 import Logging
 import Postgres
+import ReadModel
 import Tracker
 import Warehouse
 

@@ -1,4 +1,5 @@
 import PDF
+import ReadModel
 import Tracker
 
 /// Draws a `DailyReport` as an A4 PDF: a title block, headline figures with their changes, sales by hour,

@@ -1,4 +1,5 @@
 import PDF
+import ReadModel
 
 /// Where the next thing goes on the report's pages: a page and a y that moves down, with a new page when what
 /// comes next does not fit.

@@ -1,4 +1,5 @@
 import Adapters
+import ReadModel
 import Tracker
 
 /// The daily report's email: the day's headline figures, leading artists and genres, and how complete the

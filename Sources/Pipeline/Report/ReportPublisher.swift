@@ -2,6 +2,7 @@ import Adapters
 import Logging
 import PDF
 import Postgres
+import ReadModel
 import Tracker
 
 /// What publishing a day's report did.

@@ -1,4 +1,5 @@
 import PDF
+import ReadModel
 import Tracker
 
 /// Draws a `SalesAnalysis` as an A4 PDF: the one-off report of any date range (Components' analysis).

@@ -5,5 +5,3 @@ import Trends
 // Trends is pure and imports no database module, so the conformances live here.
 extension EntityKind: PostgresDecodable {}
 extension SignalKind: PostgresDecodable {}
-extension AlertSubscription.Channel: PostgresDecodable {}
-extension AlertSubscription.Frequency: PostgresDecodable {}

@@ -1,58 +1,64 @@
 import Postgres
-import Report
 import Tracker
 
 /// What the charts page shows: which charts there are, and the answers to the questions the Spotify project
 /// asked (which weekday releases do best, how songs do over their first weeks, which songs and artists lead),
 /// with the artists found both on the charts and among Bandcamp's sellers.
-struct ChartScope: Sendable, Equatable {
-    var region: String
-    var period: String
-    var from: CalendarDay
-    var to: CalendarDay
+public struct ChartScope: Sendable, Equatable {
+    public var region: String
+    public var period: String
+    public var from: CalendarDay
+    public var to: CalendarDay
+
+    public init(region: String, period: String, from: CalendarDay, to: CalendarDay) {
+        self.region = region
+        self.period = period
+        self.from = from
+        self.to = to
+    }
 }
 
-struct ChartLeader: Sendable, Equatable {
-    var name: String
-    var detail: String
-    var streams: Int64
-    var bestRank: Int
-    var periodsAtTop: Int
-    var appearances: Int
+public struct ChartLeader: Sendable, Equatable {
+    public var name: String
+    public var detail: String
+    public var streams: Int64
+    public var bestRank: Int
+    public var periodsAtTop: Int
+    public var appearances: Int
 }
 
-struct WeekdayRow: Sendable, Equatable {
-    var weekday: Int
-    var debuts: Int
-    var medianRank: Double?
-    var medianStreams: Double?
-    var topFifty: Int
+public struct WeekdayRow: Sendable, Equatable {
+    public var weekday: Int
+    public var debuts: Int
+    public var medianRank: Double?
+    public var medianStreams: Double?
+    public var topFifty: Int
 }
 
-struct FirstPeriodsRow: Sendable, Equatable {
+public struct FirstPeriodsRow: Sendable, Equatable {
     /// 1 for the debut.
-    var index: Int
+    public var index: Int
     /// Debuts whose `index`th period the charts in hand cover, and those of them still on the chart.
-    var covered: Int
-    var charting: Int
+    public var covered: Int
+    public var charting: Int
     /// The median of each charting track's streams over its debut's.
-    var medianOfDebut: Double?
-    var medianRank: Double?
+    public var medianOfDebut: Double?
+    public var medianRank: Double?
 }
 
-struct SharedArtist: Sendable, Equatable {
-    var name: String
-    var bandcampArtistID: Int64
-    var bestRank: Int
-    var chartEntries: Int
-    var regions: Int
-    var sales: Int
-    var revenueUSD: Money
+public struct SharedArtist: Sendable, Equatable {
+    public var name: String
+    public var bandcampArtistID: Int64
+    public var bestRank: Int
+    public var chartEntries: Int
+    public var regions: Int
+    public var sales: Int
+    public var revenueUSD: Money
 }
 
 extension DashboardQuery {
     /// The regions with charts, with how many charts each has (daily, weekly), global first.
-    func chartRegions() async throws -> [(
+    public func chartRegions() async throws -> [(
         region: String, daily: Int, weekly: Int, first: CalendarDay, last: CalendarDay
     )] {
         try await db.query(
@@ -78,7 +84,7 @@ extension DashboardQuery {
     }
 
     /// The leading songs (`byArtist` false) or artists of a region's charts in the scope, by streams.
-    func chartLeaders(_ scope: ChartScope, byArtist: Bool, limit: Int = 15) async throws -> [ChartLeader] {
+    public func chartLeaders(_ scope: ChartScope, byArtist: Bool, limit: Int = 15) async throws -> [ChartLeader] {
         let (columns, joins, group): (String, String, String) =
             byArtist
             ? (
@@ -112,7 +118,7 @@ extension DashboardQuery {
 
     /// Songs' debuts on a region's daily charts by weekday: a debut is a song's first day on the chart (its
     /// days on chart 1, or, where the export does not say, absent from the day before's chart in hand).
-    func debutWeekdays(_ scope: ChartScope) async throws -> [WeekdayRow] {
+    public func debutWeekdays(_ scope: ChartScope) async throws -> [WeekdayRow] {
         let rows = try await db.query(
             """
             WITH days AS (
@@ -149,7 +155,7 @@ extension DashboardQuery {
 
     /// How songs that debut in the scope do over their first `horizon` periods (weeks, or days): of the debuts
     /// whose nth period the charts in hand cover, how many still chart, and their streams against their debut's.
-    func firstPeriods(_ scope: ChartScope, horizon: Int = 8) async throws -> [FirstPeriodsRow] {
+    public func firstPeriods(_ scope: ChartScope, horizon: Int = 8) async throws -> [FirstPeriodsRow] {
         let step = scope.period == "weekly" ? 7 : 1
         let rows = try await db.query(
             """
@@ -182,7 +188,7 @@ extension DashboardQuery {
 
     /// Artists on the charts (any region, any time) who also sell on Bandcamp under the same name, with their
     /// Bandcamp sales in the dashboard's range.
-    func sharedArtists(_ filter: DashboardFilter, limit: Int = 25) async throws -> [SharedArtist] {
+    public func sharedArtists(_ filter: DashboardFilter, limit: Int = 25) async throws -> [SharedArtist] {
         try await db.query(
             """
             WITH matched AS (

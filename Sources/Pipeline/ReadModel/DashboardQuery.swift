@@ -1,6 +1,4 @@
-import Alerts
 import Postgres
-import Report
 import Tracker
 import Trends
 
@@ -470,7 +468,7 @@ public struct DashboardQuery: Sendable {
     }
 
     /// `artist.bandcamp.com` of `https://artist.bandcamp.com`; other text as it is.
-    static func host(_ text: String) -> String {
+    public static func host(_ text: String) -> String {
         text.hasPrefix("https://") ? String(text.dropFirst(8)) : text
     }
 

@@ -1,5 +1,3 @@
-import Tracker
-
 /// The frame the project's HTML emails share (the daily report's and the alerts'): a title band with a small
 /// label and a heading, and a footer saying who sent it with the unsubscribe link. Every value is escaped here.
 public enum EmailPage {

@@ -1,5 +1,5 @@
-import Report
 import Testing
+import Tracker
 
 @Suite("How figures are written")
 struct FormatTests {

@@ -87,19 +87,6 @@ public struct DaySummary: Sendable, Equatable {
     public var countries: Int
 }
 
-/// An amount of money as exact decimal text with two places (`1234.50`), as PostgreSQL rounded it.
-public struct Money: Sendable, Equatable {
-    /// The decimal text.
-    public var text: String
-
-    public init(_ text: String) {
-        self.text = text
-    }
-
-    /// The amount as a double, for arithmetic on figures already rounded (changes, chart heights).
-    public var value: Double { Double(text) ?? 0 }
-}
-
 /// An artist or a release in a ranking.
 public struct Ranked: Sendable, Equatable {
     /// The artist's or release's name.
@@ -170,36 +157,4 @@ public struct Coverage: Sendable {
     /// Seconds missing.
     public var missingSeconds: Int { daySeconds - coveredSeconds }
 
-}
-
-/// A change of a figure against an earlier day.
-public enum Change: Sendable, Equatable {
-    /// Relative change, e.g. 0.125 for +12.5%.
-    case relative(Double)
-    /// Difference of two shares, in percentage points.
-    case points(Double)
-    /// From nothing to something.
-    case new
-    /// Nothing to compare (neither day has the figure, or only the earlier one lacks it).
-    case none
-
-    /// The relative change from `before` to `now`.
-    public static func between(_ before: Double, _ now: Double) -> Change {
-        if before == 0 { return now == 0 ? .relative(0) : .new }
-        return .relative((now - before) / before)
-    }
-
-    /// The change of a share, in points.
-    public static func points(_ before: Double?, _ now: Double?) -> Change {
-        guard let before, let now else { return .none }
-        return .points((now - before) * 100)
-    }
-}
-
-extension Money: PostgresDecodable {
-    /// A `numeric` as PostgreSQL writes it.
-    public init?(postgresText: String) {
-        guard Double(postgresText) != nil else { return nil }
-        self.init(postgresText)
-    }
 }

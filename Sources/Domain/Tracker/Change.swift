@@ -1,0 +1,23 @@
+/// A change of a figure against an earlier day.
+public enum Change: Sendable, Equatable {
+    /// Relative change, e.g. 0.125 for +12.5%.
+    case relative(Double)
+    /// Difference of two shares, in percentage points.
+    case points(Double)
+    /// From nothing to something.
+    case new
+    /// Nothing to compare (neither day has the figure, or only the earlier one lacks it).
+    case none
+
+    /// The relative change from `before` to `now`.
+    public static func between(_ before: Double, _ now: Double) -> Change {
+        if before == 0 { return now == 0 ? .relative(0) : .new }
+        return .relative((now - before) / before)
+    }
+
+    /// The change of a share, in points.
+    public static func points(_ before: Double?, _ now: Double?) -> Change {
+        guard let before, let now else { return .none }
+        return .points((now - before) * 100)
+    }
+}
