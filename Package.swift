@@ -75,6 +75,15 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The events Lambda hands our functions: EventBridge's Scheduled and Object Created events, and function
+        // URL requests and responses (payload 2.0).
+        .target(
+            name: "LambdaEvents",
+            dependencies: ["PercentEncoding"],
+            path: "Sources/Libraries/LambdaEvents",
+            swiftSettings: strict
+        ),
+
         // A small HTTP client on libcurl: blocking and async calls, timeouts, connection reuse.
         .target(
             name: "HTTPClient",
@@ -196,6 +205,7 @@ let package = Package(
             name: "Dashboard",
             dependencies: [
                 "Tracker", "Adapters", "Postgres", "Warehouse", "ReadModel", "Trends", "PercentEncoding",
+                "LambdaEvents",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -231,49 +241,49 @@ let package = Package(
         // The pipeline's functions: each main.swift wires configuration to a handler.
         .executableTarget(
             name: "ExtractFunction",
-            dependencies: ["RuntimeShim", "Tracker", "Adapters", "AWS", "Extract", "HTTPClient"],
+            dependencies: ["LambdaEvents", "RuntimeShim", "Tracker", "Adapters", "AWS", "Extract", "HTTPClient"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "LoadFunction",
-            dependencies: ["RuntimeShim", "Tracker", "Adapters", "AWS", "Postgres", "Warehouse"],
+            dependencies: ["LambdaEvents", "RuntimeShim", "Tracker", "Adapters", "AWS", "Postgres", "Warehouse"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "ReportFunction",
-            dependencies: ["RuntimeShim", "Tracker", "Adapters", "AWS", "PDF", "Report", "Warehouse"],
+            dependencies: ["LambdaEvents", "RuntimeShim", "Tracker", "Adapters", "AWS", "PDF", "Report", "Warehouse"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "AlertFunction",
-            dependencies: ["RuntimeShim", "Tracker", "Adapters", "AWS", "Alerts", "Warehouse"],
+            dependencies: ["LambdaEvents", "RuntimeShim", "Tracker", "Adapters", "AWS", "Alerts", "Warehouse"],
             swiftSettings: strict
         ),
 
         // The unsubscribe page behind a Lambda function URL (the reports' and alerts' links).
         .executableTarget(
             name: "UnsubscribeFunction",
-            dependencies: ["RuntimeShim", "Tracker", "Adapters", "AWS", "Warehouse", "Dashboard"],
+            dependencies: ["LambdaEvents", "RuntimeShim", "Tracker", "Adapters", "AWS", "Warehouse", "Dashboard"],
             swiftSettings: strict
         ),
         // The dashboard behind its function URL (and, locally, `--serve 127.0.0.1:8080`).
         .executableTarget(
             name: "DashboardFunction",
-            dependencies: ["RuntimeShim", "Tracker", "Adapters", "AWS", "Warehouse", "Dashboard"],
+            dependencies: ["LambdaEvents", "RuntimeShim", "Tracker", "Adapters", "AWS", "Warehouse", "Dashboard"],
             swiftSettings: strict
         ),
 
         // The backfill of Components' dataset (CSV under backfill/), in resumable chunks.
         .executableTarget(
             name: "BackfillFunction",
-            dependencies: ["RuntimeShim", "Tracker", "Adapters", "AWS", "Warehouse"],
+            dependencies: ["LambdaEvents", "RuntimeShim", "Tracker", "Adapters", "AWS", "Warehouse"],
             swiftSettings: strict
         ),
 
         // Spotify's chart exports (CSV under charts/) into the chart tables.
         .executableTarget(
             name: "ChartsFunction",
-            dependencies: ["RuntimeShim", "Tracker", "Adapters", "AWS", "Warehouse"],
+            dependencies: ["LambdaEvents", "RuntimeShim", "Tracker", "Adapters", "AWS", "Warehouse"],
             swiftSettings: strict
         ),
 
@@ -405,7 +415,8 @@ let package = Package(
         .testTarget(
             name: "DashboardTests",
             dependencies: [
-                "Dashboard", "ReadModel", "Warehouse", "Postgres", "Adapters", "Tracker", "Alerts", "TestSupport",
+                "Dashboard", "ReadModel", "LambdaEvents", "Warehouse", "Postgres", "Adapters", "Tracker", "Alerts",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -420,6 +431,11 @@ let package = Package(
             dependencies: [
                 "Alerts", "ReadModel", "Trends", "Warehouse", "Postgres", "Adapters", "AWS", "Tracker", "TestSupport",
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LambdaEventsTests",
+            dependencies: ["LambdaEvents"],
             swiftSettings: strict
         ),
         .testTarget(

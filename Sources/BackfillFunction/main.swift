@@ -1,5 +1,6 @@
 import AWS
 import Adapters
+import LambdaEvents
 import Logging
 import RuntimeShim
 import Tracker
@@ -23,7 +24,9 @@ enum BackfillRequest: Decodable, Sendable {
     }
 
     init(from decoder: any Decoder) throws {
-        switch try StorageTrigger.decode(from: decoder, function: "Backfill") {
+        switch try EventBridgeTrigger.decode(
+            from: decoder, function: "Backfill", accepts: [.objectCreated, .scheduled])
+        {
         case .objectCreated(let key, _):
             self = .dataset(key: key, chunkRows: nil)
             return

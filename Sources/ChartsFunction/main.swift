@@ -1,5 +1,6 @@
 import AWS
 import Adapters
+import LambdaEvents
 import Logging
 import RuntimeShim
 import Tracker
@@ -17,7 +18,7 @@ enum ChartsRequest: Decodable, Sendable {
     }
 
     init(from decoder: any Decoder) throws {
-        switch try StorageTrigger.decode(from: decoder, function: "Charts") {
+        switch try EventBridgeTrigger.decode(from: decoder, function: "Charts", accepts: [.objectCreated, .scheduled]) {
         case .objectCreated(let key, _):
             self = .file(key: key)
             return

@@ -1,5 +1,6 @@
 import Adapters
 import Dashboard
+import LambdaEvents
 import RuntimeShim
 import Tracker
 import Warehouse

@@ -2,6 +2,7 @@ import AWS
 import Adapters
 import Extract
 import HTTPClient
+import LambdaEvents
 import RuntimeShim
 import Tracker
 

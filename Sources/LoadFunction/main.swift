@@ -1,5 +1,6 @@
 import AWS
 import Adapters
+import LambdaEvents
 import Logging
 import RuntimeShim
 import Tracker
@@ -29,7 +30,7 @@ enum LoadRequest: Decodable, Sendable {
     }
 
     init(from decoder: any Decoder) throws {
-        switch try StorageTrigger.decode(from: decoder, function: "Load") {
+        switch try EventBridgeTrigger.decode(from: decoder, function: "Load", accepts: [.objectCreated, .scheduled]) {
         case .objectCreated(let key, let etag):
             self = .object(key: key, etag: etag)
             return

@@ -1,5 +1,6 @@
 import Adapters
 import Foundation
+import LambdaEvents
 import Logging
 import Postgres
 import ReadModel

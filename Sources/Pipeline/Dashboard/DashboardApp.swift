@@ -1,4 +1,5 @@
 import Adapters
+import LambdaEvents
 import Logging
 import Postgres
 import ReadModel

@@ -1,3 +1,4 @@
+import LambdaEvents
 import ReadModel
 
 extension DashboardFilter {

@@ -1,3 +1,4 @@
+import LambdaEvents
 import Logging
 import Postgres
 import ReadModel

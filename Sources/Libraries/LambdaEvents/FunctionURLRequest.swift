@@ -1,6 +1,4 @@
 import PercentEncoding
-import ReadModel
-import Tracker
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -82,7 +80,7 @@ public struct FunctionURLRequest: Codable, Sendable {
     public func cookie(_ name: String) -> String? {
         for cookie in cookies ?? [] {
             let parts = cookie.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            if parts.count == 2, String(parts[0]).trimmingSpaces() == name { return String(parts[1]) }
+            if parts.count == 2, trimmedSpaces(parts[0]) == name { return String(parts[1]) }
         }
         return nil
     }
@@ -100,56 +98,9 @@ public struct FunctionURLRequest: Codable, Sendable {
     public var sourceIP: String { requestContext.http.sourceIp ?? "unknown" }
 }
 
-/// A function URL's response.
-public struct FunctionURLResponse: Codable, Sendable, Equatable {
-    public var statusCode: Int
-    public var headers: [String: String]
-    /// `Set-Cookie` values.
-    public var cookies: [String]
-    public var body: String
-    public var isBase64Encoded = false
-
-    /// An HTML page, never cached, with headers that keep it to itself: no framing, no scripts, no referrer.
-    public static func html(_ status: Int, _ body: String, cookies: [String] = []) -> FunctionURLResponse {
-        FunctionURLResponse(
-            statusCode: status, headers: securityHeaders(contentType: "text/html; charset=utf-8"), cookies: cookies,
-            body: body)
-    }
-
-    /// A redirect after a form (303: the browser follows with a GET).
-    public static func redirect(_ location: String, cookies: [String] = []) -> FunctionURLResponse {
-        var headers = securityHeaders(contentType: "text/plain; charset=utf-8")
-        headers["location"] = location
-        return FunctionURLResponse(statusCode: 303, headers: headers, cookies: cookies, body: "See \(location)\n")
-    }
-
-    /// The headers of every response: content type, no caching, and a policy allowing only the page's own
-    /// inline styles and SVG (no scripts at all, no framing, nothing from elsewhere).
-    static func securityHeaders(contentType: String) -> [String: String] {
-        [
-            "content-type": contentType,
-            "cache-control": "no-store",
-            "x-content-type-options": "nosniff",
-            "referrer-policy": "no-referrer",
-            "x-frame-options": "DENY",
-            "content-security-policy":
-                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
-                + "frame-ancestors 'none'; base-uri 'none'",
-        ]
-    }
-}
-
-/// `application/x-www-form-urlencoded` text (a query string or a posted form).
-public enum Form {
-    /// The pairs, decoded, in order; a name without `=` has the empty value.
-    public static func parse(_ text: String) -> [(name: String, value: String)] {
-        PercentEncoding.formPairs(text)
-    }
-
-    /// Pairs encoded as a query string (empty values left out).
-    public static func encode(_ pairs: [(String, String)]) -> String {
-        pairs.filter { !$0.1.isEmpty }.map {
-            PercentEncoding.encode($0.0) + "=" + PercentEncoding.encode($0.1)
-        }.joined(separator: "&")
-    }
+/// Text without spaces at either end.
+private func trimmedSpaces(_ text: Substring) -> Substring {
+    let start = text.firstIndex { $0 != " " } ?? text.endIndex
+    let end = text.lastIndex { $0 != " " }.map { text.index(after: $0) } ?? start
+    return text[start..<max(start, end)]
 }

@@ -1,0 +1,38 @@
+/// A function URL's response.
+public struct FunctionURLResponse: Codable, Sendable, Equatable {
+    public var statusCode: Int
+    public var headers: [String: String]
+    /// `Set-Cookie` values.
+    public var cookies: [String]
+    public var body: String
+    public var isBase64Encoded = false
+
+    /// An HTML page, never cached, with headers that keep it to itself: no framing, no scripts, no referrer.
+    public static func html(_ status: Int, _ body: String, cookies: [String] = []) -> FunctionURLResponse {
+        FunctionURLResponse(
+            statusCode: status, headers: securityHeaders(contentType: "text/html; charset=utf-8"), cookies: cookies,
+            body: body)
+    }
+
+    /// A redirect after a form (303: the browser follows with a GET).
+    public static func redirect(_ location: String, cookies: [String] = []) -> FunctionURLResponse {
+        var headers = securityHeaders(contentType: "text/plain; charset=utf-8")
+        headers["location"] = location
+        return FunctionURLResponse(statusCode: 303, headers: headers, cookies: cookies, body: "See \(location)\n")
+    }
+
+    /// The headers of every response: content type, no caching, and a policy allowing only the page's own
+    /// inline styles and SVG (no scripts at all, no framing, nothing from elsewhere).
+    static func securityHeaders(contentType: String) -> [String: String] {
+        [
+            "content-type": contentType,
+            "cache-control": "no-store",
+            "x-content-type-options": "nosniff",
+            "referrer-policy": "no-referrer",
+            "x-frame-options": "DENY",
+            "content-security-policy":
+                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
+                + "frame-ancestors 'none'; base-uri 'none'",
+        ]
+    }
+}
