@@ -115,6 +115,7 @@ let package = Package(
         .target(
             name: "Adapters",
             dependencies: [
+                "Configuration",
                 "AWS", "Tracker", "PercentEncoding",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -137,6 +138,7 @@ let package = Package(
         .target(
             name: "Extract",
             dependencies: [
+                "Configuration", "RuntimeShim", "LambdaEvents", "AWS",
                 "Tracker", "Adapters", "HTTPClient", "Gzip", "Markup", "PercentEncoding",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -148,6 +150,8 @@ let package = Package(
         .target(
             name: "Warehouse",
             dependencies: [
+                "RuntimeShim", "LambdaEvents", "AWS",
+                "Configuration",
                 "Tracker", "Adapters", "Postgres", "Gzip",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -182,6 +186,7 @@ let package = Package(
         .target(
             name: "Alerts",
             dependencies: [
+                "Configuration", "RuntimeShim", "LambdaEvents", "Warehouse",
                 "Tracker", "Adapters", "Postgres", "Trends", "ReadModel", "PercentEncoding",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -192,6 +197,7 @@ let package = Package(
         .target(
             name: "Report",
             dependencies: [
+                "Configuration", "RuntimeShim", "LambdaEvents", "Warehouse",
                 "Tracker", "Adapters", "Postgres", "PDF", "ReadModel",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -204,6 +210,7 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
+                "Configuration", "RuntimeShim",
                 "Tracker", "Adapters", "Postgres", "Warehouse", "ReadModel", "Trends", "PercentEncoding",
                 "LambdaEvents",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -229,8 +236,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // The domain: settings, events, and (with later issues) the feed, rows, trends and reports.
-        // It imports no I/O module.
+        // Every setting of every function, typed and checked at start-up, each bad one named. Pure.
+        .target(
+            name: "Configuration",
+            path: "Sources/Domain/Configuration",
+            swiftSettings: strict
+        ),
+        // The domain: the feed, sale rows, CSV, Components' rows, Spotify's charts, money and how figures are
+        // written. It imports no I/O module.
         .target(
             name: "Tracker",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
@@ -241,49 +254,49 @@ let package = Package(
         // The pipeline's functions: each main.swift wires configuration to a handler.
         .executableTarget(
             name: "ExtractFunction",
-            dependencies: ["LambdaEvents", "RuntimeShim", "Tracker", "Adapters", "AWS", "Extract", "HTTPClient"],
+            dependencies: ["RuntimeShim", "Extract"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "LoadFunction",
-            dependencies: ["LambdaEvents", "RuntimeShim", "Tracker", "Adapters", "AWS", "Postgres", "Warehouse"],
+            dependencies: ["RuntimeShim", "Warehouse"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "ReportFunction",
-            dependencies: ["LambdaEvents", "RuntimeShim", "Tracker", "Adapters", "AWS", "PDF", "Report", "Warehouse"],
+            dependencies: ["RuntimeShim", "Report"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "AlertFunction",
-            dependencies: ["LambdaEvents", "RuntimeShim", "Tracker", "Adapters", "AWS", "Alerts", "Warehouse"],
+            dependencies: ["RuntimeShim", "Alerts"],
             swiftSettings: strict
         ),
 
         // The unsubscribe page behind a Lambda function URL (the reports' and alerts' links).
         .executableTarget(
             name: "UnsubscribeFunction",
-            dependencies: ["LambdaEvents", "RuntimeShim", "Tracker", "Adapters", "AWS", "Warehouse", "Dashboard"],
+            dependencies: ["RuntimeShim", "Dashboard"],
             swiftSettings: strict
         ),
         // The dashboard behind its function URL (and, locally, `--serve 127.0.0.1:8080`).
         .executableTarget(
             name: "DashboardFunction",
-            dependencies: ["LambdaEvents", "RuntimeShim", "Tracker", "Adapters", "AWS", "Warehouse", "Dashboard"],
+            dependencies: ["RuntimeShim", "Dashboard"],
             swiftSettings: strict
         ),
 
         // The backfill of Components' dataset (CSV under backfill/), in resumable chunks.
         .executableTarget(
             name: "BackfillFunction",
-            dependencies: ["LambdaEvents", "RuntimeShim", "Tracker", "Adapters", "AWS", "Warehouse"],
+            dependencies: ["RuntimeShim", "Warehouse"],
             swiftSettings: strict
         ),
 
         // Spotify's chart exports (CSV under charts/) into the chart tables.
         .executableTarget(
             name: "ChartsFunction",
-            dependencies: ["LambdaEvents", "RuntimeShim", "Tracker", "Adapters", "AWS", "Warehouse"],
+            dependencies: ["RuntimeShim", "Warehouse"],
             swiftSettings: strict
         ),
 
@@ -434,6 +447,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ConfigurationTests",
+            dependencies: ["Configuration"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "LambdaEventsTests",
             dependencies: ["LambdaEvents"],
             swiftSettings: strict
@@ -462,6 +480,16 @@ let package = Package(
         .testTarget(
             name: "SystemLibraryTests",
             dependencies: ["CCurl", "CLibXML2", "CLibPQ"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HandlerTests",
+            dependencies: [
+                "Extract", "Warehouse", "Report", "Alerts", "Dashboard", "RuntimeShim", "LambdaEvents", "Tracker",
+                "Gzip", "Postgres", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import AWS
+import Configuration
 import Foundation
 import TestSupport
 import Testing

@@ -83,7 +83,7 @@ struct ExtractorTests {
         let now = h.start + 3600
         h.bandcamp.setServerTime(now)
         let summary = try await h.extractor(now: now).run(deadline: .now + .seconds(60))
-        #expect(summary.caughtUp && summary.stoppedBecause == "caught up")
+        #expect(summary.caughtUp && summary.stoppedBecause == .caughtUp)
         let (windows, items, exact) = try await h.stored()
         #expect(exact)
         #expect(windows.count == summary.windows)
@@ -153,7 +153,9 @@ struct ExtractorTests {
         )
         .run(deadline: .now + .seconds(60))
         #expect(summary.windows == 0 && !summary.caughtUp)
-        #expect(summary.stoppedBecause.contains("HTTP 502") && summary.stoppedBecause.contains("3 attempts"))
+        #expect(
+            summary.stoppedBecause.description.contains("HTTP 502")
+                && summary.stoppedBecause.description.contains("3 attempts"))
         #expect(try await h.store.list(prefix: "", startAfter: nil, limit: 10).isEmpty)
         await h.bandcamp.shutdown()
     }

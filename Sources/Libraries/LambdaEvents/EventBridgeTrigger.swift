@@ -13,6 +13,7 @@ public enum EventBridgeTrigger: Sendable, Equatable {
 
     private enum Keys: String, CodingKey {
         case detailType = "detail-type"
+        case time
     }
 
     /// The trigger of an EventBridge event, or `nil` when the JSON is no EventBridge event (a command).
@@ -30,7 +31,7 @@ public enum EventBridgeTrigger: Sendable, Equatable {
             let object = try EventBridgeEvent<S3ObjectCreatedDetail>(from: decoder).detail.object
             return .objectCreated(key: object.key, etag: object.etag)
         case .scheduled where kinds.contains(.scheduled):
-            return .scheduled(time: try EventBridgeEvent<ScheduledEventDetail>(from: decoder).time)
+            return .scheduled(time: try container.decode(String.self, forKey: .time))
         default:
             let names = kinds.map { "'\($0.rawValue)'" }.joined(separator: " and ")
             throw DecodingError.dataCorruptedError(

@@ -17,8 +17,8 @@ public struct Extractor: Sendable {
         public var cursor: Int64
         /// Whether the feed's complete part has been reached.
         public var caughtUp: Bool
-        /// Why the run ended: `caught up`, `deadline`, `window limit`, or the failure.
-        public var stoppedBecause: String
+        /// Why the run ended.
+        public var stoppedBecause: StopReason
         /// The keys written, in order.
         public var rawKeys: [String]
         /// What enrichment did with the releases of these sales, when it ran.
@@ -74,17 +74,17 @@ public struct Extractor: Sendable {
             ?? FeedCursor(
                 nextStart: now() - options.initialLookback.components.seconds, windowsStored: 0, updatedAt: now())
         var summary = Summary(
-            windows: 0, items: 0, cursor: cursor.nextStart, caughtUp: false, stoppedBecause: "", rawKeys: [],
+            windows: 0, items: 0, cursor: cursor.nextStart, caughtUp: false, stoppedBecause: .running, rawKeys: [],
             releases: nil)
         var releaseURLs: [String] = []
         let margin = deadline.map { min(options.safetyMargin, ($0 - .now) / 4) } ?? options.safetyMargin
         while true {
             if summary.windows >= options.maximumWindows {
-                summary.stoppedBecause = "window limit"
+                summary.stoppedBecause = .windowLimit
                 break
             }
             if let deadline, deadline - .now < margin {
-                summary.stoppedBecause = "deadline"
+                summary.stoppedBecause = .deadline
                 break
             }
             let fetched: (window: SalesfeedWindow, body: [UInt8])
@@ -93,19 +93,18 @@ public struct Extractor: Sendable {
                     startingAt: cursor.nextStart, deadline: deadline.map { $0 - margin })
             } catch let error as SalesfeedFetchError {
                 logger.error("\(error)")
-                summary.stoppedBecause = error.description
+                summary.stoppedBecause = .feedFailed(error.description)
                 break
             }
             let window = fetched.window
             guard window.endDate <= window.completeUntil else {
                 // The window reaches into time the feed has not finished publishing: next run.
                 summary.caughtUp = true
-                summary.stoppedBecause = "caught up"
+                summary.stoppedBecause = .caughtUp
                 break
             }
             guard window.endDate > cursor.nextStart else {
-                summary.stoppedBecause =
-                    "the feed answered \(cursor.nextStart) with a window ending at \(window.endDate)"
+                summary.stoppedBecause = .feedWentBack(cursor: cursor.nextStart, windowEnd: window.endDate)
                 logger.error("\(summary.stoppedBecause)")
                 break
             }

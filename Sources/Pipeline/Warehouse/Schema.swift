@@ -3,6 +3,11 @@ import Postgres
 /// The warehouse's schema, as versioned migrations. Applied at cold start (and by `LoadFunction --migrate`),
 /// never by hand; a migration is never edited once released: a change is a new migration.
 public enum WarehouseSchema {
+    /// The version the database's schema is at (`nil` before any migration).
+    public static func version(_ db: PostgresConnection) async throws -> Int? {
+        try await db.query("SELECT max(version) FROM schema_migration").scalar()
+    }
+
     /// Every migration, in order.
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "sales warehouse and load ledger", sql: version1),

@@ -1,4 +1,5 @@
 import Adapters
+import Configuration
 import Logging
 import Postgres
 import Synchronization
@@ -62,24 +63,5 @@ public final class WarehouseDatabase: Sendable {
     /// Closes the connection.
     public func close() {
         current.withLock { $0 = nil }
-    }
-}
-
-/// What a function that reads the object store and writes the warehouse (Load, Backfill, Charts) starts with,
-/// from its environment: the store and the database of its settings.
-public struct StoreAndWarehouse: Sendable {
-    public let store: any ObjectStore
-    public let database: WarehouseDatabase
-    public let environment: [String: String]
-
-    /// Reads the settings (an object store and a database are needed) and logs that the function is ready.
-    public init(environment: [String: String], workingDirectory: String, logger: Logger) throws {
-        let settings = try Settings.load(
-            environment: environment, needs: [.objectStore, .database], workingDirectory: workingDirectory)
-        let adapters = AdapterFactory(environment: environment)
-        store = try adapters.objectStore(settings.objectStore)
-        database = WarehouseDatabase(settings: settings, adapters: adapters, logger: logger)
-        self.environment = environment
-        logger.info("ready", metadata: ["objectStore": "\(store.location)", "database": "\(settings.databaseURL)"])
     }
 }

@@ -25,10 +25,39 @@ public struct Settings: Sendable, Equatable {
     /// `https` for release pages; `http` only to reach a local stand-in through `BANDCAMP_CONNECT_TO`
     /// (`BANDCAMP_PAGE_SCHEME`).
     public var bandcampPageScheme: String
+    /// Days of windows a scheduled sweep of Load looks at (`LOAD_SWEEP_DAYS`, 1 to 3,660; 2 when unset).
+    public var loadSweepDays: Int
+    /// Rows a backfill chunk commits at a time (`BACKFILL_CHUNK_ROWS`, 1 to 10,000,000; 50,000 when unset).
+    public var backfillChunkRows: Int
+    /// The UTC hour the alerts' daily digests go out (`ALERT_DIGEST_HOUR`, 0 to 23; 7 when unset).
+    public var alertDigestHour: Int
+    /// Where the report's fonts are (`REPORT_FONT_DIR`); else `fonts/` in the function's package
+    /// (`LAMBDA_TASK_ROOT`), else Debian's folders.
+    public var reportFontFolder: String?
+    /// The function's package folder on Lambda (`LAMBDA_TASK_ROOT`, set by Lambda).
+    public var lambdaTaskRoot: String?
+    /// The unsubscribe page the emails link to (`UNSUBSCRIBE_URL`, an http(s) URL); no link when unset.
+    public var unsubscribeURL: String?
+    /// The dashboard's sign-in secret in Secrets Manager (`DASHBOARD_SECRET_ARN`), required on Lambda.
+    public var dashboardSecretID: String?
+    /// Locally, a file with the dashboard's sign-in (`DASHBOARD_CREDENTIALS_FILE`); open pages without either.
+    public var dashboardCredentialsFile: String?
 
     /// What each function needs; only those settings are checked.
     public enum Need: Sendable, CaseIterable {
         case objectStore, database, mail, notifications, bandcamp
+        /// Load's scheduled sweep.
+        case loadSweep
+        /// The backfill's chunks.
+        case backfill
+        /// The alerts' digest hour.
+        case alertDigest
+        /// The report's fonts.
+        case reportFonts
+        /// The unsubscribe link of emails.
+        case unsubscribeLinks
+        /// The dashboard's sign-in.
+        case dashboardSignIn
     }
 
     /// The local defaults, relative to a working directory (the repository when run by the scripts).
@@ -96,7 +125,7 @@ public struct Settings: Sendable, Equatable {
             check.report("BANDCAMP_BASE_URL", "must be an http:// or https:// URL")
         }
         let connectTo = (environment["BANDCAMP_CONNECT_TO"] ?? "").split(separator: ",").map {
-            String($0).trimmingSpaces()
+            String($0.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
         }.filter { !$0.isEmpty }
         for mapping in connectTo where mapping.split(separator: ":", omittingEmptySubsequences: false).count != 4 {
             check.report("BANDCAMP_CONNECT_TO", "'\(mapping)' is not HOST:PORT:CONNECT-HOST:CONNECT-PORT")
@@ -107,7 +136,31 @@ public struct Settings: Sendable, Equatable {
             check.report("BANDCAMP_PAGE_SCHEME", "must be https or http, not '\(pageScheme)'")
         }
 
+        let loadSweepDays = check.number(
+            "LOAD_SWEEP_DAYS", .loadSweep, default: 2, in: 1...3660, what: "a number of days")
+        let backfillChunkRows = check.number(
+            "BACKFILL_CHUNK_ROWS", .backfill, default: 50_000, in: 1...10_000_000, what: "a number of rows")
+        let alertDigestHour = check.number(
+            "ALERT_DIGEST_HOUR", .alertDigest, default: 7, in: 0...23, what: "an hour (UTC)")
+        let unsubscribeURL = check.optional("UNSUBSCRIBE_URL", .unsubscribeLinks)
+        if let unsubscribeURL, !(unsubscribeURL.hasPrefix("https://") || unsubscribeURL.hasPrefix("http://")) {
+            check.report("UNSUBSCRIBE_URL", "'\(unsubscribeURL)' is not an http:// or https:// URL")
+        }
+        let dashboardSecretID = check.optional("DASHBOARD_SECRET_ARN", .dashboardSignIn)
+        if localDefaults == nil, needs.contains(.dashboardSignIn), dashboardSecretID == nil {
+            check.report("DASHBOARD_SECRET_ARN", "is needed on Lambda: the dashboard's sign-in secret")
+        }
+
         guard check.problems.isEmpty else { throw ConfigurationError(problems: check.problems) }
+        self.loadSweepDays = loadSweepDays
+        self.backfillChunkRows = backfillChunkRows
+        self.alertDigestHour = alertDigestHour
+        self.reportFontFolder = check.optional("REPORT_FONT_DIR", .reportFonts)
+        self.lambdaTaskRoot = check.optional("LAMBDA_TASK_ROOT", .reportFonts)
+        self.unsubscribeURL = unsubscribeURL
+        self.dashboardSecretID = dashboardSecretID
+        self.dashboardCredentialsFile =
+            localDefaults == nil ? nil : check.optional("DASHBOARD_CREDENTIALS_FILE", .dashboardSignIn)
         self.objectStore = objectStore ?? .folder(path: "/")
         self.databaseURL = localDefaults == nil ? databaseURL.map(Self.requiringTLS) ?? "" : databaseURL ?? ""
         self.databaseSecretID = environment["DATABASE_SECRET_ARN"].flatMap { $0.isEmpty ? nil : $0 }
@@ -133,181 +186,6 @@ public struct Settings: Sendable, Equatable {
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
             || parts.count == 2
                 && parts[1] == "localhost"
-    }
-}
-
-/// Settings that are missing or malformed, each named, all at once.
-public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// One setting's problem.
-    public struct Problem: Sendable, Equatable {
-        /// The environment variable.
-        public var variable: String
-        /// What is wrong with it.
-        public var message: String
-
-        public init(variable: String, message: String) {
-            self.variable = variable
-            self.message = message
-        }
-    }
-
-    /// Every problem found.
-    public var problems: [Problem]
-
-    public init(problems: [Problem]) {
-        self.problems = problems
-    }
-
-    public var description: String {
-        "invalid configuration: " + problems.map { "\($0.variable) \($0.message)" }.joined(separator: "; ")
-    }
-}
-
-/// Where objects are kept.
-public enum ObjectStoreLocation: Sendable, Equatable {
-    /// A folder on this machine.
-    case folder(path: String)
-    /// An S3 bucket, with a key prefix ("" or ending in "/").
-    case s3(bucket: String, prefix: String)
-
-    /// A location from `file:///path` or `s3://bucket/prefix`.
-    init(parsing text: String) throws {
-        if text.hasPrefix("file://") {
-            let path = String(text.dropFirst("file://".count))
-            guard path.hasPrefix("/") else {
-                throw ValueError("'\(text)' must be an absolute file URL, file:///path")
-            }
-            self = .folder(path: path)
-        } else if text.hasPrefix("s3://") {
-            let rest = text.dropFirst("s3://".count)
-            let bucket = String(rest.prefix { $0 != "/" })
-            guard Self.isValidBucketName(bucket) else {
-                throw ValueError("'\(bucket)' is not a valid S3 bucket name")
-            }
-            var prefix = String(rest.dropFirst(bucket.count).drop { $0 == "/" })
-            if !prefix.isEmpty && !prefix.hasSuffix("/") { prefix += "/" }
-            self = .s3(bucket: bucket, prefix: prefix)
-        } else {
-            throw ValueError("'\(text)' is neither file:///path nor s3://bucket/prefix")
-        }
-    }
-
-    static func isValidBucketName(_ name: String) -> Bool {
-        let allowed = name.allSatisfy { $0.isLowercase && $0.isASCII || $0.isNumber || $0 == "-" || $0 == "." }
-        return (3...63).contains(name.count) && allowed && name.first != "-" && name.last != "-"
-    }
-}
-
-/// How mail is sent.
-public enum MailerTarget: Sendable, Equatable {
-    /// Amazon SES (v2 SendEmail).
-    case ses
-    /// `.eml` files in a folder.
-    case outbox(path: String)
-
-    init(parsing text: String) throws {
-        if text == "ses:" || text == "ses" {
-            self = .ses
-        } else if text.hasPrefix("file:///") {
-            self = .outbox(path: String(text.dropFirst("file://".count)))
-        } else {
-            throw ValueError("'\(text)' is neither ses: nor file:///path")
-        }
-    }
-}
-
-/// Where alert notifications go.
-public enum NotifierTarget: Sendable, Equatable {
-    /// An SNS topic.
-    case sns(topicARN: String)
-    /// JSON files in a folder.
-    case outbox(path: String)
-
-    init(parsing text: String) throws {
-        if text.hasPrefix("arn:aws:sns:") || text.hasPrefix("arn:aws-") && text.contains(":sns:") {
-            self = .sns(topicARN: text)
-        } else if text.hasPrefix("file:///") {
-            self = .outbox(path: String(text.dropFirst("file://".count)))
-        } else {
-            throw ValueError("'\(text)' is neither an SNS topic ARN nor file:///path")
-        }
-    }
-}
-
-/// Collects the problems of every setting, so that one error can name them all.
-private final class SettingsCheck {
-    let environment: [String: String]
-    let needs: Set<Settings.Need>
-    private(set) var problems: [ConfigurationError.Problem] = []
-
-    init(environment: [String: String], needs: Set<Settings.Need>) {
-        self.environment = environment
-        self.needs = needs
-    }
-
-    func report(_ variable: String, _ message: String) {
-        problems.append(.init(variable: variable, message: message))
-    }
-
-    /// The value of a needed setting, or its default; `nil` (and a problem) when it has neither.
-    func require(_ name: String, default local: String?, _ need: Settings.Need, what: String) -> String? {
-        guard needs.contains(need) else { return nil }
-        if let set = environment[name], !set.isEmpty { return set }
-        if let local { return local }
-        report(name, "is not set; it must give \(what)")
-        return nil
-    }
-
-    /// A needed setting parsed into a value; `nil` (and a problem) when missing or malformed.
-    func parse<Value>(
-        _ name: String, default local: String?, _ need: Settings.Need, what: String, _ parse: (String) throws -> Value
-    ) -> Value? {
-        guard let text = require(name, default: local, need, what: what) else { return nil }
-        do {
-            return try parse(text)
-        } catch {
-            report(name, (error as? ValueError)?.message ?? "\(error)")
-            return nil
-        }
-    }
-}
-
-struct ValueError: Error {
-    var message: String
-    init(_ message: String) { self.message = message }
-}
-
-extension String {
-    /// The text without spaces at either end.
-    public func trimmingSpaces() -> String {
-        let bytes = utf8
-        guard bytes.first == 0x20 || bytes.last == 0x20 else { return self }
-        return String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
-    }
-
-    /// The text with white space of any kind (newlines, tabs) trimmed at the ends and made one space between
-    /// words: how names from pages and the feed are kept.
-    public func collapsingWhitespace() -> String {
-        // Most names need nothing done: a scan of the bytes says so without making a new string.
-        if !mayNeedCollapsing { return self }
-        return split(whereSeparator: \.isWhitespace).joined(separator: " ")
-    }
-
-    /// Whether the text may start or end with white space or hold a run of it, or white space other than one
-    /// ASCII space: Unicode's (no-break space, en space, ideographic space…) is told by its UTF-8 lead bytes.
-    private var mayNeedCollapsing: Bool {
-        var previous: UInt8 = 0x20  // as if a space came before: a leading space needs work
-        for byte in utf8 {
-            switch byte {
-            case 0x09...0x0D: return true
-            case 0x20: if previous == 0x20 { return true }
-            case 0x85, 0xA0, 0x9A, 0x80, 0x81:
-                if previous == 0xC2 || previous == 0xE1 || previous == 0xE2 || previous == 0xE3 { return true }
-            default: break
-            }
-            previous = byte
-        }
-        return previous == 0x20
     }
 }
 

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Tracker
+@testable import Configuration
 
 @Suite("Settings from the environment")
 struct SettingsTests {
@@ -16,6 +16,8 @@ struct SettingsTests {
         #expect(settings.mailer == .outbox(path: "/repo/.local/outbox"))
         #expect(settings.notifier == .outbox(path: "/repo/.local/outbox"))
         #expect(settings.bandcampBaseURL == "https://bandcamp.com")
+        #expect(settings.loadSweepDays == 2 && settings.backfillChunkRows == 50_000 && settings.alertDigestHour == 7)
+        #expect(settings.unsubscribeURL == nil && settings.dashboardSecretID == nil)
     }
 
     @Test("on Lambda a missing setting is an error that names every variable")
@@ -51,6 +53,11 @@ struct SettingsTests {
             ("BANDCAMP_BASE_URL", "bandcamp.com", "must be an http:// or https:// URL"),
             ("BANDCAMP_CONNECT_TO", "a:1:b", "is not HOST:PORT:CONNECT-HOST:CONNECT-PORT"),
             ("BANDCAMP_PAGE_SCHEME", "ftp", "must be https or http"),
+            ("LOAD_SWEEP_DAYS", "0", "is not a number of days from 1 to 3660"),
+            ("LOAD_SWEEP_DAYS", "two", "is not a number of days"),
+            ("BACKFILL_CHUNK_ROWS", "-5", "is not a number of rows from 1 to 10000000"),
+            ("ALERT_DIGEST_HOUR", "25", "is not an hour (UTC) from 0 to 23"),
+            ("UNSUBSCRIBE_URL", "ftp://example.com/u", "is not an http:// or https:// URL"),
         ])
     func malformed(variable: String, value: String, complaint: String) {
         let error = #expect(throws: ConfigurationError.self) {
@@ -101,6 +108,11 @@ struct SettingsTests {
         environment["NOTIFIER_URL"] = "arn:aws:sns:eu-west-2:123456789012:bandcamp-tracker-alerts"
         environment["BANDCAMP_BASE_URL"] = "http://127.0.0.1:8080/"
         environment["BANDCAMP_CONNECT_TO"] = "artist.bandcamp.com:443:127.0.0.1:8443, x.example:80:127.0.0.1:8080"
+        environment["DASHBOARD_SECRET_ARN"] = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:dashboard"
+        environment["DASHBOARD_CREDENTIALS_FILE"] = "/tmp/credentials.json"
+        environment["LOAD_SWEEP_DAYS"] = "3"
+        environment["ALERT_DIGEST_HOUR"] = "0"
+        environment["UNSUBSCRIBE_URL"] = "https://abc.lambda-url.eu-west-2.on.aws/"
         let settings = try Settings.load(
             environment: environment, needs: Set(Settings.Need.allCases), workingDirectory: "/work")
         #expect(settings.databaseSecretID == "arn:aws:secretsmanager:eu-west-2:123456789012:secret:rds!db-1")
@@ -109,5 +121,31 @@ struct SettingsTests {
         #expect(settings.bandcampBaseURL == "http://127.0.0.1:8080")
         #expect(
             settings.bandcampConnectTo == ["artist.bandcamp.com:443:127.0.0.1:8443", "x.example:80:127.0.0.1:8080"])
+        #expect(settings.dashboardSecretID == "arn:aws:secretsmanager:eu-west-2:123456789012:secret:dashboard")
+        #expect(settings.dashboardCredentialsFile == nil, "a local file never stands in for the secret on Lambda")
+        #expect(settings.loadSweepDays == 3 && settings.alertDigestHour == 0)
+        #expect(settings.unsubscribeURL == "https://abc.lambda-url.eu-west-2.on.aws/")
+    }
+
+    @Test("on Lambda the dashboard needs its sign-in secret; locally its pages may be open")
+    func dashboardSignIn() throws {
+        var environment = lambda
+        environment["DATABASE_URL"] = "postgresql://tracker@db.internal:5432/tracker"
+        let error = #expect(throws: ConfigurationError.self) {
+            try Settings.load(environment: environment, needs: [.database, .dashboardSignIn], workingDirectory: "/")
+        }
+        #expect(error?.problems.map(\.variable) == ["DASHBOARD_SECRET_ARN"])
+        let local = try Settings.load(
+            environment: ["DASHBOARD_CREDENTIALS_FILE": "/tmp/c.json"], needs: [.dashboardSignIn],
+            workingDirectory: "/work")
+        #expect(local.dashboardSecretID == nil && local.dashboardCredentialsFile == "/tmp/c.json")
+    }
+
+    @Test("a setting a function does not need is not read, however malformed")
+    func unneededNotRead() throws {
+        let settings = try Settings.load(
+            environment: ["ALERT_DIGEST_HOUR": "noon", "LOAD_SWEEP_DAYS": "x"], needs: [.database],
+            workingDirectory: "/work")
+        #expect(settings.alertDigestHour == 7 && settings.loadSweepDays == 2)
     }
 }

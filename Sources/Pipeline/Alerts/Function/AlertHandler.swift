@@ -1,0 +1,72 @@
+import Adapters
+import Configuration
+import RuntimeShim
+import Tracker
+import Warehouse
+
+/// What Alert answers.
+public struct AlertResponse: Encodable, Sendable {
+    public var summary: String
+    public var alerts: AlertOutcome
+}
+
+/// Finds rising genres and artists and alerts subscribers.
+public struct AlertHandler: WarehouseHandler {
+    public let database: WarehouseDatabase
+    public let publisher: AlertPublisher
+
+    public init(database: WarehouseDatabase, publisher: AlertPublisher) {
+        self.database = database
+        self.publisher = publisher
+    }
+
+    /// The handler of a cold start, from the function's settings.
+    /// - Throws: `ConfigurationError` naming every missing or malformed setting.
+    public static func start(_ setup: LambdaInitContext) throws -> AlertHandler {
+        let environment = setup.environment.variables
+        let settings = try Settings.load(
+            environment: environment, needs: [.database, .mail, .notifications, .alertDigest, .unsubscribeLinks],
+            workingDirectory: setup.environment.workingDirectory)
+        let adapters = AdapterFactory(environment: environment)
+        let mailer = try adapters.mailer(settings.mailer)
+        let notifier = try adapters.notifier(settings.notifier)
+        let publisher = AlertPublisher(
+            digestHour: settings.alertDigestHour, mailer: mailer, notifier: notifier,
+            message: AlertMessage(from: settings.mailFrom, unsubscribeBase: settings.unsubscribeURL),
+            logger: setup.logger)
+        let database = WarehouseDatabase(settings: settings, adapters: adapters, logger: setup.logger)
+        setup.logger.info(
+            "ready",
+            metadata: [
+                "mailer": "\(mailer.location)", "notifier": "\(notifier.location)",
+                "database": "\(settings.databaseURL)", "rules": "\(publisher.rules.map(\.id).joined(separator: ","))",
+                "digestHour": "\(publisher.digestHour)",
+            ])
+        return AlertHandler(database: database, publisher: publisher)
+    }
+
+    public func handle(_ request: AlertRequest, context: LambdaContext) async throws -> AlertResponse {
+        try await database.invocation(context) { db, _ in
+            let outcome = try await publisher.run(at: request.at, digest: request.digest, db: db)
+            let hour = outcome.evaluatedAt % 86_400 / 3600
+            let tested = outcome.rules.map {
+                "\($0.rule) \($0.signals) of \($0.tested) tested"
+                    + ($0.baselineSales == 0 ? ", no baseline sales yet" : "")
+            }.joined(separator: "; ")
+            context.logger.info(
+                "alerts run",
+                metadata: [
+                    "at": "\(outcome.evaluatedAt)", "alerts": "\(outcome.alerts)", "emails": "\(outcome.emails)",
+                    "notifications": "\(outcome.notifications)", "digests": "\(outcome.digestEmails)",
+                ])
+            return AlertResponse(
+                summary: "alerts at \(CalendarDay(containing: outcome.evaluatedAt).iso) "
+                    + "\(hour < 10 ? "0" : "")\(hour):00 UTC: \(outcome.alerts) signals (\(tested)); "
+                    + "\(outcome.deliveries) deliveries, \(outcome.queuedForDigest) queued for the digest, "
+                    + "\(outcome.alreadyTold) already told; sent \(outcome.emails) emails and "
+                    + "\(outcome.notifications) notifications"
+                    + (outcome.digest ? "; \(outcome.digestEmails) digests" : ""),
+                alerts: outcome)
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import Adapters
+import Configuration
+import LambdaEvents
+import RuntimeShim
+import Warehouse
+
+/// The unsubscribe page of the report's and the alerts' links (`UNSUBSCRIBE_URL?token=…`), behind a function
+/// URL of its own: the dashboard's page (`UnsubscribePage`), with nothing else reachable.
+public struct UnsubscribeHandler: WarehouseHandler {
+    public let database: WarehouseDatabase
+
+    public init(database: WarehouseDatabase) {
+        self.database = database
+    }
+
+    /// The handler of a cold start, from the function's settings.
+    /// - Throws: `ConfigurationError` naming every missing or malformed setting.
+    public static func start(_ setup: LambdaInitContext) throws -> UnsubscribeHandler {
+        let settings = try Settings.load(
+            environment: setup.environment.variables, needs: [.database],
+            workingDirectory: setup.environment.workingDirectory)
+        let database = WarehouseDatabase(
+            settings: settings, adapters: AdapterFactory(environment: setup.environment.variables),
+            logger: setup.logger)
+        setup.logger.info("ready", metadata: ["database": "\(settings.databaseURL)"])
+        return UnsubscribeHandler(database: database)
+    }
+
+    public func handle(_ request: FunctionURLRequest, context: LambdaContext) async throws -> FunctionURLResponse {
+        try await database.withConnection { db in
+            try await UnsubscribePage.respond(request, db: db, logger: context.logger)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Adapters
+import Configuration
+import PDF
+import RuntimeShim
+import Warehouse
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What Report answers.
+public struct ReportResponse: Encodable, Sendable {
+    public var summary: String
+    public var report: ReportOutcome?
+    public var analysis: AnalysisOutcome?
+}
+
+/// Builds the daily PDF report, stores it and mails it to subscribers; builds one-off analyses of any range.
+public struct ReportHandler: WarehouseHandler {
+    public let objectStore: any ObjectStore
+    public let database: WarehouseDatabase
+    public let publisher: ReportPublisher
+
+    public init(objectStore: any ObjectStore, database: WarehouseDatabase, publisher: ReportPublisher) {
+        self.objectStore = objectStore
+        self.database = database
+        self.publisher = publisher
+    }
+
+    /// The handler of a cold start, from the function's settings.
+    /// - Throws: `ConfigurationError` naming every missing or malformed setting; `PDFError` when no font is
+    ///   found.
+    public static func start(_ setup: LambdaInitContext) throws -> ReportHandler {
+        let environment = setup.environment.variables
+        let settings = try Settings.load(
+            environment: environment, needs: [.objectStore, .database, .mail, .reportFonts, .unsubscribeLinks],
+            workingDirectory: setup.environment.workingDirectory)
+        let adapters = AdapterFactory(environment: environment)
+        // Fonts: REPORT_FONT_DIR, else the function's package (fonts/ beside the bootstrap), else Debian's.
+        let fontFolders =
+            settings.reportFontFolder.map { [$0] }
+            ?? (settings.lambdaTaskRoot.map { ["\($0)/fonts"] } ?? []) + PDFFontFiles.systemFolders
+        let store = try adapters.objectStore(settings.objectStore)
+        let mailer = try adapters.mailer(settings.mailer)
+        let publisher = ReportPublisher(
+            store: store, mailer: mailer, fonts: try PDFFontFiles.locate(in: fontFolders),
+            email: ReportEmail(from: settings.mailFrom, unsubscribeBase: settings.unsubscribeURL),
+            logger: setup.logger)
+        let database = WarehouseDatabase(settings: settings, adapters: adapters, logger: setup.logger)
+        setup.logger.info(
+            "ready",
+            metadata: [
+                "objectStore": "\(store.location)", "mailer": "\(mailer.location)",
+                "database": "\(settings.databaseURL)",
+            ])
+        return ReportHandler(objectStore: store, database: database, publisher: publisher)
+    }
+
+    public func handle(_ request: ReportRequest, context: LambdaContext) async throws -> ReportResponse {
+        let location = objectStore.location.hasSuffix("/") ? objectStore.location : objectStore.location + "/"
+        return try await database.invocation(context) { db, _ in
+            switch request {
+            case .analysis(let from, let to):
+                let outcome = try await publisher.publishAnalysis(from: from, to: to, now: Int64(time(nil)), db: db)
+                return ReportResponse(
+                    summary: "analysis of \(outcome.from) to \(outcome.to): \(outcome.sales) sales, "
+                        + "\(outcome.pages) pages at \(location)\(outcome.objectKey)",
+                    analysis: outcome)
+            case .daily(let day, let resend):
+                let outcome = try await publisher.publish(day, now: Int64(time(nil)), resend: resend, db: db)
+                context.logger.info(
+                    "report published",
+                    metadata: [
+                        "date": "\(outcome.date)", "key": "\(outcome.objectKey)", "mailed": "\(outcome.mailed)",
+                        "alreadyMailed": "\(outcome.alreadyMailed)",
+                    ])
+                return ReportResponse(
+                    summary: "report of \(outcome.date): \(outcome.sales) sales, \(outcome.pages) pages at "
+                        + "\(location)\(outcome.objectKey); mailed to \(outcome.mailed) subscribers"
+                        + (outcome.alreadyMailed > 0 ? " (\(outcome.alreadyMailed) already had it)" : ""),
+                    report: outcome)
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import LambdaEvents
+import Tracker
+
+/// What Report is asked to do.
+public enum ReportRequest: Decodable, Sendable, Equatable {
+    /// The daily report of a day; `resend` mails subscribers who already had it again.
+    case daily(day: CalendarDay, resend: Bool)
+    /// The one-off analysis of a range of UTC days (inclusive).
+    case analysis(from: CalendarDay, to: CalendarDay)
+
+    /// The longest range an analysis takes.
+    public static let longestAnalysis: Int64 = 3660
+
+    private enum Keys: String, CodingKey {
+        case date, resend, command, from, to
+    }
+
+    /// EventBridge's "Scheduled Event": the UTC day before the event's time. Or `{"date": "YYYY-MM-DD"}`, with
+    /// `"resend": true` to mail those who already had it. Or `{"command": "analysis", "from": "YYYY-MM-DD",
+    /// "to": "YYYY-MM-DD"}`.
+    public init(from decoder: any Decoder) throws {
+        if case .scheduled(let time) = try EventBridgeTrigger.decode(
+            from: decoder, function: "Report", accepts: [.scheduled])
+        {
+            guard let today = CalendarDay(iso: time) else {
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "'\(time)' is not an ISO 8601 time"))
+            }
+            self = .daily(day: today.adding(days: -1), resend: false)
+            return
+        }
+        let container = try decoder.container(keyedBy: Keys.self)
+        func date(_ key: Keys) throws -> CalendarDay {
+            let text = try container.decode(String.self, forKey: key)
+            guard let day = CalendarDay(iso: text), text.count == 10 else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: container, debugDescription: "'\(text)' is not a date as YYYY-MM-DD")
+            }
+            return day
+        }
+        if let command = try container.decodeIfPresent(String.self, forKey: .command) {
+            guard command == "analysis" else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .command, in: container, debugDescription: "unknown command '\(command)' (analysis)")
+            }
+            let from = try date(.from)
+            let to = try date(.to)
+            let days = to.daysSinceEpoch - from.daysSinceEpoch + 1
+            guard days >= 1, days <= Self.longestAnalysis else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .to, in: container,
+                    debugDescription: "the range \(from.iso) to \(to.iso) must run forwards and span at most "
+                        + "\(Self.longestAnalysis) days")
+            }
+            self = .analysis(from: from, to: to)
+            return
+        }
+        self = .daily(day: try date(.date), resend: try container.decodeIfPresent(Bool.self, forKey: .resend) ?? false)
+    }
+}

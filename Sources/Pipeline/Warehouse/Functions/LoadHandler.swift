@@ -1,0 +1,77 @@
+import Adapters
+import Postgres
+import RuntimeShim
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What Load answers.
+public struct LoadResponse: Encodable, Sendable {
+    public var summary: String
+    public var object: LoadOutcome?
+    public var sweep: SweepSummary?
+    public var schemaVersion: Int?
+}
+
+/// Loads raw objects into the PostgreSQL warehouse.
+public struct LoadHandler: WarehouseHandler {
+    public let objectStore: any ObjectStore
+    public let database: WarehouseDatabase
+    public let sweepDays: Int
+
+    public init(objectStore: any ObjectStore, database: WarehouseDatabase, sweepDays: Int) {
+        self.objectStore = objectStore
+        self.database = database
+        self.sweepDays = sweepDays
+    }
+
+    /// The handler of a cold start, from the function's settings.
+    /// - Throws: `ConfigurationError` naming every missing or malformed setting.
+    public static func start(_ setup: LambdaInitContext) throws -> LoadHandler {
+        let start = try StoreAndWarehouse(setup, needs: [.loadSweep])
+        return LoadHandler(
+            objectStore: start.store, database: start.database, sweepDays: start.settings.loadSweepDays)
+    }
+
+    public func handle(_ request: LoadRequest, context: LambdaContext) async throws -> LoadResponse {
+        try await database.invocation(context) { db, deadline in
+            let loader = Loader(
+                store: objectStore, database: db, logger: context.logger,
+                secondConnection: { try await database.newConnection() })
+            switch request {
+            case .object(let key, let etag):
+                let outcome = try await loader.load(key: key, etag: etag)
+                context.logger.info(
+                    "\(outcome.status.rawValue) \(key)",
+                    metadata: [
+                        "items": "\(outcome.items)", "inserted": "\(outcome.inserted)",
+                        "duplicates": "\(outcome.duplicates)", "rejected": "\(outcome.rejected)",
+                    ])
+                return LoadResponse(
+                    summary: "\(outcome.status.rawValue): \(key): \(outcome.inserted) new of \(outcome.items)"
+                        + (outcome.reason.map { " (\($0))" } ?? ""),
+                    object: outcome)
+            case .sweep(let days, let scheduled):
+                // Leave time to finish the object in hand: a quarter of what is left, at most a minute.
+                let margin = min(Duration.seconds(60), context.remainingTime / 4)
+                let summary = try await loader.sweep(
+                    days: scheduled ? sweepDays : days, now: Int64(time(nil)), deadline: deadline - margin
+                ) { outcome, summary in
+                    context.logger.info(
+                        "\(outcome.status.rawValue) \(outcome.key)",
+                        metadata: ["inserted": "\(outcome.inserted)", "loadedSoFar": "\(summary.loaded)"])
+                }
+                return LoadResponse(
+                    summary: "swept \(summary.listed) objects: \(summary.loaded) loaded (\(summary.inserted) new "
+                        + "sales), \(summary.failed) failed, \(summary.skipped) already in the ledger"
+                        + (summary.stoppedEarly ? "; stopped for time, the next sweep goes on" : ""),
+                    sweep: summary)
+            case .migrate:
+                let version = try await WarehouseSchema.version(db)
+                return LoadResponse(
+                    summary: "schema at version \(version.map(String.init) ?? "?")", schemaVersion: version)
+            }
+        }
+    }
+}
