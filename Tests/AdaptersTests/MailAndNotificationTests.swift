@@ -37,7 +37,7 @@ struct MailAndNotificationTests {
         #expect(parsed.messageID.hasPrefix("<") && parsed.messageID.hasSuffix("@bandcamp-tracker.local>"))
         #expect(parsed.parts.map(\.contentType) == ["text/plain", "text/html", "application/pdf"])
         #expect(parsed.parts[0].text == report.text)
-        #expect(parsed.parts[1].text == report.html)
+        #expect(parsed.parts[1].text == report.html?.markup)
         #expect(parsed.parts[2].filename == "bandcamp-daily-2025-06-10.pdf")
         #expect(parsed.parts[2].size == report.attachments[0].data.count)
     }

@@ -8,7 +8,7 @@ public struct FunctionURLResponse: Codable, Sendable, Equatable {
     public var isBase64Encoded = false
 
     /// An HTML page, never cached, with headers that keep it to itself: no framing, no scripts, no referrer.
-    public static func html(_ status: Int, _ body: String, cookies: [String] = []) -> FunctionURLResponse {
+    public static func html(_ status: Int, markup body: String, cookies: [String] = []) -> FunctionURLResponse {
         FunctionURLResponse(
             statusCode: status, headers: securityHeaders(contentType: "text/html; charset=utf-8"), cookies: cookies,
             body: body)

@@ -1,3 +1,5 @@
+import Tracker
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -31,7 +33,7 @@ public struct EmailMessage: Sendable, Equatable {
     /// The plain-text body.
     public var text: String
     /// The HTML body, if any.
-    public var html: String?
+    public var html: HTML?
     /// Attachments.
     public var attachments: [EmailAttachment]
     /// Extra header fields.
@@ -39,7 +41,7 @@ public struct EmailMessage: Sendable, Equatable {
 
     /// A message.
     public init(
-        from: String, to: [String], subject: String, text: String, html: String? = nil,
+        from: String, to: [String], subject: String, text: String, html: HTML? = nil,
         attachments: [EmailAttachment] = [], headers: [String: String] = [:]
     ) {
         self.from = from
@@ -116,7 +118,7 @@ public enum MIMEWriter {
         let boundary = newBoundary()
         var body = ["--\(boundary)"] + plain + [""] + base64Lines(Array(message.text.utf8))
         body += ["--\(boundary)", "Content-Type: text/html; charset=UTF-8", "Content-Transfer-Encoding: base64", ""]
-        body += base64Lines(Array(html.utf8))
+        body += base64Lines(Array(html.markup.utf8))
         body.append("--\(boundary)--")
         return (["Content-Type: multipart/alternative; boundary=\"\(boundary)\""], body)
     }

@@ -30,7 +30,8 @@ public struct SESMailer: Mailer {
     public func send(_ message: EmailMessage) async throws -> String {
         if message.attachments.isEmpty && message.headers.isEmpty {
             return try await ses.sendEmail(
-                from: message.from, to: message.to, subject: message.subject, text: message.text, html: message.html)
+                from: message.from, to: message.to, subject: message.subject, text: message.text,
+                html: message.html?.markup)
         }
         let raw = MIMEWriter.render(message, messageID: Outbox.newID() + "@bandcamp-tracker", date: Int(time(nil)))
         return try await ses.sendRawEmail(from: message.from, to: message.to, message: raw)

@@ -121,8 +121,7 @@ public struct AlertMessage: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    func html(_ alerts: [Alert], digest: Bool, to address: String, unsubscribe: String?) -> String {
-        let e = HTML.escape
+    func html(_ alerts: [Alert], digest: Bool, to address: String, unsubscribe: String?) -> HTML {
         var out = EmailPage.open(
             title: subject(alerts, digest: digest), label: digest ? "TODAY'S RISERS" : "RISING NOW",
             heading: alerts.count == 1 ? "1 alert" : "\(alerts.count) alerts")
@@ -132,22 +131,20 @@ public struct AlertMessage: Sendable {
                 <div style="padding:18px 26px;\(index > 0 ? "border-top:1px solid #e8ebef" : "")">
                 <div style="font-size:11px;color:#5f6b7a">\(alert.entityType == .genre ? "GENRE" : "ARTIST") · \
                 <span style="color:\(badge);font-weight:bold">\(alert.signal.kind.rawValue.uppercased())</span> · \
-                last \(e(Self.span(alert.windowHours)))</div>
+                last \(Self.span(alert.windowHours))</div>
                 <div style="font-size:19px;font-weight:bold;margin:4px 0 8px">\
-                <a href="\(e(alert.details.url))" style="color:#0e3a4a">\(e(alert.details.name))</a> \
-                <span style="color:\(badge)">\(e(Self.times(alert.signal.estimate)))</span></div>
+                <a href="\(alert.details.url)" style="color:#0e3a4a">\(alert.details.name)</a> \
+                <span style="color:\(badge)">\(Self.times(alert.signal.estimate))</span></div>
 
                 """
             for sentence in Self.sentences(alert) {
-                out += "<p style=\"font-size:13px;margin:6px 0\">\(e(sentence))</p>\n"
+                out += "<p style=\"font-size:13px;margin:6px 0\">\(sentence)</p>\n"
             }
             for fact in Self.facts(alert) {
-                out += "<p style=\"font-size:13px;margin:6px 0\"><b>\(e(fact.label)):</b> "
-                out += fact.entries.map { entry in
-                    entry.url.map {
-                        "<a href=\"\(e($0))\" style=\"color:#0e3a4a\">\(e(entry.name))</a>" + e(entry.note)
-                    }
-                        ?? e(entry.text)
+                out += "<p style=\"font-size:13px;margin:6px 0\"><b>\(fact.label):</b> "
+                out += fact.entries.map { entry -> HTML in
+                    entry.url.map { "<a href=\"\($0)\" style=\"color:#0e3a4a\">\(entry.name)</a>\(entry.note)" }
+                        ?? "\(entry.text)"
                 }.joined(separator: " · ")
                 out += "</p>\n"
             }

@@ -10,9 +10,8 @@ import Tracker
 enum Charts {
     /// A column per day, with a scale of round numbers.
     static func daily(_ points: [DayPoint], value: (DayPoint) -> Double, label: (Double) -> String, title: String)
-        -> String
+        -> HTML
     {
-        let e = HTML.escape
         let width = 720.0
         let height = 190.0
         let left = 52.0
@@ -23,16 +22,16 @@ enum Charts {
         let plotWidth = width - left - 4
         let plotHeight = height - top - bottom
         let step = plotWidth / Double(max(points.count, 1))
-        var svg = """
-            <svg class="chart" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="\(e(title))">\
-            <title>\(e(title))</title>
+        var svg: HTML = """
+            <svg class="chart" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="\(title)">\
+            <title>\(title)</title>
             """
         for tick in 0...4 {
             let amount = scale * Double(tick) / 4
             let y = top + plotHeight - plotHeight * Double(tick) / 4
             svg += """
                 <line x1="\(left)" x2="\(width - 4)" y1="\(fixed(y))" y2="\(fixed(y))" class="grid"/>\
-                <text x="\(left - 6)" y="\(fixed(y + 4))" class="axis" text-anchor="end">\(e(label(amount)))</text>
+                <text x="\(left - 6)" y="\(fixed(y + 4))" class="axis" text-anchor="end">\(label(amount))</text>
                 """
         }
         for (index, point) in points.enumerated() {
@@ -41,8 +40,8 @@ enum Charts {
             let x = left + step * Double(index) + step * 0.12
             svg += """
                 <rect x="\(fixed(x))" y="\(fixed(top + plotHeight - barHeight))" width="\(fixed(max(step * 0.76, 0.5)))" \
-                height="\(fixed(barHeight))" class="bar"><title>\(e(point.day.short)) \(e(point.day.iso)): \
-                \(e(label(amount)))</title></rect>
+                height="\(fixed(barHeight))" class="bar"><title>\(point.day.short) \(point.day.iso): \
+                \(label(amount))</title></rect>
                 """
         }
         let labelled = points.count <= 1 ? [0] : [0, points.count / 2, points.count - 1]
@@ -51,7 +50,7 @@ enum Charts {
             let anchor = index == 0 ? "start" : index == points.count - 1 ? "end" : "middle"
             svg += """
                 <text x="\(fixed(anchor == "start" ? left : anchor == "end" ? width - 4 : x))" y="\(fixed(height - 6))" \
-                class="axis" text-anchor="\(anchor)">\(e(points[index].day.iso))</text>
+                class="axis" text-anchor="\(anchor)">\(points[index].day.iso)</text>
                 """
         }
         return svg + "</svg>\n"
@@ -60,28 +59,27 @@ enum Charts {
     /// A ranked list with bars: name (a link that filters by it), a bar of its share of the largest, figures.
     static func ranking(
         _ rows: [RankedRow], link: (RankedRow) -> String?, total: Int? = nil, caption: String, empty: String
-    ) -> String {
-        let e = HTML.escape
-        guard !rows.isEmpty else { return "<p class=\"empty\">\(e(empty))</p>\n" }
+    ) -> HTML {
+        guard !rows.isEmpty else { return "<p class=\"empty\">\(empty)</p>\n" }
         let largest = max(rows.map(\.sales).max() ?? 1, 1)
-        var html = """
-            <table class="ranking"><caption>\(e(caption))</caption>
+        var html: HTML = """
+            <table class="ranking"><caption>\(caption)</caption>
             <thead><tr><th scope="col">#</th><th scope="col">Name</th><th scope="col" class="num">Sales</th>\
-            \(total == nil ? "" : "<th scope=\"col\" class=\"num\">Share</th>")\
+            \(total == nil ? "" : "<th scope=\"col\" class=\"num\">Share</th>" as HTML)\
             <th scope="col" class="num">Revenue</th></tr></thead><tbody>
 
             """
         for (index, row) in rows.enumerated() {
-            let name = link(row).map { "<a href=\"\(e($0))\">\(e(row.name))</a>" } ?? e(row.name)
-            let detail = row.detail.map { "<span class=\"detail\">\(e($0))</span>" } ?? ""
-            let share = total.map { total in
-                "<td class=\"num\">\(e(Format.percent(total > 0 ? Double(row.sales) / Double(total) : 0)))</td>"
+            let name: HTML = link(row).map { "<a href=\"\($0)\">\(row.name)</a>" } ?? "\(row.name)"
+            let detail: HTML = row.detail.map { "<span class=\"detail\">\($0)</span>" } ?? ""
+            let share = total.map { total -> HTML in
+                "<td class=\"num\">\(Format.percent(total > 0 ? Double(row.sales) / Double(total) : 0))</td>"
             }
             html += """
                 <tr><td class="rank">\(index + 1)</td><td>\(name)\(detail)<span class="meter" style="width:\
                 \(fixed(100 * Double(row.sales) / Double(largest)))%"></span></td>\
-                <td class="num">\(e(Format.count(row.sales)))</td>\(share ?? "")\
-                <td class="num">\(e(Format.usd(row.revenueUSD)))</td></tr>
+                <td class="num">\(Format.count(row.sales))</td>\(share)\
+                <td class="num">\(Format.usd(row.revenueUSD))</td></tr>
 
                 """
         }
@@ -91,30 +89,29 @@ enum Charts {
     /// A table of genres × countries, each cell shaded by the share of the genre's sales bought from there.
     static func heatmap(
         genres: [RankedRow], countries: [RankedRow], cells: [String: [String: Int]], link: (String, String) -> String
-    ) -> String {
-        let e = HTML.escape
+    ) -> HTML {
         guard !genres.isEmpty, !countries.isEmpty else {
             return "<p class=\"empty\">No genre has sales in this range.</p>\n"
         }
-        var html = """
+        var html: HTML = """
             <div class="scroll"><table class="heatmap"><caption>Share of each genre's sales bought from each \
             country</caption><thead><tr><th scope="col">Genre</th>
             """
         for country in countries {
-            html += "<th scope=\"col\" title=\"\(e(country.name))\">\(e(country.key))</th>"
+            html += "<th scope=\"col\" title=\"\(country.name)\">\(country.key)</th>"
         }
         html += "</tr></thead><tbody>\n"
         for genre in genres {
-            html += "<tr><th scope=\"row\">\(e(genre.name))</th>"
+            html += "<tr><th scope=\"row\">\(genre.name)</th>"
             for country in countries {
                 let count = cells[genre.key]?[country.key] ?? 0
                 let share = genre.sales > 0 ? Double(count) / Double(genre.sales) : 0
                 let alpha: Double = count == 0 ? 0 : 0.08 + 0.92 * min(1, share * 2)
-                let shown = count == 0 ? "" : e(Format.percent(share))
+                let shown = count == 0 ? "" : Format.percent(share)
                 html += """
                     <td style="background:rgba(14,58,74,\(fixed(alpha)))" class="\(alpha > 0.5 ? "dark" : "")">\
-                    <a href="\(e(link(genre.key, country.key)))" title="\(e(genre.name)) in \(e(country.name)): \
-                    \(e(Format.count(count))) sales, \(e(Format.percent(share)))">\(shown)</a></td>
+                    <a href="\(link(genre.key, country.key))" title="\(genre.name) in \(country.name): \
+                    \(Format.count(count)) sales, \(Format.percent(share))">\(shown)</a></td>
                     """
             }
             html += "</tr>\n"
@@ -123,25 +120,24 @@ enum Charts {
     }
 
     /// The world's countries shaded by sales (a logarithmic scale), each a link that filters by it.
-    static func worldMap(_ countries: [RankedRow], link: (String) -> String) -> String {
-        let e = HTML.escape
+    static func worldMap(_ countries: [RankedRow], link: (String) -> String) -> HTML {
         let byCode = Dictionary(countries.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let largest = log(Double(max(countries.map(\.sales).max() ?? 1, 1)) + 1)
-        var svg = """
+        var svg: HTML = """
             <svg class="map" viewBox="0 0 \(Int(WorldMap.size.width)) \(Int(WorldMap.size.height.rounded(.up)))" \
             role="img" aria-label="Sales by buyer country"><title>Sales by buyer country</title>
 
             """
         for country in WorldMap.countries {
             guard let row = byCode[country.code] else {
-                svg += "<path d=\"\(country.path)\" class=\"land\"><title>\(e(country.name)): no sales</title></path>\n"
+                svg += "<path d=\"\(country.path)\" class=\"land\"><title>\(country.name): no sales</title></path>\n"
                 continue
             }
             let intensity = largest > 0 ? log(Double(row.sales) + 1) / largest : 0
             svg += """
-                <a href="\(e(link(country.code)))"><path d="\(country.path)" class="sold" \
-                style="fill-opacity:\(fixed(0.15 + 0.85 * intensity))"><title>\(e(row.name)): \
-                \(e(Format.count(row.sales))) sales, \(e(Format.usd(row.revenueUSD)))</title></path></a>
+                <a href="\(link(country.code))"><path d="\(country.path)" class="sold" \
+                style="fill-opacity:\(fixed(0.15 + 0.85 * intensity))"><title>\(row.name): \
+                \(Format.count(row.sales)) sales, \(Format.usd(row.revenueUSD))</title></path></a>
 
                 """
         }
@@ -149,20 +145,19 @@ enum Charts {
     }
 
     /// Horizontal bars of labelled counts (no links).
-    static func bands(_ bands: [(label: String, sales: Int)], caption: String) -> String {
-        let e = HTML.escape
+    static func bands(_ bands: [(label: String, sales: Int)], caption: String) -> HTML {
         let total = max(bands.reduce(0) { $0 + $1.sales }, 1)
         let largest = max(bands.map(\.sales).max() ?? 1, 1)
-        var html = """
-            <table class="ranking"><caption>\(e(caption))</caption><tbody>
+        var html: HTML = """
+            <table class="ranking"><caption>\(caption)</caption><tbody>
 
             """
         for band in bands {
             html += """
-                <tr><td>\(e(band.label))<span class="meter" style="width:\
+                <tr><td>\(band.label)<span class="meter" style="width:\
                 \(fixed(100 * Double(band.sales) / Double(largest)))%"></span></td>\
-                <td class="num">\(e(Format.count(band.sales)))</td>\
-                <td class="num">\(e(Format.percent(Double(band.sales) / Double(total))))</td></tr>
+                <td class="num">\(Format.count(band.sales))</td>\
+                <td class="num">\(Format.percent(Double(band.sales) / Double(total)))</td></tr>
 
                 """
         }

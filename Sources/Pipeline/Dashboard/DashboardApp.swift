@@ -42,7 +42,7 @@ public struct DashboardApp: Sendable {
             return try await route(request)
         } catch let error as PostgresError where error.code == .connection {
             logger.error("the warehouse cannot be reached: \(error)")
-            return .html(
+            return .page(
                 503,
                 PageFrame.message(
                     "The warehouse is not reachable", "The database did not answer; try again in a minute."))
@@ -77,7 +77,7 @@ public struct DashboardApp: Sendable {
             return .redirect("/sign-in?" + Form.encode([("next", target)]))
         }
         guard let section = Section(rawValue: path) else {
-            return .html(404, PageFrame.message("Not found", "There is no page at this address."))
+            return .page(404, PageFrame.message("Not found", "There is no page at this address."))
         }
         if section == .subscribe {
             guard method == "GET" || method == "POST" else { return Self.methodNotAllowed }
@@ -93,28 +93,36 @@ public struct DashboardApp: Sendable {
                 artist: try await filter.artist.asyncMap { try await query.artist($0) } ?? nil,
                 countries: try await query.countryNames(),
                 genres: try await query.genreChoices())
-            let pages = Pages(query: query, filter: filter, choices: choices, now: now())
-            let (status, title, body, extraNotices): (Int, String, String, [String])
+            let now = now()
+            // Each page reads its data first, then renders it.
+            let (status, body, extraNotices): (Int, HTML, [String])
             switch section {
-            case .overview: (status, title, body, extraNotices) = (200, "Overview", try await pages.overview(), [])
-            case .genres: (status, title, body, extraNotices) = (200, "Genres", try await pages.genres(), [])
+            case .overview:
+                (status, body, extraNotices) = (200, try await OverviewPage.fetch(query, filter, now: now).render(), [])
+            case .genres:
+                (status, body, extraNotices) = (200, try await GenresPage.fetch(query, filter, now: now).render(), [])
             case .artists:
-                let page = try await pages.artists(search: request.query("q"))
-                (status, title, body, extraNotices) = (page.found ? 200 : 404, "Artists", page.html, [])
-            case .geography: (status, title, body, extraNotices) = (200, "Geography", try await pages.geography(), [])
-            case .analysis: (status, title, body, extraNotices) = (200, "Analysis", try await pages.analysis(), [])
+                let page = try await ArtistsPage.fetch(
+                    query, filter, artist: choices.artist, search: request.query("q"))
+                (status, body, extraNotices) = (page.found ? 200 : 404, page.render(), [])
+            case .geography:
+                (status, body, extraNotices) = (200, try await GeographyPage.fetch(query, filter).render(), [])
+            case .analysis:
+                (status, body, extraNotices) = (200, try await AnalysisPage.fetch(query, filter).render(), [])
             case .charts:
                 let explicit = request.query("from") != nil || request.query("to") != nil
-                let page = try await pages.charts(
-                    region: request.query("region"), period: request.query("period"), explicitRange: explicit)
-                (status, title, body, extraNotices) = (200, "Charts", page.html, page.notices)
-            case .alerts: (status, title, body, extraNotices) = (200, "Alerts", try await pages.alerts(), [])
+                let page = try await ChartsPage.fetch(
+                    query, filter, region: request.query("region"), period: request.query("period"),
+                    explicitRange: explicit)
+                (status, body, extraNotices) = (200, page.render(), page.notices)
+            case .alerts: (status, body, extraNotices) = (200, try await AlertsPage.fetch(query, filter).render(), [])
             case .subscribe:
-                let outcome = try await subscribe(request, pages: pages, db: db)
-                (status, title, body, extraNotices) = (outcome.status, "Subscribe", outcome.html, outcome.notices)
+                let outcome = try await subscribe(request, query: query, filter: filter, db: db)
+                (status, body, extraNotices) = (outcome.status, outcome.html, outcome.notices)
             }
+            let title = section.title
             let notices = problems.map { "Ignored: \($0)." } + extraNotices
-            return .html(
+            return .page(
                 status,
                 PageFrame.page(
                     title, section: section, filter: filter, choices: choices, signOut: credentials != nil,
@@ -122,7 +130,7 @@ public struct DashboardApp: Sendable {
         }
     }
 
-    static let methodNotAllowed = FunctionURLResponse.html(
+    static let methodNotAllowed = FunctionURLResponse.page(
         405, PageFrame.message("Not allowed", "This page does not take that kind of request."))
 
     // MARK: Sign-in
@@ -130,12 +138,12 @@ public struct DashboardApp: Sendable {
     private func signIn(_ request: FunctionURLRequest, db: PostgresConnection) async throws -> FunctionURLResponse {
         let next = Self.safeNext(request.query("next") ?? request.form.first { $0.name == "next" }?.value)
         guard let credentials else { return .redirect(next) }
-        let form = { (message: String?) -> String in
-            let e = HTML.escape
+        let form = { (message: String?) -> HTML in
+            let notice: HTML = message.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? ""
             return """
-                \(message.map { "<p class=\"notice error\" role=\"alert\">\(e($0))</p>" } ?? "")
+                \(notice)
                 <form class="box" method="post" action="/sign-in">
-                <input type="hidden" name="next" value="\(e(next))">
+                <input type="hidden" name="next" value="\(next)">
                 <label>Username <input name="username" autocomplete="username" required></label>
                 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
                 <button type="submit">Sign in</button></form>
@@ -143,11 +151,11 @@ public struct DashboardApp: Sendable {
         }
         switch request.method {
         case "GET", "HEAD":
-            return .html(200, PageFrame.message("Sign in", "The dashboard is for the team.", form: form(nil)))
+            return .page(200, PageFrame.message("Sign in", "The dashboard is for the team.", form: form(nil)))
         case "POST":
             let limits = AttemptLimits(db: db)
             if let wait = try await limits.retryAfter(.signIn, source: request.sourceIP) {
-                var response = FunctionURLResponse.html(
+                var response = FunctionURLResponse.page(
                     429,
                     PageFrame.message(
                         "Too many attempts", "Too many failed sign-ins; try again in \(Format.duration(Int(wait)))."))
@@ -162,7 +170,7 @@ public struct DashboardApp: Sendable {
             try await limits.record(.signIn, source: request.sourceIP, succeeded: accepted)
             guard accepted else {
                 logger.notice("sign-in failed")
-                return .html(
+                return .page(
                     401,
                     PageFrame.message(
                         "Sign in", "The dashboard is for the team.", form: form("Wrong username or password.")))
@@ -186,11 +194,14 @@ public struct DashboardApp: Sendable {
 
     // MARK: Subscribe and confirm
 
-    private func subscribe(_ request: FunctionURLRequest, pages: Pages, db: PostgresConnection) async throws -> (
-        status: Int, html: String, notices: [String]
-    ) {
+    private func subscribe(
+        _ request: FunctionURLRequest, query: DashboardQuery, filter: DashboardFilter, db: PostgresConnection
+    ) async throws -> (status: Int, html: HTML, notices: [String]) {
+        func form(_ values: [(name: String, value: String)], _ problems: [String]) async throws -> HTML {
+            try await SubscribePage.fetch(query, filter, values: values, problems: problems).render()
+        }
         guard request.method == "POST" else {
-            return (200, try await pages.subscribeForm(values: request.queryItems, problems: []), [])
+            return (200, try await form(request.queryItems, []), [])
         }
         let fields = request.form
         var (signUp, problems) = SignUp.parse(fields)
@@ -207,13 +218,13 @@ public struct DashboardApp: Sendable {
             if !problems.isEmpty { signUp = nil }
         }
         guard let signUp else {
-            return (400, try await pages.subscribeForm(values: fields, problems: problems), [])
+            return (400, try await form(fields, problems), [])
         }
         let limits = AttemptLimits(db: db)
         if try await limits.retryAfter(.signUp, source: request.sourceIP) != nil {
             return (
                 429,
-                try await pages.subscribeForm(values: fields, problems: ["too many sign-ups from here; try later"]), []
+                try await form(fields, ["too many sign-ups from here; try later"]), []
             )
         }
         try await limits.record(.signUp, source: request.sourceIP, succeeded: true)
@@ -221,7 +232,7 @@ public struct DashboardApp: Sendable {
         guard let token = try await SubscriptionRequests.create(signUp, tagIDs: genreIDs, artistIDs: artistIDs, db: db)
         else {
             logger.notice("sign-up not mailed: the address has had its confirmation emails for the day")
-            return (200, try await pages.subscribeForm(values: [], problems: []), [sent])
+            return (200, try await form([], []), [sent])
         }
         let genreNames = try await db.query(
             "SELECT name FROM tag WHERE id = ANY(\(genreIDs)::bigint[]) ORDER BY name"
@@ -240,16 +251,15 @@ public struct DashboardApp: Sendable {
             logger.error("the confirmation email could not be sent: \(error)")
             return (
                 503,
-                try await pages.subscribeForm(
-                    values: fields, problems: ["the confirmation email could not be sent; try again"]), []
+                try await form(fields, ["the confirmation email could not be sent; try again"]), []
             )
         }
-        return (200, try await pages.subscribeForm(values: [], problems: []), [sent])
+        return (200, try await form([], []), [sent])
     }
 
     private func confirm(_ request: FunctionURLRequest, db: PostgresConnection) async throws -> FunctionURLResponse {
         guard let token = request.query("token"), !token.isEmpty, token.utf8.count <= 128 else {
-            return .html(
+            return .page(
                 400, PageFrame.message("No request named", "This link has no token: use the link of the email."))
         }
         let outcome: ConfirmOutcome
@@ -261,24 +271,24 @@ public struct DashboardApp: Sendable {
         switch outcome {
         case .confirmed(let email) where request.method == "POST":
             logger.info("subscription confirmed")
-            return .html(
+            return .page(
                 200, PageFrame.message("Subscribed", "\(email) is subscribed. Every email has a link to stop it."))
         case .confirmed(let email):
-            return .html(
+            return .page(
                 200,
                 PageFrame.button(
                     "Confirm?", "Send what was asked for to \(email)?",
                     action: "/confirm?" + Form.encode([("token", token)]), label: "Confirm"))
         case .already(let email):
-            return .html(200, PageFrame.message("Subscribed", "\(email) had already confirmed this request."))
+            return .page(200, PageFrame.message("Subscribed", "\(email) had already confirmed this request."))
         case .expired:
-            return .html(
+            return .page(
                 410,
                 PageFrame.message(
                     "Link expired",
                     "This link was valid for \(SubscriptionRequests.validDays) days; sign up again for a new one."))
         case .unknown:
-            return .html(404, PageFrame.message("Unknown link", "No request has this link; it may have been mistyped."))
+            return .page(404, PageFrame.message("Unknown link", "No request has this link; it may have been mistyped."))
         }
     }
 }

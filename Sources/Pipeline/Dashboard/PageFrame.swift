@@ -41,26 +41,25 @@ struct FilterChoices {
 enum PageFrame {
     static func page(
         _ title: String, section: Section?, filter: DashboardFilter?, choices: FilterChoices?, signOut: Bool,
-        notices: [String] = [], body: String
-    ) -> String {
-        let e = HTML.escape
-        var html = """
+        notices: [String] = [], body: HTML
+    ) -> HTML {
+        var html: HTML = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width,initial-scale=1">
             <meta name="robots" content="noindex">
-            <title>\(e(title)) · bandcamp-tracker</title>
+            <title>\(title) · bandcamp-tracker</title>
             <style>\(stylesheet)</style></head>
             <body>
-            <header><a class="brand" href="\(e(filter?.link("/") ?? "/"))">bandcamp-tracker</a>
+            <header><a class="brand" href="\(filter?.link("/") ?? "/")">bandcamp-tracker</a>
 
             """
         if section != nil || filter != nil {
             html += "<nav>"
             for item in Section.allCases {
                 let link = filter?.link(item.rawValue) ?? item.rawValue
-                let current = item == section ? " aria-current=\"page\"" : ""
-                html += "<a href=\"\(e(link))\"\(current)>\(e(item.title))</a>"
+                let current: HTML = item == section ? " aria-current=\"page\"" : ""
+                html += "<a href=\"\(link)\"\(current)>\(item.title)</a>"
             }
             html += "</nav>"
         }
@@ -74,7 +73,7 @@ enum PageFrame {
             html += filterBar(filter, choices: choices, path: section.rawValue)
         }
         for notice in notices {
-            html += "<p class=\"notice\" role=\"status\">\(e(notice))</p>\n"
+            html += "<p class=\"notice\" role=\"status\">\(notice)</p>\n"
         }
         html += body
         html += """
@@ -88,67 +87,66 @@ enum PageFrame {
     }
 
     /// A message page (sign-in, confirmation, unsubscribe): a title, a line, and perhaps a form.
-    static func message(_ title: String, _ message: String, form: String = "") -> String {
+    static func message(_ title: String, _ message: String, form: HTML = "") -> HTML {
         page(
             title, section: nil, filter: nil, choices: nil, signOut: false,
             body:
-                "<section class=\"message\"><h1>\(HTML.escape(title))</h1><p>\(HTML.escape(message))</p>\(form)</section>\n"
+                "<section class=\"message\"><h1>\(title)</h1><p>\(message)</p>\(form)</section>\n"
         )
     }
 
     /// A message page asking for one press of a button that POSTs to `action` (links in emails: a GET changes
     /// nothing, so mail scanners that follow links do nothing).
-    static func button(_ title: String, _ message: String, action: String, label: String) -> String {
+    static func button(_ title: String, _ message: String, action: String, label: String) -> HTML {
         Self.message(
             title, message,
             form: """
-                <form method="post" action="\(HTML.escape(action))"><button type="submit">\(HTML.escape(label))</button></form>
+                <form method="post" action="\(action)"><button type="submit">\(label)</button></form>
                 """)
     }
 
     /// The filter bar: a GET form with the range, genre, country and type, and the artist as a removable chip.
-    static func filterBar(_ filter: DashboardFilter, choices: FilterChoices, path: String) -> String {
-        let e = HTML.escape
-        var html = """
-            <form class="filters" method="get" action="\(e(path))">
-            <label>From <input type="date" name="from" value="\(e(filter.from.iso))"></label>
-            <label>To <input type="date" name="to" value="\(e(filter.to.iso))"></label>
-            <label>Genre <input name="genre" list="genre-list" value="\(e(filter.genre ?? ""))" \
+    static func filterBar(_ filter: DashboardFilter, choices: FilterChoices, path: String) -> HTML {
+        var html: HTML = """
+            <form class="filters" method="get" action="\(path)">
+            <label>From <input type="date" name="from" value="\(filter.from.iso)"></label>
+            <label>To <input type="date" name="to" value="\(filter.to.iso)"></label>
+            <label>Genre <input name="genre" list="genre-list" value="\(filter.genre ?? "")" \
             placeholder="any" size="12"></label>
             <datalist id="genre-list">
             """
         for genre in choices.genres {
-            html += "<option value=\"\(e(genre.key))\">\(e(genre.name))</option>"
+            html += "<option value=\"\(genre.key)\">\(genre.name)</option>"
         }
         html += """
             </datalist>
             <label>Country <select name="country"><option value="">any</option>
             """
         for country in choices.countries {
-            let selected = country.code == filter.country ? " selected" : ""
-            html += "<option value=\"\(e(country.code))\"\(selected)>\(e(country.name))</option>"
+            let selected: HTML = country.code == filter.country ? " selected" : ""
+            html += "<option value=\"\(country.code)\"\(selected)>\(country.name)</option>"
         }
         html += """
             </select></label>
             <label>Type <select name="type"><option value="">any</option>
             """
         for (type, label) in DashboardFilter.itemTypes {
-            let selected = type == filter.itemType ? " selected" : ""
-            html += "<option value=\"\(e(type))\"\(selected)>\(e(label))</option>"
+            let selected: HTML = type == filter.itemType ? " selected" : ""
+            html += "<option value=\"\(type)\"\(selected)>\(label)</option>"
         }
         html += "</select></label>\n"
         if let artist = filter.artist {
             html += """
                 <input type="hidden" name="artist" value="\(artist)">\
-                <span class="chip">Artist: \(e(choices.artistName ?? "#\(artist)")) \
-                <a href="\(e(filter.link(path) { $0.artist = nil }))" aria-label="Remove the artist">×</a></span>
+                <span class="chip">Artist: \(choices.artistName ?? "#\(artist)") \
+                <a href="\(filter.link(path) { $0.artist = nil })" aria-label="Remove the artist">×</a></span>
 
                 """
         }
         html += "<button type=\"submit\">Apply</button>\n<span class=\"presets\">"
         for days: Int64 in [7, 30, 90, 365] {
             html += """
-                <a href="\(e(filter.link(path) { $0.from = $0.to.adding(days: 1 - days) }))">\(days) days</a>
+                <a href="\(filter.link(path) { $0.from = $0.to.adding(days: 1 - days) })">\(days) days</a>
                 """
         }
         html += "</span>\n</form>\n"
@@ -162,16 +160,16 @@ enum PageFrame {
         }
         if let name = choices.artistName { active.append("artist \(name)") }
         html += """
-            <p class="scope">\(e(filter.from.long)) to \(e(filter.to.long)) (\(filter.days) days)\
-            \(active.isEmpty ? "" : "; " + e(active.joined(separator: ", "))). \
-            \(filter.isNarrowed ? "<a href=\"\(e(filter.link(path) { $0 = DashboardFilter(from: $0.from, to: $0.to) }))\">Clear filters</a>" : "")</p>
+            <p class="scope">\(filter.from.long) to \(filter.to.long) (\(filter.days) days)\
+            \(active.isEmpty ? "" : "; " + active.joined(separator: ", ")). \
+            \(filter.isNarrowed ? "<a href=\"\(filter.link(path) { $0 = DashboardFilter(from: $0.from, to: $0.to) })\">Clear filters</a>" as HTML : "")</p>
 
             """
         return html
     }
 
     /// Our own small stylesheet: readable on a phone, no web fonts, no external file.
-    static let stylesheet = """
+    static let stylesheet: HTML = """
         :root{--ink:#1f2933;--muted:#5f6b7a;--line:#e3e7eb;--brand:#0e3a4a;--accent:#1da0c3;--bg:#f6f8fa}
         *{box-sizing:border-box}
         body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:var(--ink);background:var(--bg)}

@@ -253,14 +253,13 @@ enum SubscriptionRequests {
             If it was not you, ignore this email: nothing will be sent.
 
             """
-        let e = HTML.escape
         var html = EmailPage.open(
             title: "Confirm your subscription", label: "SUBSCRIPTION", heading: "Confirm your subscription")
         html += """
             <div style="padding:18px 26px;font-size:14px;line-height:1.5">
-            <p>Someone, hopefully you, asked bandcamp-tracker to send <b>\(e(signUp.email))</b>:</p>
-            <ul>\(asked.map { "<li>\(e($0))</li>" }.joined())</ul>
-            <p><a href="\(e(link))" style="display:inline-block;background:#0e3a4a;color:#ffffff;padding:10px 18px;\
+            <p>Someone, hopefully you, asked bandcamp-tracker to send <b>\(signUp.email)</b>:</p>
+            <ul>\(asked.map { "<li>\($0)</li>" as HTML }.joined())</ul>
+            <p><a href="\(link)" style="display:inline-block;background:#0e3a4a;color:#ffffff;padding:10px 18px;\
             text-decoration:none;border-radius:4px">Confirm</a></p>
             <p style="color:#5f6b7a">The link works for \(validDays) days. If it was not you, ignore this email: \
             nothing will be sent.</p>

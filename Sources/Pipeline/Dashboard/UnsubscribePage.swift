@@ -14,7 +14,7 @@ public enum UnsubscribePage {
         -> FunctionURLResponse
     {
         guard let token = request.query("token"), !token.isEmpty, token.count <= 64 else {
-            return .html(
+            return .page(
                 400, PageFrame.message("No subscription named", "This link has no token: use the link of an email."))
         }
         switch request.method {
@@ -22,21 +22,21 @@ public enum UnsubscribePage {
             switch try await Subscribers.unsubscribe(token: token, db: db) {
             case .unsubscribed(let email):
                 logger.info("unsubscribed")
-                return .html(
+                return .page(
                     200,
                     PageFrame.message(
                         "Unsubscribed", "\(email) will get no more reports or alerts from bandcamp-tracker."))
             case .already(let email):
-                return .html(200, PageFrame.message("Unsubscribed", "\(email) was already unsubscribed."))
+                return .page(200, PageFrame.message("Unsubscribed", "\(email) was already unsubscribed."))
             case .unknown:
                 return unknown
             }
         case "GET", "HEAD":
             guard let subscriber = try await Subscribers.find(token: token, db: db) else { return unknown }
             guard subscriber.active else {
-                return .html(200, PageFrame.message("Unsubscribed", "\(subscriber.email) is already unsubscribed."))
+                return .page(200, PageFrame.message("Unsubscribed", "\(subscriber.email) is already unsubscribed."))
             }
-            return .html(
+            return .page(
                 200,
                 PageFrame.button(
                     "Unsubscribe?", "Stop the daily report and every alert to \(subscriber.email)?",
@@ -46,6 +46,6 @@ public enum UnsubscribePage {
         }
     }
 
-    static let unknown = FunctionURLResponse.html(
+    static let unknown = FunctionURLResponse.page(
         404, PageFrame.message("Unknown link", "No subscription has this link; it may have been mistyped."))
 }

@@ -46,14 +46,13 @@ public struct ReportEmail: Sendable {
                 + "(\(Format.duration(coverage.missingSeconds)) missing); sales in the gaps are not counted."
     }
 
-    func html(_ report: DailyReport, pages: Int, to address: String, unsubscribe: String?) -> String {
-        let e = HTML.escape
+    func html(_ report: DailyReport, pages: Int, to address: String, unsubscribe: String?) -> HTML {
         var out = EmailPage.open(title: subject(report), label: "DAILY REPORT", heading: report.day.long)
         out += "<div style=\"padding:18px 26px\">\n"
         if let sentence = coverageSentence(report) {
             out += """
                 <p style="background:#fff4e0;border-left:3px solid #e09a1f;padding:8px 12px;font-size:13px">\
-                \(e(sentence))</p>
+                \(sentence)</p>
 
                 """
         }
@@ -63,16 +62,16 @@ public struct ReportEmail: Sendable {
             out += """
                 <table style="width:100%;border-collapse:collapse;font-size:13px">
                 <tr style="color:#5f6b7a;font-size:11px;text-align:right"><th style="text-align:left;padding:4px 0">\
-                </th><th>\(e(report.day.short))</th><th>vs \(e(report.previousDay.day.short))</th>\
-                <th>vs \(e(report.weekEarlier.day.short))</th></tr>
+                </th><th>\(report.day.short)</th><th>vs \(report.previousDay.day.short)</th>\
+                <th>vs \(report.weekEarlier.day.short)</th></tr>
 
                 """
             for figure in report.headlines {
                 out += """
-                    <tr style="border-top:1px solid #e8ebef"><td style="padding:5px 0">\(e(figure.label))</td>\
-                    <td style="text-align:right;font-weight:bold">\(e(figure.value))</td>\
-                    <td style="text-align:right;color:#5f6b7a">\(e(Format.change(figure.versusDayBefore)))</td>\
-                    <td style="text-align:right;color:#5f6b7a">\(e(Format.change(figure.versusWeekEarlier)))</td></tr>
+                    <tr style="border-top:1px solid #e8ebef"><td style="padding:5px 0">\(figure.label)</td>\
+                    <td style="text-align:right;font-weight:bold">\(figure.value)</td>\
+                    <td style="text-align:right;color:#5f6b7a">\(Format.change(figure.versusDayBefore))</td>\
+                    <td style="text-align:right;color:#5f6b7a">\(Format.change(figure.versusWeekEarlier))</td></tr>
 
                     """
             }
@@ -83,7 +82,7 @@ public struct ReportEmail: Sendable {
             if !report.genres.isEmpty {
                 out +=
                     "<h3 style=\"font-size:15px;margin:20px 0 6px\">Leading genres</h3>\n<p style=\"font-size:13px\">"
-                out += report.genres.prefix(6).map { "\(e($0.name)) (\(e(Format.count($0.sales))))" }.joined(
+                out += report.genres.prefix(6).map { "\($0.name) (\(Format.count($0.sales)))" as HTML }.joined(
                     separator: " · ")
                 out += "</p>\n"
             }
@@ -101,16 +100,15 @@ public struct ReportEmail: Sendable {
     }
 
     /// A ranking as a list of links to Bandcamp; a release's name followed by its artist (`withDetail`).
-    private func list(_ title: String, _ entries: ArraySlice<Ranked>, withDetail: Bool) -> String {
+    private func list(_ title: String, _ entries: ArraySlice<Ranked>, withDetail: Bool) -> HTML {
         guard !entries.isEmpty else { return "" }
-        let e = HTML.escape
-        var out = "<h3 style=\"font-size:15px;margin:20px 0 6px\">\(e(title))</h3>\n<ol style=\"font-size:13px\">\n"
+        var out: HTML = "<h3 style=\"font-size:15px;margin:20px 0 6px\">\(title)</h3>\n<ol style=\"font-size:13px\">\n"
         for entry in entries {
             let name = withDetail ? "\(entry.name) · \(entry.detail)" : entry.name
-            let shown =
+            let shown: HTML =
                 entry.url.hasPrefix("https://") || entry.url.hasPrefix("http://")
-                ? "<a href=\"\(e(entry.url))\" style=\"color:#0e3a4a\">\(e(name))</a>" : e(name)
-            out += "<li>\(shown): \(e(Format.usd(entry.revenueUSD))), \(e(Format.count(entry.sales))) items</li>\n"
+                ? "<a href=\"\(entry.url)\" style=\"color:#0e3a4a\">\(name)</a>" : "\(name)"
+            out += "<li>\(shown): \(Format.usd(entry.revenueUSD)), \(Format.count(entry.sales)) items</li>\n"
         }
         return out + "</ol>\n"
     }

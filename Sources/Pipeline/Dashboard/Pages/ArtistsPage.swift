@@ -1,0 +1,167 @@
+import ReadModel
+import Tracker
+
+/// The artists: a search by name, the leading artists, or, with an artist in the filter, that artist's page.
+struct ArtistsPage {
+    /// What the page shows under its search form.
+    enum Content {
+        /// The filter names an artist that does not exist.
+        case unknownArtist(Int64)
+        case artist(ArtistDetail)
+        /// Artists whose names hold the text searched for.
+        case search(text: String, found: [RankedRow])
+        case top([RankedRow])
+    }
+
+    /// An artist's figures in the range.
+    struct ArtistDetail {
+        var artist: ArtistHeader
+        var totals: Totals
+        var before: Totals
+        var daily: [DayPoint]
+        var countries: [RankedRow]
+        var releases: [ReleaseRow]
+        var bands: PaidBands
+        var tags: [RankedRow]
+    }
+
+    var filter: DashboardFilter
+    var search: String
+    var content: Content
+
+    /// Whether the page found what it was asked for (an unknown artist is a 404).
+    var found: Bool {
+        if case .unknownArtist = content { return false }
+        return true
+    }
+
+    static func fetch(_ query: DashboardQuery, _ filter: DashboardFilter, artist: ArtistHeader?, search: String?)
+        async throws -> ArtistsPage
+    {
+        let text = (search ?? "").collapsingWhitespace()
+        let content: Content
+        if let id = filter.artist {
+            if let artist {
+                content = .artist(
+                    ArtistDetail(
+                        artist: artist, totals: try await query.totals(filter),
+                        before: try await query.totals(filter.previous), daily: try await query.daily(filter),
+                        countries: try await query.countries(filter, limit: 10),
+                        releases: try await query.artistReleases(filter), bands: try await query.paidBands(filter),
+                        tags: try await query.genres(filter, limit: 15)))
+            } else {
+                content = .unknownArtist(id)
+            }
+        } else if !text.isEmpty {
+            content = .search(text: text, found: try await query.searchArtists(String(text.prefix(100)), filter))
+        } else {
+            content = .top(try await query.artists(filter, limit: 50))
+        }
+        return ArtistsPage(filter: filter, search: text, content: content)
+    }
+
+    func render() -> HTML {
+        let hidden = filter.queryItems.filter { $0.0 != "artist" && !$0.1.isEmpty }.map {
+            "<input type=\"hidden\" name=\"\($0.0)\" value=\"\($0.1)\">" as HTML
+        }.joined()
+        var html: HTML = """
+            <h1>Artists</h1>
+            <form class="filters" method="get" action="/artists">\(hidden)\
+            <label>Search artists <input name="q" value="\(search)" placeholder="a name or part of one" size="30"></label>\
+            <button type="submit">Search</button></form>
+
+            """
+        switch content {
+        case .unknownArtist(let id):
+            html += "<p class=\"notice error\">There is no artist number \(id).</p>\n"
+        case .artist(let detail):
+            html += render(detail)
+        case .search(let text, let found):
+            html += PageParts.panel(
+                "Artists named like \u{201C}\(text)\u{201D}",
+                Charts.ranking(
+                    found, link: PageParts.artistLink(filter), caption: "Sales in the range; up to 50",
+                    empty: "No artist's name holds \u{201C}\(text)\u{201D}."))
+        case .top(let artists):
+            html += PageParts.panel(
+                "Top artists",
+                Charts.ranking(
+                    artists, link: PageParts.artistLink(filter), caption: "By sales in the range; up to 50",
+                    empty: "No sales in this range."))
+        }
+        return html
+    }
+
+    private func render(_ detail: ArtistDetail) -> HTML {
+        let filter = filter
+        let artist = detail.artist
+        let totals = detail.totals
+        let location: HTML = artist.location.map { " · \($0)" } ?? ""
+        var html: HTML = """
+            <h2>\(artist.name)</h2>
+            <p class="scope"><a href="\(artist.pageURL)">\(DashboardQuery.host(artist.pageURL))</a>\
+            \(location) · \
+            <a href="\(filter.link("/subscribe"))">Follow this artist</a> · \
+            <a href="\(filter.link("/alerts"))">Its alerts</a></p>
+
+            """
+        html += PageParts.cards(
+            PageParts.totalsCards(totals, before: detail.before) + [
+                (
+                    "Countries", Format.count(totals.countries),
+                    Change.between(Double(detail.before.countries), Double(totals.countries))
+                ),
+                ("Median paid", totals.medianPaidUSD.map(Format.usd) ?? "—", .none),
+            ])
+        html += "<div class=\"grid\">"
+        html += PageParts.panel(
+            "Sales per day",
+            Charts.daily(
+                detail.daily, value: { Double($0.sales) }, label: { Format.count(Int($0)) },
+                title: "\(artist.name): sales per day"))
+        html += PageParts.panel(
+            "Buyers' countries",
+            Charts.ranking(
+                detail.countries, link: { row in filter.link("/geography") { $0.country = row.key } },
+                total: totals.sales, caption: "The 10 that bought most", empty: "No buyer's country is known."))
+        html += "</div>\n"
+        var rows = HTML()
+        for release in detail.releases {
+            rows += """
+                <tr><td><a href="\(release.url)">\(release.title)</a></td>\
+                <td class="num">\(Format.count(release.sales))</td>\
+                <td class="num">\(Format.usd(release.revenueUSD))</td>\
+                <td class="num">\(release.medianAskedUSD.map(Format.usd) ?? "—")</td>\
+                <td class="num">\(release.medianPaidUSD.map(Format.usd) ?? "—")</td>\
+                <td class="num">\(release.paidMoreShare.map(Format.percent) ?? "—")</td></tr>
+
+                """
+        }
+        html += PageParts.panel(
+            "Releases: price paid against price asked",
+            detail.releases.isEmpty
+                ? "<p class=\"empty\">No release of this artist sold in the range.</p>"
+                : """
+                <div class="scroll"><table><caption>Medians in USD; "paid more": the share of priced sales where the \
+                buyer paid above the price</caption><thead><tr><th>Release</th><th class="num">Sales</th>\
+                <th class="num">Revenue</th><th class="num">Asked</th><th class="num">Paid</th>\
+                <th class="num">Paid more</th></tr></thead><tbody>
+                \(rows)</tbody></table></div>
+
+                """)
+        html += "<div class=\"grid\">"
+        html += PageParts.panel(
+            "Paid ÷ asked",
+            Charts.bands(
+                detail.bands.bands,
+                caption: "Sales by what the buyer paid against the price"
+                    + (detail.bands.meanRatio.map { "; on average ×" + Format.decimal($0, places: 2) } ?? "")))
+        html += PageParts.panel(
+            "Tags",
+            Charts.ranking(
+                detail.tags, link: { row in filter.link("/genres") { $0.genre = row.key } },
+                caption: "Genres of the releases sold, by sales", empty: "No genre is known for these releases."))
+        html += "</div>\n"
+        return html
+    }
+}

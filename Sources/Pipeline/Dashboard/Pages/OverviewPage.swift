@@ -1,0 +1,87 @@
+import ReadModel
+import Tracker
+
+/// The overview: the range's headline figures against the range before, sales and revenue per day, and the
+/// leading genres, artists, releases and item types.
+struct OverviewPage {
+    var filter: DashboardFilter
+    var totals: Totals
+    var before: Totals
+    var daily: [DayPoint]
+    var coverage: Double
+    var genres: [RankedRow]
+    var artists: [RankedRow]
+    var releases: [RankedRow]
+    var itemTypes: [RankedRow]
+
+    static func fetch(_ query: DashboardQuery, _ filter: DashboardFilter, now: Int64) async throws -> OverviewPage {
+        OverviewPage(
+            filter: filter, totals: try await query.totals(filter), before: try await query.totals(filter.previous),
+            daily: try await query.daily(filter), coverage: try await query.coverage(filter, now: now),
+            genres: try await query.genres(filter), artists: try await query.artists(filter),
+            releases: try await query.releases(filter), itemTypes: try await query.itemTypes(filter))
+    }
+
+    func render() -> HTML {
+        var html: HTML = "<h1>Overview</h1>\n"
+        html += PageParts.cards(
+            PageParts.totalsCards(totals, before: before) + [
+                (
+                    "Artists", Format.count(totals.artists),
+                    Change.between(Double(before.artists), Double(totals.artists))
+                ),
+                (
+                    "Releases", Format.count(totals.releases),
+                    Change.between(Double(before.releases), Double(totals.releases))
+                ),
+                (
+                    "Median paid", totals.medianPaidUSD.map(Format.usd) ?? "—",
+                    before.medianPaidUSD.map { Change.between($0.value, totals.medianPaidUSD?.value ?? 0) } ?? .none
+                ),
+                (
+                    "Paid more than asked", totals.paidMoreShare.map(Format.percent) ?? "—",
+                    Change.points(before.paidMoreShare, totals.paidMoreShare)
+                ),
+            ])
+        let missing = coverage < 0.98 ? ": figures for the missing time are absent, not zero" : ""
+        html += """
+            <p class="scope">Changes against the \(filter.days) days before (\(filter.previous.from.iso) to \
+            \(filter.previous.to.iso)). Buyers from \(Format.count(totals.countries)) countries. The loaded feed \
+            covers \(Format.percent(coverage)) of the range\(missing).</p>
+
+            """
+        html += "<div class=\"grid\">"
+        html += PageParts.panel(
+            "Sales per day",
+            Charts.daily(daily, value: { Double($0.sales) }, label: { Format.count(Int($0)) }, title: "Sales per day"))
+        html += PageParts.panel(
+            "Revenue per day (USD)",
+            Charts.daily(
+                daily, value: \.revenueUSD, label: { "$" + Format.count(Int($0.rounded())) }, title: "Revenue per day"))
+        html += "</div>\n<div class=\"grid\">"
+        let filter = filter
+        html += PageParts.panel(
+            "Top genres",
+            Charts.ranking(
+                genres, link: { row in filter.link("/genres") { $0.genre = row.key } },
+                caption: "A sale counts for each genre of its release", empty: "No sale in this range has a genre yet.")
+        )
+        html += PageParts.panel(
+            "Top artists",
+            Charts.ranking(
+                artists, link: PageParts.artistLink(filter), caption: "By sales in the range",
+                empty: "No sales in this range."))
+        html += PageParts.panel(
+            "Top releases",
+            Charts.ranking(
+                releases, link: { $0.url }, caption: "By sales; links go to Bandcamp", empty: "No sales in this range.")
+        )
+        html += PageParts.panel(
+            "What sold",
+            Charts.ranking(
+                itemTypes, link: { row in filter.link("/") { $0.itemType = row.key } }, total: totals.sales,
+                caption: "Digital, physical and bundles", empty: "No sales in this range."))
+        html += "</div>\n"
+        return html
+    }
+}

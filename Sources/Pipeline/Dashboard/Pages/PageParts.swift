@@ -1,0 +1,46 @@
+import ReadModel
+import Tracker
+
+/// The pieces pages are made of: panels, cards of headline figures, links to an artist.
+enum PageParts {
+    /// A titled panel around content.
+    static func panel(_ title: String, _ content: HTML) -> HTML {
+        "<section class=\"panel\"><h2>\(title)</h2>\n\(content)</section>\n"
+    }
+
+    /// Cards of headline figures, each with its change against the range before (`compare`).
+    static func cards(_ items: [(label: String, value: String, change: Change)], compare: Bool = true) -> HTML {
+        var html: HTML = "<div class=\"cards\">"
+        for item in items {
+            let direction: String
+            switch item.change {
+            case .relative(let value) where value > 0.0005, .points(let value) where value > 0.05: direction = " up"
+            case .relative(let value) where value < -0.0005, .points(let value) where value < -0.05: direction = " down"
+            default: direction = ""
+            }
+            let change: HTML =
+                compare ? "<div class=\"change\(direction)\">\(Format.change(item.change)) vs before</div>" : ""
+            html += """
+                <div class="card"><div class="label">\(item.label)</div><div class="value">\(item.value)</div>\
+                \(change)</div>
+                """
+        }
+        return html + "</div>\n"
+    }
+
+    /// The artist page of a ranking's artist row (its key is the artist's id), under the filter.
+    static func artistLink(_ filter: DashboardFilter) -> (RankedRow) -> String? {
+        { row in Int64(row.key).map { id in filter.link("/artists") { $0.artist = id } } }
+    }
+
+    /// The headline cards of a range against the range before.
+    static func totalsCards(_ totals: Totals, before: Totals) -> [(label: String, value: String, change: Change)] {
+        [
+            ("Sales", Format.count(totals.sales), Change.between(Double(before.sales), Double(totals.sales))),
+            (
+                "Revenue", Format.usd(totals.revenueUSD),
+                Change.between(before.revenueUSD.value, totals.revenueUSD.value)
+            ),
+        ]
+    }
+}
