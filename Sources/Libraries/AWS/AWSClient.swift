@@ -81,26 +81,14 @@ public final class AWSClient: Sendable {
     public func send(_ request: AWSRequest, service: AWSService, operation: String, resource: String) async throws
         -> HTTPResponse
     {
-        let clock = ContinuousClock()
         let deadline = AWSDeadline.current
-        var attempt = 0
-        while true {
-            attempt += 1
-            var timeout = retryPolicy.attemptTimeout
-            if let deadline {
-                let left = deadline - clock.now
-                guard left > .milliseconds(50) else {
-                    throw AWSError(
-                        code: .unreachable, serviceCode: "DeadlineExceeded", status: nil, service: service.name,
-                        operation: operation, resource: resource,
-                        message: "no time was left before the invocation's deadline")
-                }
-                timeout = min(timeout, left)
-            }
+        let outcome: RetryOutcome<HTTPResponse, AWSError> = try await retryPolicy.run(
+            deadline: deadline, leastTime: .milliseconds(50), room: .milliseconds(100)
+        ) { _, timeout in
             let error: AWSError
             do {
                 let response = try await http.execute(signed(request, service: service, timeout: timeout))
-                if response.isSuccess { return response }
+                if response.isSuccess { return .done(response) }
                 error = AWSError.parse(response, service: service.name, operation: operation, resource: resource)
             } catch let failure as HTTPClientError {
                 if failure.code == .cancelled { throw CancellationError() }
@@ -109,13 +97,22 @@ public final class AWSClient: Sendable {
                     status: nil, service: service.name, operation: operation, resource: resource,
                     message: failure.description, transport: failure)
             }
-            guard error.isRetryable, attempt < retryPolicy.maximumAttempts else { throw error }
-            let delay = retryPolicy.delay(after: attempt)
-            guard retryPolicy.allows(delay, before: deadline, attemptNeeds: .milliseconds(100)) else { throw error }
+            guard error.isRetryable else { throw error }
+            return .retry(error)
+        } onRetry: { error, attempt, delay in
             logger.warning(
                 "retrying after \(error.serviceCode)",
                 metadata: ["operation": "\(service.name) \(operation)", "attempt": "\(attempt)", "delay": "\(delay)"])
-            try await Task.sleep(for: delay)
+        }
+        switch outcome {
+        case .done(let response):
+            return response
+        case .gaveUp(let error?, _):
+            throw error
+        case .gaveUp(nil, _):
+            throw AWSError(
+                code: .unreachable, serviceCode: "DeadlineExceeded", status: nil, service: service.name,
+                operation: operation, resource: resource, message: "no time was left before the invocation's deadline")
         }
     }
 

@@ -37,3 +37,60 @@ public struct RetryPolicy: Sendable {
         return ContinuousClock.now + delay + room < deadline
     }
 }
+
+/// What one attempt came to.
+public enum Attempt<Value: Sendable, Failure: Sendable>: Sendable {
+    /// It worked.
+    case done(Value)
+    /// It failed in a way another attempt may not (a 5xx, throttling, a transport failure); `wait` is what the
+    /// peer asked for (`Retry-After`), at least.
+    case retry(Failure, wait: Duration? = nil)
+}
+
+/// How a run of attempts ended.
+public enum RetryOutcome<Value: Sendable, Failure: Sendable>: Sendable {
+    case done(Value)
+    /// No attempt may be made any more: the attempts are spent, or the time before the deadline. `failure` is
+    /// the last attempt's, or `nil` when no attempt could start at all.
+    case gaveUp(failure: Failure?, attempts: Int)
+}
+
+extension RetryPolicy {
+    /// Makes attempts until one is done or no more may be made: the one loop every caller that retries uses.
+    /// - Parameters:
+    ///   - deadline: Nothing starts or waits past it; each attempt's timeout is cut to the time left.
+    ///   - leastTime: An attempt is not started with less time than this left.
+    ///   - room: After a wait, the time an attempt needs: no wait is begun that would leave less.
+    ///   - body: One attempt, given its number (from 1) and its timeout. Throwing ends the run at once: a
+    ///     failure that no attempt would change.
+    ///   - onRetry: Told of each failure that will be tried again, with the wait before the next attempt.
+    public func run<Value: Sendable, Failure: Sendable>(
+        deadline: ContinuousClock.Instant?, leastTime: Duration, room: Duration,
+        _ body: (_ attempt: Int, _ timeout: Duration) async throws -> Attempt<Value, Failure>,
+        onRetry: (_ failure: Failure, _ attempt: Int, _ delay: Duration) -> Void = { _, _, _ in }
+    ) async throws -> RetryOutcome<Value, Failure> {
+        var last: Failure?
+        var attempt = 0
+        while true {
+            attempt += 1
+            var timeout = attemptTimeout
+            if let deadline {
+                let left = deadline - .now
+                guard left > leastTime else { return .gaveUp(failure: last, attempts: attempt - 1) }
+                timeout = min(timeout, left)
+            }
+            switch try await body(attempt, timeout) {
+            case .done(let value):
+                return .done(value)
+            case .retry(let failure, let wait):
+                last = failure
+                let delay = max(wait ?? .zero, self.delay(after: attempt))
+                guard attempt < maximumAttempts, allows(delay, before: deadline, attemptNeeds: room) else {
+                    return .gaveUp(failure: failure, attempts: attempt)
+                }
+                onRetry(failure, attempt, delay)
+                try await Task.sleep(for: delay)
+            }
+        }
+    }
+}

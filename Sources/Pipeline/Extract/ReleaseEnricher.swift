@@ -133,48 +133,45 @@ public struct ReleaseEnricher: Sendable {
 
     private func fetchAndStore(_ url: String, deadline: ContinuousClock.Instant?) async -> Outcome {
         let address = options.pageScheme == "https" ? url : "http" + url.dropFirst("https".count)
-        var attempt = 0
-        while true {
-            attempt += 1
-            var timeout = options.requestTimeout
-            if let deadline {
-                let left = deadline - .now
-                guard left > .seconds(1) else { return .failed }
-                timeout = min(timeout, left)
-            }
-            var wait: Duration?
-            do {
-                let response = try await http.execute(
-                    HTTPRequest(url: address, headers: ["Accept": "text/html"], timeout: timeout))
-                switch response.status {
-                case 200:
-                    let page = try ReleasePageParser.parse(response.body, url: url)
-                    try await store(Record(url: url, status: "ok", fetchedAt: now(), page: page), for: url)
-                    return .stored
-                case 408, 429, 500...:
-                    wait = response.retryAfter(atMost: .seconds(120))
-                    logger.warning("release page answered \(response.status)", metadata: ["url": "\(url)"])
-                case 400..<500:
-                    // Gone (404, 410) or refused for good: stored with its status, not asked for every run.
-                    try await store(
-                        Record(url: url, status: "gone", fetchedAt: now(), page: nil, httpStatus: response.status),
-                        for: url)
-                    return .gone
-                default:
-                    logger.warning("release page answered \(response.status)", metadata: ["url": "\(url)"])
-                    return .failed
+        var policy = retryPolicy
+        policy.attemptTimeout = options.requestTimeout
+        let outcome: RetryOutcome<Outcome, Void>
+        do {
+            outcome = try await policy.run(deadline: deadline, leastTime: .seconds(1), room: .seconds(1)) {
+                _, timeout in
+                do {
+                    let response = try await http.execute(
+                        HTTPRequest(url: address, headers: ["Accept": "text/html"], timeout: timeout))
+                    switch response.status {
+                    case 200:
+                        let page = try ReleasePageParser.parse(response.body, url: url)
+                        try await store(Record(url: url, status: "ok", fetchedAt: now(), page: page), for: url)
+                        return .done(.stored)
+                    case 408, 429, 500...:
+                        logger.warning("release page answered \(response.status)", metadata: ["url": "\(url)"])
+                        return .retry((), wait: response.retryAfter(atMost: .seconds(120)))
+                    case 400..<500:
+                        // Gone (404, 410) or refused for good: stored with its status, not asked for every run.
+                        try await store(
+                            Record(url: url, status: "gone", fetchedAt: now(), page: nil, httpStatus: response.status),
+                            for: url)
+                        return .done(.gone)
+                    default:
+                        logger.warning("release page answered \(response.status)", metadata: ["url": "\(url)"])
+                        return .done(.failed)
+                    }
+                } catch let error as HTTPClientError where error.isTransient {
+                    logger.warning("release page not had: \(error)", metadata: ["url": "\(url)"])
+                    return .retry(())
                 }
-            } catch let error as HTTPClientError where error.isTransient {
-                logger.warning("release page not had: \(error)", metadata: ["url": "\(url)"])
-            } catch {
-                logger.warning("release page not stored: \(error)", metadata: ["url": "\(url)"])
-                return .failed
             }
-            let delay = max(wait ?? .zero, retryPolicy.delay(after: attempt))
-            guard attempt < retryPolicy.maximumAttempts,
-                retryPolicy.allows(delay, before: deadline, attemptNeeds: .seconds(1))
-            else { return .failed }
-            try? await Task.sleep(for: delay)
+        } catch {
+            logger.warning("release page not stored: \(error)", metadata: ["url": "\(url)"])
+            return .failed
+        }
+        switch outcome {
+        case .done(let stored): return stored
+        case .gaveUp: return .failed
         }
     }
 

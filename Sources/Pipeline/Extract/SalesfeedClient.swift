@@ -31,52 +31,44 @@ public struct SalesfeedClient: Sendable {
         -> (window: SalesfeedWindow, body: [UInt8])
     {
         let url = "\(baseURL)/api/salesfeed/1/get?start_date=\(start)"
-        var attempt = 0
-        while true {
-            attempt += 1
-            var timeout = requestTimeout
-            if let deadline {
-                let left = deadline - .now
-                guard left > .milliseconds(200) else {
-                    throw SalesfeedFetchError(start: start, reason: "no time was left before the deadline")
-                }
-                timeout = min(timeout, left)
-            }
-            let reason: String
-            var wait: Duration?
+        var policy = retryPolicy
+        policy.attemptTimeout = requestTimeout
+        let outcome: RetryOutcome<(window: SalesfeedWindow, body: [UInt8]), String> = try await policy.run(
+            deadline: deadline, leastTime: .milliseconds(200), room: .seconds(1)
+        ) { _, timeout in
             do {
                 let response = try await http.execute(
                     HTTPRequest(url: url, headers: ["Accept": "application/json"], timeout: timeout))
                 switch response.status {
                 case 200:
                     do {
-                        return (try SalesfeedWindow.parse(response.body), response.body)
+                        return .done((try SalesfeedWindow.parse(response.body), response.body))
                     } catch let error as SalesfeedError {
-                        reason = error.description
+                        return .retry(error.description)
                     }
                 case 429:
-                    reason = "429 Too Many Requests"
-                    wait = response.retryAfter(atMost: .seconds(300))
+                    return .retry("429 Too Many Requests", wait: response.retryAfter(atMost: .seconds(300)))
                 case 500...:
-                    reason = "HTTP \(response.status)"
-                    wait = response.retryAfter(atMost: .seconds(300))
+                    return .retry("HTTP \(response.status)", wait: response.retryAfter(atMost: .seconds(300)))
                 default:
                     throw SalesfeedFetchError(
                         start: start, reason: "HTTP \(response.status), which will not change on retry")
                 }
             } catch let error as HTTPClientError where error.isTransient {
-                reason = "\(error.code): \(error.detail)"
+                return .retry("\(error.code): \(error.detail)")
             }
-            let delay = max(wait ?? .zero, retryPolicy.delay(after: attempt))
-            guard attempt < retryPolicy.maximumAttempts,
-                retryPolicy.allows(delay, before: deadline, attemptNeeds: .seconds(1))
-            else {
-                throw SalesfeedFetchError(start: start, reason: "\(reason) (after \(attempt) attempts)")
-            }
+        } onRetry: { reason, _, delay in
             logger.warning(
                 "feed window not had, trying again",
                 metadata: ["start": "\(start)", "reason": "\(reason)", "delay": "\(delay)"])
-            try await Task.sleep(for: delay)
+        }
+        switch outcome {
+        case .done(let fetched):
+            return fetched
+        case .gaveUp(let reason?, let attempts):
+            throw SalesfeedFetchError(start: start, reason: "\(reason) (after \(attempts) attempts)")
+        case .gaveUp(nil, _):
+            throw SalesfeedFetchError(start: start, reason: "no time was left before the deadline")
         }
     }
 }
