@@ -1,0 +1,137 @@
+import Postgres
+import Tracker
+import Trends
+
+/// The rankings of a range: genres, artists, releases, countries, item types, and each genre's leaders and buyers.
+extension DashboardQuery {
+    /// The top genres by sales (a sale counts for each genre of its release).
+    public func genres(_ filter: DashboardFilter, limit: Int = 10) async throws -> [RankedRow] {
+        try await ranked(
+            """
+            SELECT t.key, t.name, NULL AS detail, NULL AS url, count(*) AS sales,
+                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
+            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
+            WHERE \(filter.condition) GROUP BY t.id ORDER BY 5 DESC, 6 DESC, t.key LIMIT \(limit)
+            """)
+    }
+
+    /// The top artists by sales.
+    public func artists(_ filter: DashboardFilter, limit: Int = 10) async throws -> [RankedRow] {
+        try await ranked(
+            """
+            SELECT a.id::text AS key, a.name, a.page_url AS detail, a.page_url AS url, x.sales, x.revenue FROM (
+                SELECT s.artist_id, count(*) AS sales, coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
+                FROM sale s WHERE \(filter.condition) GROUP BY s.artist_id
+                ORDER BY 2 DESC, 3 DESC, s.artist_id LIMIT \(limit)
+            ) x JOIN artist a ON a.id = x.artist_id ORDER BY x.sales DESC, x.revenue DESC, a.id
+            """)
+    }
+
+    /// The top releases by sales.
+    public func releases(_ filter: DashboardFilter, limit: Int = 10) async throws -> [RankedRow] {
+        try await ranked(
+            """
+            SELECT r.id::text AS key, coalesce(r.title, r.album_title, r.url) AS name, a.name AS detail, r.url,
+                x.sales, x.revenue
+            FROM (
+                SELECT s.release_id, count(*) AS sales, coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
+                FROM sale s WHERE \(filter.condition) GROUP BY s.release_id
+                ORDER BY 2 DESC, 3 DESC, s.release_id LIMIT \(limit)
+            ) x JOIN release r ON r.id = x.release_id JOIN artist a ON a.id = r.artist_id
+            ORDER BY x.sales DESC, x.revenue DESC, r.id
+            """)
+    }
+
+    /// Sales by buyer country (unknown countries left out), most first.
+    public func countries(_ filter: DashboardFilter, limit: Int = 250) async throws -> [RankedRow] {
+        try await ranked(
+            """
+            SELECT c.code AS key, c.name, NULL AS detail, NULL AS url, x.sales, x.revenue FROM (
+                SELECT s.buyer_country_code AS code, count(*) AS sales,
+                    coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
+                FROM sale s WHERE \(filter.condition) AND s.buyer_country_code IS NOT NULL GROUP BY 1
+            ) x JOIN country c ON c.code = x.code ORDER BY x.sales DESC, x.revenue DESC, c.code
+            LIMIT \(limit)
+            """)
+    }
+
+    /// Sales by item type.
+    public func itemTypes(_ filter: DashboardFilter) async throws -> [RankedRow] {
+        let rows = try await ranked(
+            """
+            SELECT s.item_type::text AS key, s.item_type::text AS name, NULL AS detail, NULL AS url, count(*) AS sales,
+                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
+            FROM sale s WHERE \(filter.condition) GROUP BY 1 ORDER BY 5 DESC, 1
+            """)
+        return rows.map { row in
+            var named = row
+            named.name = DashboardFilter.itemTypes.first { $0.0 == row.key }?.1 ?? row.key
+            return named
+        }
+    }
+
+    /// Sales of each (genre, country) pair among the given genres and countries.
+    public func heatmap(_ filter: DashboardFilter, genres: [String], countries: [String]) async throws -> [String:
+        [String: Int]]
+    {
+        guard !genres.isEmpty, !countries.isEmpty else { return [:] }
+        var cells: [String: [String: Int]] = [:]
+        for row in try await db.query(
+            """
+            SELECT t.key, s.buyer_country_code AS country, count(*) AS sales
+            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
+            WHERE \(filter.condition) AND t.key = ANY(\(genres)::text[])
+                AND s.buyer_country_code = ANY(\(countries)::text[])
+            GROUP BY 1, 2
+            """)
+        {
+            cells[try row.decode("key"), default: [:]][try row.decode("country")] = try row.decode("sales")
+        }
+        return cells
+    }
+
+    /// Each of the given genres' top artists.
+    public func topArtists(_ filter: DashboardFilter, genres: [String], each: Int = 3) async throws -> [String:
+        [RankedRow]]
+    {
+        guard !genres.isEmpty else { return [:] }
+        var result: [String: [RankedRow]] = [:]
+        for row in try await db.query(
+            """
+            SELECT x.genre, a.id::text AS key, a.name, a.page_url AS detail, a.page_url AS url, x.sales, x.revenue
+            FROM (
+                SELECT t.key AS genre, s.artist_id, count(*) AS sales,
+                    coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue,
+                    row_number() OVER (PARTITION BY t.key ORDER BY count(*) DESC, sum(s.amount_paid_usd) DESC, s.artist_id)
+                        AS place
+                FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
+                WHERE \(filter.condition) AND t.key = ANY(\(genres)::text[])
+                GROUP BY t.key, s.artist_id
+            ) x JOIN artist a ON a.id = x.artist_id
+            WHERE x.place <= \(each) ORDER BY x.genre, x.place
+            """)
+        {
+            result[try row.decode("genre"), default: []].append(try RankedRow(row: row))
+        }
+        return result
+    }
+
+    /// Artists whose names hold `text` (any case), with their sales in the filter's range, most first.
+    public func searchArtists(_ text: String, _ filter: DashboardFilter, limit: Int = 50) async throws -> [RankedRow] {
+        var unnamed = filter
+        unnamed.artist = nil
+        return try await ranked(
+            """
+            SELECT a.id::text AS key, a.name, a.page_url AS detail, a.page_url AS url, count(s.sale_key) AS sales,
+                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
+            FROM artist a LEFT JOIN sale s ON s.artist_id = a.id AND \(unnamed.condition)
+            WHERE strpos(lower(a.name), lower(\(text))) > 0
+            GROUP BY a.id ORDER BY 5 DESC, 6 DESC, a.name, a.id LIMIT \(limit)
+            """)
+    }
+
+    /// Rows of `key`, `name`, `detail`, `url`, `sales` and `revenue`.
+    func ranked(_ query: SQLQuery) async throws -> [RankedRow] {
+        try await db.query(query).decode(RankedRow.self)
+    }
+}
