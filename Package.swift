@@ -103,7 +103,7 @@ let package = Package(
             path: "Sources/Libraries/AWS",
             swiftSettings: strict
         ),
-        // XML (and, with issue #4, HTML) on libxml2.
+        // XML and HTML on libxml2.
         .target(
             name: "Markup",
             dependencies: ["CLibXML2"],
@@ -134,7 +134,7 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // Extract: the sales feed followed into raw objects (and, with the rest of issue #4, release pages).
+        // Extract: the sales feed followed into raw objects, and release pages read and stored.
         .target(
             name: "Extract",
             dependencies: [
@@ -340,7 +340,7 @@ let package = Package(
             path: "Sources/Tools/BandcampReplay",
             swiftSettings: strict
         ),
-        // `pipeline-bench`: benchmarks of the pipeline's own code (feed parsing; later issues add theirs).
+        // `pipeline-bench`: the benchmarks' data generator and the pipeline's own code timed (feed parsing).
         .executableTarget(
             name: "PipelineBench",
             dependencies: [

@@ -28,7 +28,7 @@ extension DashboardQuery {
         return signals.compactMap { rule, signal in
             guard let tag = byID[signal.entity] else { return nil }
             return RisingGenre(
-                key: tag.key, name: tag.name, rule: rule.id, kind: signal.kind.rawValue, current: signal.current,
+                key: tag.key, name: tag.name, rule: rule.id, kind: signal.kind, current: signal.current,
                 perDayNow: signal.perDayNow, perDayBefore: signal.perDayBefore, estimate: signal.estimate,
                 lowerBound: signal.lowerBound, qValue: signal.qValue)
         }

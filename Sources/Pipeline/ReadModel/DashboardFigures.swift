@@ -51,7 +51,7 @@ public struct RisingGenre: Sendable, Equatable {
     public var key: String
     public var name: String
     public var rule: String
-    public var kind: String
+    public var kind: SignalKind
     public var current: Int
     public var perDayNow: Double
     public var perDayBefore: Double
@@ -64,11 +64,11 @@ public struct RisingGenre: Sendable, Equatable {
 public struct AlertRow: Sendable, Equatable {
     public var id: Int64
     public var rule: String
-    public var entityType: String
+    public var entityType: EntityKind
     public var entityID: Int64
     public var name: String
     public var url: String?
-    public var kind: String
+    public var kind: SignalKind
     public var evaluatedAt: Int64
     public var current: Int
     public var baseline: Int
@@ -108,8 +108,13 @@ public struct PaidBands: Sendable, Equatable {
 
 /// A dataset backfilled into the warehouse (Components' CSV), and the span of its sales.
 public struct BackfillRow: Sendable, Equatable {
+    /// Where a backfill stands (its ledger row's status).
+    public enum Status: String, Sendable, PostgresDecodable {
+        case loaded, loading, failed
+    }
+
     public var key: String
-    public var status: String
+    public var status: Status
     public var records: Int
     public var inserted: Int
     public var first: Int64?

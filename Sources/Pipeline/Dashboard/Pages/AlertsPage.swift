@@ -20,13 +20,13 @@ struct AlertsPage {
         var rows = HTML()
         for alert in alerts {
             let link =
-                alert.entityType == "genre"
+                alert.entityType == .genre
                 ? alert.key.map { key in filter.link("/genres") { $0.genre = key } }
                 : filter.link("/artists") { $0.artist = alert.entityID }
             let name: HTML = link.map { "<a href=\"\($0)\">\(alert.name)</a>" } ?? "\(alert.name)"
             rows += """
                 <tr><td>\(Format.timestamp(alert.evaluatedAt))</td><td>\(name)<span class="detail">\
-                \(alert.entityType) · \(alert.rule)</span></td><td>\(alert.kind)</td>\
+                \(alert.entityType.rawValue) · \(alert.rule)</span></td><td>\(alert.kind.rawValue)</td>\
                 <td class="num">\(Format.count(alert.current))</td><td class="num">\(Format.count(alert.baseline))</td>\
                 <td class="num">\(Format.decimal(alert.perDayBefore, places: 1)) → \
                 \(Format.decimal(alert.perDayNow, places: 1))</td>\

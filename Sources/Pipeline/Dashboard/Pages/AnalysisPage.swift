@@ -31,7 +31,7 @@ struct AnalysisPage {
                 let label =
                     "\(backfill.key): \(Format.count(backfill.records)) rows, \(Format.count(backfill.inserted)) new sales"
                     + (span.map { ", \($0.0.iso) to \($0.1.iso)" } ?? "")
-                    + (backfill.status == "loaded" ? "" : " (\(backfill.status))")
+                    + (backfill.status == .loaded ? "" : " (\(backfill.status.rawValue))")
                 let item: HTML = link.map { "<a href=\"\($0)\">\(label)</a>" } ?? "\(label)"
                 items += "<li>\(item)</li>"
             }

@@ -36,7 +36,7 @@ struct GenresPage {
         for genre in rising {
             rows += """
                 <tr><td><a href="\(filter.link("/genres") { $0.genre = genre.key })">\(genre.name)</a></td>\
-                <td>\(genre.rule)</td><td>\(genre.kind)</td>\
+                <td>\(genre.rule)</td><td>\(genre.kind.rawValue)</td>\
                 <td class="num">\(Format.decimal(genre.perDayBefore, places: 1))</td>\
                 <td class="num">\(Format.decimal(genre.perDayNow, places: 1))</td>\
                 <td class="num">×\(Format.decimal(genre.estimate, places: 2))</td>\
