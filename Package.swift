@@ -115,6 +115,7 @@ let package = Package(
         .target(
             name: "Adapters",
             dependencies: [
+                "RuntimeShim",
                 "Configuration",
                 "AWS", "Tracker", "PercentEncoding",
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -108,11 +108,13 @@ struct SettingsTests {
         environment["NOTIFIER_URL"] = "arn:aws:sns:eu-west-2:123456789012:bandcamp-tracker-alerts"
         environment["BANDCAMP_BASE_URL"] = "http://127.0.0.1:8080/"
         environment["BANDCAMP_CONNECT_TO"] = "artist.bandcamp.com:443:127.0.0.1:8443, x.example:80:127.0.0.1:8080"
-        environment["DASHBOARD_SECRET_ARN"] = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:dashboard"
-        environment["DASHBOARD_CREDENTIALS_FILE"] = "/tmp/credentials.json"
-        environment["LOAD_SWEEP_DAYS"] = "3"
-        environment["ALERT_DIGEST_HOUR"] = "0"
-        environment["UNSUBSCRIBE_URL"] = "https://abc.lambda-url.eu-west-2.on.aws/"
+        environment.merge(
+            [
+                "DASHBOARD_SECRET_ARN": "arn:aws:secretsmanager:eu-west-2:123456789012:secret:dashboard",
+                "DASHBOARD_CREDENTIALS_FILE": "/tmp/credentials.json", "LOAD_SWEEP_DAYS": "3", "ALERT_DIGEST_HOUR": "0",
+                "UNSUBSCRIBE_URL": "https://abc.lambda-url.eu-west-2.on.aws/",
+            ]
+        ) { _, new in new }
         let settings = try Settings.load(
             environment: environment, needs: Set(Settings.Need.allCases), workingDirectory: "/work")
         #expect(settings.databaseSecretID == "arn:aws:secretsmanager:eu-west-2:123456789012:secret:rds!db-1")

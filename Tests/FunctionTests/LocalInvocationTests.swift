@@ -79,20 +79,11 @@ struct LocalInvocationTests {
 
     @Test("Extract follows a Bandcamp on 127.0.0.1 into raw objects and prints its summary")
     func extractRuns() async throws {
-        let bandcamp = try await BandcampStandIn()
-        let now = Int64(Date().timeIntervalSince1970)
-        bandcamp.add(
-            stride(from: now - 3000, to: now, by: 61).map {
-                BandcampStandIn.Sale(utcDate: "\($0).5", url: "//artist.bandcamp.com/album/a\($0)")
-            })
-        bandcamp.setServerTime(now)
+        let bandcamp = try await BandcampStandIn.withRecentSales(span: 3000, every: 61)
         let home = NSTemporaryDirectory() + "extract-function-\(UInt32.random(in: 0...UInt32.max))"
         let result = try await FunctionProcess.run(
             "ExtractFunction", arguments: ["--event", "events/extract-scheduled.json"],
-            environment: [
-                "BANDCAMP_TRACKER_HOME": home, "BANDCAMP_BASE_URL": bandcamp.baseURL,
-                "BANDCAMP_CONNECT_TO": "::127.0.0.1:\(bandcamp.server.port)", "BANDCAMP_PAGE_SCHEME": "http",
-            ])
+            environment: bandcamp.environment.merging(["BANDCAMP_TRACKER_HOME": home]) { _, new in new })
         await bandcamp.shutdown()
         #expect(result.status == 0)
         let summary = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]

@@ -133,6 +133,13 @@ struct HandlerRunTests {
             try Data(bytes).write(to: file)
         }
 
+        /// Puts a CSV fixture into the folder store; gives its lines after the header.
+        func putFixture(_ name: String, at key: String) throws -> Int {
+            let csv = try HandlerFixtures.bytes(name)
+            try put(key, csv)
+            return String(decoding: csv, as: UTF8.self).split(whereSeparator: \.isNewline).count - 1
+        }
+
         func exists(_ key: String) -> Bool {
             FileManager.default.fileExists(atPath: "\(path)/.local/objects/\(key)")
         }
@@ -159,12 +166,10 @@ struct HandlerRunTests {
             #expect((answer["summary"] as? String)?.contains("0 signals") == true, "\(answer)")
         case "backfill-object-created.json":
             let home = try await Home(purpose)
-            let csv = try HandlerFixtures.bytes("components-sample.csv")
-            try home.put("backfill/components/bandcamp-sales.csv", csv)
+            // One sale a line after the header (no field of the sample holds a line break).
+            let rows = try home.putFixture("components-sample.csv", at: "backfill/components/bandcamp-sales.csv")
             let answer = try await run(try BackfillHandler.start(home.setup), file, home)
             let dataset = (answer["datasets"] as? [[String: Any]])?.first ?? [:]
-            // One sale a line after the header (no field of the sample holds a line break).
-            let rows = String(decoding: csv, as: UTF8.self).split(whereSeparator: \.isNewline).count - 1
             #expect(dataset["status"] as? String == "done" && dataset["records"] as? Int == rows, "\(dataset)")
             #expect(try await home.scalar("SELECT count(*) FROM sale") == "\(dataset["inserted"] as? Int ?? -1)")
         case "backfill-scheduled.json":
@@ -173,31 +178,19 @@ struct HandlerRunTests {
             #expect(answer["summary"] as? String == "nothing to backfill")
         case "charts-object-created.json":
             let home = try await Home(purpose)
-            let csv = try HandlerFixtures.bytes("regional-global-weekly-2024-12-19.csv")
-            try home.put("charts/regional-global-weekly-2024-12-19.csv", csv)
+            let entries = try home.putFixture(
+                "regional-global-weekly-2024-12-19.csv", at: "charts/regional-global-weekly-2024-12-19.csv")
             let answer = try await run(try ChartsHandler.start(home.setup), file, home)
             let imported = (answer["files"] as? [[String: Any]])?.first ?? [:]
-            let lines = String(decoding: csv, as: UTF8.self).split(whereSeparator: \.isNewline).count
-            #expect(imported["status"] as? String == "imported" && imported["entries"] as? Int == lines - 1)
-            #expect(try await home.scalar("SELECT count(*) FROM chart_entry") == "\(lines - 1)")
+            #expect(imported["status"] as? String == "imported" && imported["entries"] as? Int == entries)
+            #expect(try await home.scalar("SELECT count(*) FROM chart_entry") == "\(entries)")
         case "charts-scheduled.json":
             let home = try await Home(purpose)
             let answer = try await run(try ChartsHandler.start(home.setup), file, home)
             #expect(answer["summary"] as? String == "no chart export to import")
         case "extract-scheduled.json":
-            let bandcamp = try await BandcampStandIn()
-            let now = Int64(Date().timeIntervalSince1970)
-            bandcamp.add(
-                stride(from: now - 1200, to: now, by: 61).map {
-                    BandcampStandIn.Sale(utcDate: "\($0).5", url: "//artist.bandcamp.com/album/a\($0)")
-                })
-            bandcamp.setServerTime(now)
-            let home = try await Home(
-                purpose,
-                extra: [
-                    "BANDCAMP_BASE_URL": bandcamp.baseURL, "BANDCAMP_CONNECT_TO": "::127.0.0.1:\(bandcamp.server.port)",
-                    "BANDCAMP_PAGE_SCHEME": "http",
-                ])
+            let bandcamp = try await BandcampStandIn.withRecentSales(span: 1200, every: 61)
+            let home = try await Home(purpose, extra: bandcamp.environment)
             let answer = try await run(try ExtractHandler.start(home.setup), file, home)
             await bandcamp.shutdown()
             let keys = answer["rawKeys"] as? [String] ?? []

@@ -186,3 +186,25 @@ public final class BandcampStandIn: Sendable {
         }
     }
 }
+
+extension BandcampStandIn {
+    /// A stand-in with a sale every `every` seconds over the last `span` seconds, its clock at now.
+    public static func withRecentSales(span: Int64, every: Int64) async throws -> BandcampStandIn {
+        let bandcamp = try await BandcampStandIn()
+        let now = Int64(Date().timeIntervalSince1970)
+        bandcamp.add(
+            stride(from: now - span, to: now, by: Int64.Stride(every)).map {
+                Sale(utcDate: "\($0).5", url: "//artist.bandcamp.com/album/a\($0)")
+            })
+        bandcamp.setServerTime(now)
+        return bandcamp
+    }
+
+    /// The settings that send Extract's feed and page requests here, over plain HTTP.
+    public var environment: [String: String] {
+        [
+            "BANDCAMP_BASE_URL": baseURL, "BANDCAMP_CONNECT_TO": "::127.0.0.1:\(server.port)",
+            "BANDCAMP_PAGE_SCHEME": "http",
+        ]
+    }
+}

@@ -104,15 +104,12 @@ public final class AWSClient: Sendable {
                 "retrying after \(error.serviceCode)",
                 metadata: ["operation": "\(service.name) \(operation)", "attempt": "\(attempt)", "delay": "\(delay)"])
         }
-        switch outcome {
-        case .done(let response):
-            return response
-        case .gaveUp(let error?, _):
-            throw error
-        case .gaveUp(nil, _):
-            throw AWSError(
-                code: .unreachable, serviceCode: "DeadlineExceeded", status: nil, service: service.name,
-                operation: operation, resource: resource, message: "no time was left before the invocation's deadline")
+        return try outcome.value { error, _ in
+            error
+                ?? AWSError(
+                    code: .unreachable, serviceCode: "DeadlineExceeded", status: nil, service: service.name,
+                    operation: operation, resource: resource,
+                    message: "no time was left before the invocation's deadline")
         }
     }
 

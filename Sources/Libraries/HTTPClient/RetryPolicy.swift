@@ -94,3 +94,14 @@ extension RetryPolicy {
         }
     }
 }
+
+extension RetryOutcome {
+    /// The value, or the error `giveUp` makes of the last failure (`nil` when no attempt could start) and the
+    /// attempts made.
+    public func value(orThrow giveUp: (_ failure: Failure?, _ attempts: Int) -> any Error) throws -> Value {
+        switch self {
+        case .done(let value): return value
+        case .gaveUp(let failure, let attempts): throw giveUp(failure, attempts)
+        }
+    }
+}

@@ -62,13 +62,10 @@ public struct SalesfeedClient: Sendable {
                 "feed window not had, trying again",
                 metadata: ["start": "\(start)", "reason": "\(reason)", "delay": "\(delay)"])
         }
-        switch outcome {
-        case .done(let fetched):
-            return fetched
-        case .gaveUp(let reason?, let attempts):
-            throw SalesfeedFetchError(start: start, reason: "\(reason) (after \(attempts) attempts)")
-        case .gaveUp(nil, _):
-            throw SalesfeedFetchError(start: start, reason: "no time was left before the deadline")
+        return try outcome.value { reason, attempts in
+            SalesfeedFetchError(
+                start: start,
+                reason: reason.map { "\($0) (after \(attempts) attempts)" } ?? "no time was left before the deadline")
         }
     }
 }

@@ -13,21 +13,14 @@ public struct AlertResponse: Encodable, Sendable {
 /// Finds rising genres and artists and alerts subscribers.
 public struct AlertHandler: WarehouseHandler {
     public let database: WarehouseDatabase
-    public let publisher: AlertPublisher
-
-    public init(database: WarehouseDatabase, publisher: AlertPublisher) {
-        self.database = database
-        self.publisher = publisher
-    }
+    let publisher: AlertPublisher
 
     /// The handler of a cold start, from the function's settings.
     /// - Throws: `ConfigurationError` naming every missing or malformed setting.
     public static func start(_ setup: LambdaInitContext) throws -> AlertHandler {
-        let environment = setup.environment.variables
-        let settings = try Settings.load(
-            environment: environment, needs: [.database, .mail, .notifications, .alertDigest, .unsubscribeLinks],
-            workingDirectory: setup.environment.workingDirectory)
-        let adapters = AdapterFactory(environment: environment)
+        let start = try FunctionStart(
+            setup, needs: [.database, .mail, .notifications, .alertDigest, .unsubscribeLinks])
+        let (settings, adapters) = (start.settings, start.adapters)
         let mailer = try adapters.mailer(settings.mailer)
         let notifier = try adapters.notifier(settings.notifier)
         let publisher = AlertPublisher(

@@ -12,23 +12,15 @@ import Warehouse
 
 /// The dashboard behind its function URL: each request (payload format 2.0) is a page.
 public struct DashboardHandler: WarehouseHandler {
-    public let app: DashboardApp
+    let app: DashboardApp
     public let database: WarehouseDatabase
-
-    public init(app: DashboardApp, database: WarehouseDatabase) {
-        self.app = app
-        self.database = database
-    }
 
     /// The handler of a cold start, from the function's settings.
     /// - Throws: `ConfigurationError` naming every missing or malformed setting (the sign-in secret is needed on
     ///   Lambda); what reading the sign-in secret throws.
     public static func start(_ setup: LambdaInitContext) async throws -> DashboardHandler {
-        let environment = setup.environment.variables
-        let settings = try Settings.load(
-            environment: environment, needs: [.database, .mail, .dashboardSignIn],
-            workingDirectory: setup.environment.workingDirectory)
-        let adapters = AdapterFactory(environment: environment)
+        let start = try FunctionStart(setup, needs: [.database, .mail, .dashboardSignIn])
+        let (settings, adapters) = (start.settings, start.adapters)
         let database = WarehouseDatabase(settings: settings, adapters: adapters, logger: setup.logger)
         let credentials = try await credentials(settings, adapters: adapters)
         if credentials == nil {

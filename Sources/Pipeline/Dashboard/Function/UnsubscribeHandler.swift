@@ -9,20 +9,12 @@ import Warehouse
 public struct UnsubscribeHandler: WarehouseHandler {
     public let database: WarehouseDatabase
 
-    public init(database: WarehouseDatabase) {
-        self.database = database
-    }
-
     /// The handler of a cold start, from the function's settings.
     /// - Throws: `ConfigurationError` naming every missing or malformed setting.
     public static func start(_ setup: LambdaInitContext) throws -> UnsubscribeHandler {
-        let settings = try Settings.load(
-            environment: setup.environment.variables, needs: [.database],
-            workingDirectory: setup.environment.workingDirectory)
-        let database = WarehouseDatabase(
-            settings: settings, adapters: AdapterFactory(environment: setup.environment.variables),
-            logger: setup.logger)
-        setup.logger.info("ready", metadata: ["database": "\(settings.databaseURL)"])
+        let start = try FunctionStart(setup, needs: [.database])
+        let database = WarehouseDatabase(settings: start.settings, adapters: start.adapters, logger: setup.logger)
+        setup.logger.info("ready", metadata: ["database": "\(start.settings.databaseURL)"])
         return UnsubscribeHandler(database: database)
     }
 

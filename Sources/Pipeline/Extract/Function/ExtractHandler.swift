@@ -11,20 +11,14 @@ import RuntimeShim
 
 /// Follows Bandcamp's sales feed into raw objects, and stores what each new release's page says.
 public struct ExtractHandler: LambdaHandler {
-    public let extractor: Extractor
-
-    public init(extractor: Extractor) {
-        self.extractor = extractor
-    }
+    let extractor: Extractor
 
     /// The handler of a cold start, from the function's settings.
     /// - Throws: `ConfigurationError` naming every missing or malformed setting.
     public static func start(_ setup: LambdaInitContext) throws -> ExtractHandler {
-        let settings = try Settings.load(
-            environment: setup.environment.variables, needs: [.objectStore, .bandcamp],
-            workingDirectory: setup.environment.workingDirectory)
-        let adapters = AdapterFactory(environment: setup.environment.variables)
-        let objectStore = try adapters.objectStore(settings.objectStore)
+        let start = try FunctionStart(setup, needs: [.objectStore, .bandcamp])
+        let settings = start.settings
+        let objectStore = try start.adapters.objectStore(settings.objectStore)
         let http = HTTPClient(
             configuration: .init(
                 userAgent: "bandcamp-tracker/0.1 (sales research; one request at a time)",

@@ -17,25 +17,16 @@ public struct ReportResponse: Encodable, Sendable {
 
 /// Builds the daily PDF report, stores it and mails it to subscribers; builds one-off analyses of any range.
 public struct ReportHandler: WarehouseHandler {
-    public let objectStore: any ObjectStore
+    let objectStore: any ObjectStore
     public let database: WarehouseDatabase
-    public let publisher: ReportPublisher
-
-    public init(objectStore: any ObjectStore, database: WarehouseDatabase, publisher: ReportPublisher) {
-        self.objectStore = objectStore
-        self.database = database
-        self.publisher = publisher
-    }
+    let publisher: ReportPublisher
 
     /// The handler of a cold start, from the function's settings.
     /// - Throws: `ConfigurationError` naming every missing or malformed setting; `PDFError` when no font is
     ///   found.
     public static func start(_ setup: LambdaInitContext) throws -> ReportHandler {
-        let environment = setup.environment.variables
-        let settings = try Settings.load(
-            environment: environment, needs: [.objectStore, .database, .mail, .reportFonts, .unsubscribeLinks],
-            workingDirectory: setup.environment.workingDirectory)
-        let adapters = AdapterFactory(environment: environment)
+        let start = try FunctionStart(setup, needs: [.objectStore, .database, .mail, .reportFonts, .unsubscribeLinks])
+        let (settings, adapters) = (start.settings, start.adapters)
         // Fonts: REPORT_FONT_DIR, else the function's package (fonts/ beside the bootstrap), else Debian's.
         let fontFolders =
             settings.reportFontFolder.map { [$0] }

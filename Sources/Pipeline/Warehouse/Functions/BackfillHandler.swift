@@ -9,15 +9,10 @@ public struct BackfillResponse: Encodable, Sendable {
 
 /// Loads Components' dataset (and any CSV of its shape under `backfill/`) into the warehouse.
 public struct BackfillHandler: WarehouseHandler {
-    public let objectStore: any ObjectStore
+    let objectStore: any ObjectStore
     public let database: WarehouseDatabase
-    public let chunkRows: Int
-
-    public init(objectStore: any ObjectStore, database: WarehouseDatabase, chunkRows: Int) {
-        self.objectStore = objectStore
-        self.database = database
-        self.chunkRows = chunkRows
-    }
+    /// Rows a chunk commits at a time, unless the request says.
+    let chunkRows: Int
 
     /// The handler of a cold start, from the function's settings.
     /// - Throws: `ConfigurationError` naming every missing or malformed setting.

@@ -9,13 +9,8 @@ public struct ChartsResponse: Encodable, Sendable {
 
 /// Imports Spotify's chart exports into the warehouse's chart tables.
 public struct ChartsHandler: WarehouseHandler {
-    public let objectStore: any ObjectStore
+    let objectStore: any ObjectStore
     public let database: WarehouseDatabase
-
-    public init(objectStore: any ObjectStore, database: WarehouseDatabase) {
-        self.objectStore = objectStore
-        self.database = database
-    }
 
     /// The handler of a cold start, from the function's settings.
     /// - Throws: `ConfigurationError` naming every missing or malformed setting.

@@ -16,15 +16,10 @@ public struct LoadResponse: Encodable, Sendable {
 
 /// Loads raw objects into the PostgreSQL warehouse.
 public struct LoadHandler: WarehouseHandler {
-    public let objectStore: any ObjectStore
+    let objectStore: any ObjectStore
     public let database: WarehouseDatabase
-    public let sweepDays: Int
-
-    public init(objectStore: any ObjectStore, database: WarehouseDatabase, sweepDays: Int) {
-        self.objectStore = objectStore
-        self.database = database
-        self.sweepDays = sweepDays
-    }
+    /// Days of windows a scheduled sweep looks through.
+    let sweepDays: Int
 
     /// The handler of a cold start, from the function's settings.
     /// - Throws: `ConfigurationError` naming every missing or malformed setting.

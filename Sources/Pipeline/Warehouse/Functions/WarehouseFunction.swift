@@ -44,13 +44,10 @@ public struct StoreAndWarehouse: Sendable {
     /// Reads the settings (an object store and a database, and `needs`) and logs that the function is ready.
     /// - Throws: `ConfigurationError` naming every missing or malformed setting.
     public init(_ setup: LambdaInitContext, needs: Set<Settings.Need> = []) throws {
-        let environment = setup.environment.variables
-        settings = try Settings.load(
-            environment: environment, needs: needs.union([.objectStore, .database]),
-            workingDirectory: setup.environment.workingDirectory)
-        let adapters = AdapterFactory(environment: environment)
-        store = try adapters.objectStore(settings.objectStore)
-        database = WarehouseDatabase(settings: settings, adapters: adapters, logger: setup.logger)
+        let start = try FunctionStart(setup, needs: needs.union([.objectStore, .database]))
+        settings = start.settings
+        store = try start.adapters.objectStore(settings.objectStore)
+        database = WarehouseDatabase(settings: settings, adapters: start.adapters, logger: setup.logger)
         setup.logger.info(
             "ready", metadata: ["objectStore": "\(store.location)", "database": "\(settings.databaseURL)"])
     }
