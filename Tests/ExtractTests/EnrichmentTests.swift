@@ -53,7 +53,7 @@ struct EnrichmentTests {
         let summary = try await extractor(h, now: h.start).run(deadline: .now + .seconds(60))
         #expect(summary.releases == ReleaseEnricher.Summary(fetched: 12, known: 0, gone: 0, pending: 0))
         let stored = try #require(try await record(h, "https://label1.bandcamp.com/album/release-5"))
-        #expect(stored.status == "ok")
+        #expect(stored.status == .ok)
         #expect(stored.page?.genres.map(\.key) == ["90s-golden-age-hip-hop", "hip-hop-rap"])
         #expect(stored.page?.place?.name == "Long Branch")
         #expect(stored.page?.url == "https://label1.bandcamp.com/album/release-5")
@@ -87,15 +87,15 @@ struct EnrichmentTests {
         let summary = try await extractor(h, now: h.start).run(deadline: .now + .seconds(60))
         #expect(summary.releases == ReleaseEnricher.Summary(fetched: 9, known: 0, gone: 2, pending: 1))
         #expect(try await record(h, "https://label3.bandcamp.com/album/release-3")?.httpStatus == 403)
-        #expect(try await record(h, "https://label0.bandcamp.com/album/release-0")?.status == "ok")
-        #expect(try await record(h, "https://label1.bandcamp.com/album/release-1")?.status == "gone")
+        #expect(try await record(h, "https://label0.bandcamp.com/album/release-0")?.status == .ok)
+        #expect(try await record(h, "https://label1.bandcamp.com/album/release-1")?.status == .gone)
         #expect(try await record(h, "https://label2.bandcamp.com/album/release-2") == nil)
         // The page comes back: the next run fetches it from the queue, though no new sale names it.
         h.bandcamp.setPage("label2.bandcamp.com/album/release-2", .init([(200, Self.page)]))
         let later = try await extractor(h, now: h.start).run(deadline: .now + .seconds(60))
         #expect(
             later.windows == 0 && later.releases == ReleaseEnricher.Summary(fetched: 1, known: 0, gone: 0, pending: 0))
-        #expect(try await record(h, "https://label2.bandcamp.com/album/release-2")?.status == "ok")
+        #expect(try await record(h, "https://label2.bandcamp.com/album/release-2")?.status == .ok)
         await h.bandcamp.shutdown()
     }
 

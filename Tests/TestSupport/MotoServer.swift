@@ -32,7 +32,18 @@ public final class MotoServer: Sendable {
 
     /// A server of its own, for tests that change its global state (auth).
     public static func launch() async throws -> MotoServer {
-        let port = try freePort()
+        // The port was free when chosen; another server of this test process may take it while Python starts.
+        for attempt in 1... {
+            do {
+                return try await launch(port: try freePort())
+            } catch let error as MotoError where error.description.contains("Address already in use") && attempt < 4 {
+                continue
+            }
+        }
+        fatalError("unreachable")
+    }
+
+    private static func launch(port: Int) async throws -> MotoServer {
         let log = NSTemporaryDirectory() + "moto-\(port).log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let process = Process()

@@ -27,7 +27,7 @@ struct ReleasePageLoadTests {
         try await put(
             h,
             ReleasePageRecord(
-                url: "https://artist.bandcamp.com/album/a1", status: "ok", fetchedAt: 1_749_600_000,
+                url: "https://artist.bandcamp.com/album/a1", status: .ok, fetchedAt: 1_749_600_000,
                 page: page(genres: ["Post-Rock", "ambient", " Post Rock "], place: "Reykjavík")), key: key)
         #expect(try await h.loader().load(key: key).status == .loaded)
         // The sale loaded afterwards finds the release the page made.
@@ -58,14 +58,14 @@ struct ReleasePageLoadTests {
         try await put(
             h,
             ReleasePageRecord(
-                url: "https://artist.bandcamp.com/album/a1", status: "ok", fetchedAt: 1_749_700_000,
+                url: "https://artist.bandcamp.com/album/a1", status: .ok, fetchedAt: 1_749_700_000,
                 page: page(genres: ["drone"], place: nil)), key: key)
         #expect(try await h.loader().load(key: key).status == .loaded)
         #expect(
             try await h.db.query("SELECT t.key FROM release_tag rt JOIN tag t ON t.id = rt.tag_id").rows == [["drone"]])
         let gone = "raw/releases/other.bandcamp.com/track/t9.json.gz"
         try await put(
-            h, ReleasePageRecord(url: nil, status: "gone", fetchedAt: 1_749_700_000, page: nil, httpStatus: 404),
+            h, ReleasePageRecord(url: nil, status: .gone, fetchedAt: 1_749_700_000, page: nil, httpStatus: 404),
             key: gone)
         #expect(try await h.loader().load(key: gone).status == .loaded)
         #expect(

@@ -77,8 +77,12 @@ public struct ReleasePage: Codable, Sendable, Equatable {
 public struct ReleasePageRecord: Codable, Sendable, Equatable {
     /// The release, `https://host/path` (absent in records written before it was added: see the key).
     public var url: String?
-    /// `ok` or `gone`.
-    public var status: String
+    /// Whether the page was read, or is gone (or refused for good).
+    public enum Status: String, Codable, Sendable {
+        case ok, gone
+    }
+
+    public var status: Status
     /// When, in seconds since 1970.
     public var fetchedAt: Int64
     /// What the page said (`ok` only).
@@ -86,7 +90,7 @@ public struct ReleasePageRecord: Codable, Sendable, Equatable {
     /// The HTTP status of a page that is `gone`.
     public var httpStatus: Int?
 
-    public init(url: String?, status: String, fetchedAt: Int64, page: ReleasePage?, httpStatus: Int? = nil) {
+    public init(url: String?, status: Status, fetchedAt: Int64, page: ReleasePage?, httpStatus: Int? = nil) {
         self.url = url
         self.status = status
         self.fetchedAt = fetchedAt

@@ -145,7 +145,7 @@ public struct ReleaseEnricher: Sendable {
                     switch response.status {
                     case 200:
                         let page = try ReleasePageParser.parse(response.body, url: url)
-                        try await store(Record(url: url, status: "ok", fetchedAt: now(), page: page), for: url)
+                        try await store(Record(url: url, status: .ok, fetchedAt: now(), page: page), for: url)
                         return .done(.stored)
                     case 408, 429, 500...:
                         logger.warning("release page answered \(response.status)", metadata: ["url": "\(url)"])
@@ -153,7 +153,7 @@ public struct ReleaseEnricher: Sendable {
                     case 400..<500:
                         // Gone (404, 410) or refused for good: stored with its status, not asked for every run.
                         try await store(
-                            Record(url: url, status: "gone", fetchedAt: now(), page: nil, httpStatus: response.status),
+                            Record(url: url, status: .gone, fetchedAt: now(), page: nil, httpStatus: response.status),
                             for: url)
                         return .done(.gone)
                     default:

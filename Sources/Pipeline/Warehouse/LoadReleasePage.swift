@@ -51,7 +51,7 @@ extension Loader {
             INSERT INTO release (url, artist_id, title, page_status, page_http_status, kind, page_title, record_label,
                 album_url, release_date, location, place_tag_id, tag_source, page_read_at)
             VALUES (
-                \(url), \(artistID), \(page?.title), \(record.status == "ok" ? "read" : "gone"), \(record.httpStatus),
+                \(url), \(artistID), \(page?.title), \(record.status == .ok ? "read" : "gone"), \(record.httpStatus),
                 \(page?.kind), \(page?.title), \(page?.recordLabel), \(page?.albumURL.flatMap(ReleaseURL.normalize)),
                 \(page?.releaseDate)::date, \(page?.locationLine), \(placeID), \(page?.tagSource),
                 to_timestamp(\(record.fetchedAt)))

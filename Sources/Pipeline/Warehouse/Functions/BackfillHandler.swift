@@ -9,17 +9,15 @@ public struct BackfillResponse: Encodable, Sendable {
 
 /// Loads Components' dataset (and any CSV of its shape under `backfill/`) into the warehouse.
 public struct BackfillHandler: WarehouseHandler {
-    let objectStore: any ObjectStore
-    public let database: WarehouseDatabase
+    let warehouse: StoreAndWarehouse
+    public var database: WarehouseDatabase { warehouse.database }
     /// Rows a chunk commits at a time, unless the request says.
-    let chunkRows: Int
+    var chunkRows: Int { warehouse.settings.backfillChunkRows }
 
     /// The handler of a cold start, from the function's settings.
     /// - Throws: `ConfigurationError` naming every missing or malformed setting.
     public static func start(_ setup: LambdaInitContext) throws -> BackfillHandler {
-        let start = try StoreAndWarehouse(setup, needs: [.backfill])
-        return BackfillHandler(
-            objectStore: start.store, database: start.database, chunkRows: start.settings.backfillChunkRows)
+        BackfillHandler(warehouse: try StoreAndWarehouse(setup, needs: [.backfill]))
     }
 
     public func handle(_ request: BackfillRequest, context: LambdaContext) async throws -> BackfillResponse {
@@ -27,7 +25,7 @@ public struct BackfillHandler: WarehouseHandler {
         let margin = min(Duration.seconds(60), context.remainingTime / 5)
         return try await database.invocation(context) { db, deadline in
             let stopStarting = deadline - margin
-            let loader = Loader(store: objectStore, database: db, logger: context.logger)
+            let loader = Loader(store: warehouse.store, database: db, logger: context.logger)
             let report: @Sendable (BackfillOutcome) -> Void = { outcome in
                 context.logger.info(
                     "\(outcome.key): \(outcome.percentText) (\(outcome.records) rows, \(outcome.inserted) new sales, \(outcome.rejected) refused)"

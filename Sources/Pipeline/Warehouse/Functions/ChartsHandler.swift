@@ -9,19 +9,18 @@ public struct ChartsResponse: Encodable, Sendable {
 
 /// Imports Spotify's chart exports into the warehouse's chart tables.
 public struct ChartsHandler: WarehouseHandler {
-    let objectStore: any ObjectStore
-    public let database: WarehouseDatabase
+    let warehouse: StoreAndWarehouse
+    public var database: WarehouseDatabase { warehouse.database }
 
     /// The handler of a cold start, from the function's settings.
     /// - Throws: `ConfigurationError` naming every missing or malformed setting.
     public static func start(_ setup: LambdaInitContext) throws -> ChartsHandler {
-        let start = try StoreAndWarehouse(setup)
-        return ChartsHandler(objectStore: start.store, database: start.database)
+        ChartsHandler(warehouse: try StoreAndWarehouse(setup))
     }
 
     public func handle(_ request: ChartsRequest, context: LambdaContext) async throws -> ChartsResponse {
         try await database.invocation(context) { db, _ in
-            let importer = ChartImporter(store: objectStore, database: db, logger: context.logger)
+            let importer = ChartImporter(store: warehouse.store, database: db, logger: context.logger)
             let files: [ChartImportOutcome]
             switch request {
             case .file(let key): files = [try await importer.importFile(key: key)]

@@ -16,23 +16,19 @@ public struct LoadResponse: Encodable, Sendable {
 
 /// Loads raw objects into the PostgreSQL warehouse.
 public struct LoadHandler: WarehouseHandler {
-    let objectStore: any ObjectStore
-    public let database: WarehouseDatabase
-    /// Days of windows a scheduled sweep looks through.
-    let sweepDays: Int
+    let warehouse: StoreAndWarehouse
+    public var database: WarehouseDatabase { warehouse.database }
 
     /// The handler of a cold start, from the function's settings.
     /// - Throws: `ConfigurationError` naming every missing or malformed setting.
     public static func start(_ setup: LambdaInitContext) throws -> LoadHandler {
-        let start = try StoreAndWarehouse(setup, needs: [.loadSweep])
-        return LoadHandler(
-            objectStore: start.store, database: start.database, sweepDays: start.settings.loadSweepDays)
+        LoadHandler(warehouse: try StoreAndWarehouse(setup, needs: [.loadSweep]))
     }
 
     public func handle(_ request: LoadRequest, context: LambdaContext) async throws -> LoadResponse {
         try await database.invocation(context) { db, deadline in
             let loader = Loader(
-                store: objectStore, database: db, logger: context.logger,
+                store: warehouse.store, database: db, logger: context.logger,
                 secondConnection: { try await database.newConnection() })
             switch request {
             case .object(let key, let etag):
@@ -51,7 +47,8 @@ public struct LoadHandler: WarehouseHandler {
                 // Leave time to finish the object in hand: a quarter of what is left, at most a minute.
                 let margin = min(Duration.seconds(60), context.remainingTime / 4)
                 let summary = try await loader.sweep(
-                    days: scheduled ? sweepDays : days, now: Int64(time(nil)), deadline: deadline - margin
+                    days: scheduled ? warehouse.settings.loadSweepDays : days, now: Int64(time(nil)),
+                    deadline: deadline - margin
                 ) { outcome, summary in
                     context.logger.info(
                         "\(outcome.status.rawValue) \(outcome.key)",
