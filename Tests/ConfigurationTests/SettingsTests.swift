@@ -150,4 +150,18 @@ struct SettingsTests {
             workingDirectory: "/work")
         #expect(settings.alertDigestHour == 7 && settings.loadSweepDays == 2)
     }
+
+    @Test("a password is kept out of DATABASE_URL on AWS, however it is written, and out of every log line")
+    func passwordInQuery() {
+        var environment = lambda
+        environment["DATABASE_URL"] = "postgresql://tracker@db.internal/tracker?sslmode=require&password=hunter2"
+        let error = #expect(throws: ConfigurationError.self) {
+            try Settings.load(environment: environment, needs: [.database], workingDirectory: "/")
+        }
+        #expect(error?.problems.first?.message.contains("DATABASE_SECRET_ARN") == true)
+        #expect(
+            Settings.redacted("postgresql://tracker:hunter2@db/x?sslmode=require&PASSWORD=hunter2")
+                == "postgresql://tracker:***@db/x?sslmode=require&password=***")
+        #expect(Settings.redacted("postgresql://tracker@db/x") == "postgresql://tracker@db/x")
+    }
 }

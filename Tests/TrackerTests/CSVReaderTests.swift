@@ -84,7 +84,7 @@ struct ComponentsRowsTests {
     @Test("every real row becomes a row, with the same key as the feed's item with the same fields")
     func realRows() throws {
         let records = try csv()
-        var rows = try ComponentsRows(header: records[0].fields)
+        var rows = try ComponentsRows(header: records[0].fields, domain: TestDomain.now)
         var keys: Set<String> = []
         for record in records.dropFirst() {
             let row = try rows.row(record.fields).get()
@@ -101,10 +101,12 @@ struct ComponentsRowsTests {
             let window = SalesfeedWindow(
                 startDate: 0, endDate: 1, dataDelaySeconds: 0, serverTime: 0,
                 events: [SaleEvent(eventType: "sale", utcDate: nil, items: [item])])
-            #expect(SaleRow.rows(from: window).rows.first?.saleKey == row.saleKey, "row \(record.number)")
+            #expect(
+                SaleRow.rows(from: window, domain: TestDomain.now).rows.first?.saleKey == row.saleKey,
+                "row \(record.number)")
         }
         #expect(keys.count == records.count - 1)
-        let first = try ComponentsRows(header: records[0].fields)
+        let first = try ComponentsRows(header: records[0].fields, domain: TestDomain.now)
         var reading = first
         let row = try reading.row(records[2].fields).get()
         #expect(row.releaseURL == "https://maharettarecords.bandcamp.com/album/neurogen")
@@ -122,14 +124,14 @@ struct ComponentsRowsTests {
             #expect(FeedNumber(raw)?.roundedToCents().text == cents, "\(raw)")
         }
         let records = try csv()
-        var rows = try ComponentsRows(header: records[0].fields)
+        var rows = try ComponentsRows(header: records[0].fields, domain: TestDomain.now)
         #expect(try rows.row(records[1].fields).get().itemPrice?.text == "9.99")
     }
 
     @Test("identical items bought at once are told apart within their run of rows, and again in a new run")
     func identicalItems() throws {
         let records = try csv()
-        var rows = try ComponentsRows(header: records[0].fields)
+        var rows = try ComponentsRows(header: records[0].fields, domain: TestDomain.now)
         let line = records[1].fields
         let keys = try (0..<3).map { _ in try rows.row(line).get().saleKey }
         #expect(Set(keys).count == 3)
@@ -140,10 +142,10 @@ struct ComponentsRowsTests {
     @Test("a header without utc_date, url or item_type, and rows that are not sales, are named")
     func refusals() throws {
         let missing = #expect(throws: ComponentsDatasetError.self) {
-            try ComponentsRows(header: ["_id", "url", "amount_paid"])
+            try ComponentsRows(header: ["_id", "url", "amount_paid"], domain: TestDomain.now)
         }
         #expect(missing?.description.contains("utc_date, item_type") == true)
-        var rows = try ComponentsRows(header: ["utc_date", "url", "item_type", "amount_paid"])
+        var rows = try ComponentsRows(header: ["utc_date", "url", "item_type", "amount_paid"], domain: TestDomain.now)
         func reason(_ fields: [String]) -> String? {
             if case .failure(let error) = rows.row(fields) { return error.description }
             return nil

@@ -20,4 +20,15 @@ struct FormatTests {
             Format.clock(1_000 + 7_260, day: 1_000) == "02:01" && Format.clock(1_000 + 86_400, day: 1_000) == "24:00")
         #expect(Format.timestamp(1_795_219_200 + 6 * 3600) == "2026-11-21 06:00 UTC")
     }
+
+    @Test("any double at all is written, none traps: not a number, infinities, beyond whole numbers")
+    func anyDouble() {
+        #expect(Format.decimal(.nan, places: 2) == "—")
+        #expect(Format.decimal(.infinity, places: 1) == "∞" && Format.decimal(-.infinity, places: 1) == "−∞")
+        #expect(Format.decimal(1e17, places: 2) == "1.0 × 10^17")
+        #expect(Format.decimal(-Double(Int.max), places: 3) == "−9.2 × 10^18")
+        #expect(Format.decimal(.greatestFiniteMagnitude, places: 0).hasSuffix("× 10^308"))
+        #expect(Format.percent(.nan) == "—%" || Format.percent(.nan) == "—")
+        #expect(Format.decimal(1234.5, places: 9) == "1,234.500000")
+    }
 }

@@ -14,7 +14,7 @@ struct SaleRowTests {
     @Test("a real window's item becomes one clean row")
     func realWindow() throws {
         let window = try SalesfeedWindow.parse(try FeedFixtures.bytes("envelope-2025-06.json"))
-        let (rows, rejected) = SaleRow.rows(from: window)
+        let (rows, rejected) = SaleRow.rows(from: window, domain: TestDomain.now)
         #expect(rejected.isEmpty && rows.count == 1)
         let row = rows[0]
         #expect(row.utcDate.description == "1749583861.7284331")
@@ -31,7 +31,7 @@ struct SaleRowTests {
         let window = SalesfeedWindow(
             startDate: 0, endDate: 1, dataDelaySeconds: 0, serverTime: 0,
             events: [SaleEvent(eventType: "sale", utcDate: nil, items: items)])
-        let (rows, rejected) = SaleRow.rows(from: window)
+        let (rows, rejected) = SaleRow.rows(from: window, domain: TestDomain.now)
         #expect(rejected.isEmpty && rows.count == 587)
         #expect(Set(rows.map(\.saleKey)).count == 587)
         #expect(Set(rows.compactMap(\.buyerCountryCode)).count == 35)
@@ -43,7 +43,7 @@ struct SaleRowTests {
         let a = try window(#"{"utc_date":1749583861.50,"item_type":"a","url":"//X.bandcamp.com/album/y?from=feed"}"#)
         let b = try window(#"{"utc_date":"1749583861.5","item_type":"a","url":"https://x.bandcamp.com/album/y"}"#)
         let other = try window(#"{"utc_date":1749583861.5,"item_type":"b","url":"//x.bandcamp.com/album/y"}"#)
-        let keys = [a, b, other].map { SaleRow.rows(from: $0).rows[0].saleKey }
+        let keys = [a, b, other].map { SaleRow.rows(from: $0, domain: TestDomain.now).rows[0].saleKey }
         #expect(keys[0] == keys[1])
         #expect(keys[0] != keys[2])
     }
@@ -53,7 +53,7 @@ struct SaleRowTests {
         let (rows, _) = SaleRow.rows(
             from: try window(
                 #"{"utc_date":1,"item_type":"t","url":"//x.bandcamp.com/track/y","currency":"gbp","amount_paid":5,"item_price":1,"amount_paid_usd":6.5,"addl_count":"2","country_code":"gb"}"#
-            ))
+            ), domain: TestDomain.now)
         let row = try #require(rows.first)
         #expect(row.additionalCount == 2)
         #expect(row.amountPaid == 5 && row.itemPrice == 1 && row.amountPaidUSD == FeedNumber("6.5"))
@@ -70,7 +70,7 @@ struct SaleRowTests {
                 {"utc_date":3,"item_type":"z","url":"//x.bandcamp.com/album/z"},
                 {"utc_date":4,"item_type":"a","url":"//x.bandcamp.com/album/n","amount_paid":-1},
                 {"utc_date":5,"item_type":"p","url":"https://store.example.com/merch/shirt"}
-                """))
+                """), domain: TestDomain.now)
         #expect(rows.map(\.releaseURL) == ["https://x.bandcamp.com/album/ok", "https://store.example.com/merch/shirt"])
         #expect(rows[0].utcDate == FeedNumber("1749583861.5"))
         #expect(rejected.map(\.item) == [1, 2, 3])

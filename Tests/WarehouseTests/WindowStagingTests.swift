@@ -7,6 +7,9 @@ import Tracker
 /// The stage policy and the parse of a window, with no database: real items in, COPY text out.
 @Suite("A window read into stages of COPY text")
 struct WindowStagingTests {
+    static let domain = SaleDomain(now: 1_800_000_000)
+    var domain: SaleDomain { Self.domain }
+
     /// The 587 real items as a window of one event each, as text.
     static func window(extraEvents: [String] = []) throws -> [UInt8] {
         let items = try FeedFixtures.text("items-2023-07.json")
@@ -20,10 +23,12 @@ struct WindowStagingTests {
     }
 
     /// Reads a window in slices, taking the stages the policy gives out, then the last.
-    static func stages(of window: [UInt8], stageSize: Int, slice: Int, rejectsKept: Int = 1000) throws -> (
+    static func stages(
+        of window: [UInt8], stageSize: Int, slice: Int, rejectsKept: Int = 1000, domain: SaleDomain = domain
+    ) throws -> (
         stages: [[UInt8]], staging: WindowStaging
     ) {
-        var staging = WindowStaging(stageSize: stageSize, rejectsKept: rejectsKept)
+        var staging = WindowStaging(stageSize: stageSize, rejectsKept: rejectsKept, domain: domain)
         var stages: [[UInt8]] = []
         var start = 0
         while start < window.count {
@@ -51,9 +56,9 @@ struct WindowStagingTests {
 
     @Test("every stage but the last is at least the policy's size, doubling from the first up to the largest")
     func policy() throws {
-        var staging = WindowStaging(stageSize: 10_000, rejectsKept: 0)
+        var staging = WindowStaging(stageSize: 10_000, rejectsKept: 0, domain: domain)
         #expect(staging.firstStageSize == 10_000 && staging.nextStageSize == 10_000)
-        let large = WindowStaging(stageSize: 32 << 20, rejectsKept: 0)
+        let large = WindowStaging(stageSize: 32 << 20, rejectsKept: 0, domain: domain)
         #expect(large.firstStageSize == 4 << 20 && large.nextStageSize == 4 << 20)
         let many = try Self.stages(of: try Self.window(), stageSize: 10_000, slice: 211)
         #expect(many.stages.dropLast().allSatisfy { $0.count >= 10_000 })
@@ -73,7 +78,7 @@ struct WindowStagingTests {
     @Test("a window cut short is an error, not a stage")
     func truncated() throws {
         let window = try Self.window()
-        var staging = WindowStaging(stageSize: 1 << 20, rejectsKept: 10)
+        var staging = WindowStaging(stageSize: 1 << 20, rejectsKept: 10, domain: domain)
         try staging.read(window.prefix(window.count / 2))
         #expect(throws: SalesfeedError.self) { try staging.finish() }
     }

@@ -173,10 +173,31 @@ public struct Settings: Sendable, Equatable {
     }
 
     static func urlHasPassword(_ url: String) -> Bool {
+        if queryValue("password", in: url) != nil { return true }
         guard let schemeEnd = url.firstRange(of: "://") else { return false }
         let authority = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" }
         guard let at = authority.lastIndex(of: "@") else { return false }
         return authority[..<at].contains(":")
+    }
+
+    /// The database URL as logs may show it: a password in it (after the user, or as `password=`) is `***`.
+    public var redactedDatabaseURL: String { Self.redacted(databaseURL) }
+
+    /// A URL with any password in it replaced by `***`.
+    static func redacted(_ url: String) -> String {
+        var text = url
+        if let schemeEnd = text.firstRange(of: "://") {
+            let authority = text[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" }
+            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+                text.replaceSubrange(text.index(after: colon)..<at, with: "***")
+            }
+        }
+        guard let question = text.firstIndex(of: "?") else { return text }
+        let query = text[text.index(after: question)...].split(separator: "&", omittingEmptySubsequences: false).map {
+            pair in
+            pair.lowercased().hasPrefix("password=") ? "password=***" : String(pair)
+        }
+        return text[...question] + query.joined(separator: "&")
     }
 
     static func looksLikeEmailAddress(_ text: String) -> Bool {

@@ -16,10 +16,13 @@ public struct ComponentsRows: Sendable {
     private let utcDateIndex: Int
     private var run: String?
     private var seen: [String: Int] = [:]
+    /// The values a row may hold.
+    public let domain: SaleDomain
 
     /// Rows under a header line.
     /// - Throws: `ComponentsDatasetError` when a required column is missing.
-    public init(header: [String]) throws {
+    public init(header: [String], domain: SaleDomain) throws {
+        self.domain = domain
         let names = header.map { $0.collapsingWhitespace() }
         let index = CSVReader.columns(names)
         let missing = Self.requiredColumns.filter { index[$0] == nil }
@@ -62,7 +65,7 @@ public struct ComponentsRows: Sendable {
         var item = SaleItem(fields: CSVFields(index: index, values: fields))
         // The dataset wrote prices through single precision (9.99 as 9.98999977111816): back to the cent.
         item.itemPrice = item.itemPrice?.roundedToCents()
-        switch SaleRow.make(item, eventDate: nil, seen: &seen) {
+        switch SaleRow.make(item, eventDate: nil, domain: domain, seen: &seen) {
         case .success(let row): return .success(row)
         case .failure(let problem): return .failure(ComponentsDatasetError(problem.reason))
         }

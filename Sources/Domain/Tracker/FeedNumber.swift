@@ -100,3 +100,33 @@ public struct FeedNumber: Sendable, Hashable, CustomStringConvertible, Expressib
         return result
     }
 }
+
+extension FeedNumber: Comparable {
+    /// Exact order of the decimal texts (no floating point: any size compares right).
+    public static func < (lhs: FeedNumber, rhs: FeedNumber) -> Bool {
+        switch (lhs.isNegative, rhs.isNegative) {
+        case (true, false): return true
+        case (false, true): return false
+        case (true, true): return magnitudeLess(rhs.magnitude, lhs.magnitude)
+        case (false, false): return magnitudeLess(lhs.magnitude, rhs.magnitude)
+        }
+    }
+
+    /// The digits without a sign, split at the point.
+    private var magnitude: (whole: Substring, fraction: Substring) {
+        let digits = isNegative ? text.dropFirst() : Substring(text)
+        guard let point = digits.firstIndex(of: ".") else { return (digits, "") }
+        return (digits[..<point], digits[digits.index(after: point)...])
+    }
+
+    private static func magnitudeLess(
+        _ lhs: (whole: Substring, fraction: Substring), _ rhs: (whole: Substring, fraction: Substring)
+    ) -> Bool {
+        // Canonical: no leading zeros, so a longer whole part is larger.
+        if lhs.whole.count != rhs.whole.count { return lhs.whole.count < rhs.whole.count }
+        if lhs.whole != rhs.whole { return lhs.whole < rhs.whole }
+        let width = max(lhs.fraction.count, rhs.fraction.count)
+        let pad = { (text: Substring) in String(text) + String(repeating: "0", count: width - text.count) }
+        return pad(lhs.fraction) < pad(rhs.fraction)
+    }
+}

@@ -64,8 +64,14 @@ public enum Format {
 
     /// A number with a fixed count of decimals, rounded half away from zero.
     public static func decimal(_ value: Double, places: Int) -> String {
+        // Any double at all: not a number is a dash, and beyond what whole numbers hold the figure is written
+        // in powers of ten; nothing here can trap.
+        guard value.isFinite else { return value.isNaN ? "—" : (value < 0 ? "−∞" : "∞") }
+        let places = min(max(places, 0), 6)
         let scale = (0..<places).reduce(1.0) { acc, _ in acc * 10 }
-        let scaled = Int((value.magnitude * scale).rounded())
+        let scaledValue = (value.magnitude * scale).rounded()
+        guard scaledValue < 1e15 else { return (value < 0 ? "−" : "") + scientific(value.magnitude) }
+        let scaled = Int(scaledValue)
         let whole = scaled / Int(scale)
         let fraction = scaled % Int(scale)
         var text = count(whole)
@@ -74,6 +80,13 @@ public enum Format {
             text += "." + String(repeating: "0", count: places - digits.count) + digits
         }
         return (value < 0 && scaled != 0 ? "−" : "") + text
+    }
+
+    /// `1.2 × 10^17` for a magnitude too large to write out.
+    private static func scientific(_ magnitude: Double) -> String {
+        let exponent = Int(log10(magnitude).rounded(.down))
+        let mantissa = magnitude / pow(10, Double(exponent))
+        return decimal(mantissa, places: 1) + " × 10^\(exponent)"
     }
 
     private static func signed(_ value: Double, places: Int) -> String {

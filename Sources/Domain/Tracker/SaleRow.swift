@@ -56,22 +56,24 @@ public struct RejectedItem: Sendable, Equatable {
 
 extension SaleRow {
     /// The rows of a window's items, and the items that cannot be rows (with the reason), in order.
-    public static func rows(from window: SalesfeedWindow) -> (rows: [SaleRow], rejected: [RejectedItem]) {
+    public static func rows(from window: SalesfeedWindow, domain: SaleDomain) -> (
+        rows: [SaleRow], rejected: [RejectedItem]
+    ) {
         var rows: [SaleRow] = []
         var rejected: [RejectedItem] = []
         for (eventIndex, event) in window.events.enumerated() {
-            collect(event, eventIndex: eventIndex, rows: &rows, rejected: &rejected)
+            collect(event, eventIndex: eventIndex, domain: domain, rows: &rows, rejected: &rejected)
         }
         return (rows, rejected)
     }
 
     /// Adds the rows of one event's items, and the items that cannot be rows, in order.
     public static func collect(
-        _ event: SaleEvent, eventIndex: Int, rows: inout [SaleRow], rejected: inout [RejectedItem]
+        _ event: SaleEvent, eventIndex: Int, domain: SaleDomain, rows: inout [SaleRow], rejected: inout [RejectedItem]
     ) {
         var seen: [String: Int] = [:]
         for (itemIndex, item) in event.items.enumerated() {
-            switch SaleRow.make(item, eventDate: event.utcDate, seen: &seen) {
+            switch SaleRow.make(item, eventDate: event.utcDate, domain: domain, seen: &seen) {
             case .success(let row): rows.append(row)
             case .failure(let problem):
                 rejected.append(RejectedItem(event: eventIndex, item: itemIndex, reason: problem.reason))
@@ -84,7 +86,12 @@ extension SaleRow {
     }
 
     /// The row of one item, or why there is none.
-    static func make(_ item: SaleItem, eventDate: FeedNumber?, seen: inout [String: Int]) -> Result<SaleRow, Problem> {
+    static func make(_ item: SaleItem, eventDate: FeedNumber?, domain: SaleDomain, seen: inout [String: Int])
+        -> Result<SaleRow, Problem>
+    {
+        if item.utcDate == nil, let unreadable = item.unreadableNumbers.first(where: { $0.hasPrefix("utc_date") }) {
+            return .failure(Problem(reason: "\(unreadable) is not a time"))
+        }
         guard let utcDate = item.utcDate ?? eventDate else { return .failure(Problem(reason: "no utc_date")) }
         guard !utcDate.isNegative, utcDate.text != "0" else {
             return .failure(Problem(reason: "utc_date \(utcDate) is not a time"))
@@ -95,11 +102,7 @@ extension SaleRow {
         if case .other(let code) = item.itemType {
             return .failure(Problem(reason: "unknown item_type '\(code)'"))
         }
-        for (name, value) in [
-            ("amount_paid", item.amountPaid), ("item_price", item.itemPrice), ("amount_paid_usd", item.amountPaidUSD),
-        ] {
-            if let value, value.isNegative { return .failure(Problem(reason: "\(name) \(value) is negative")) }
-        }
+        if let problem = domain.problem(item, utcDate: utcDate, url: url) { return .failure(Problem(reason: problem)) }
         let additional = max(0, item.additionalCount ?? 0)
         let description = item.itemDescription.map { $0.collapsingWhitespace() }
         var identity = "\(url)|\(utcDate.text)|\(item.itemType.name)|\(description ?? "")"
@@ -110,9 +113,9 @@ extension SaleRow {
         return .success(
             SaleRow(
                 saleKey: key, utcDate: utcDate, releaseURL: url, artistPage: ReleaseURL.sellerPage(of: url),
-                artistName: item.artistName.map { $0.collapsingWhitespace() }, itemType: item.itemType,
-                itemDescription: description,
-                albumTitle: item.albumTitle.map { $0.collapsingWhitespace() },
+                artistName: item.artistName.map { SaleDomain.bounded($0.collapsingWhitespace()) },
+                itemType: item.itemType, itemDescription: description.map(SaleDomain.bounded),
+                albumTitle: item.albumTitle.map { SaleDomain.bounded($0.collapsingWhitespace()) },
                 currency: item.currency.map { $0.collapsingWhitespace().uppercased() }.flatMap {
                     $0.count == 3 ? $0 : nil
                 },

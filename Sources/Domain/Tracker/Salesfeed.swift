@@ -132,6 +132,9 @@ public struct SaleItem: Sendable, Equatable, Decodable {
     /// More tracks of the same album bought with this one.
     public var additionalCount: Int?
     public var itemSlug: String?
+    /// Number fields that were there but held no number this reads (`"1e999"`, `"12 €"`), each as
+    /// `name 'text'`: such an item is rejected, never stored with the field missing.
+    public var unreadableNumbers: [String] = []
 
     enum Keys: String, CodingKey {
         case utcDate = "utc_date"
@@ -164,6 +167,12 @@ public struct SaleItem: Sendable, Equatable, Decodable {
     }
 
     init(fields c: some LenientFields) {
+        for key in [Keys.utcDate, .amountPaid, .itemPrice, .amountPaidUSD, .additionalCount]
+        where c.decimal(key.rawValue) == nil {
+            if let text = c.string(key.rawValue) {
+                unreadableNumbers.append("\(key.rawValue) '\(text.prefix(40))\(text.count > 40 ? "…" : "")'")
+            }
+        }
         utcDate = c.decimal(Keys.utcDate.rawValue)
         artistName = c.string(Keys.artistName.rawValue)
         itemType = ItemType(code: c.string(Keys.itemType.rawValue) ?? "")

@@ -174,6 +174,7 @@ enum Charts {
 
     /// A coordinate with at most one decimal.
     static func fixed(_ value: Double) -> String {
+        guard value.isFinite, value.magnitude < 1e12 else { return "0" }
         let tenths = (value * 10).rounded()
         let whole = Int(tenths) / 10
         let rest = abs(Int(tenths) % 10)

@@ -203,7 +203,7 @@ extension DashboardQuery {
                 GROUP BY 1
             ), sold AS (
                 SELECT m.chart_artist_id, min(m.artist_id) AS artist_id, count(s.sale_key) AS sales,
-                    coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
+                    round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
                 FROM matched m LEFT JOIN sale s ON s.artist_id = m.artist_id
                     AND s.sold_at >= to_timestamp(\(filter.from.start)::float8) AND s.sold_at < to_timestamp(\(filter.to.end)::float8)
                 GROUP BY 1

@@ -26,9 +26,9 @@ extension DashboardQuery {
         try await db.query(
             """
             SELECT coalesce(r.title, r.album_title, r.url) AS title, r.url, count(*) AS sales,
-                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue,
-                (percentile_cont(0.5) WITHIN GROUP (ORDER BY s.price_asked_usd))::numeric(14,2) AS median_asked,
-                (percentile_cont(0.5) WITHIN GROUP (ORDER BY s.amount_paid_usd))::numeric(14,2) AS median_paid,
+                round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
+                round(percentile_cont(0.5) WITHIN GROUP (ORDER BY s.price_asked_usd)::numeric, 2) AS median_asked,
+                round(percentile_cont(0.5) WITHIN GROUP (ORDER BY s.amount_paid_usd)::numeric, 2) AS median_paid,
                 avg((s.overpaid_usd > 0)::int) FILTER (WHERE s.price_asked_usd > 0) AS paid_more
             FROM sale s JOIN release r ON r.id = s.release_id WHERE \(filter.condition)
             GROUP BY r.id ORDER BY 3 DESC, 4 DESC, r.id LIMIT \(limit)

@@ -22,10 +22,10 @@ public struct DashboardQuery: Sendable {
     public func totals(_ filter: DashboardFilter) async throws -> Totals {
         let row = try await db.query(
             """
-            SELECT count(*) AS sales, coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue,
+            SELECT count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
                 count(DISTINCT s.artist_id) AS artists, count(DISTINCT s.release_id) AS releases,
                 count(DISTINCT s.buyer_country_code) AS countries,
-                (percentile_cont(0.5) WITHIN GROUP (ORDER BY s.amount_paid_usd))::numeric(14,2) AS median_paid,
+                round(percentile_cont(0.5) WITHIN GROUP (ORDER BY s.amount_paid_usd)::numeric, 2) AS median_paid,
                 avg((s.overpaid_usd > 0)::int) FILTER (WHERE s.price_asked_usd > 0) AS paid_more
             FROM sale s WHERE \(filter.condition)
             """

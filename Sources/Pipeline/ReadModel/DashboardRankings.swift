@@ -9,7 +9,7 @@ extension DashboardQuery {
         try await ranked(
             """
             SELECT t.key, t.name, NULL AS detail, NULL AS url, count(*) AS sales,
-                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
+                round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
             FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
             WHERE \(filter.condition) GROUP BY t.id ORDER BY 5 DESC, 6 DESC, t.key LIMIT \(limit)
             """)
@@ -20,7 +20,7 @@ extension DashboardQuery {
         try await ranked(
             """
             SELECT a.id::text AS key, a.name, a.page_url AS detail, a.page_url AS url, x.sales, x.revenue FROM (
-                SELECT s.artist_id, count(*) AS sales, coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
+                SELECT s.artist_id, count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
                 FROM sale s WHERE \(filter.condition) GROUP BY s.artist_id
                 ORDER BY 2 DESC, 3 DESC, s.artist_id LIMIT \(limit)
             ) x JOIN artist a ON a.id = x.artist_id ORDER BY x.sales DESC, x.revenue DESC, a.id
@@ -34,7 +34,7 @@ extension DashboardQuery {
             SELECT r.id::text AS key, coalesce(r.title, r.album_title, r.url) AS name, a.name AS detail, r.url,
                 x.sales, x.revenue
             FROM (
-                SELECT s.release_id, count(*) AS sales, coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
+                SELECT s.release_id, count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
                 FROM sale s WHERE \(filter.condition) GROUP BY s.release_id
                 ORDER BY 2 DESC, 3 DESC, s.release_id LIMIT \(limit)
             ) x JOIN release r ON r.id = x.release_id JOIN artist a ON a.id = r.artist_id
@@ -48,7 +48,7 @@ extension DashboardQuery {
             """
             SELECT c.code AS key, c.name, NULL AS detail, NULL AS url, x.sales, x.revenue FROM (
                 SELECT s.buyer_country_code AS code, count(*) AS sales,
-                    coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
+                    round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
                 FROM sale s WHERE \(filter.condition) AND s.buyer_country_code IS NOT NULL GROUP BY 1
             ) x JOIN country c ON c.code = x.code ORDER BY x.sales DESC, x.revenue DESC, c.code
             LIMIT \(limit)
@@ -60,7 +60,7 @@ extension DashboardQuery {
         let rows = try await ranked(
             """
             SELECT s.item_type::text AS key, s.item_type::text AS name, NULL AS detail, NULL AS url, count(*) AS sales,
-                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
+                round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
             FROM sale s WHERE \(filter.condition) GROUP BY 1 ORDER BY 5 DESC, 1
             """)
         return rows.map { row in
@@ -101,7 +101,7 @@ extension DashboardQuery {
             SELECT x.genre, a.id::text AS key, a.name, a.page_url AS detail, a.page_url AS url, x.sales, x.revenue
             FROM (
                 SELECT t.key AS genre, s.artist_id, count(*) AS sales,
-                    coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue,
+                    round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
                     row_number() OVER (PARTITION BY t.key ORDER BY count(*) DESC, sum(s.amount_paid_usd) DESC, s.artist_id)
                         AS place
                 FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
@@ -123,7 +123,7 @@ extension DashboardQuery {
         return try await ranked(
             """
             SELECT a.id::text AS key, a.name, a.page_url AS detail, a.page_url AS url, count(s.sale_key) AS sales,
-                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
+                round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
             FROM artist a LEFT JOIN sale s ON s.artist_id = a.id AND \(unnamed.condition)
             WHERE strpos(lower(a.name), lower(\(text))) > 0
             GROUP BY a.id ORDER BY 5 DESC, 6 DESC, a.name, a.id LIMIT \(limit)

@@ -99,16 +99,16 @@ extension SalesAnalysis {
         let totals =
             try await db.query(
                 """
-                SELECT count(*) AS sales, coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue,
+                SELECT count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
                     count(*) FILTER (WHERE s.price_asked > 0 AND s.amount_paid IS NOT NULL) AS priced,
                     count(*) FILTER (WHERE s.price_asked > 0 AND s.amount_paid > s.price_asked) AS paid_more,
                     count(*) FILTER (WHERE s.price_asked > 0 AND s.amount_paid = s.price_asked) AS paid_exactly,
-                    coalesce(sum(s.overpaid_usd) FILTER (WHERE s.price_asked > 0), 0)::numeric(16,2) AS overpaid,
-                    (avg(s.overpaid_usd) FILTER (WHERE s.price_asked > 0 AND s.amount_paid > s.price_asked))::numeric(14,2)
+                    round(coalesce(sum(s.overpaid_usd) FILTER (WHERE s.price_asked > 0), 0), 2) AS overpaid,
+                    round(avg(s.overpaid_usd) FILTER (WHERE s.price_asked > 0 AND s.amount_paid > s.price_asked), 2)
                         AS mean_overpaid,
                     count(*) FILTER (WHERE s.price_asked = 0) AS free,
                     count(*) FILTER (WHERE s.price_asked = 0 AND s.amount_paid > 0) AS free_paid,
-                    (avg(s.amount_paid_usd) FILTER (WHERE s.price_asked = 0 AND s.amount_paid > 0))::numeric(14,2)
+                    round(avg(s.amount_paid_usd) FILTER (WHERE s.price_asked = 0 AND s.amount_paid > 0), 2)
                         AS free_mean_paid,
                     percentile_cont(0.5) WITHIN GROUP (ORDER BY s.paid_to_price_ratio) AS median_ratio,
                     percentile_cont(0.9) WITHIN GROUP (ORDER BY s.paid_to_price_ratio) AS ratio_90,
@@ -148,7 +148,7 @@ extension SalesAnalysis {
         let types = try await db.query(
             """
             SELECT s.item_type::text AS key, NULL AS name, count(*) AS sales,
-                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue,
+                round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
                 avg((s.amount_paid > s.price_asked)::int) FILTER (WHERE s.price_asked > 0 AND s.amount_paid IS NOT NULL)
                     AS paid_more
             FROM sale s WHERE \(condition) GROUP BY 1 ORDER BY 3 DESC, 1
@@ -167,7 +167,7 @@ extension SalesAnalysis {
         let formats = try await db.query(
             """
             SELECT CASE \(cases) ELSE 'other' END AS key, NULL AS name, count(*) AS sales,
-                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue,
+                round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
                 avg((s.amount_paid > s.price_asked)::int) FILTER (WHERE s.price_asked > 0 AND s.amount_paid IS NOT NULL)
                     AS paid_more
             FROM sale s WHERE \(condition) AND s.item_type = 'physical' GROUP BY 1 ORDER BY 3 DESC, 1
@@ -200,7 +200,7 @@ extension SalesAnalysis {
         let countries = try await db.query(
             """
             SELECT coalesce(s.buyer_country_code, '—') AS key, max(c.name) AS name, count(*) AS sales,
-                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
+                round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
             FROM sale s LEFT JOIN country c ON c.code = s.buyer_country_code
             WHERE \(condition) GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 10
             """
@@ -211,7 +211,7 @@ extension SalesAnalysis {
         let currencies = try await db.query(
             """
             SELECT coalesce(s.currency, '—') AS key, NULL AS name, count(*) AS sales,
-                coalesce(sum(s.amount_paid_usd), 0)::numeric(16,2) AS revenue
+                round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
             FROM sale s WHERE \(condition) GROUP BY 1 ORDER BY 3 DESC, 1
             """
         )

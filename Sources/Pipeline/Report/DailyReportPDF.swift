@@ -115,7 +115,7 @@ public struct DailyReportPDF {
         let chart = BarChart(
             values: report.hours.map(Double.init), comparison: report.hoursWeekEarlier.map(Double.init),
             labels: (0..<24).map { $0 % 3 == 0 ? (($0 < 10 ? "0" : "") + "\($0):00") : "" },
-            valueLabel: { Format.count(Int($0.rounded())) })
+            valueLabel: { Format.decimal($0, places: 0) })
         try chart.draw(on: layout.page, x: Layout.margin, y: layout.y, width: Layout.contentWidth, height: 150)
         let legendY = layout.y + 172
         let page = layout.page

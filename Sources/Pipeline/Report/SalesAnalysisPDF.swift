@@ -124,7 +124,7 @@ public struct SalesAnalysisPDF {
         let top = layout.y
         try BarChart(
             values: analysis.ratioBands.map { Double($0.sales) }, comparison: nil,
-            labels: analysis.ratioBands.map(\.label), valueLabel: { Format.count(Int($0)) }
+            labels: analysis.ratioBands.map(\.label), valueLabel: { Format.decimal($0, places: 0) }
         ).draw(on: layout.page, x: Layout.margin, y: top, width: Layout.contentWidth, height: 110)
         layout.y = top + 118
         try layout.caption(

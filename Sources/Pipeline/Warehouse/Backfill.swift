@@ -331,7 +331,8 @@ extension Loader {
             SaleRow.stagingCopy
         ) { writer in
             var reader = CSVReader(startingAt: offset)
-            var rows: ComponentsRows? = try header.map { try ComponentsRows(header: $0) }
+            let domain = options.domain
+            var rows: ComponentsRows? = try header.map { try ComponentsRows(header: $0, domain: domain) }
             var text = CopyText(capacity: copySize + (64 << 10))
             // The run being read: committed to the chunk only once the next one starts.
             var run = CopyText(capacity: 64 << 10)
@@ -353,7 +354,7 @@ extension Loader {
             }
             func take(_ record: CSVReader.Record) throws {
                 guard var reading = rows else {
-                    rows = try ComponentsRows(header: record.fields)
+                    rows = try ComponentsRows(header: record.fields, domain: domain)
                     chunk.header = rows?.header
                     chunk.nextOffset = record.end
                     return

@@ -34,7 +34,8 @@ extension Loader {
         }
         var stages = StagePipeline(loader: self, helper: helper, ledgerID: ledgerID, key: key, started: started)
         var header: SalesfeedReader.Header?
-        var staging = WindowStaging(stageSize: options.stageSize, rejectsKept: options.rejectsKept)
+        var staging = WindowStaging(
+            stageSize: options.stageSize, rejectsKept: options.rejectsKept, domain: options.domain)
         let inflater = GzipInflater()
         var reported = 0
         do {

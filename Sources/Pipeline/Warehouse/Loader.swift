@@ -4,6 +4,10 @@ import Logging
 import Postgres
 import Tracker
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -33,6 +37,11 @@ public struct Loader: Sendable {
         public var rejectsKept = 1000
         /// Attempts when PostgreSQL aborts a transaction for a deadlock or a serialisation failure.
         public var attempts = 5
+        /// The clock, seconds since 1970: sales later than now (and a day) are not taken.
+        public var now: @Sendable () -> Int64 = { Int64(time(nil)) }
+
+        /// The values a sale may hold, as of now.
+        var domain: SaleDomain { SaleDomain(now: now()) }
 
         public init() {}
     }

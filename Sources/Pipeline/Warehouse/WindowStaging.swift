@@ -24,7 +24,11 @@ struct WindowStaging {
     private(set) var rejected: [RejectedItem] = []
     private(set) var rejectedCount = 0
 
-    init(stageSize: Int, rejectsKept: Int) {
+    /// The values a row may hold.
+    let domain: SaleDomain
+
+    init(stageSize: Int, rejectsKept: Int, domain: SaleDomain) {
+        self.domain = domain
         self.stageSize = max(1, stageSize)
         firstStageSize = max(1, min(stageSize, 4 << 20))
         self.rejectsKept = rejectsKept
@@ -40,7 +44,7 @@ struct WindowStaging {
         for event in try reader.read(inflated) {
             var eventRejects: [RejectedItem] = []
             rows.removeAll(keepingCapacity: true)
-            SaleRow.collect(event, eventIndex: events, rows: &rows, rejected: &eventRejects)
+            SaleRow.collect(event, eventIndex: events, domain: domain, rows: &rows, rejected: &eventRejects)
             events += 1
             items += event.items.count
             rejectedCount += eventRejects.count

@@ -32,7 +32,8 @@ public struct AlertHandler: WarehouseHandler {
             "ready",
             metadata: [
                 "mailer": "\(mailer.location)", "notifier": "\(notifier.location)",
-                "database": "\(settings.databaseURL)", "rules": "\(publisher.rules.map(\.id).joined(separator: ","))",
+                "database": "\(settings.redactedDatabaseURL)",
+                "rules": "\(publisher.rules.map(\.id).joined(separator: ","))",
                 "digestHour": "\(publisher.digestHour)",
             ])
         return AlertHandler(database: database, publisher: publisher)

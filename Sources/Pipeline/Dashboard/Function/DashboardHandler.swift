@@ -33,7 +33,7 @@ public struct DashboardHandler: WarehouseHandler {
         setup.logger.info(
             "ready",
             metadata: [
-                "database": "\(settings.databaseURL)", "mailer": "\(mailer.location)",
+                "database": "\(settings.redactedDatabaseURL)", "mailer": "\(mailer.location)",
                 "signIn": "\(credentials == nil ? "off" : "on")",
             ])
         return DashboardHandler(app: app, database: database)

@@ -14,7 +14,7 @@ public struct UnsubscribeHandler: WarehouseHandler {
     public static func start(_ setup: LambdaInitContext) throws -> UnsubscribeHandler {
         let start = try FunctionStart(setup, needs: [.database])
         let database = WarehouseDatabase(settings: start.settings, adapters: start.adapters, logger: setup.logger)
-        setup.logger.info("ready", metadata: ["database": "\(start.settings.databaseURL)"])
+        setup.logger.info("ready", metadata: ["database": "\(start.settings.redactedDatabaseURL)"])
         return UnsubscribeHandler(database: database)
     }
 

@@ -117,7 +117,7 @@ struct ArtistsPage {
         html += PageParts.panel(
             "Sales per day",
             Charts.daily(
-                detail.daily, value: { Double($0.sales) }, label: { Format.count(Int($0)) },
+                detail.daily, value: { Double($0.sales) }, label: { Format.decimal($0, places: 0) },
                 title: "\(artist.name): sales per day"))
         html += PageParts.panel(
             "Buyers' countries",

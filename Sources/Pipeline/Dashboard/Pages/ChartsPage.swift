@@ -138,7 +138,7 @@ struct ChartsPage {
             rows += """
                 <tr><td>\(CalendarDay.weekdays[day.weekday % 7])</td><td class="num">\(day.debuts)</td>\
                 <td class="num">\(day.medianRank.map { Format.decimal($0, places: 0) } ?? "—")</td>\
-                <td class="num">\(day.medianStreams.map { Format.count(Int($0)) } ?? "—")</td>\
+                <td class="num">\(day.medianStreams.map { Format.decimal($0, places: 0) } ?? "—")</td>\
                 <td class="num">\(topFifty)</td></tr>
 
                 """

@@ -53,11 +53,12 @@ struct OverviewPage {
         html += "<div class=\"grid\">"
         html += PageParts.panel(
             "Sales per day",
-            Charts.daily(daily, value: { Double($0.sales) }, label: { Format.count(Int($0)) }, title: "Sales per day"))
+            Charts.daily(
+                daily, value: { Double($0.sales) }, label: { Format.decimal($0, places: 0) }, title: "Sales per day"))
         html += PageParts.panel(
             "Revenue per day (USD)",
             Charts.daily(
-                daily, value: \.revenueUSD, label: { "$" + Format.count(Int($0.rounded())) }, title: "Revenue per day"))
+                daily, value: \.revenueUSD, label: { "$" + Format.decimal($0, places: 0) }, title: "Revenue per day"))
         html += "</div>\n<div class=\"grid\">"
         let filter = filter
         html += PageParts.panel(

@@ -42,7 +42,7 @@ public struct ReportHandler: WarehouseHandler {
             "ready",
             metadata: [
                 "objectStore": "\(store.location)", "mailer": "\(mailer.location)",
-                "database": "\(settings.databaseURL)",
+                "database": "\(settings.redactedDatabaseURL)",
             ])
         return ReportHandler(objectStore: store, database: database, publisher: publisher)
     }

@@ -49,6 +49,6 @@ public struct StoreAndWarehouse: Sendable {
         store = try start.adapters.objectStore(settings.objectStore)
         database = WarehouseDatabase(settings: settings, adapters: start.adapters, logger: setup.logger)
         setup.logger.info(
-            "ready", metadata: ["objectStore": "\(store.location)", "database": "\(settings.databaseURL)"])
+            "ready", metadata: ["objectStore": "\(store.location)", "database": "\(settings.redactedDatabaseURL)"])
     }
 }
