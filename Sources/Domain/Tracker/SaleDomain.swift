@@ -49,7 +49,7 @@ public struct SaleDomain: Sendable, Equatable {
     }
 
     /// Text cut to the longest kept (whole characters), with an ellipsis.
-    static func bounded(_ text: String) -> String {
+    public static func bounded(_ text: String) -> String {
         guard text.utf8.count > longestText else { return text }
         var kept = ""
         var bytes = 0

@@ -32,7 +32,7 @@ extension Loader {
         let page = record.page
         let artistPage = page?.artistPage.flatMap(ReleaseURL.normalize).map(ReleaseURL.sellerPage(of:))
         let sellerPage = artistPage ?? ReleaseURL.sellerPage(of: url)
-        let artistName = page?.artist?.collapsingWhitespace() ?? ""
+        let artistName = SaleDomain.bounded(page?.artist?.collapsingWhitespace() ?? "")
         let artistID = try await db.query(
             """
             WITH found AS (
@@ -43,7 +43,7 @@ extension Loader {
             """
         ).scalar(Int64.self)
         var placeID: Int64?
-        if let place = page?.place {
+        if let place = page?.place, place.key.utf8.count <= Self.longestTagKey {
             placeID = try await upsertTag(place)
         }
         let releaseID = try await db.query(
@@ -70,8 +70,9 @@ extension Loader {
             // The page read now is the truth about its genres.
             try await db.query("DELETE FROM release_tag WHERE release_id = \(releaseID)")
             var seen: Set<String> = []
+            // A tag's key is its identity: one too long to be a genre (a page can say anything) is left out.
             for (position, genre) in page.genres.enumerated()
-            where !genre.key.isEmpty && seen.insert(genre.key).inserted {
+            where !genre.key.isEmpty && genre.key.utf8.count <= Self.longestTagKey && seen.insert(genre.key).inserted {
                 let tagID = try await upsertTag(genre)
                 try await db.query(
                     """
@@ -86,11 +87,14 @@ extension Loader {
         return outcome
     }
 
+    /// The longest tag key taken, in bytes (Bandcamp's own are a few words).
+    static let longestTagKey = 200
+
     func upsertTag(_ tag: ReleasePage.Tag) async throws -> Int64 {
         try await db.query(
             """
             WITH found AS (
-                INSERT INTO tag (key, name) VALUES (\(tag.key), \(tag.name.collapsingWhitespace()))
+                INSERT INTO tag (key, name) VALUES (\(tag.key), \(SaleDomain.bounded(tag.name.collapsingWhitespace())))
                 ON CONFLICT (key) DO NOTHING RETURNING id
             )
             SELECT id FROM found UNION ALL SELECT id FROM tag WHERE key = \(tag.key)

@@ -121,8 +121,9 @@ public struct Loader: Sendable {
                 try await Task.sleep(for: .milliseconds(50 * attempt))
             } catch let error as MalformedObject {
                 return try await recordFailure(key, kind: kind, current, reason: error.description, started: started)
-            } catch let error as PostgresError where error.sqlState?.hasPrefix("22") == true {
-                // A data exception: a value PostgreSQL refuses, which another attempt would refuse again.
+            } catch let error as PostgresError where error.isTheObjects {
+                // A value PostgreSQL refuses (data, a constraint, a limit such as an index row's size), which
+                // another attempt would refuse again: this object fails, and the sweep goes on to the next.
                 return try await recordFailure(key, kind: kind, current, reason: error.description, started: started)
             } catch let error as ObjectStoreError where error.code == .changed {
                 // Replaced while being read: the new version has its own event; read it now.
@@ -141,5 +142,15 @@ public struct Loader: Sendable {
         try await db.query(
             "SELECT 1 AS loaded FROM load_ledger WHERE object_key = \(key) AND etag = \(etag) AND status = 'loaded'"
         ).count == 1
+    }
+}
+
+extension PostgresError {
+    /// Whether the statement failed on the object's own values (a data exception, an integrity constraint, a
+    /// program limit), not on the database being unreachable, short of resources or in conflict: such a failure
+    /// is the object's, and recorded on it.
+    var isTheObjects: Bool {
+        guard code == .statement, let state = sqlState else { return false }
+        return state.hasPrefix("22") || state.hasPrefix("23") || state.hasPrefix("54")
     }
 }

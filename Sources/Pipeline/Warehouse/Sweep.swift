@@ -60,7 +60,21 @@ extension Loader {
                         return summary
                     }
                     // The listing described it and the ledger lacks this version: no HEAD, no second look.
-                    let outcome = try await load(object)
+                    let outcome: LoadOutcome
+                    do {
+                        outcome = try await load(object)
+                    } catch let error as PostgresError where error.code == .connection {
+                        throw error
+                    } catch is CancellationError {
+                        throw CancellationError()
+                    } catch {
+                        // One object's failure (the store, a statement) stops nothing: the next sweep tries it
+                        // again; the database being unreachable ends the sweep above.
+                        logger.error("not loaded", metadata: ["key": "\(object.key)", "error": "\(error)"])
+                        summary.failed += 1
+                        progress?(LoadOutcome(key: object.key, status: .failed, reason: "\(error)"), summary)
+                        continue
+                    }
                     switch outcome.status {
                     case .loaded: summary.loaded += 1
                     case .failed: summary.failed += 1
