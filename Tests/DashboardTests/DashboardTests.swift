@@ -60,14 +60,16 @@ struct DashboardBench {
     }
 
     func post(
-        _ app: DashboardApp, _ path: String, _ query: String = "", form: [(String, String)], source: String = "10.0.0.1"
+        _ app: DashboardApp, _ path: String, _ query: String = "", form: [(String, String)],
+        source: String = "10.0.0.1",
+        cookies: [String] = []
     )
         async throws -> FunctionURLResponse
     {
         try await app.respond(
             FunctionURLRequest(
                 method: "POST", path: path, query: query,
-                headers: ["content-type": "application/x-www-form-urlencoded"],
+                headers: ["content-type": "application/x-www-form-urlencoded"], cookies: cookies,
                 body: Form.encode(form), sourceIP: source))
     }
 
@@ -424,6 +426,35 @@ struct DashboardSignInTests {
         }
         let out = try await app.respond(FunctionURLRequest(method: "POST", path: "/sign-out"))
         #expect(out.statusCode == 303 && out.cookies.first?.contains("Max-Age=0") == true)
+    }
+
+    @Test("a flood of failed sign-ins from many places stops guessing, but not the owner's browser")
+    func signInFlood() async throws {
+        let bench = try await DashboardBench.make("dashflood")
+        let app = bench.app(signIn: true)
+        let owner = try await bench.post(
+            app, "/sign-in", form: [("username", "label"), ("password", DashboardBench.password)], source: "10.1.0.1")
+        let device = try #require(owner.cookies.first { $0.hasPrefix("bt_device=v1.") })
+        #expect(device.contains("HttpOnly") && device.contains("Max-Age=31536000"))
+        // 100 guesses from 20 places, five each: every place stops at its own limit, and all of them together
+        // reach the limit on failures from everywhere.
+        for place in 0..<20 {
+            for _ in 0..<5 {
+                _ = try await bench.post(
+                    app, "/sign-in", form: [("username", "label"), ("password", "guess")], source: "10.2.0.\(place)")
+            }
+        }
+        let stranger = try await bench.post(
+            app, "/sign-in", form: [("username", "label"), ("password", DashboardBench.password)], source: "10.3.0.1")
+        #expect(stranger.statusCode == 429, "a new place is held while the flood lasts")
+        let back = try await bench.post(
+            app, "/sign-in", form: [("username", "label"), ("password", DashboardBench.password)], source: "10.3.0.2",
+            cookies: [String(device.prefix { $0 != ";" })])
+        #expect(back.statusCode == 303, "the owner's browser signs in")
+        let guessing = try await bench.post(
+            app, "/sign-in", form: [("username", "label"), ("password", "guess")], source: "10.3.0.3",
+            cookies: [String(device.prefix { $0 != ";" })])
+        #expect(guessing.statusCode == 401, "a device cookie is no password")
     }
 
     @Test("credentials from a secret: its shape is checked, and no value of it is in the error")

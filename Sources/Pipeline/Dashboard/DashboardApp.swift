@@ -154,7 +154,9 @@ public struct DashboardApp: Sendable {
             return .page(200, PageFrame.message("Sign in", "The dashboard is for the team.", form: form(nil)))
         case "POST":
             let limits = AttemptLimits(db: db)
-            if let wait = try await limits.retryAfter(.signIn, source: request.sourceIP) {
+            let device = SessionCookie.device(credentials)
+            let trusted = device.isValid(request.cookie(device.cookieName), now: now())
+            if let wait = try await limits.retryAfter(.signIn, source: request.sourceIP, trusted: trusted) {
                 var response = FunctionURLResponse.page(
                     429,
                     PageFrame.message(
@@ -176,9 +178,13 @@ public struct DashboardApp: Sendable {
                         "Sign in", "The dashboard is for the team.", form: form("Wrong username or password.")))
             }
             logger.info("signed in")
+            let secure = !request.isPlainHTTP
             return .redirect(
-                next, cookies: [SessionCookie(credentials: credentials).issue(now: now(), secure: !request.isPlainHTTP)]
-            )
+                next,
+                cookies: [
+                    SessionCookie(credentials: credentials).issue(now: now(), secure: secure),
+                    device.issue(now: now(), secure: secure),
+                ])
         default:
             return Self.methodNotAllowed
         }

@@ -68,16 +68,26 @@ struct SessionCookie {
     static let lifetime: Int64 = 12 * 3600
 
     let credentials: DashboardCredentials
+    /// The cookie's name, how long it lasts, and what its signature is for (a session's is no device's).
+    var cookieName = Self.name
+    var lifetime = Self.lifetime
+    var purpose = "v1"
+
+    /// A browser that signed in before: a year's cookie that exempts it from the limit on failures from
+    /// everywhere (the per-place limit still holds), so that guesses from many places cannot lock the owner out.
+    static func device(_ credentials: DashboardCredentials) -> SessionCookie {
+        SessionCookie(credentials: credentials, cookieName: "bt_device", lifetime: 365 * 86_400, purpose: "device")
+    }
 
     /// A cookie for a session starting at `now`.
     func issue(now: Int64, secure: Bool) -> String {
-        let expiry = now + Self.lifetime
-        return "\(Self.name)=v1.\(expiry).\(signature(expiry))" + attributes(maxAge: Self.lifetime, secure: secure)
+        let expiry = now + lifetime
+        return "\(cookieName)=v1.\(expiry).\(signature(expiry))" + attributes(maxAge: lifetime, secure: secure)
     }
 
     /// The cookie that ends a session.
     func clear(secure: Bool) -> String {
-        "\(Self.name)=" + attributes(maxAge: 0, secure: secure)
+        "\(cookieName)=" + attributes(maxAge: 0, secure: secure)
     }
 
     /// Whether a cookie's value is a session of these credentials that has not expired.
@@ -85,14 +95,14 @@ struct SessionCookie {
         guard let value else { return false }
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "v1", let expiry = Int64(parts[1]), expiry > now,
-            expiry <= now + Self.lifetime
+            expiry <= now + lifetime
         else { return false }
         return constantTimeEqual(Array(parts[2].utf8), Array(signature(expiry).utf8))
     }
 
     private func signature(_ expiry: Int64) -> String {
         let mac = HMAC<SHA256>.authenticationCode(
-            for: Array("v1|\(credentials.username)|\(expiry)".utf8), using: credentials.sessionKey)
+            for: Array("\(purpose)|\(credentials.username)|\(expiry)".utf8), using: credentials.sessionKey)
         return Hex.encode(mac)
     }
 
@@ -132,7 +142,9 @@ struct AttemptLimits {
     }
 
     /// Seconds to wait before another attempt of this kind from this source, or nil when it may go ahead.
-    func retryAfter(_ kind: Kind, source: String) async throws -> Int64? {
+    /// - Parameter trusted: A browser that signed in before (its device cookie): not held by the limit on
+    ///   failures from everywhere.
+    func retryAfter(_ kind: Kind, source: String, trusted: Bool = false) async throws -> Int64? {
         let counted = kind == .signIn ? "NOT succeeded" : "true"
         let row =
             try await db.query(
@@ -155,7 +167,9 @@ struct AttemptLimits {
         if bySource >= perSource, let oldest: Int64 = try row.decode("oldest_by_source") {
             return max(1, oldest + Self.window - now)
         }
-        if kind == .signIn, overall >= Self.signInFailuresOverall, let oldest: Int64 = try row.decode("oldest") {
+        if kind == .signIn, !trusted, overall >= Self.signInFailuresOverall,
+            let oldest: Int64 = try row.decode("oldest")
+        {
             return max(1, oldest + Self.window - now)
         }
         return nil
