@@ -14,6 +14,9 @@ import Warehouse
 /// A dashboard on a warehouse of known sales (TrendSeed's 31 days, plus an artist whose name is HTML), its mail
 /// going to an outbox folder, its clock at the seed's evaluation time.
 struct DashboardBench {
+    /// A form token as a page of this site gives one (its cookie, and its hidden field).
+    static let formToken = String(repeating: "ab", count: 32)
+
     static let password = "correct horse battery staple"
     let url: String
     let db: PostgresConnection
@@ -66,11 +69,14 @@ struct DashboardBench {
     )
         async throws -> FunctionURLResponse
     {
+        // As a browser posts a form of this site's page: its Origin, and the page's form token twice.
         try await app.respond(
             FunctionURLRequest(
                 method: "POST", path: path, query: query,
-                headers: ["content-type": "application/x-www-form-urlencoded"], cookies: cookies,
-                body: Form.encode(form), sourceIP: source))
+                headers: ["content-type": "application/x-www-form-urlencoded", "origin": "https://127.0.0.1:8080"],
+                cookies: cookies + ["bt_form=\(Self.formToken)"],
+                body: Form.encode(form + [("form_token", Self.formToken)]),
+                sourceIP: source))
     }
 
     func scalar(_ sql: String, _ parameters: [String?] = []) async throws -> String {
@@ -424,8 +430,58 @@ struct DashboardSignInTests {
                 source: "10.0.0.3")
             #expect(response.headers["location"] == "/", "\(next)")
         }
-        let out = try await app.respond(FunctionURLRequest(method: "POST", path: "/sign-out"))
+        let out = try await bench.post(app, "/sign-out", form: [])
         #expect(out.statusCode == 303 && out.cookies.first?.contains("Max-Age=0") == true)
+    }
+
+    @Test("forms that change something are taken only from this site's pages, with their token")
+    func forms() async throws {
+        let bench = try await DashboardBench.make("dashforms")
+        let app = bench.app(signIn: true)
+        // A page gives the browser its token: a cookie, and the same in the form.
+        let page = try await bench.get(app, "/sign-in")
+        let cookie = try #require(page.cookies.first { $0.hasPrefix("bt_form=") })
+        #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+        let token = String(cookie.dropFirst("bt_form=".count).prefix { $0 != ";" })
+        #expect(token.count == 64 && page.body.contains("name=\"form_token\" value=\"\(token)\""))
+        let credentials = Form.encode([("username", "label"), ("password", DashboardBench.password)])
+        func post(_ path: String, headers: [String: String], cookies: [String], body: String) async throws -> Int {
+            try await app.respond(
+                FunctionURLRequest(
+                    method: "POST", path: path,
+                    headers: headers.merging(["content-type": "application/x-www-form-urlencoded"]) { a, _ in a },
+                    cookies: cookies, body: body)
+            ).statusCode
+        }
+        let mine = ["bt_form=\(token)"]
+        let field = "&form_token=\(token)"
+        for path in ["/sign-in", "/sign-out", "/subscribe"] {
+            #expect(try await post(path, headers: [:], cookies: mine, body: credentials + field) == 403, "no origin")
+            #expect(
+                try await post(
+                    path, headers: ["origin": "https://evil.lambda-url.eu-west-2.on.aws"], cookies: mine,
+                    body: credentials + field) == 403, "another site")
+            #expect(
+                try await post(
+                    path, headers: ["origin": "https://127.0.0.1:8080"], cookies: [], body: credentials + field)
+                    == 403, "no cookie")
+            #expect(
+                try await post(path, headers: ["origin": "https://127.0.0.1:8080"], cookies: mine, body: credentials)
+                    == 403, "no token in the form")
+            #expect(
+                try await post(
+                    path, headers: ["origin": "https://127.0.0.1:8080"],
+                    cookies: ["bt_form=" + String(repeating: "0", count: 64)],
+                    body: credentials + field) == 403, "another token")
+        }
+        #expect(
+            try await post(
+                "/sign-in", headers: ["referer": "https://127.0.0.1:8080/sign-in"], cookies: mine,
+                body: credentials + field) == 303, "from this site's page (its Referer)")
+        // Links in emails keep working with no form: the token in the URL is the proof.
+        let unknown = try await app.respond(
+            FunctionURLRequest(method: "POST", path: "/unsubscribe", query: "token=abc"))
+        #expect(unknown.statusCode == 404)
     }
 
     @Test("a flood of failed sign-ins from many places stops guessing, but not the owner's browser")

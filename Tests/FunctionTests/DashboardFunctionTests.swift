@@ -62,12 +62,18 @@ struct DashboardFunctionTests {
         #expect(away.status == 303 && away.headers["location"] == "/sign-in?next=%2Fgeography%3Fcountry%3DJP")
         let form = try await get("/sign-in?next=%2Fgeography")
         #expect(form.status == 200 && form.headers["content-security-policy"]?.contains("default-src 'none'") == true)
+        // The page's form token, as a browser keeps it: posts carry it back with the page's origin.
+        let formCookie = String(try #require(form.headers["set-cookie"]).prefix { $0 != ";" })
+        let token = String(formCookie.dropFirst("bt_form=".count))
+        #expect(formCookie.hasPrefix("bt_form=") && token.count == 64)
 
-        let body = "username=label&password=a+long+local+password&next=%2Fgeography"
+        let body = "username=label&password=a+long+local+password&next=%2Fgeography&form_token=\(token)"
         let signedIn = try await client.execute(
             HTTPRequest(
                 method: "POST", url: served.baseURL + "/sign-in",
-                headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Array(body.utf8)))
+                headers: [
+                    "Content-Type": "application/x-www-form-urlencoded", "Origin": served.baseURL, "Cookie": formCookie,
+                ], body: Array(body.utf8)))
         #expect(signedIn.status == 303 && signedIn.headers["location"] == "/geography")
         let setCookie = try #require(signedIn.headers["set-cookie"])
         // Over plain HTTP on this machine the cookie cannot be Secure (a browser would drop it).
@@ -86,8 +92,10 @@ struct DashboardFunctionTests {
         let subscribe = try await client.execute(
             HTTPRequest(
                 method: "POST", url: served.baseURL + "/subscribe",
-                headers: ["Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie],
-                body: Array("email=fan%40example.org&daily_report=on".utf8)))
+                headers: [
+                    "Content-Type": "application/x-www-form-urlencoded", "Cookie": "\(cookie); \(formCookie)",
+                    "Origin": served.baseURL,
+                ], body: Array("email=fan%40example.org&daily_report=on&form_token=\(token)".utf8)))
         #expect(subscribe.status == 200)
         let mail = try FileManager.default.contentsOfDirectory(atPath: home.path + "/.local/outbox/mail")
         #expect(mail.count == 1)

@@ -53,6 +53,18 @@ public struct DashboardApp: Sendable {
         let path =
             request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
         let method = request.method
+        let form = FormGuard(request)
+        // Forms that change something come from this site's own pages only.
+        if method == "POST", ["/sign-in", "/sign-out", "/subscribe"].contains(path),
+            let refusal = FormGuard.refusal(request)
+        {
+            logger.notice("form refused", metadata: ["path": "\(path)", "why": "\(refusal)"])
+            return .page(
+                403,
+                PageFrame.message(
+                    "Not sent", "The form was not taken: \(refusal). Open the page again and send it from there."),
+                cookies: form.setCookie.map { [$0] } ?? [])
+        }
         // Links from emails, and the sign-in itself, work without a session.
         switch path {
         case "/unsubscribe":
@@ -62,7 +74,7 @@ public struct DashboardApp: Sendable {
         case "/confirm":
             return try await database.withConnection { try await confirm(request, db: $0) }
         case "/sign-in":
-            return try await database.withConnection { try await signIn(request, db: $0) }
+            return try await database.withConnection { try await signIn(request, form: form, db: $0) }
         case "/sign-out":
             guard method == "POST" else { return Self.methodNotAllowed }
             let secure = !request.isPlainHTTP
@@ -117,7 +129,7 @@ public struct DashboardApp: Sendable {
                 (status, body, extraNotices) = (200, page.render(), page.notices)
             case .alerts: (status, body, extraNotices) = (200, try await AlertsPage.fetch(query, filter).render(), [])
             case .subscribe:
-                let outcome = try await subscribe(request, query: query, filter: filter, db: db)
+                let outcome = try await subscribe(request, query: query, filter: filter, form: form, db: db)
                 (status, body, extraNotices) = (outcome.status, outcome.html, outcome.notices)
             }
             let title = section.title
@@ -125,8 +137,9 @@ public struct DashboardApp: Sendable {
             return .page(
                 status,
                 PageFrame.page(
-                    title, section: section, filter: filter, choices: choices, signOut: credentials != nil,
-                    notices: notices, body: body))
+                    title, section: section, filter: filter, choices: choices,
+                    signOut: credentials == nil ? nil : form, notices: notices, body: body),
+                cookies: form.setCookie.map { [$0] } ?? [])
         }
     }
 
@@ -135,14 +148,16 @@ public struct DashboardApp: Sendable {
 
     // MARK: Sign-in
 
-    private func signIn(_ request: FunctionURLRequest, db: PostgresConnection) async throws -> FunctionURLResponse {
+    private func signIn(_ request: FunctionURLRequest, form guardToken: FormGuard, db: PostgresConnection) async throws
+        -> FunctionURLResponse
+    {
         let next = Self.safeNext(request.query("next") ?? request.form.first { $0.name == "next" }?.value)
         guard let credentials else { return .redirect(next) }
         let form = { (message: String?) -> HTML in
             let notice: HTML = message.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? ""
             return """
                 \(notice)
-                <form class="box" method="post" action="/sign-in">
+                <form class="box" method="post" action="/sign-in">\(guardToken.field)
                 <input type="hidden" name="next" value="\(next)">
                 <label>Username <input name="username" autocomplete="username" required></label>
                 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
@@ -151,7 +166,9 @@ public struct DashboardApp: Sendable {
         }
         switch request.method {
         case "GET", "HEAD":
-            return .page(200, PageFrame.message("Sign in", "The dashboard is for the team.", form: form(nil)))
+            return .page(
+                200, PageFrame.message("Sign in", "The dashboard is for the team.", form: form(nil)),
+                cookies: guardToken.setCookie.map { [$0] } ?? [])
         case "POST":
             let limits = AttemptLimits(db: db)
             let device = SessionCookie.device(credentials)
@@ -201,10 +218,13 @@ public struct DashboardApp: Sendable {
     // MARK: Subscribe and confirm
 
     private func subscribe(
-        _ request: FunctionURLRequest, query: DashboardQuery, filter: DashboardFilter, db: PostgresConnection
+        _ request: FunctionURLRequest, query: DashboardQuery, filter: DashboardFilter, form guardToken: FormGuard,
+        db: PostgresConnection
     ) async throws -> (status: Int, html: HTML, notices: [String]) {
         func form(_ values: [(name: String, value: String)], _ problems: [String]) async throws -> HTML {
-            try await SubscribePage.fetch(query, filter, values: values, problems: problems).render()
+            var page = try await SubscribePage.fetch(query, filter, values: values, problems: problems)
+            page.formField = guardToken.field
+            return page.render()
         }
         guard request.method == "POST" else {
             return (200, try await form(request.queryItems, []), [])

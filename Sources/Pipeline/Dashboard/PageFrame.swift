@@ -40,7 +40,7 @@ struct FilterChoices {
 /// The page around every view: head, stylesheet, navigation (links keep the filter), the filter bar, notices.
 enum PageFrame {
     static func page(
-        _ title: String, section: Section?, filter: DashboardFilter?, choices: FilterChoices?, signOut: Bool,
+        _ title: String, section: Section?, filter: DashboardFilter?, choices: FilterChoices?, signOut: FormGuard?,
         notices: [String] = [], body: HTML
     ) -> HTML {
         var html: HTML = """
@@ -63,9 +63,10 @@ enum PageFrame {
             }
             html += "</nav>"
         }
-        if signOut {
+        if let signOut {
             html += """
-                <form method="post" action="/sign-out" class="signout"><button type="submit">Sign out</button></form>
+                <form method="post" action="/sign-out" class="signout">\(signOut.field)\
+                <button type="submit">Sign out</button></form>
                 """
         }
         html += "</header>\n<main>\n"
@@ -89,7 +90,7 @@ enum PageFrame {
     /// A message page (sign-in, confirmation, unsubscribe): a title, a line, and perhaps a form.
     static func message(_ title: String, _ message: String, form: HTML = "") -> HTML {
         page(
-            title, section: nil, filter: nil, choices: nil, signOut: false,
+            title, section: nil, filter: nil, choices: nil, signOut: nil,
             body:
                 "<section class=\"message\"><h1>\(title)</h1><p>\(message)</p>\(form)</section>\n"
         )

@@ -12,6 +12,8 @@ struct SubscribePage {
     var genreChoices: [(key: String, name: String)]
     var chosenGenres: Set<String>
     var artists: [ArtistHeader]
+    /// The form's token (see `FormGuard`).
+    var formField: HTML = ""
 
     static func fetch(
         _ query: DashboardQuery, _ filter: DashboardFilter, values: [(name: String, value: String)], problems: [String]
@@ -54,7 +56,7 @@ struct SubscribePage {
                 """
         }
         html += """
-            <form class="box panel" method="post" action="\(filter.link("/subscribe"))">
+            <form class="box panel" method="post" action="\(filter.link("/subscribe"))">\(formField)
             <p>The daily report and alerts by email. A confirmation email comes first: nothing is sent until its link is \
             followed, and every email has a one-click unsubscribe link.</p>
             <label>Email <input type="email" name="email" required maxlength="254" value="\(value("email"))" \
