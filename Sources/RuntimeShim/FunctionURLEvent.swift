@@ -49,9 +49,12 @@ struct FunctionURLEvent: Encodable {
         let parts = request.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let rawPath = String(parts[0])
         let rawQuery = parts.count > 1 ? String(parts[1]) : ""
+        // Repeated headers joined with commas, as a function URL joins them: one pass, whatever their number.
         var headers: [String: String] = [:]
-        for (name, _) in request.headers where name.lowercased() != "cookie" {
-            headers[name.lowercased()] = request.header(name.lowercased())
+        for (name, value) in request.headers {
+            let key = name.lowercased()
+            guard key != "cookie" else { continue }
+            headers[key] = headers[key].map { $0 + "," + value } ?? value
         }
         // A function URL is reached over HTTPS; here it is plain HTTP, and the handler may need to know.
         headers["x-forwarded-proto"] = "http"
@@ -75,7 +78,8 @@ struct FunctionURLEvent: Encodable {
             rawPath: rawPath, rawQueryString: rawQuery, cookies: cookies.isEmpty ? nil : cookies, headers: headers,
             queryStringParameters: parameters.isEmpty ? nil : parameters,
             requestContext: Context(
-                domainName: headers["host"] ?? request.serverHost,
+                // The address served, never the request's Host: a link made from it must not be the client's.
+                domainName: request.serverHost,
                 http: Context.HTTP(
                     method: request.method, path: PercentEncoding.decode(rawPath, plusIsSpace: false),
                     protocol: request.version, sourceIp: request.sourceIP, userAgent: headers["user-agent"] ?? ""),

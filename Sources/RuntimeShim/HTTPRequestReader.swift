@@ -42,6 +42,7 @@ enum HTTPRequestReader {
     static func read(from descriptor: Int32, sourceIP: String, serverHost: String) throws -> HTTPRequestHead {
         var buffer: [UInt8] = []
         var headEnd: Int?
+        var scanned = 0
         while headEnd == nil {
             guard buffer.count < LocalHTTPServing.maximumHead else {
                 throw Refusal(status: 431, message: "the request's head is over 64 KiB")
@@ -49,7 +50,9 @@ enum HTTPRequestReader {
             guard try receive(descriptor, into: &buffer) else {
                 throw Refusal(status: 400, message: "the connection closed before the request's head ended")
             }
-            headEnd = find([13, 10, 13, 10], in: buffer)
+            // Only the new bytes (and the three before them) are searched: linear in the head's size.
+            headEnd = find([13, 10, 13, 10], in: buffer, from: max(0, scanned - 3))
+            scanned = buffer.count
         }
         let head = String(decoding: buffer[..<headEnd!], as: UTF8.self)
         var lines = head.split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init)
@@ -63,7 +66,7 @@ enum HTTPRequestReader {
                 throw Refusal(status: 400, message: "malformed header line")
             }
             let value = line[line.index(after: colon)...].trimmedOfSpaces
-            headers.append((String(line[..<colon]), value))
+            headers.append((String(line[..<colon]).lowercased(), value))
         }
         var request = HTTPRequestHead(
             method: String(requestLine[0]), target: String(requestLine[1]), version: String(requestLine[2]),
@@ -98,10 +101,10 @@ enum HTTPRequestReader {
         }
     }
 
-    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard haystack.count >= needle.count else { return nil }
-        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
-            if Array(haystack[start..<(start + needle.count)]) == needle { return start }
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from first: Int = 0) -> Int? {
+        guard haystack.count >= needle.count, first <= haystack.count - needle.count else { return nil }
+        for start in first...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return start }
         }
         return nil
     }

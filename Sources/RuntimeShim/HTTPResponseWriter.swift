@@ -42,6 +42,12 @@ enum HTTPResponseWriter {
         return message(status, headers: headers, body: body)
     }
 
+    /// A response's head alone (its Content-Length kept), the answer to a HEAD.
+    static func withoutBody(_ response: [UInt8]) -> [UInt8] {
+        guard let end = HTTPRequestReader.find([13, 10, 13, 10], in: response) else { return response }
+        return Array(response[..<(end + 4)])
+    }
+
     static func plain(_ status: Int, _ text: String) -> [UInt8] {
         message(status, headers: [("content-type", "text/plain; charset=utf-8")], body: Array(text.utf8))
     }

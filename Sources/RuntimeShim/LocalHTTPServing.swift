@@ -16,12 +16,15 @@ import Synchronization
 /// 127.0.0.1 becomes a function URL event (payload format 2.0), runs through the same invocation path as on
 /// Lambda, and the handler's response becomes the HTTP response, as a function URL would make it.
 ///
-/// One request at a time, as one Lambda execution environment takes them; `Connection: close` after each.
-/// Requests are read and responses written on a thread of their own, never on Swift's cooperative pool.
+/// Connections are read and answered concurrently (up to `maximumConnections`, each on a thread of its own, never
+/// on Swift's cooperative pool), so a slow client stalls nobody else; the function takes one request at a time,
+/// as one Lambda execution environment does. `Connection: close` after each; a HEAD is answered without a body.
 enum LocalHTTPServing {
     /// The largest request head and body taken (a function URL takes 6 MB of payload).
     static let maximumHead = 64 * 1024
     static let maximumBody = 6 * 1024 * 1024
+    /// Connections served at once; more wait to be accepted.
+    static let maximumConnections = 16
 
     /// Serves until the process is stopped. Returns the exit status only when it cannot listen.
     static func run(
@@ -126,33 +129,53 @@ private final class ServingThread: Sendable {
         DetachedThread.start { [self] in serve() }
     }
 
+    /// Connections being served, bounded; the function's answers, one at a time.
+    private let slots = DispatchSemaphore(value: LocalHTTPServing.maximumConnections)
+    private let function = DispatchSemaphore(value: 1)
+
     private func serve() {
         while true {
+            slots.wait()
             var peer = sockaddr_in()
             var length = socklen_t(MemoryLayout<sockaddr_in>.size)
             let connection = withUnsafeMutablePointer(to: &peer) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(listener, $0, &length) }
             }
-            guard connection >= 0 else { continue }
-            var limit = timeval(tv_sec: 10, tv_usec: 0)
-            setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-            setsockopt(connection, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-            var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
-            inet_ntop(AF_INET, &peer.sin_addr, &text, socklen_t(INET_ADDRSTRLEN))
-            let sourceIP = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let response: [UInt8]
-            do {
-                let request = try HTTPRequestReader.read(from: connection, sourceIP: sourceIP, serverHost: host)
-                response = wait(for: request)
-            } catch let refusal as HTTPRequestReader.Refusal {
-                response = HTTPResponseWriter.plain(refusal.status, refusal.message + "\n")
-            } catch {
-                response = HTTPResponseWriter.plain(400, "\(error)\n")
+            guard connection >= 0 else {
+                slots.signal()
+                continue
             }
-            write(response, to: connection)
-            shutdown(connection, Int32(SHUT_WR))
-            close(connection)
+            let address = peer.sin_addr
+            DetachedThread.start { [self] in
+                handle(connection, from: address)
+                slots.signal()
+            }
         }
+    }
+
+    private func handle(_ connection: Int32, from address: in_addr) {
+        var peerAddress = address
+        var limit = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(connection, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
+        inet_ntop(AF_INET, &peerAddress, &text, socklen_t(INET_ADDRSTRLEN))
+        let sourceIP = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var response: [UInt8]
+        do {
+            let request = try HTTPRequestReader.read(from: connection, sourceIP: sourceIP, serverHost: host)
+            function.wait()
+            response = wait(for: request)
+            function.signal()
+            if request.method == "HEAD" { response = HTTPResponseWriter.withoutBody(response) }
+        } catch let refusal as HTTPRequestReader.Refusal {
+            response = HTTPResponseWriter.plain(refusal.status, refusal.message + "\n")
+        } catch {
+            response = HTTPResponseWriter.plain(400, "\(error)\n")
+        }
+        write(response, to: connection)
+        shutdown(connection, Int32(SHUT_WR))
+        close(connection)
     }
 
     /// Runs the async answer on the pool and blocks this thread (not one of the pool's) until it is there.

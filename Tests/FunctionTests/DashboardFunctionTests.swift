@@ -4,15 +4,14 @@ import Postgres
 import TestSupport
 import Testing
 
-/// DashboardFunction serving HTTP on 127.0.0.1 (`--serve`), as `scripts/dashboard` runs it: the shim turns each
-/// request into a function URL event and each response back into HTTP.
-final class ServedDashboard: Sendable {
+/// A function serving HTTP on 127.0.0.1 (`--serve`), as `scripts/dashboard` runs the dashboard: the shim turns
+/// each request into a function URL event and each response back into HTTP.
+final class ServedFunction: Sendable {
     let process: FunctionProcess
     let baseURL: String
 
-    init(environment: [String: String]) async throws {
-        process = try FunctionProcess(
-            "DashboardFunction", arguments: ["--serve", "127.0.0.1:0"], environment: environment)
+    init(_ name: String = "DashboardFunction", environment: [String: String]) async throws {
+        process = try FunctionProcess(name, arguments: ["--serve", "127.0.0.1:0"], environment: environment)
         let handle = process.output.fileHandleForReading
         // The first line says where it serves.
         let line: String = try await withCheckedThrowingContinuation { continuation in
@@ -27,7 +26,7 @@ final class ServedDashboard: Sendable {
                 if text.hasPrefix("serving ") {
                     continuation.resume(returning: String(text.dropFirst("serving ".count)))
                 } else {
-                    continuation.resume(throwing: MotoError("the dashboard did not start: '\(text)'"))
+                    continuation.resume(throwing: MotoError("\(name) did not start: '\(text)'"))
                 }
             }
         }
@@ -51,7 +50,7 @@ struct DashboardFunctionTests {
             to: URL(fileURLWithPath: credentials))
         var environment = home.environment
         environment["DASHBOARD_CREDENTIALS_FILE"] = credentials
-        let served = try await ServedDashboard(environment: environment)
+        let served = try await ServedFunction(environment: environment)
         let client = HTTPClient(configuration: HTTPClient.Configuration(followRedirects: false))
         func get(_ path: String, cookie: String? = nil) async throws -> HTTPResponse {
             try await client.execute(
