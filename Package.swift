@@ -499,7 +499,7 @@ let package = Package(
                 "RuntimeEmulator", "TestSupport", "Postgres", "HTTPClient",
                 // Built before the tests that run them as child processes.
                 "ExtractFunction", "LoadFunction", "ReportFunction", "AlertFunction", "UnsubscribeFunction",
-                "DashboardFunction", "BackfillFunction", "ChartsFunction", "EchoFunction",
+                "DashboardFunction", "BackfillFunction", "ChartsFunction", "EchoFunction", "LambdaEmulator",
             ],
             swiftSettings: strict
         ),

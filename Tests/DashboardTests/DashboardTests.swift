@@ -434,6 +434,24 @@ struct DashboardSignInTests {
         #expect(out.statusCode == 303 && out.cookies.first?.contains("Max-Age=0") == true)
     }
 
+    @Test("hostile small values: a date of year 1, lists and markup as addresses, and every page's HSTS")
+    func smallHostileValues() async throws {
+        let bench = try await DashboardBench.make("dashsmall")
+        let app = bench.app()
+        for path in ["/charts", "/", "/genres"] {
+            let page = try await bench.get(app, path, "to=0001-01-01")
+            #expect(page.statusCode == 200, "\(path)")
+            #expect(page.body.contains("0001-01-01 is outside the years sales are kept for"), "\(path)")
+            #expect(page.headers["strict-transport-security"] == "max-age=31536000")
+        }
+        for bad in ["a,b@c.de", #"a"<script>@x.com"#, "a@b", "a@-b.com", "a..b@c.de", "<a@b.com>", "a@b.com, c@d.com"] {
+            #expect(!SignUp.isAddress(bad), "\(bad)")
+        }
+        for good in ["fan@example.org", "o'brien+bandcamp@mail.example.co.uk", "A.B@X-Y.io"] {
+            #expect(SignUp.isAddress(good), "\(good)")
+        }
+    }
+
     @Test("forms that change something are taken only from this site's pages, with their token")
     func forms() async throws {
         let bench = try await DashboardBench.make("dashforms")

@@ -106,3 +106,20 @@ struct LocalServerTests {
         _ = await served.stop()
     }
 }
+
+@Suite("lambda-emulator with a function that cannot start")
+struct EmulatorInitErrorTests {
+    @Test("it says the init error and exits, without waiting out the events")
+    func initError() async throws {
+        let function = FunctionProcess.productsDirectory.appendingPathComponent("AlertFunction").path
+        let started = ContinuousClock.now
+        let run = try await FunctionProcess.run(
+            "lambda-emulator",
+            arguments: ["--event", "events/alert-scheduled.json", "--event", "events/alert-scheduled.json", function],
+            environment: ["ALERT_DIGEST_HOUR": "25", "BANDCAMP_TRACKER_HOME": NSTemporaryDirectory()])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("init error") && run.stderr.contains("ALERT_DIGEST_HOUR"), "\(run.stderr)")
+        // The events' limit is 60 s each: it did not wait for one.
+        #expect(ContinuousClock.now - started < .seconds(50))
+    }
+}

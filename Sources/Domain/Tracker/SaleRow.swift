@@ -113,9 +113,14 @@ extension SaleRow {
         return .success(
             SaleRow(
                 saleKey: key, utcDate: utcDate, releaseURL: url, artistPage: ReleaseURL.sellerPage(of: url),
-                artistName: item.artistName.map { SaleDomain.bounded($0.collapsingWhitespace()) },
-                itemType: item.itemType, itemDescription: description.map(SaleDomain.bounded),
-                albumTitle: item.albumTitle.map { SaleDomain.bounded($0.collapsingWhitespace()) },
+                artistName: item.artistName.map {
+                    SaleDomain.bounded($0.collapsingWhitespace().withoutFormatCharacters())
+                },
+                itemType: item.itemType,
+                itemDescription: description.map { SaleDomain.bounded($0.withoutFormatCharacters()) },
+                albumTitle: item.albumTitle.map {
+                    SaleDomain.bounded($0.collapsingWhitespace().withoutFormatCharacters())
+                },
                 currency: item.currency.map { $0.collapsingWhitespace().uppercased() }.flatMap {
                     $0.count == 3 ? $0 : nil
                 },

@@ -30,4 +30,18 @@ extension String {
         }
         return previous == 0x20
     }
+
+    /// The text without bidirectional controls (U+202A to U+202E, U+2066 to U+2069, the marks U+200E, U+200F
+    /// and U+061C), which turn what follows them around on a page, nor other controls. Joiners stay: emoji need
+    /// them.
+    public func withoutFormatCharacters() -> String {
+        func isControl(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.value {
+            case 0..<0x20, 0x7F, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
+            default: false
+            }
+        }
+        guard unicodeScalars.contains(where: isControl) else { return self }
+        return String(String.UnicodeScalarView(unicodeScalars.filter { !isControl($0) }))
+    }
 }

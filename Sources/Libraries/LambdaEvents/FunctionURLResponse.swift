@@ -29,6 +29,7 @@ public struct FunctionURLResponse: Codable, Sendable, Equatable {
             "cache-control": "no-store",
             "x-content-type-options": "nosniff",
             "referrer-policy": "no-referrer",
+            "strict-transport-security": "max-age=31536000",
             "x-frame-options": "DENY",
             "content-security-policy":
                 "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "

@@ -19,6 +19,27 @@ struct SignUp: Sendable, Equatable {
     /// The most genres and artists one sign-up follows.
     static let maximumFollowed = 50
 
+    /// An address a message can be sent to and nothing more: a local part of RFC 5322's plain characters (no
+    /// quotes, commas or angle brackets: one address, never a list or a display name), a domain of two or more
+    /// labels of letters, digits and hyphens.
+    static func isAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, text.utf8.count <= 254, !parts[0].isEmpty, parts[0].utf8.count <= 64 else {
+            return false
+        }
+        let local = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
+        guard parts[0].allSatisfy(local.contains), !parts[0].hasPrefix("."), !parts[0].hasSuffix("."),
+            !parts[0].contains("..")
+        else { return false }
+        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        let label = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+        return labels.count >= 2
+            && labels.allSatisfy {
+                !$0.isEmpty && $0.count <= 63 && $0.allSatisfy(label.contains) && !$0.hasPrefix("-")
+                    && !$0.hasSuffix("-")
+            }
+    }
+
     /// The form's fields read and checked; every problem is named.
     static func parse(_ form: [(name: String, value: String)]) -> (signUp: SignUp?, problems: [String]) {
         func value(_ name: String) -> String {
@@ -26,15 +47,12 @@ struct SignUp: Sendable, Equatable {
         }
         var problems: [String] = []
         let email = value("email")
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         if email.isEmpty {
             problems.append("an email address is needed")
-        } else if parts.count != 2 || parts[0].isEmpty || !parts[1].contains(".") || email.contains(" ")
-            || email.utf8.count > 254
-        {
+        } else if !isAddress(email) {
             problems.append("'\(email)' is not an email address")
         }
-        let name = value("name")
+        let name = value("name").withoutFormatCharacters()
         if name.count > 100 { problems.append("the name is longer than 100 characters") }
         let genres = Array(
             Set(

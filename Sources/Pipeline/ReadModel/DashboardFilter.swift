@@ -25,6 +25,9 @@ public struct DashboardFilter: Sendable, Equatable {
     public static let longestRange: Int64 = 366
     /// The range when none is given: the 30 days up to the latest sale.
     public static let defaultRange: Int64 = 30
+    /// The days a range may name: no sale is older, none later.
+    static let earliestDay = CalendarDay(iso: "2000-01-01")!
+    static let latestDay = CalendarDay(iso: "2100-12-31")!
 
     public init(
         from: CalendarDay, to: CalendarDay, genre: String? = nil, artist: Int64? = nil, country: String? = nil,
@@ -54,6 +57,10 @@ public struct DashboardFilter: Sendable, Equatable {
             guard let text = value(name) else { return nil }
             guard let day = CalendarDay(iso: text) else {
                 problems.append("'\(text)' is not a date (YYYY-MM-DD) for \(name)")
+                return nil
+            }
+            guard day >= earliestDay, day <= latestDay else {
+                problems.append("\(text) is outside the years sales are kept for (2000 to 2100), for \(name)")
                 return nil
             }
             return day

@@ -32,7 +32,7 @@ extension Loader {
         let page = record.page
         let artistPage = page?.artistPage.flatMap(ReleaseURL.normalize).map(ReleaseURL.sellerPage(of:))
         let sellerPage = artistPage ?? ReleaseURL.sellerPage(of: url)
-        let artistName = SaleDomain.bounded(page?.artist?.collapsingWhitespace() ?? "")
+        let artistName = SaleDomain.bounded(page?.artist?.collapsingWhitespace().withoutFormatCharacters() ?? "")
         let artistID = try await db.query(
             """
             WITH found AS (

@@ -35,13 +35,18 @@ struct LambdaEmulatorCommand: AsyncParsableCommand {
                 throw ValidationError("cannot read the event file '\(path)'")
             }
             FileHandleOutput.err("[\(index + 1)/\(events.count)] \(path)\n")
-            switch await emulator.invoke(event, timeout: .seconds(timeout)) {
+            let id = await emulator.enqueue(event, timeout: .seconds(timeout))
+            let (outcome, initFailed) = await emulator.outcomeOrInitError(of: id)
+            switch outcome {
             case .response(let body):
                 print(String(decoding: body, as: UTF8.self))
             case .error(let type, let body):
                 failures += 1
-                FileHandleOutput.err("error \(type ?? "?"): \(String(decoding: body, as: UTF8.self))\n")
+                let what = initFailed ? "init error" : "error"
+                FileHandleOutput.err("\(what) \(type ?? "?"): \(String(decoding: body, as: UTF8.self))\n")
             }
+            // A function that could not start answers no event: the rest are not sent.
+            if initFailed { break }
         }
         child.signal(SIGTERM)
         let (status, peak) = await child.wait()

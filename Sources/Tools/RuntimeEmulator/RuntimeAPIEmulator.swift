@@ -122,6 +122,18 @@ public final class RuntimeAPIEmulator: Sendable {
         await state.initError()
     }
 
+    /// What the function posted for a request, or its init error, as soon as either is there: a function that
+    /// failed to start is told from one that is still working.
+    public func outcomeOrInitError(of requestID: String, polling interval: Duration = .milliseconds(50)) async
+        -> (outcome: Outcome, initFailed: Bool)
+    {
+        while true {
+            if let done = await state.finished(requestID) { return (done, false) }
+            if let failed = await state.initFailed() { return (failed, true) }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
     /// Makes every following `/next` answer with this status (and no event), or answer normally with `nil`.
     public func failNext(status: Int?) async {
         await state.setNextFailure(status)
@@ -202,6 +214,10 @@ private actor EmulatorState {
         if let done = outcomes[requestID] { return done }
         return await withCheckedContinuation { waitingForOutcome[requestID, default: []].append($0) }
     }
+
+    func finished(_ requestID: String) -> RuntimeAPIEmulator.Outcome? { outcomes[requestID] }
+
+    func initFailed() -> RuntimeAPIEmulator.Outcome? { initErrorOutcome }
 
     func initError() async -> RuntimeAPIEmulator.Outcome {
         if let initErrorOutcome { return initErrorOutcome }
