@@ -351,6 +351,14 @@ let package = Package(
             path: "Sources/Tools/PipelineBench",
             swiftSettings: strict
         ),
+        // libFuzzer's entry into the parsers of outside values (feed, page, CSV, chart, HTTP head). Built only by
+        // scripts/fuzz, with -sanitize=fuzzer -parse-as-library (libFuzzer brings main).
+        .executableTarget(
+            name: "FuzzParsers",
+            dependencies: ["Extract", "RuntimeShim", "Tracker"],
+            path: "Sources/Tools/FuzzParsers",
+            swiftSettings: strict
+        ),
         // A trivial function, the subject of the runtime benchmark.
         .executableTarget(
             name: "EchoFunction",

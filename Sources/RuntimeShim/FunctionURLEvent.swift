@@ -13,7 +13,7 @@ import Synchronization
 #endif
 
 /// The function URL event (payload format 2.0) of a request, as Lambda builds it.
-struct FunctionURLEvent: Encodable {
+package struct FunctionURLEvent: Encodable {
     struct Context: Encodable {
         struct HTTP: Encodable {
             var method: String
@@ -45,7 +45,7 @@ struct FunctionURLEvent: Encodable {
     var body: String?
     var isBase64Encoded: Bool
 
-    static func encode(_ request: HTTPRequestHead, requestID: String) throws -> [UInt8] {
+    package static func encode(_ request: HTTPRequestHead, requestID: String) throws -> [UInt8] {
         let parts = request.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let rawPath = String(parts[0])
         let rawQuery = parts.count > 1 ? String(parts[1]) : ""

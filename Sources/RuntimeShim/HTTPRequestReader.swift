@@ -13,7 +13,7 @@ import Synchronization
 #endif
 
 /// A request as read from the socket.
-struct HTTPRequestHead: Sendable {
+package struct HTTPRequestHead: Sendable {
     var method: String
     /// The request target as sent: path and query.
     var target: String
@@ -32,7 +32,7 @@ struct HTTPRequestHead: Sendable {
 }
 
 /// Reading one request from a connected socket.
-enum HTTPRequestReader {
+package enum HTTPRequestReader {
     /// What was wrong with a request, as the status to answer.
     struct Refusal: Error {
         var status: Int
@@ -54,7 +54,16 @@ enum HTTPRequestReader {
             headEnd = find([13, 10, 13, 10], in: buffer, from: max(0, scanned - 3))
             scanned = buffer.count
         }
-        let head = String(decoding: buffer[..<headEnd!], as: UTF8.self)
+        var request = try parseHead(buffer[..<headEnd!], sourceIP: sourceIP, serverHost: serverHost)
+        return try readBody(of: &request, after: Array(buffer[(headEnd! + 4)...]), from: descriptor)
+    }
+
+    /// A request's head (up to, not including, the blank line), parsed: no I/O, for the fuzzer too.
+    /// - Throws: `Refusal` for a malformed request line or header line.
+    package static func parseHead(_ bytes: some Collection<UInt8>, sourceIP: String, serverHost: String) throws
+        -> HTTPRequestHead
+    {
+        let head = String(decoding: bytes, as: UTF8.self)
         var lines = head.split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init)
         let requestLine = lines.removeFirst().split(separator: " ")
         guard requestLine.count == 3, requestLine[2].hasPrefix("HTTP/1."), requestLine[1].hasPrefix("/") else {
@@ -68,7 +77,7 @@ enum HTTPRequestReader {
             let value = line[line.index(after: colon)...].trimmedOfSpaces
             headers.append((String(line[..<colon]).lowercased(), value))
         }
-        var request = HTTPRequestHead(
+        let request = HTTPRequestHead(
             method: String(requestLine[0]), target: String(requestLine[1]), version: String(requestLine[2]),
             headers: headers, body: [], sourceIP: sourceIP, serverHost: serverHost)
         if request.header("transfer-encoding") != nil {
@@ -79,7 +88,14 @@ enum HTTPRequestReader {
         guard length <= LocalHTTPServing.maximumBody else {
             throw Refusal(status: 413, message: "the body is over 6 MB, a function URL's limit")
         }
-        var body = Array(buffer[(headEnd! + 4)...])
+        return request
+    }
+
+    private static func readBody(of request: inout HTTPRequestHead, after first: [UInt8], from descriptor: Int32)
+        throws -> HTTPRequestHead
+    {
+        let length = Int(request.header("content-length") ?? "0") ?? 0
+        var body = first
         while body.count < length {
             guard try receive(descriptor, into: &body) else {
                 throw Refusal(status: 400, message: "the connection closed before the body ended")

@@ -123,3 +123,23 @@ struct EmulatorInitErrorTests {
         #expect(ContinuousClock.now - started < .seconds(50))
     }
 }
+
+@Suite("Secrets stay out of the logs")
+struct SecretsInLogsTests {
+    @Test("a password in DATABASE_URL, after the user or as password=, is *** in the start-up line")
+    func databasePassword() async throws {
+        let home = try await LoadHome("fnsecret")
+        // The project's cluster trusts local connections: the password is never checked, only carried.
+        let withPassword = home.databaseURL.replacingOccurrences(
+            of: "postgresql://bandcamp_tracker@", with: "postgresql://bandcamp_tracker:hunter2@")
+        #expect(withPassword != home.databaseURL)
+        for url in [withPassword, home.databaseURL + "?password=hunter2"] {
+            let run = try await FunctionProcess.run(
+                "LoadFunction", environment: home.environment.merging(["DATABASE_URL": url]) { _, new in new },
+                input: Data(#"{"command":"migrate"}"#.utf8))
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stderr.contains("ready") && run.stderr.contains("***"), "\(run.stderr)")
+            #expect(!run.stderr.contains("hunter2") && !run.stdout.contains("hunter2"))
+        }
+    }
+}
