@@ -452,6 +452,25 @@ struct DashboardSignInTests {
         }
     }
 
+    @Test("a sale stored before its values were checked (1e15 USD, a ratio of 1e17) fails no page")
+    func storedHostileSale() async throws {
+        let bench = try await DashboardBench.make("dashhuge")
+        try await bench.db.query(
+            """
+            UPDATE sale SET amount_paid_usd = 1e15, overpaid_usd = 1e15, paid_to_price_ratio = 1e17
+            WHERE sale_key = (SELECT sale_key FROM sale ORDER BY sold_at DESC LIMIT 1)
+            """)
+        let app = bench.app()
+        for path in ["/", "/genres", "/artists", "/geography", "/analysis", "/alerts"] {
+            let page = try await bench.get(app, path)
+            #expect(page.statusCode == 200, "\(path): \(page.body.prefix(300))")
+        }
+        let artist = try await bench.scalar(
+            "SELECT artist_id FROM sale WHERE amount_paid_usd = 1e15")
+        #expect(try await bench.get(app, "/analysis", "artist=\(artist)").statusCode == 200)
+        #expect(try await bench.get(app, "/artists", "artist=\(artist)").statusCode == 200)
+    }
+
     @Test("forms that change something are taken only from this site's pages, with their token")
     func forms() async throws {
         let bench = try await DashboardBench.make("dashforms")
