@@ -1,5 +1,6 @@
 import Foundation
 import HTTPClient
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -24,7 +25,7 @@ struct RawConnection {
                 connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard status == 0 else { throw MotoErrorLike("cannot connect to \(baseURL)") }
+        guard status == 0 else { throw MotoError("cannot connect to \(baseURL)") }
     }
 
     func send(_ text: String) {
@@ -52,11 +53,6 @@ struct RawConnection {
     }
 
     func close() { _ = Glibc.close(descriptor) }
-}
-
-struct MotoErrorLike: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
 
 @Suite("--serve as a server: concurrent connections, linear heads, HEAD, and the served address, not Host")

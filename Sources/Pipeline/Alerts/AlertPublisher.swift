@@ -110,7 +110,7 @@ public struct AlertPublisher: Sendable {
         let started = ContinuousClock.now
         let scans = try await query.counts(rules, at: at, from: db)
         var outcome = AlertOutcome(
-            evaluatedAt: at, rules: [], scanMilliseconds: Self.milliseconds(ContinuousClock.now - started), alerts: 0,
+            evaluatedAt: at, rules: [], scanMilliseconds: Int((ContinuousClock.now - started).milliseconds), alerts: 0,
             deliveries: 0, queuedForDigest: 0, alreadyTold: 0, emails: 0, notifications: 0,
             digest: digest ?? (at / 3600 % 24 == Int64(digestHour)), digestEmails: 0, failed: [])
         var alertIDs: [Int64] = []
@@ -126,7 +126,7 @@ public struct AlertPublisher: Sendable {
                 RuleOutcome(
                     rule: rule.id, tested: evaluation.tested, discoveries: evaluation.discoveries,
                     signals: evaluation.signals.count, cut: evaluation.cut, currentSales: scan.site.current,
-                    baselineSales: scan.site.baseline, engineMilliseconds: Self.milliseconds(evaluated)))
+                    baselineSales: scan.site.baseline, engineMilliseconds: Int(evaluated.milliseconds)))
             logger.info(
                 "rule evaluated",
                 metadata: [
@@ -143,10 +143,6 @@ public struct AlertPublisher: Sendable {
         }
         guard reasons.isEmpty else { throw AlertDeliveryError(outcome: outcome, reasons: reasons) }
         return outcome
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.milliseconds)
     }
 
     // MARK: Recording

@@ -65,8 +65,8 @@ extension Loader {
                         outcome = try await load(object)
                     } catch let error as PostgresError where error.code == .connection {
                         throw error
-                    } catch is CancellationError {
-                        throw CancellationError()
+                    } catch let error as CancellationError {
+                        throw error
                     } catch {
                         // One object's failure (the store, a statement) stops nothing: the next sweep tries it
                         // again; the database being unreachable ends the sweep above.
