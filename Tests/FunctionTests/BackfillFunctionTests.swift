@@ -61,7 +61,8 @@ struct BackfillFunctionTests {
         try await tables.query("LOCK TABLE sale IN EXCLUSIVE MODE")
         let request = Data(#"{"command":"backfill","key":"\#(Self.key)","chunkRows":1000}"#.utf8)
         let process = try FunctionProcess("BackfillFunction", environment: home.environment, input: request)
-        #expect(try await waitFor(watcher, "INSERT INTO sale%"), "the first chunk never reached its sales")
+        #expect(
+            try await waitFor(watcher, "WITH new AS (%INSERT INTO sale (%"), "the first chunk never reached its sales")
         async let gateTaken = gate.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [Self.key])
         var queued = false
         for _ in 0..<500 where !queued {
@@ -79,7 +80,8 @@ struct BackfillFunctionTests {
         try await tables.query("BEGIN")
         try await tables.query("LOCK TABLE sale IN EXCLUSIVE MODE")
         try await gate.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [Self.key])
-        #expect(try await waitFor(watcher, "INSERT INTO sale%"), "the second chunk never reached its sales")
+        #expect(
+            try await waitFor(watcher, "WITH new AS (%INSERT INTO sale (%"), "the second chunk never reached its sales")
         kill(process.process.processIdentifier, SIGKILL)
         let result = await process.finish()
         #expect(result.reason == .uncaughtSignal)
@@ -110,6 +112,7 @@ struct BackfillFunctionTests {
             "SELECT count(*), count(DISTINCT sale_key), trim_scale(sum(amount_paid_usd)) FROM sale"
         ).rows
         #expect(totals == [[String(rows), String(rows), "\(ComponentsCSV.usd(0..<rows))"]])
+        #expect(try await SummaryCheck.mismatches(watcher) == [])
     }
 
     /// Waits until another session runs a statement like `pattern`.

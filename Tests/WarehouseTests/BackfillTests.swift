@@ -132,6 +132,7 @@ struct BackfillTests {
         #expect(rest.map(\.status) == [.done] && rest[0].chunks == 3 && rest[0].records == 1000)
         #expect(try await harness.totals() == ["1000", "1000", "\(ComponentsCSV.usd(0..<1000))"])
         #expect(try await harness.loader().continueBackfills().isEmpty)
+        #expect(try await SummaryCheck.mismatches(harness.db) == [])
     }
 
     @Test("bad rows are refused with their row number and reason; the rest load")
@@ -184,6 +185,7 @@ struct BackfillTests {
         #expect(a.status == .done && b.status == .done)
         #expect(a.insertedNow + b.insertedNow == 2000 && a.chunks + b.chunks == 8)
         #expect(try await harness.totals() == ["2000", "2000", "\(ComponentsCSV.usd(0..<2000))"])
+        #expect(try await SummaryCheck.mismatches(harness.db) == [])
     }
 
     @Test("a new version of the file starts again from its first byte; sales already stored stay once")

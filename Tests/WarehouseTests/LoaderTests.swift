@@ -61,6 +61,7 @@ struct LoaderTests {
         #expect(try await h.count("country") == 35)
         // PayPal's C2 is China.
         #expect(try await h.scalar("SELECT count(*) FROM sale WHERE buyer_country_code = 'CN'") == "5")
+        #expect(try await SummaryCheck.mismatches(h.db) == [])
     }
 
     @Test(
@@ -143,6 +144,7 @@ struct LoaderTests {
         #expect(try await h.count("sale") == 5)
         #expect(try await h.scalar("SELECT sum(amount_paid_usd)::text FROM sale") == "62.5")
         #expect(try await h.count("load_ledger") == 2)
+        #expect(try await SummaryCheck.mismatches(h.db) == [])
     }
 
     @Test("two packages of one album bought at once, and the same item twice in one event, stay apart")
@@ -297,6 +299,7 @@ struct LoaderTests {
         #expect(try await h.scalar("SELECT count(DISTINCT release_id) FROM sale") == "350")
         let counts = [try await h.count("release"), try await h.count("artist"), try await h.count("load_ledger")]
         #expect(counts == [350, 1, 6])
+        #expect(try await SummaryCheck.mismatches(h.db) == [])
     }
 
     @Test("migrations at every cold start apply once, even when functions start together")

@@ -209,6 +209,7 @@ extension Loader {
         let key = info.key
         return try await db.transaction { db in
             try await db.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))")
+            try await Summaries.lock(db)
             // Under the lock: where the last committed chunk left off.
             let current = try await progress(key, info)
             if let current, current.outcome.status != .inProgress {

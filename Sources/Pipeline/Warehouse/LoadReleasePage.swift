@@ -67,17 +67,22 @@ extension Loader {
             """
         ).scalarIfPresent(Int64.self)
         if let releaseID, let page {
-            // The page read now is the truth about its genres.
-            try await db.query("DELETE FROM release_tag WHERE release_id = \(releaseID)")
-            var seen: Set<String> = []
-            // A tag's key is its identity: one too long to be a genre (a page can say anything) is left out.
-            for (position, genre) in page.genres.enumerated()
-            where !genre.key.isEmpty && genre.key.utf8.count <= Self.longestTagKey && seen.insert(genre.key).inserted {
-                let tagID = try await upsertTag(genre)
-                try await db.query(
-                    """
-                    INSERT INTO release_tag (release_id, tag_id, position) VALUES (\(releaseID), \(tagID), \(position))
-                    """)
+            // The page read now is the truth about its genres; the release's sales move to them.
+            try await Summaries.retag(releaseID, db) {
+                try await db.query("DELETE FROM release_tag WHERE release_id = \(releaseID)")
+                var seen: Set<String> = []
+                // A tag's key is its identity: one too long to be a genre (a page can say anything) is left out.
+                for (position, genre) in page.genres.enumerated()
+                where !genre.key.isEmpty && genre.key.utf8.count <= Self.longestTagKey
+                    && seen.insert(genre.key).inserted
+                {
+                    let tagID = try await upsertTag(genre)
+                    try await db.query(
+                        """
+                        INSERT INTO release_tag (release_id, tag_id, position)
+                        VALUES (\(releaseID), \(tagID), \(position))
+                        """)
+                }
             }
         }
         var outcome = LoadOutcome(

@@ -106,6 +106,8 @@ public struct Loader: Sendable {
                 let expected = current
                 return try await db.transaction { db in
                     try await db.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))")
+                    // Sales and tags change the summaries: one such transaction at a time.
+                    try await Summaries.lock(db)
                     // Under the lock: a racing load of the same object has finished, or not begun.
                     if try await isLoaded(key, etag: expected.etag) {
                         return LoadOutcome(key: key, status: .alreadyLoaded, etag: expected.etag)

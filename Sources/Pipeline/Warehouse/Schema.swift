@@ -16,6 +16,7 @@ public enum WarehouseSchema {
         Migration(version: 4, name: "sign-up requests (double opt-in) and rate-limited attempts", sql: version4),
         Migration(version: 5, name: "backfills of the Components dataset, in resumable chunks", sql: version5),
         Migration(version: 6, name: "Spotify charts", sql: version6),
+        Migration(version: 7, name: "summaries of the sales, kept exact by every write", sql: version7),
     ]
 
     /// The migrator of these migrations.
@@ -414,5 +415,182 @@ public enum WarehouseSchema {
             PRIMARY KEY (chart_id, rank)
         );
         CREATE INDEX chart_entry_by_track ON chart_entry (track_id, chart_id);
+        """
+
+    static let version7 = """
+        -- Summaries of `sale` that the read side answers from: kept exact by the transactions that write sales
+        -- (Load, the backfill) and release tags (a release's page), which take summary_lock() first, and rebuilt
+        -- from `sale` by {"command":"rebuild-summaries"}. Days and hours are UTC; '' is an unknown country.
+
+        -- Every sale by day, buyer country and item type, with what the rankings, shares and bands need.
+        CREATE TABLE summary_day (
+            day date NOT NULL,
+            country text NOT NULL,
+            item_type item_type NOT NULL,
+            sales bigint NOT NULL,
+            revenue numeric NOT NULL,
+            -- With a price and a known overpayment; of those, paid more than asked.
+            priced_known bigint NOT NULL,
+            priced_more bigint NOT NULL,
+            -- With a known overpayment (a price of 0 included); of those, paid more.
+            overpaid_known bigint NOT NULL,
+            overpaid_more bigint NOT NULL,
+            -- Paid ÷ asked: nothing asked, under, as asked, up to +50%, up to double, over double.
+            band_free bigint NOT NULL,
+            band_under bigint NOT NULL,
+            band_asked bigint NOT NULL,
+            band_half bigint NOT NULL,
+            band_double bigint NOT NULL,
+            band_over bigint NOT NULL,
+            -- The ratios of the sales with a price: how many, and their sum (their mean is the one over the other).
+            ratio_known bigint NOT NULL,
+            ratio_sum numeric NOT NULL,
+            PRIMARY KEY (day, country, item_type)
+        );
+
+        -- The site's sales by hour.
+        CREATE TABLE summary_hour (
+            hour timestamptz PRIMARY KEY,
+            sales bigint NOT NULL,
+            revenue numeric NOT NULL
+        );
+
+        -- Sales by day and artist, and by day and release.
+        CREATE TABLE summary_artist_day (
+            day date NOT NULL,
+            artist_id bigint NOT NULL,
+            sales bigint NOT NULL,
+            revenue numeric NOT NULL,
+            PRIMARY KEY (day, artist_id)
+        );
+        CREATE TABLE summary_release_day (
+            day date NOT NULL,
+            release_id bigint NOT NULL,
+            sales bigint NOT NULL,
+            revenue numeric NOT NULL,
+            PRIMARY KEY (day, release_id)
+        );
+
+        -- How many paid each amount (to the cent) each day: the medians.
+        CREATE TABLE summary_amount_day (
+            day date NOT NULL,
+            cents bigint NOT NULL,
+            sales bigint NOT NULL,
+            PRIMARY KEY (day, cents)
+        );
+
+        -- Sales by genre (a sale counts for each genre of its release): by day, by hour, by day and country.
+        CREATE TABLE summary_genre_day (
+            day date NOT NULL,
+            tag_id bigint NOT NULL,
+            sales bigint NOT NULL,
+            revenue numeric NOT NULL,
+            PRIMARY KEY (day, tag_id)
+        );
+        CREATE TABLE summary_genre_hour (
+            hour timestamptz NOT NULL,
+            tag_id bigint NOT NULL,
+            sales bigint NOT NULL,
+            PRIMARY KEY (hour, tag_id)
+        );
+        CREATE TABLE summary_genre_country_day (
+            day date NOT NULL,
+            tag_id bigint NOT NULL,
+            country text NOT NULL,
+            sales bigint NOT NULL,
+            revenue numeric NOT NULL,
+            PRIMARY KEY (day, tag_id, country)
+        );
+
+        -- Taken by every transaction that writes sales or release tags, before it does: they follow one another,
+        -- so each one's summaries see the sales and tags of those committed before it.
+        CREATE FUNCTION summary_lock() RETURNS void LANGUAGE sql AS $$ SELECT pg_advisory_xact_lock(7202612) $$;
+
+        -- Adds (sign 1) or takes away (sign -1) the genre summaries of the sales in the temporary table
+        -- sale_delta, by their releases' tags as they are now.
+        CREATE FUNCTION summary_add_genres(sign integer) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO summary_genre_day AS t (day, tag_id, sales, revenue)
+            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, rt.tag_id, sign * count(*), sign * coalesce(sum(d.paid), 0)
+            FROM sale_delta d JOIN release_tag rt ON rt.release_id = d.release_id
+            GROUP BY 1, 2 ORDER BY 1, 2
+            ON CONFLICT (day, tag_id) DO UPDATE
+                SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
+            INSERT INTO summary_genre_hour AS t (hour, tag_id, sales)
+            SELECT date_trunc('hour', d.sold_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', rt.tag_id, sign * count(*)
+            FROM sale_delta d JOIN release_tag rt ON rt.release_id = d.release_id
+            GROUP BY 1, 2 ORDER BY 1, 2
+            ON CONFLICT (hour, tag_id) DO UPDATE SET sales = t.sales + excluded.sales;
+            INSERT INTO summary_genre_country_day AS t (day, tag_id, country, sales, revenue)
+            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, rt.tag_id, coalesce(d.country, ''), sign * count(*),
+                sign * coalesce(sum(d.paid), 0)
+            FROM sale_delta d JOIN release_tag rt ON rt.release_id = d.release_id
+            GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+            ON CONFLICT (day, tag_id, country) DO UPDATE
+                SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
+            IF sign < 0 THEN
+                -- Rows nothing counts in any more.
+                DELETE FROM summary_genre_day WHERE sales = 0;
+                DELETE FROM summary_genre_hour WHERE sales = 0;
+                DELETE FROM summary_genre_country_day WHERE sales = 0;
+            END IF;
+        END
+        $$;
+
+        -- Adds the summaries of the sales in the temporary table sale_delta (sales new to the warehouse).
+        CREATE FUNCTION summary_add() RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO summary_day AS t (day, country, item_type, sales, revenue, priced_known, priced_more,
+                overpaid_known, overpaid_more, band_free, band_under, band_asked, band_half, band_double, band_over,
+                ratio_known, ratio_sum)
+            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, coalesce(d.country, ''), d.item_type, count(*),
+                coalesce(sum(d.paid), 0),
+                count(*) FILTER (WHERE d.asked > 0 AND d.overpaid IS NOT NULL),
+                count(*) FILTER (WHERE d.asked > 0 AND d.overpaid > 0),
+                count(d.overpaid), count(*) FILTER (WHERE d.overpaid > 0),
+                count(*) FILTER (WHERE d.asked = 0),
+                count(*) FILTER (WHERE d.ratio < 0.995),
+                count(*) FILTER (WHERE d.ratio >= 0.995 AND d.ratio <= 1.005),
+                count(*) FILTER (WHERE d.ratio > 1.005 AND d.ratio <= 1.5),
+                count(*) FILTER (WHERE d.ratio > 1.5 AND d.ratio <= 2),
+                count(*) FILTER (WHERE d.ratio > 2),
+                count(d.ratio) FILTER (WHERE d.asked > 0), coalesce(sum(d.ratio) FILTER (WHERE d.asked > 0), 0)
+            FROM sale_delta d GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+            ON CONFLICT (day, country, item_type) DO UPDATE SET sales = t.sales + excluded.sales,
+                revenue = t.revenue + excluded.revenue, priced_known = t.priced_known + excluded.priced_known,
+                priced_more = t.priced_more + excluded.priced_more,
+                overpaid_known = t.overpaid_known + excluded.overpaid_known,
+                overpaid_more = t.overpaid_more + excluded.overpaid_more, band_free = t.band_free + excluded.band_free,
+                band_under = t.band_under + excluded.band_under, band_asked = t.band_asked + excluded.band_asked,
+                band_half = t.band_half + excluded.band_half, band_double = t.band_double + excluded.band_double,
+                band_over = t.band_over + excluded.band_over, ratio_known = t.ratio_known + excluded.ratio_known,
+                ratio_sum = t.ratio_sum + excluded.ratio_sum;
+            INSERT INTO summary_hour AS t (hour, sales, revenue)
+            SELECT date_trunc('hour', d.sold_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', count(*), coalesce(sum(d.paid), 0)
+            FROM sale_delta d GROUP BY 1 ORDER BY 1
+            ON CONFLICT (hour) DO UPDATE SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
+            INSERT INTO summary_artist_day AS t (day, artist_id, sales, revenue)
+            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, d.artist_id, count(*), coalesce(sum(d.paid), 0)
+            FROM sale_delta d GROUP BY 1, 2 ORDER BY 1, 2
+            ON CONFLICT (day, artist_id) DO UPDATE SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
+            INSERT INTO summary_release_day AS t (day, release_id, sales, revenue)
+            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, d.release_id, count(*), coalesce(sum(d.paid), 0)
+            FROM sale_delta d GROUP BY 1, 2 ORDER BY 1, 2
+            ON CONFLICT (day, release_id) DO UPDATE SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
+            INSERT INTO summary_amount_day AS t (day, cents, sales)
+            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, round(d.paid * 100)::bigint, count(*)
+            FROM sale_delta d WHERE d.paid IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
+            ON CONFLICT (day, cents) DO UPDATE SET sales = t.sales + excluded.sales;
+            PERFORM summary_add_genres(1);
+        END
+        $$;
+
+        -- The summaries of the sales already stored.
+        CREATE TEMPORARY TABLE sale_delta ON COMMIT DROP AS
+            SELECT sold_at, release_id, artist_id, buyer_country_code AS country, item_type,
+                amount_paid_usd AS paid, price_asked_usd AS asked, overpaid_usd AS overpaid,
+                paid_to_price_ratio AS ratio
+            FROM sale;
+        SELECT summary_add();
         """
 }

@@ -85,11 +85,14 @@ extension Loader {
             """)
     }
 
-    /// The staged sales not yet stored, each tagged with the ledger row (their artists and releases are in).
+    /// The staged sales not yet stored, each tagged with the ledger row (their artists and releases are in),
+    /// and added to the summaries.
     /// - Returns: Sales new to the warehouse.
     func insertStagedSales(ledgerID: Int64) async throws -> Int {
+        try await Summaries.prepareDelta(db)
         let inserted = try await db.query(
             """
+            WITH new AS (
             INSERT INTO sale (
                 sale_key, sold_at, utc_date, release_id, artist_id, item_type, item_description, currency,
                 amount_paid, price_asked, amount_paid_usd, price_asked_usd, overpaid_usd, paid_to_price_ratio,
@@ -111,8 +114,12 @@ extension Loader {
             JOIN release r ON r.url = s.release_url
             JOIN artist a ON a.page_url = s.artist_page AND a.name = s.artist_name
             ON CONFLICT (sale_key) DO NOTHING
+            RETURNING \(Summaries.deltaColumns)
+            )
+            INSERT INTO sale_delta SELECT * FROM new
             """
         ).affected
+        if inserted > 0 { try await Summaries.addDelta(db) }
         return inserted
     }
 

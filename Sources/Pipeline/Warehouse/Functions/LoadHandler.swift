@@ -59,6 +59,11 @@ public struct LoadHandler: WarehouseHandler {
                         + "sales), \(summary.failed) failed, \(summary.skipped) already in the ledger"
                         + (summary.stoppedEarly ? "; stopped for time, the next sweep goes on" : ""),
                     sweep: summary)
+            case .rebuildSummaries:
+                let started = ContinuousClock.now
+                let sales = try await Summaries.rebuild(db, logger: context.logger)
+                return LoadResponse(
+                    summary: "summaries rebuilt from \(sales) sales in \(ContinuousClock.now - started)")
             case .migrate:
                 let version = try await WarehouseSchema.version(db)
                 return LoadResponse(

@@ -15,6 +15,8 @@ public enum LoadRequest: Decodable, Sendable, Equatable {
     case sweep(days: Int?, scheduled: Bool)
     /// Only bring the schema up to date (`{"command": "migrate"}`).
     case migrate
+    /// Work every summary out again from the sales (`{"command": "rebuild-summaries"}`).
+    case rebuildSummaries
 
     private enum Keys: String, CodingKey {
         case command, key, days
@@ -35,9 +37,11 @@ public enum LoadRequest: Decodable, Sendable, Equatable {
         case "load": self = .object(key: try container.decode(String.self, forKey: .key), etag: nil)
         case "sweep": self = .sweep(days: try container.decodeIfPresent(Int.self, forKey: .days), scheduled: false)
         case "migrate": self = .migrate
+        case "rebuild-summaries": self = .rebuildSummaries
         case let other:
             throw DecodingError.dataCorruptedError(
-                forKey: .command, in: container, debugDescription: "unknown command '\(other)' (load, sweep, migrate)")
+                forKey: .command, in: container,
+                debugDescription: "unknown command '\(other)' (load, sweep, migrate, rebuild-summaries)")
         }
     }
 }

@@ -1,0 +1,89 @@
+import Logging
+import Postgres
+import Tracker
+
+/// The summaries the read side answers from (migration 7's `summary_*` tables), kept exact by the transactions
+/// that write sales or release tags: each takes `summary_lock()` first, so they follow one another and each adds
+/// what it changed to the summaries in the same transaction. A retry, an overlap, a race or a kill therefore
+/// counts a sale once, or not at all until its transaction commits.
+public enum Summaries {
+    /// The columns of the temporary table `sale_delta` that `summary_add()` reads, from a row of `sale`.
+    static let deltaColumns: SQLQuery = """
+        sold_at, release_id, artist_id, buyer_country_code, item_type, amount_paid_usd, price_asked_usd,
+        overpaid_usd, paid_to_price_ratio
+        """
+
+    /// Waits until no other transaction that writes sales or tags is running (held until this one ends).
+    static func lock(_ db: PostgresConnection) async throws {
+        try await db.query("SELECT summary_lock()")
+    }
+
+    /// An empty `sale_delta` for this transaction.
+    static func prepareDelta(_ db: PostgresConnection) async throws {
+        try await db.query(
+            """
+            CREATE TEMPORARY TABLE IF NOT EXISTS sale_delta (
+                sold_at timestamptz, release_id bigint, artist_id bigint, country char(2), item_type item_type,
+                paid numeric, asked numeric, overpaid numeric, ratio numeric
+            ) ON COMMIT DROP
+            """)
+        try await db.query("TRUNCATE sale_delta")
+    }
+
+    /// Adds the sales in `sale_delta` to every summary, and empties it.
+    static func addDelta(_ db: PostgresConnection) async throws {
+        try await db.query("SELECT summary_add()")
+        try await db.query("TRUNCATE sale_delta")
+    }
+
+    /// Moves a release's sales from the genres it had to those it has after `change` (its page read for the first
+    /// time, or again with other tags).
+    static func retag(_ releaseID: Int64, _ db: PostgresConnection, change: () async throws -> Void) async throws {
+        try await prepareDelta(db)
+        let sales = try await db.query(
+            "INSERT INTO sale_delta SELECT \(deltaColumns) FROM sale WHERE release_id = \(releaseID)"
+        ).affected
+        if sales > 0 { try await db.query("SELECT summary_add_genres(-1)") }
+        try await change()
+        if sales > 0 { try await db.query("SELECT summary_add_genres(1)") }
+        try await db.query("TRUNCATE sale_delta")
+    }
+
+    /// Every summary worked out again from `sale`, a month of sales at a time, in one transaction (readers see
+    /// the old summaries until it commits).
+    /// - Returns: The sales counted.
+    public static func rebuild(_ db: PostgresConnection, logger: Logger) async throws -> Int {
+        try await db.transaction { db in
+            try await lock(db)
+            try await db.query(
+                """
+                TRUNCATE summary_day, summary_hour, summary_artist_day, summary_release_day, summary_amount_day,
+                    summary_genre_day, summary_genre_hour, summary_genre_country_day
+                """)
+            try await db.query("SET LOCAL work_mem = '128MB'")
+            let months: [String] = try await db.query(
+                """
+                SELECT DISTINCT to_char(sold_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month FROM sale ORDER BY 1
+                """
+            ).map { try $0.decode("month") }
+            try await prepareDelta(db)
+            var total = 0
+            for (index, month) in months.enumerated() {
+                let first: SQLQuery = "(\(month) || '-01')::date"
+                let sales = try await db.query(
+                    """
+                    INSERT INTO sale_delta SELECT \(deltaColumns) FROM sale
+                    WHERE sold_at >= \(first)::timestamp AT TIME ZONE 'UTC'
+                        AND sold_at < (\(first) + interval '1 month')::timestamp AT TIME ZONE 'UTC'
+                    """
+                ).affected
+                try await addDelta(db)
+                total += sales
+                logger.info(
+                    "summaries rebuilt",
+                    metadata: ["month": "\(month)", "sales": "\(sales)", "done": "\(index + 1)/\(months.count)"])
+            }
+            return total
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Postgres
+
+/// Every summary table beside the same summary worked out from `sale` (and the releases' tags as they are now),
+/// in plain SQL of the test's own: the rows of either that the other lacks.
+public enum SummaryCheck {
+    /// Each summary's definition over `sale`, with the columns in the table's order.
+    static let definitions: [(table: String, sql: String)] = [
+        (
+            "summary_day",
+            """
+            SELECT (sold_at AT TIME ZONE 'UTC')::date, coalesce(buyer_country_code, ''), item_type, count(*),
+                coalesce(sum(amount_paid_usd), 0),
+                count(*) FILTER (WHERE price_asked_usd > 0 AND overpaid_usd IS NOT NULL),
+                count(*) FILTER (WHERE price_asked_usd > 0 AND overpaid_usd > 0),
+                count(overpaid_usd), count(*) FILTER (WHERE overpaid_usd > 0),
+                count(*) FILTER (WHERE price_asked_usd = 0),
+                count(*) FILTER (WHERE paid_to_price_ratio < 0.995),
+                count(*) FILTER (WHERE paid_to_price_ratio BETWEEN 0.995 AND 1.005),
+                count(*) FILTER (WHERE paid_to_price_ratio > 1.005 AND paid_to_price_ratio <= 1.5),
+                count(*) FILTER (WHERE paid_to_price_ratio > 1.5 AND paid_to_price_ratio <= 2),
+                count(*) FILTER (WHERE paid_to_price_ratio > 2),
+                count(paid_to_price_ratio) FILTER (WHERE price_asked_usd > 0),
+                coalesce(sum(paid_to_price_ratio) FILTER (WHERE price_asked_usd > 0), 0)
+            FROM sale GROUP BY 1, 2, 3
+            """
+        ),
+        (
+            "summary_hour",
+            """
+            SELECT to_timestamp(floor(extract(epoch FROM sold_at) / 3600) * 3600), count(*),
+                coalesce(sum(amount_paid_usd), 0)
+            FROM sale GROUP BY 1
+            """
+        ),
+        (
+            "summary_artist_day",
+            """
+            SELECT (sold_at AT TIME ZONE 'UTC')::date, artist_id, count(*), coalesce(sum(amount_paid_usd), 0)
+            FROM sale GROUP BY 1, 2
+            """
+        ),
+        (
+            "summary_release_day",
+            """
+            SELECT (sold_at AT TIME ZONE 'UTC')::date, release_id, count(*), coalesce(sum(amount_paid_usd), 0)
+            FROM sale GROUP BY 1, 2
+            """
+        ),
+        (
+            "summary_amount_day",
+            """
+            SELECT (sold_at AT TIME ZONE 'UTC')::date, round(amount_paid_usd * 100)::bigint, count(*)
+            FROM sale WHERE amount_paid_usd IS NOT NULL GROUP BY 1, 2
+            """
+        ),
+        (
+            "summary_genre_day",
+            """
+            SELECT (s.sold_at AT TIME ZONE 'UTC')::date, rt.tag_id, count(*), coalesce(sum(s.amount_paid_usd), 0)
+            FROM sale s JOIN release_tag rt USING (release_id) GROUP BY 1, 2
+            """
+        ),
+        (
+            "summary_genre_hour",
+            """
+            SELECT to_timestamp(floor(extract(epoch FROM s.sold_at) / 3600) * 3600), rt.tag_id, count(*)
+            FROM sale s JOIN release_tag rt USING (release_id) GROUP BY 1, 2
+            """
+        ),
+        (
+            "summary_genre_country_day",
+            """
+            SELECT (s.sold_at AT TIME ZONE 'UTC')::date, rt.tag_id, coalesce(s.buyer_country_code, ''), count(*),
+                coalesce(sum(s.amount_paid_usd), 0)
+            FROM sale s JOIN release_tag rt USING (release_id) GROUP BY 1, 2, 3
+            """
+        ),
+    ]
+
+    /// `table: n rows differ` for each summary that is not exactly what `sale` says (empty when all are).
+    public static func mismatches(_ db: PostgresConnection) async throws -> [String] {
+        var found: [String] = []
+        for (table, sql) in definitions {
+            let differ = try await db.query(
+                """
+                WITH expected AS (\(sql)), actual AS (SELECT * FROM \(table))
+                SELECT (SELECT count(*) FROM (SELECT * FROM expected EXCEPT ALL SELECT * FROM actual) a)
+                    + (SELECT count(*) FROM (SELECT * FROM actual EXCEPT ALL SELECT * FROM expected) b)
+                """
+            ).scalarText
+            if differ != "0" { found.append("\(table): \(differ ?? "?") rows differ") }
+        }
+        return found
+    }
+}
