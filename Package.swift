@@ -379,7 +379,7 @@ let package = Package(
         // Helpers that tests share: a moto_server for each test process.
         .target(
             name: "TestSupport",
-            dependencies: ["AWS", "HTTPClient", "LocalHTTPServer", "Postgres"],
+            dependencies: ["AWS", "HTTPClient", "LocalHTTPServer", "Postgres", "Warehouse"],
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),

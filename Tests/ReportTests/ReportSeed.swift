@@ -102,7 +102,7 @@ struct ReportSeed {
                 let price = prices[kind]
                 let extra = [0, 0, 0, 1, 3][random.next(5)]
                 let paid = String(format: "%.2f", Double(price)! + Double(extra))
-                try await db.query(
+                try await db.insertSales(
                     """
                     INSERT INTO sale (sale_key, sold_at, utc_date, release_id, artist_id, item_type, item_description,
                         currency, amount_paid, price_asked, amount_paid_usd, price_asked_usd, overpaid_usd,

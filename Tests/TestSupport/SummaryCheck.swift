@@ -1,4 +1,5 @@
 import Postgres
+import Warehouse
 
 /// Every summary table beside the same summary worked out from `sale` (and the releases' tags as they are now),
 /// in plain SQL of the test's own: the rows of either that the other lacks.
@@ -42,8 +43,9 @@ public enum SummaryCheck {
         (
             "summary_release_day",
             """
-            SELECT (sold_at AT TIME ZONE 'UTC')::date, release_id, count(*), coalesce(sum(amount_paid_usd), 0)
-            FROM sale GROUP BY 1, 2
+            SELECT (sold_at AT TIME ZONE 'UTC')::date, release_id, artist_id, count(*),
+                coalesce(sum(amount_paid_usd), 0)
+            FROM sale GROUP BY 1, 2, 3
             """
         ),
         (
@@ -91,5 +93,26 @@ public enum SummaryCheck {
             if differ != "0" { found.append("\(table): \(differ ?? "?") rows differ") }
         }
         return found
+    }
+}
+
+extension PostgresConnection {
+    /// Runs a seed's `INSERT INTO sale … SELECT/VALUES …` as Load stores sales: the new ones added to the summaries
+    /// in the same transaction.
+    public func insertSales(_ insert: String, _ parameters: [String?]) async throws {
+        try await transaction { db in
+            try await Summaries.lock(db)
+            try await Summaries.prepareDelta(db)
+            try await db.query(
+                """
+                WITH new AS (
+                    \(insert)
+                    RETURNING sold_at, release_id, artist_id, buyer_country_code, item_type, amount_paid_usd,
+                        price_asked_usd, overpaid_usd, paid_to_price_ratio
+                )
+                INSERT INTO sale_delta SELECT * FROM new
+                """, parameters)
+            try await Summaries.addDelta(db)
+        }
     }
 }

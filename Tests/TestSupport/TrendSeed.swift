@@ -117,7 +117,7 @@ public struct TrendSeed: Sendable {
     /// turn.
     public mutating func sales(_ releases: [String], from: Int64, to: Int64, count: Int, countries: Int) async throws {
         streams += 1
-        try await db.query(
+        try await db.insertSales(
             """
             INSERT INTO sale (sale_key, sold_at, utc_date, release_id, artist_id, item_type, currency, amount_paid,
                 price_asked, amount_paid_usd, price_asked_usd, overpaid_usd, paid_to_price_ratio, buyer_country_code,

@@ -43,18 +43,31 @@ extension DashboardQuery {
 
     /// Sales in bands of paid ÷ asked.
     public func paidBands(_ filter: DashboardFilter) async throws -> PaidBands {
-        let row = try await db.query(
-            """
-            SELECT count(*) FILTER (WHERE s.price_asked_usd = 0) AS band_0,
-                count(*) FILTER (WHERE s.paid_to_price_ratio < 0.995) AS band_1,
-                count(*) FILTER (WHERE s.paid_to_price_ratio >= 0.995 AND s.paid_to_price_ratio <= 1.005) AS band_2,
-                count(*) FILTER (WHERE s.paid_to_price_ratio > 1.005 AND s.paid_to_price_ratio <= 1.5) AS band_3,
-                count(*) FILTER (WHERE s.paid_to_price_ratio > 1.5 AND s.paid_to_price_ratio <= 2) AS band_4,
-                count(*) FILTER (WHERE s.paid_to_price_ratio > 2) AS band_5,
-                avg(s.paid_to_price_ratio) FILTER (WHERE s.price_asked_usd > 0) AS mean_ratio
-            FROM sale s WHERE \(filter.condition)
-            """
-        ).single()
+        let row =
+            if let summary = summaryDay(filter) {
+                try await db.query(
+                    """
+                    SELECT coalesce(sum(d.band_free), 0)::bigint AS band_0, coalesce(sum(d.band_under), 0)::bigint AS band_1,
+                        coalesce(sum(d.band_asked), 0)::bigint AS band_2, coalesce(sum(d.band_half), 0)::bigint AS band_3,
+                        coalesce(sum(d.band_double), 0)::bigint AS band_4, coalesce(sum(d.band_over), 0)::bigint AS band_5,
+                        sum(d.ratio_sum) / nullif(sum(d.ratio_known), 0) AS mean_ratio
+                    FROM summary_day d WHERE \(summary)
+                    """
+                ).single()
+            } else {
+                try await db.query(
+                    """
+                    SELECT count(*) FILTER (WHERE s.price_asked_usd = 0) AS band_0,
+                        count(*) FILTER (WHERE s.paid_to_price_ratio < 0.995) AS band_1,
+                        count(*) FILTER (WHERE s.paid_to_price_ratio >= 0.995 AND s.paid_to_price_ratio <= 1.005) AS band_2,
+                        count(*) FILTER (WHERE s.paid_to_price_ratio > 1.005 AND s.paid_to_price_ratio <= 1.5) AS band_3,
+                        count(*) FILTER (WHERE s.paid_to_price_ratio > 1.5 AND s.paid_to_price_ratio <= 2) AS band_4,
+                        count(*) FILTER (WHERE s.paid_to_price_ratio > 2) AS band_5,
+                        avg(s.paid_to_price_ratio) FILTER (WHERE s.price_asked_usd > 0) AS mean_ratio
+                    FROM sale s WHERE \(filter.condition)
+                    """
+                ).single()
+            }
         let labels = ["Name your price", "Under the price", "As asked", "Up to +50%", "+50% to double", "Over double"]
         return PaidBands(
             bands: try labels.enumerated().map { index, label in (label, try row.decode("band_\(index)")) },

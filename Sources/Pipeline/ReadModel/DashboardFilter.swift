@@ -130,6 +130,25 @@ public struct DashboardFilter: Sendable, Equatable {
         ]
     }
 
+    /// The days of the range, as a condition on the `day` of a summary table `alias`.
+    func days(_ alias: String) -> SQLQuery {
+        "\(unescaped: alias).day >= \(from.iso)::date AND \(unescaped: alias).day <= \(to.iso)::date"
+    }
+
+    /// The condition on `summary_day d` that this filter is, when it narrows by nothing those summaries lack
+    /// (a genre or an artist): its days, and its country and item type if any.
+    var summaryDay: SQLQuery? {
+        guard genre == nil, artist == nil else { return nil }
+        var parts = [days("d")]
+        if let country { parts.append("d.country = \(country)") }
+        if let itemType { parts.append("d.item_type = \(itemType)::item_type") }
+        return SQLQuery.joined(parts, separator: " AND ")
+    }
+
+    /// The days alone, when nothing else narrows the filter: what the summaries by artist, release and amount
+    /// answer.
+    var onlyDays: Bool { !isNarrowed }
+
     /// The SQL condition on `sale s` that this filter is, every value bound.
     var condition: SQLQuery {
         var parts: [SQLQuery] = [

@@ -5,10 +5,20 @@ import Trends
 /// The dashboard's reads of the warehouse, for a filter. Every value is a parameter; every list is bounded.
 public struct DashboardQuery: Sendable {
     public let db: PostgresConnection
+    /// Whether figures are read from the summaries where they hold them (otherwise always from `sale`, as the
+    /// tests do to compare the two).
+    public var useSummaries: Bool
 
-    public init(db: PostgresConnection) {
+    public init(db: PostgresConnection, useSummaries: Bool = true) {
         self.db = db
+        self.useSummaries = useSummaries
     }
+
+    /// `summary_day`'s condition for a filter, when the summaries are read and answer it.
+    func summaryDay(_ filter: DashboardFilter) -> SQLQuery? { useSummaries ? filter.summaryDay : nil }
+
+    /// Whether the summaries are read and nothing but days narrows the filter.
+    func onlyDays(_ filter: DashboardFilter) -> Bool { useSummaries && filter.onlyDays }
 
     /// The day of the latest sale (today when there is none), where the default range ends.
     public func latestDay(now: Int64) async throws -> CalendarDay {
@@ -20,37 +30,83 @@ public struct DashboardQuery: Sendable {
 
     /// The figures of a filtered range.
     public func totals(_ filter: DashboardFilter) async throws -> Totals {
-        let row = try await db.query(
-            """
-            SELECT count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
-                count(DISTINCT s.artist_id) AS artists, count(DISTINCT s.release_id) AS releases,
-                count(DISTINCT s.buyer_country_code) AS countries,
-                round(percentile_cont(0.5) WITHIN GROUP (ORDER BY s.amount_paid_usd)::numeric, 2) AS median_paid,
-                avg((s.overpaid_usd > 0)::int) FILTER (WHERE s.price_asked_usd > 0) AS paid_more
-            FROM sale s WHERE \(filter.condition)
-            """
-        ).single()
+        let row: PostgresRow
+        if onlyDays(filter) {
+            row = try await db.query(
+                """
+                SELECT coalesce(sum(d.sales), 0)::bigint AS sales, round(coalesce(sum(d.revenue), 0), 2) AS revenue,
+                    (SELECT count(DISTINCT a.artist_id) FROM summary_artist_day a WHERE \(filter.days("a"))) AS artists,
+                    (SELECT count(DISTINCT r.release_id) FROM summary_release_day r WHERE \(filter.days("r")))
+                        AS releases,
+                    count(DISTINCT d.country) FILTER (WHERE d.country <> '') AS countries,
+                    (\(Self.medianPaid(filter))) AS median_paid,
+                    sum(d.priced_more)::numeric / nullif(sum(d.priced_known), 0) AS paid_more
+                FROM summary_day d WHERE \(filter.days("d"))
+                """
+            ).single()
+        } else {
+            row = try await db.query(
+                """
+                SELECT count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
+                    count(DISTINCT s.artist_id) AS artists, count(DISTINCT s.release_id) AS releases,
+                    count(DISTINCT s.buyer_country_code) AS countries,
+                    round(percentile_cont(0.5) WITHIN GROUP (ORDER BY round(s.amount_paid_usd, 2))::numeric, 2)
+                        AS median_paid,
+                    avg((s.overpaid_usd > 0)::int) FILTER (WHERE s.price_asked_usd > 0) AS paid_more
+                FROM sale s WHERE \(filter.condition)
+                """
+            ).single()
+        }
         return Totals(
             sales: try row.decode("sales"), revenueUSD: try row.decode("revenue"), artists: try row.decode("artists"),
             releases: try row.decode("releases"), countries: try row.decode("countries"),
             medianPaidUSD: try row.decode("median_paid"), paidMoreShare: try row.decode("paid_more"))
     }
 
+    /// The median paid (to the cent) over the days of a filter, from how many paid each amount: the mean of the
+    /// two middle amounts when there are two, as `percentile_cont(0.5)`.
+    static func medianPaid(_ filter: DashboardFilter) -> SQLQuery {
+        """
+        WITH amounts AS (
+            SELECT m.cents, sum(m.sales) AS sales FROM summary_amount_day m WHERE \(filter.days("m")) GROUP BY 1
+        ), placed AS (
+            SELECT cents, sum(sales) OVER (ORDER BY cents) AS upto, sum(sales) OVER () AS total FROM amounts
+        )
+        SELECT round((min(cents) FILTER (WHERE upto > floor((total - 1) / 2))
+            + min(cents) FILTER (WHERE upto > ceil((total - 1) / 2.0))) / 200.0, 2)
+        FROM placed
+        """
+    }
+
     /// Sales in a filtered range (what `totals` counts first, without its distinct counts and median).
     public func salesCount(_ filter: DashboardFilter) async throws -> Int {
-        try await db.query("SELECT count(*) FROM sale s WHERE \(filter.condition)").scalar()
+        if let summary = summaryDay(filter) {
+            return try await db.query("SELECT coalesce(sum(d.sales), 0)::bigint FROM summary_day d WHERE \(summary)")
+                .scalar()
+        }
+        return try await db.query("SELECT count(*) FROM sale s WHERE \(filter.condition)").scalar()
     }
 
     /// Sales and revenue of each day of the range (days without sales are there, at zero).
     public func daily(_ filter: DashboardFilter) async throws -> [DayPoint] {
         var byDay: [Int64: (Int, Double)] = [:]
-        for row in try await db.query(
-            """
-            SELECT floor(date_part('epoch', s.sold_at) / 86400)::bigint AS day, count(*) AS sales,
-                coalesce(sum(s.amount_paid_usd), 0) AS revenue
-            FROM sale s WHERE \(filter.condition) GROUP BY 1
-            """)
-        {
+        let rows =
+            if let summary = summaryDay(filter) {
+                try await db.query(
+                    """
+                    SELECT (d.day - date '1970-01-01')::bigint AS day, sum(d.sales)::bigint AS sales,
+                        sum(d.revenue) AS revenue
+                    FROM summary_day d WHERE \(summary) GROUP BY 1
+                    """)
+            } else {
+                try await db.query(
+                    """
+                    SELECT floor(date_part('epoch', s.sold_at) / 86400)::bigint AS day, count(*) AS sales,
+                        coalesce(sum(s.amount_paid_usd), 0) AS revenue
+                    FROM sale s WHERE \(filter.condition) GROUP BY 1
+                    """)
+            }
+        for row in rows {
             byDay[try row.decode("day")] = (try row.decode("sales"), try row.decode("revenue"))
         }
         return (filter.from.daysSinceEpoch...filter.to.daysSinceEpoch).map { day in

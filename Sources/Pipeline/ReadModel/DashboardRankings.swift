@@ -6,7 +6,25 @@ import Trends
 extension DashboardQuery {
     /// The top genres by sales (a sale counts for each genre of its release).
     public func genres(_ filter: DashboardFilter, limit: Int = 10) async throws -> [RankedRow] {
-        try await ranked(
+        if onlyDays(filter)
+            || (useSummaries && filter.country != nil && filter.genre == nil && filter.artist == nil
+                && filter.itemType == nil)
+        {
+            let (table, country): (SQLQuery, SQLQuery) =
+                if let code = filter.country {
+                    ("summary_genre_country_day", "AND g.country = \(code)")
+                } else {
+                    ("summary_genre_day", "")
+                }
+            return try await ranked(
+                """
+                SELECT t.key, t.name, NULL AS detail, NULL AS url, x.sales, x.revenue FROM (
+                    SELECT g.tag_id, sum(g.sales)::bigint AS sales, round(sum(g.revenue), 2) AS revenue
+                    FROM \(table) g WHERE \(filter.days("g")) \(country) GROUP BY 1
+                ) x JOIN tag t ON t.id = x.tag_id ORDER BY 5 DESC, 6 DESC, t.key LIMIT \(limit)
+                """)
+        }
+        return try await ranked(
             """
             SELECT t.key, t.name, NULL AS detail, NULL AS url, count(*) AS sales,
                 round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
@@ -17,51 +35,96 @@ extension DashboardQuery {
 
     /// The top artists by sales.
     public func artists(_ filter: DashboardFilter, limit: Int = 10) async throws -> [RankedRow] {
-        try await ranked(
+        let totals: SQLQuery =
+            onlyDays(filter)
+            ? """
+            SELECT a.artist_id, sum(a.sales)::bigint AS sales, round(sum(a.revenue), 2) AS revenue
+            FROM summary_artist_day a WHERE \(filter.days("a")) GROUP BY a.artist_id
+            ORDER BY 2 DESC, 3 DESC, a.artist_id LIMIT \(limit)
             """
-            SELECT a.id::text AS key, a.name, a.page_url AS detail, a.page_url AS url, x.sales, x.revenue FROM (
-                SELECT s.artist_id, count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
-                FROM sale s WHERE \(filter.condition) GROUP BY s.artist_id
-                ORDER BY 2 DESC, 3 DESC, s.artist_id LIMIT \(limit)
-            ) x JOIN artist a ON a.id = x.artist_id ORDER BY x.sales DESC, x.revenue DESC, a.id
+            : """
+            SELECT s.artist_id, count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
+            FROM sale s WHERE \(filter.condition) GROUP BY s.artist_id
+            ORDER BY 2 DESC, 3 DESC, s.artist_id LIMIT \(limit)
+            """
+        return try await ranked(
+            """
+            SELECT a.id::text AS key, a.name, a.page_url AS detail, a.page_url AS url, x.sales, x.revenue
+            FROM (\(totals)) x JOIN artist a ON a.id = x.artist_id ORDER BY x.sales DESC, x.revenue DESC, a.id
             """)
     }
 
     /// The top releases by sales.
     public func releases(_ filter: DashboardFilter, limit: Int = 10) async throws -> [RankedRow] {
-        try await ranked(
+        let totals: SQLQuery =
+            onlyDays(filter)
+            ? """
+            SELECT r.release_id, sum(r.sales)::bigint AS sales, round(sum(r.revenue), 2) AS revenue
+            FROM summary_release_day r WHERE \(filter.days("r")) GROUP BY r.release_id
+            ORDER BY 2 DESC, 3 DESC, r.release_id LIMIT \(limit)
+            """
+            : """
+            SELECT s.release_id, count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
+            FROM sale s WHERE \(filter.condition) GROUP BY s.release_id
+            ORDER BY 2 DESC, 3 DESC, s.release_id LIMIT \(limit)
+            """
+        return try await ranked(
             """
             SELECT r.id::text AS key, coalesce(r.title, r.album_title, r.url) AS name, a.name AS detail, r.url,
                 x.sales, x.revenue
-            FROM (
-                SELECT s.release_id, count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
-                FROM sale s WHERE \(filter.condition) GROUP BY s.release_id
-                ORDER BY 2 DESC, 3 DESC, s.release_id LIMIT \(limit)
-            ) x JOIN release r ON r.id = x.release_id JOIN artist a ON a.id = r.artist_id
+            FROM (\(totals)) x JOIN release r ON r.id = x.release_id JOIN artist a ON a.id = r.artist_id
             ORDER BY x.sales DESC, x.revenue DESC, r.id
             """)
     }
 
     /// Sales by buyer country (unknown countries left out), most first.
     public func countries(_ filter: DashboardFilter, limit: Int = 250) async throws -> [RankedRow] {
-        try await ranked(
-            """
-            SELECT c.code AS key, c.name, NULL AS detail, NULL AS url, x.sales, x.revenue FROM (
+        let totals: SQLQuery
+        if let summary = summaryDay(filter) {
+            totals = """
+                SELECT d.country AS code, sum(d.sales)::bigint AS sales, round(sum(d.revenue), 2) AS revenue
+                FROM summary_day d WHERE \(summary) AND d.country <> '' GROUP BY 1
+                """
+        } else if useSummaries, let genre = filter.genre, filter.artist == nil, filter.itemType == nil {
+            var condition = filter.days("g")
+            if let country = filter.country { condition = "\(condition) AND g.country = \(country)" }
+            totals = """
+                SELECT g.country AS code, sum(g.sales)::bigint AS sales, round(sum(g.revenue), 2) AS revenue
+                FROM summary_genre_country_day g JOIN tag t ON t.id = g.tag_id
+                WHERE \(condition) AND t.key = \(genre) AND g.country <> '' GROUP BY 1
+                """
+        } else {
+            totals = """
                 SELECT s.buyer_country_code AS code, count(*) AS sales,
                     round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
                 FROM sale s WHERE \(filter.condition) AND s.buyer_country_code IS NOT NULL GROUP BY 1
-            ) x JOIN country c ON c.code = x.code ORDER BY x.sales DESC, x.revenue DESC, c.code
-            LIMIT \(limit)
+                """
+        }
+        return try await ranked(
+            """
+            SELECT c.code AS key, c.name, NULL AS detail, NULL AS url, x.sales, x.revenue FROM (\(totals)) x
+            JOIN country c ON c.code = x.code ORDER BY x.sales DESC, x.revenue DESC, c.code LIMIT \(limit)
             """)
     }
 
     /// Sales by item type.
     public func itemTypes(_ filter: DashboardFilter) async throws -> [RankedRow] {
+        let totals: SQLQuery =
+            if let summary = summaryDay(filter) {
+                """
+                SELECT d.item_type::text AS key, sum(d.sales)::bigint AS sales, round(sum(d.revenue), 2) AS revenue
+                FROM summary_day d WHERE \(summary) GROUP BY 1
+                """
+            } else {
+                """
+                SELECT s.item_type::text AS key, count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
+                FROM sale s WHERE \(filter.condition) GROUP BY 1
+                """
+            }
         let rows = try await ranked(
             """
-            SELECT s.item_type::text AS key, s.item_type::text AS name, NULL AS detail, NULL AS url, count(*) AS sales,
-                round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
-            FROM sale s WHERE \(filter.condition) GROUP BY 1 ORDER BY 5 DESC, 1
+            SELECT x.key, x.key AS name, NULL AS detail, NULL AS url, x.sales, x.revenue FROM (\(totals)) x
+            ORDER BY x.sales DESC, x.key
             """)
         return rows.map { row in
             var named = row
@@ -76,15 +139,27 @@ extension DashboardQuery {
     {
         guard !genres.isEmpty, !countries.isEmpty else { return [:] }
         var cells: [String: [String: Int]] = [:]
-        for row in try await db.query(
-            """
-            SELECT t.key, s.buyer_country_code AS country, count(*) AS sales
-            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
-            WHERE \(filter.condition) AND t.key = ANY(\(genres)::text[])
-                AND s.buyer_country_code = ANY(\(countries)::text[])
-            GROUP BY 1, 2
-            """)
-        {
+        let rows =
+            if useSummaries, filter.genre == nil, filter.artist == nil, filter.itemType == nil {
+                try await db.query(
+                    """
+                    SELECT t.key, g.country, sum(g.sales)::bigint AS sales
+                    FROM summary_genre_country_day g JOIN tag t ON t.id = g.tag_id
+                    WHERE \(filter.days("g")) AND t.key = ANY(\(genres)::text[])
+                        AND g.country = ANY(\(countries.filter { filter.country == nil || $0 == filter.country })::text[])
+                    GROUP BY 1, 2
+                    """)
+            } else {
+                try await db.query(
+                    """
+                    SELECT t.key, s.buyer_country_code AS country, count(*) AS sales
+                    FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
+                    WHERE \(filter.condition) AND t.key = ANY(\(genres)::text[])
+                        AND s.buyer_country_code = ANY(\(countries)::text[])
+                    GROUP BY 1, 2
+                    """)
+            }
+        for row in rows {
             cells[try row.decode("key"), default: [:]][try row.decode("country")] = try row.decode("sales")
         }
         return cells
@@ -95,19 +170,33 @@ extension DashboardQuery {
         [RankedRow]]
     {
         guard !genres.isEmpty else { return [:] }
+        let totals: SQLQuery =
+            onlyDays(filter)
+            ? """
+            SELECT t.key AS genre, r.artist_id, sum(r.sales)::bigint AS sales,
+                round(sum(r.revenue), 2) AS revenue,
+                row_number() OVER (PARTITION BY t.key ORDER BY sum(r.sales) DESC, sum(r.revenue) DESC, r.artist_id)
+                    AS place
+            FROM summary_release_day r JOIN release_tag rt ON rt.release_id = r.release_id
+                JOIN tag t ON t.id = rt.tag_id
+            WHERE \(filter.days("r")) AND t.key = ANY(\(genres)::text[])
+            GROUP BY t.key, r.artist_id
+            """
+            : """
+            SELECT t.key AS genre, s.artist_id, count(*) AS sales,
+                round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
+                row_number() OVER (
+                    PARTITION BY t.key ORDER BY count(*) DESC, coalesce(sum(s.amount_paid_usd), 0) DESC, s.artist_id)
+                    AS place
+            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
+            WHERE \(filter.condition) AND t.key = ANY(\(genres)::text[])
+            GROUP BY t.key, s.artist_id
+            """
         var result: [String: [RankedRow]] = [:]
         for row in try await db.query(
             """
             SELECT x.genre, a.id::text AS key, a.name, a.page_url AS detail, a.page_url AS url, x.sales, x.revenue
-            FROM (
-                SELECT t.key AS genre, s.artist_id, count(*) AS sales,
-                    round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
-                    row_number() OVER (PARTITION BY t.key ORDER BY count(*) DESC, sum(s.amount_paid_usd) DESC, s.artist_id)
-                        AS place
-                FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
-                WHERE \(filter.condition) AND t.key = ANY(\(genres)::text[])
-                GROUP BY t.key, s.artist_id
-            ) x JOIN artist a ON a.id = x.artist_id
+            FROM (\(totals)) x JOIN artist a ON a.id = x.artist_id
             WHERE x.place <= \(each) ORDER BY x.genre, x.place
             """)
         {

@@ -463,12 +463,14 @@ public enum WarehouseSchema {
             revenue numeric NOT NULL,
             PRIMARY KEY (day, artist_id)
         );
+        -- (A release's sales are the seller's in the feed: nearly always one artist, the release's own.)
         CREATE TABLE summary_release_day (
             day date NOT NULL,
             release_id bigint NOT NULL,
+            artist_id bigint NOT NULL,
             sales bigint NOT NULL,
             revenue numeric NOT NULL,
-            PRIMARY KEY (day, release_id)
+            PRIMARY KEY (day, release_id, artist_id)
         );
 
         -- How many paid each amount (to the cent) each day: the medians.
@@ -573,10 +575,10 @@ public enum WarehouseSchema {
             SELECT (d.sold_at AT TIME ZONE 'UTC')::date, d.artist_id, count(*), coalesce(sum(d.paid), 0)
             FROM sale_delta d GROUP BY 1, 2 ORDER BY 1, 2
             ON CONFLICT (day, artist_id) DO UPDATE SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
-            INSERT INTO summary_release_day AS t (day, release_id, sales, revenue)
-            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, d.release_id, count(*), coalesce(sum(d.paid), 0)
-            FROM sale_delta d GROUP BY 1, 2 ORDER BY 1, 2
-            ON CONFLICT (day, release_id) DO UPDATE SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
+            INSERT INTO summary_release_day AS t (day, release_id, artist_id, sales, revenue)
+            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, d.release_id, d.artist_id, count(*), coalesce(sum(d.paid), 0)
+            FROM sale_delta d GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+            ON CONFLICT (day, release_id, artist_id) DO UPDATE SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
             INSERT INTO summary_amount_day AS t (day, cents, sales)
             SELECT (d.sold_at AT TIME ZONE 'UTC')::date, round(d.paid * 100)::bigint, count(*)
             FROM sale_delta d WHERE d.paid IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2

@@ -14,12 +14,12 @@ public enum Summaries {
         """
 
     /// Waits until no other transaction that writes sales or tags is running (held until this one ends).
-    static func lock(_ db: PostgresConnection) async throws {
+    public static func lock(_ db: PostgresConnection) async throws {
         try await db.query("SELECT summary_lock()")
     }
 
     /// An empty `sale_delta` for this transaction.
-    static func prepareDelta(_ db: PostgresConnection) async throws {
+    public static func prepareDelta(_ db: PostgresConnection) async throws {
         try await db.query(
             """
             CREATE TEMPORARY TABLE IF NOT EXISTS sale_delta (
@@ -31,7 +31,7 @@ public enum Summaries {
     }
 
     /// Adds the sales in `sale_delta` to every summary, and empties it.
-    static func addDelta(_ db: PostgresConnection) async throws {
+    public static func addDelta(_ db: PostgresConnection) async throws {
         try await db.query("SELECT summary_add()")
         try await db.query("TRUNCATE sale_delta")
     }

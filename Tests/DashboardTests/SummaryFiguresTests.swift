@@ -1,0 +1,70 @@
+import Postgres
+import ReadModel
+import TestSupport
+import Testing
+import Tracker
+
+@Suite("The dashboard's figures from the summaries equal the same figures worked out from the sales")
+struct SummaryFiguresTests {
+    /// The bench's sales, and more with every kind of amount: odd cents (medians between two), free items, unknown
+    /// amounts and countries, every item type, on the range's first and last days.
+    static func varied(_ bench: DashboardBench) async throws {
+        try await bench.db.insertSales(
+            """
+            INSERT INTO sale (sale_key, sold_at, utc_date, release_id, artist_id, item_type, currency, amount_paid,
+                price_asked, amount_paid_usd, price_asked_usd, overpaid_usd, paid_to_price_ratio, buyer_country_code,
+                ledger_id)
+            SELECT sha256(convert_to('varied:' || g, 'UTF8')), to_timestamp(t), t::numeric, r.id, r.artist_id,
+                (enum_range(NULL::item_type))[1 + g % 4], 'EUR', p.paid, p.asked, p.paid * 1.0837, p.asked * 1.0837,
+                greatest(0, p.paid - p.asked) * 1.0837, round(p.paid / nullif(p.asked, 0), 6),
+                CASE WHEN g % 7 = 0 THEN NULL ELSE (ARRAY['JP', 'DE', 'US', 'IS'])[1 + g % 4] END,
+                (SELECT min(id) FROM load_ledger)
+            FROM generate_series(0, 399) g
+            CROSS JOIN LATERAL (SELECT 1792627200 + (g * 86399 * 29 / 399) + g % 3 AS t) time
+            CROSS JOIN LATERAL (
+                SELECT CASE WHEN g % 11 = 0 THEN NULL WHEN g % 5 = 0 THEN 0 ELSE 1.005 + g % 37 * 0.731 END AS paid,
+                    CASE WHEN g % 5 = 0 THEN 0 ELSE 1 + g % 13 * 0.5 END AS asked
+            ) p
+            JOIN release r ON r.id = (SELECT id FROM release ORDER BY id OFFSET g % 20 LIMIT 1)
+            """, [])
+    }
+
+    @Test(
+        "totals, days, rankings, heatmap, genre leaders and price bands, for every filter the summaries answer",
+        arguments: [
+            "", "from=2025-11-21&to=2026-11-20", "country=JP", "type=physical", "country=DE&type=album",
+            "genre=vaporwave", "country=us&genre=folk", "from=2026-11-19&to=2026-11-19",
+            "from=2026-10-22&to=2026-10-22",
+        ])
+    func sameFigures(query: String) async throws {
+        let bench = try await DashboardBench.make("dashsummary")
+        try await Self.varied(bench)
+        #expect(try await SummaryCheck.mismatches(bench.db) == [])
+        let items = query.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            return (name: parts[0], value: parts[1])
+        }
+        let filter = DashboardFilter.parse(items, latest: CalendarDay(iso: "2026-11-20")!).filter
+        let summaries = DashboardQuery(db: bench.db)
+        let sales = DashboardQuery(db: bench.db, useSummaries: false)
+        #expect(try await summaries.totals(filter) == sales.totals(filter))
+        #expect(try await summaries.salesCount(filter) == sales.salesCount(filter))
+        #expect(try await summaries.daily(filter) == sales.daily(filter))
+        #expect(try await summaries.genres(filter, limit: 50) == sales.genres(filter, limit: 50))
+        #expect(try await summaries.artists(filter, limit: 50) == sales.artists(filter, limit: 50))
+        #expect(try await summaries.releases(filter, limit: 50) == sales.releases(filter, limit: 50))
+        #expect(try await summaries.countries(filter) == sales.countries(filter))
+        #expect(try await summaries.itemTypes(filter) == sales.itemTypes(filter))
+        #expect(try await summaries.paidBands(filter) == sales.paidBands(filter))
+        let genres = TrendSeed.genres + ["evil"]
+        let countries = ["JP", "DE", "US", "IS", "GB", "BR"]
+        #expect(
+            try await summaries.heatmap(filter, genres: genres, countries: countries)
+                == sales.heatmap(filter, genres: genres, countries: countries))
+        #expect(
+            try await summaries.topArtists(filter, genres: genres, each: 5)
+                == sales.topArtists(filter, genres: genres, each: 5))
+        // The figures are not empty: the comparison compares something.
+        #expect(try await sales.totals(filter).sales > 0)
+    }
+}
