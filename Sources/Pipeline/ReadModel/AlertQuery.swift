@@ -10,7 +10,16 @@ public struct AlertRuleError: Error, CustomStringConvertible, Sendable {
 /// scan of the longest span for all rules of a kind (artists; genres; the site), and, for the signals only, what
 /// stands behind them.
 public struct AlertQuery: Sendable {
-    public init() {}
+    /// Whether the site's and the genres' counts are read from the hourly summaries when `at` is on the hour
+    /// (otherwise, or when false, from `sale`, as the tests do to compare the two).
+    public var useSummaries: Bool
+
+    public init(useSummaries: Bool = true) {
+        self.useSummaries = useSummaries
+    }
+
+    /// Whether the hourly summaries hold the day buckets counted back from `at`.
+    private func hourly(_ at: Int64) -> Bool { useSummaries && at % 3600 == 0 }
 
     /// The entities' and the site's counts for each rule at `at` (seconds since 1970, the end of the current
     /// windows), in the rules' order.
@@ -45,10 +54,15 @@ public struct AlertQuery: Sendable {
     /// Seconds since 1970 of an hour before `at`.
     private static func before(_ at: Int64, hours: Int) -> Int64 { at - Int64(hours) * 3600 }
 
-    /// Day buckets counted back from `at`: 0 is the last 24 hours.
+    /// Day buckets counted back from `at`: 0 is the last 24 hours, [at - 24 h, at), as the rules' windows.
     /// (date_part, a double, is cheaper per row than extract's numeric.)
     private static func dayBack(_ at: Int64) -> SQLQuery {
-        "floor((\(at)::float8 - date_part('epoch', s.sold_at)) / 86400)::int"
+        "(ceil((\(at)::float8 - date_part('epoch', s.sold_at)) / 86400) - 1)::int"
+    }
+
+    /// The day bucket of an hour of a summary `h` (`at` on the hour).
+    private static func hourBack(_ at: Int64) -> SQLQuery {
+        "((\(at) - date_part('epoch', h.hour)::bigint - 3600) / 86400)::int"
     }
 
     /// Adds `count` sales of the day `back` to a rule's windows.
@@ -71,13 +85,20 @@ public struct AlertQuery: Sendable {
     private func siteCounts(_ rules: [TrendRule], at: Int64, span: Int, _ db: PostgresConnection) async throws
         -> [SiteCounts]
     {
-        let rows = try await db.query(
-            """
-            SELECT \(Self.dayBack(at)) AS back, count(*) AS sales FROM sale s
-            WHERE s.sold_at >= to_timestamp(\(Self.before(at, hours: span))) AND s.sold_at < to_timestamp(\(at))
-            GROUP BY 1
-            """
-        )
+        let rows =
+            hourly(at)
+            ? try await db.query(
+                """
+                SELECT \(Self.hourBack(at)) AS back, sum(h.sales)::bigint AS sales FROM summary_hour h
+                WHERE h.hour >= to_timestamp(\(Self.before(at, hours: span))) AND h.hour < to_timestamp(\(at))
+                GROUP BY 1
+                """)
+            : try await db.query(
+                """
+                SELECT \(Self.dayBack(at)) AS back, count(*) AS sales FROM sale s
+                WHERE s.sold_at >= to_timestamp(\(Self.before(at, hours: span))) AND s.sold_at < to_timestamp(\(at))
+                GROUP BY 1
+                """)
         return try rules.map { rule in
             var site = Self.empty(0, rule, daily: true)
             for row in rows {
@@ -165,18 +186,27 @@ public struct AlertQuery: Sendable {
         -> [[TrendCounts]]
     {
         guard let span = rules.map(\.spanHours).max() else { return [] }
-        // One hash join of the span's sales with their releases' genres, summed by genre and day; enough memory
-        // for the genres' hash table to stay in one batch.
+        // The genres' hourly summaries of the span (or one hash join of its sales with their releases' genres),
+        // summed by genre and day; enough memory for the genres' hash table to stay in one batch.
         let daily = try await db.transaction { db in
             try await db.query("SET LOCAL work_mem = '64MB'")
-            return try await db.query(
-                """
-                SELECT rt.tag_id, \(Self.dayBack(at)) AS back, count(*) AS sales
-                FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id
-                WHERE s.sold_at >= to_timestamp(\(Self.before(at, hours: span))) AND s.sold_at < to_timestamp(\(at))
-                GROUP BY 1, 2
-                """
-            ).map { row in
+            let rows =
+                hourly(at)
+                ? try await db.query(
+                    """
+                    SELECT h.tag_id, \(Self.hourBack(at)) AS back, sum(h.sales)::bigint AS sales
+                    FROM summary_genre_hour h
+                    WHERE h.hour >= to_timestamp(\(Self.before(at, hours: span))) AND h.hour < to_timestamp(\(at))
+                    GROUP BY 1, 2
+                    """)
+                : try await db.query(
+                    """
+                    SELECT rt.tag_id, \(Self.dayBack(at)) AS back, count(*) AS sales
+                    FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id
+                    WHERE s.sold_at >= to_timestamp(\(Self.before(at, hours: span))) AND s.sold_at < to_timestamp(\(at))
+                    GROUP BY 1, 2
+                    """)
+            return try rows.map { row in
                 (
                     tag: try row.decode("tag_id", as: Int64.self), back: try row.decode("back", as: Int.self),
                     sales: try row.decode("sales", as: Int.self)

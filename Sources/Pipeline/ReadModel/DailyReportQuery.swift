@@ -1,8 +1,8 @@
 import Postgres
 import Tracker
 
-/// Reads a day's report from the warehouse: a handful of aggregate queries over the day's sales (and those of
-/// the day before and of a week earlier), each served by `sale_by_time` and the other indexes of migration 1.
+/// Reads a day's report from the warehouse: a handful of queries of the summaries of the day (and of the day
+/// before and a week earlier), which the warehouse keeps exact as it stores the sales.
 public struct DailyReportQuery: Sendable {
     /// How many artists, releases, genres and countries the rankings keep.
     public var rankingSize = 10
@@ -26,9 +26,9 @@ public struct DailyReportQuery: Sendable {
             coverage: try await coverage(day, now: now, db))
     }
 
-    /// `sold_at` within a UTC day.
-    private static func within(_ day: CalendarDay) -> SQLQuery {
-        "s.sold_at >= to_timestamp(\(day.start)) AND s.sold_at < to_timestamp(\(day.end))"
+    /// A day's rows of a summary table `alias`.
+    private static func on(_ day: CalendarDay, _ alias: String) -> SQLQuery {
+        "\(unescaped: alias).day = \(day.iso)::date"
     }
 
     private func summaries(_ days: [CalendarDay], _ db: PostgresConnection) async throws -> [DaySummary] {
@@ -36,13 +36,14 @@ public struct DailyReportQuery: Sendable {
         for day in days {
             let row = try await db.query(
                 """
-                SELECT count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
-                    round(percentile_cont(0.5) WITHIN GROUP (ORDER BY s.amount_paid_usd)::numeric, 2) AS median_paid,
-                    (count(*) FILTER (WHERE s.overpaid_usd > 0))::float8
-                        / nullif(count(*) FILTER (WHERE s.overpaid_usd IS NOT NULL), 0) AS paid_more,
-                    count(DISTINCT s.artist_id) AS artists, count(DISTINCT s.release_id) AS releases,
-                    count(DISTINCT s.buyer_country_code) AS countries
-                FROM sale s WHERE \(Self.within(day))
+                SELECT coalesce(sum(d.sales), 0)::bigint AS sales, round(coalesce(sum(d.revenue), 0), 2) AS revenue,
+                    (\(DashboardQuery.medianPaid(DashboardFilter(from: day, to: day)))) AS median_paid,
+                    sum(d.overpaid_more)::float8 / nullif(sum(d.overpaid_known), 0) AS paid_more,
+                    (SELECT count(*) FROM summary_artist_day a WHERE \(Self.on(day, "a"))) AS artists,
+                    (SELECT count(DISTINCT r.release_id) FROM summary_release_day r WHERE \(Self.on(day, "r")))
+                        AS releases,
+                    count(DISTINCT d.country) FILTER (WHERE d.country <> '') AS countries
+                FROM summary_day d WHERE \(Self.on(day, "d"))
                 """
             ).single()
             result.append(
@@ -55,17 +56,18 @@ public struct DailyReportQuery: Sendable {
         return result
     }
 
-    /// The leading artists or releases, by revenue and by items sold: the day's sales summed by id once, the
-    /// two top lists taken from those sums, and only their names looked up.
+    /// The leading artists or releases, by revenue and by items sold: the day's sums by id, the two top lists
+    /// taken from them, and only their names looked up.
     private func rankings(_ day: CalendarDay, releases: Bool, _ db: PostgresConnection) async throws
         -> (byRevenue: [Ranked], bySales: [Ranked])
     {
         let rows = try await db.query(
             """
             WITH totals AS (
-                SELECT s.\(unescaped: releases ? "release_id" : "artist_id") AS id, count(*) AS sales,
-                    round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
-                FROM sale s WHERE \(Self.within(day)) GROUP BY 1
+                SELECT x.\(unescaped: releases ? "release_id" : "artist_id") AS id, sum(x.sales)::bigint AS sales,
+                    round(sum(x.revenue), 2) AS revenue
+                FROM \(unescaped: releases ? "summary_release_day" : "summary_artist_day") x
+                WHERE \(Self.on(day, "x")) GROUP BY 1
             ), top AS (
                 (SELECT 'revenue' AS list, row_number() OVER (ORDER BY revenue DESC, sales DESC, id) AS place, *
                  FROM totals ORDER BY revenue DESC, sales DESC, id LIMIT \(rankingSize))
@@ -96,11 +98,12 @@ public struct DailyReportQuery: Sendable {
         return result
     }
 
+    /// The day's sales of releases with genres.
     private func taggedSales(_ day: CalendarDay, _ db: PostgresConnection) async throws -> Int {
         try await db.query(
             """
-            SELECT count(*) FROM sale s
-            WHERE \(Self.within(day)) AND EXISTS (SELECT 1 FROM release_tag rt WHERE rt.release_id = s.release_id)
+            SELECT coalesce(sum(r.sales), 0)::bigint FROM summary_release_day r
+            WHERE \(Self.on(day, "r")) AND EXISTS (SELECT 1 FROM release_tag rt WHERE rt.release_id = r.release_id)
             """
         ).scalar()
     }
@@ -110,11 +113,11 @@ public struct DailyReportQuery: Sendable {
             """
             WITH counts AS (
                 SELECT t.id, t.name,
-                    count(*) FILTER (WHERE \(Self.within(day))) AS sales,
-                    round(coalesce(sum(s.amount_paid_usd) FILTER (WHERE \(Self.within(day))), 0), 2) AS revenue,
-                    count(*) FILTER (WHERE \(Self.within(week))) AS week_sales
-                FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
-                WHERE (\(Self.within(day))) OR (\(Self.within(week)))
+                    coalesce(sum(g.sales) FILTER (WHERE \(Self.on(day, "g"))), 0)::bigint AS sales,
+                    round(coalesce(sum(g.revenue) FILTER (WHERE \(Self.on(day, "g"))), 0), 2) AS revenue,
+                    coalesce(sum(g.sales) FILTER (WHERE \(Self.on(week, "g"))), 0)::bigint AS week_sales
+                FROM summary_genre_day g JOIN tag t ON t.id = g.tag_id
+                WHERE g.day IN (\(day.iso)::date, \(week.iso)::date)
                 GROUP BY t.id
             ), ranked AS (
                 SELECT *, rank() OVER (ORDER BY sales DESC) AS day_rank,
@@ -141,14 +144,14 @@ public struct DailyReportQuery: Sendable {
         try await db.query(
             """
             WITH counts AS (
-                SELECT s.item_type, count(*) FILTER (WHERE \(Self.within(day))) AS sales,
-                    sum(s.amount_paid_usd) FILTER (WHERE \(Self.within(day))) AS revenue,
-                    count(*) FILTER (WHERE \(Self.within(week))) AS week_sales
-                FROM sale s WHERE (\(Self.within(day))) OR (\(Self.within(week)))
+                SELECT d.item_type, sum(d.sales) FILTER (WHERE \(Self.on(day, "d"))) AS sales,
+                    sum(d.revenue) FILTER (WHERE \(Self.on(day, "d"))) AS revenue,
+                    sum(d.sales) FILTER (WHERE \(Self.on(week, "d"))) AS week_sales
+                FROM summary_day d WHERE d.day IN (\(day.iso)::date, \(week.iso)::date)
                 GROUP BY 1
             )
-            SELECT t.type::text AS type, coalesce(c.sales, 0) AS sales, round(coalesce(c.revenue, 0), 2) AS revenue,
-                coalesce(c.week_sales, 0) AS week_sales
+            SELECT t.type::text AS type, coalesce(c.sales, 0)::bigint AS sales,
+                round(coalesce(c.revenue, 0), 2) AS revenue, coalesce(c.week_sales, 0)::bigint AS week_sales
             FROM unnest(enum_range(NULL::item_type)) AS t(type) LEFT JOIN counts c ON c.item_type = t.type
             ORDER BY t.type
             """
@@ -163,19 +166,14 @@ public struct DailyReportQuery: Sendable {
         try await db.query(
             """
             WITH top AS (
-                SELECT s.buyer_country_code AS code, count(*) AS sales,
-                    round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
-                FROM sale s WHERE \(Self.within(day)) AND s.buyer_country_code IS NOT NULL
+                SELECT d.country AS code, sum(d.sales)::bigint AS sales, round(sum(d.revenue), 2) AS revenue
+                FROM summary_day d WHERE \(Self.on(day, "d")) AND d.country <> ''
                 GROUP BY 1 ORDER BY sales DESC, revenue DESC, code LIMIT \(rankingSize)
-            ), genre AS (
-                SELECT s.buyer_country_code AS code, rt.tag_id, count(*) AS sales
-                FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id
-                WHERE \(Self.within(day)) AND s.buyer_country_code IN (SELECT code FROM top)
-                GROUP BY 1, 2
             ), best AS (
-                SELECT DISTINCT ON (g.code) g.code, t.name, g.sales
-                FROM genre g JOIN tag t ON t.id = g.tag_id
-                ORDER BY g.code, g.sales DESC, t.name
+                SELECT DISTINCT ON (g.country) g.country AS code, t.name, g.sales
+                FROM summary_genre_country_day g JOIN tag t ON t.id = g.tag_id
+                WHERE \(Self.on(day, "g")) AND g.country IN (SELECT code FROM top)
+                ORDER BY g.country, g.sales DESC, t.name
             )
             SELECT top.code, c.name, top.sales, top.revenue, g.name AS genre, coalesce(g.sales, 0) AS genre_sales
             FROM top JOIN country c ON c.code = top.code
@@ -194,8 +192,8 @@ public struct DailyReportQuery: Sendable {
         var result = [Int](repeating: 0, count: 24)
         for row in try await db.query(
             """
-            SELECT extract(hour FROM s.sold_at AT TIME ZONE 'UTC')::int AS hour, count(*) AS sales
-            FROM sale s WHERE \(Self.within(day)) GROUP BY 1
+            SELECT ((date_part('epoch', h.hour)::bigint - \(day.start)) / 3600)::int AS hour, h.sales
+            FROM summary_hour h WHERE h.hour >= to_timestamp(\(day.start)) AND h.hour < to_timestamp(\(day.end))
             """
         ) {
             let hour: Int = try row.decode("hour")
