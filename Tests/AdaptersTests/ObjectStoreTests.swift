@@ -129,6 +129,23 @@ struct ObjectStoreTests {
         #expect(try await store.listAll(prefix: "", pageSize: 2).map(\.key) == sorted)
         let info = try #require(try await store.list(prefix: "with", startAfter: nil, limit: 1).first)
         #expect(info.size == "with space.json".utf8.count)
+        // Keys where a folder's name and a file's share a start ('a/…' sorts after 'a-…' and 'a.…', before 'a0'),
+        // listed from every place, under every prefix, a page of two at a time.
+        let siblings = ["a-b", "a.c", "a/x", "a/y/z", "a0", "a/y-", "b", "a/y/z0"]
+        for key in siblings {
+            _ = try await store.put(key, body: Array(key.utf8), contentType: "text/plain", contentEncoding: nil)
+        }
+        let all = (awkwardKeys + siblings).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        for prefix in ["", "a", "a/", "a/y", "deep/", "raw/salesfeed/2025/", "zz"] {
+            for after in [nil, "a", "a/", "a/y", "a/y/", "a.", "ra", "deep/a/b/c.pdf"] + all.map(Optional.some) {
+                let expected = all.filter { key in
+                    key.hasPrefix(prefix)
+                        && after.map { Array($0.utf8).lexicographicallyPrecedes(Array(key.utf8)) } ?? true
+                }
+                let listed = try await store.listAll(prefix: prefix, startAfter: after, pageSize: 2).map(\.key)
+                #expect(listed == expected, "prefix '\(prefix)' after '\(after ?? "-")'")
+            }
+        }
         #expect(info.etag == md5(Array("with space.json".utf8)))
     }
 

@@ -107,13 +107,7 @@ public struct FolderObjectStore: ObjectStore {
     }
 
     public func list(prefix: String, startAfter: String?, limit: Int) async throws -> [ObjectInfo] {
-        let keys = LocalFiles.files(under: root) { folder in
-            folder.hasPrefix(prefix) || prefix.hasPrefix(folder)
-        }
-        .filter { $0.hasPrefix(prefix) }
-        .filter { key in startAfter.map { precedesInKeyOrder($0, key) } ?? true }
-        .sorted(by: precedesInKeyOrder)
-        .prefix(limit)
+        let keys = LocalFiles.files(under: root, prefix: prefix, after: startAfter, limit: max(0, limit))
         var result: [ObjectInfo] = []
         for key in keys {
             if let info = try describe(key, knownBody: nil) { result.append(info) }

@@ -162,25 +162,54 @@ enum LocalFiles {
         if unlink(path) != 0 && errno != ENOENT { throw failure("cannot remove", path) }
     }
 
-    /// The paths of regular files below a folder, relative to it, skipping reserved names; a folder is entered
-    /// only when `enter` says its relative path may hold wanted files.
-    static func files(under root: String, enter: (String) -> Bool) -> [String] {
+    /// Up to `limit` files below `root` whose paths start with `prefix` and sort after `after`, in key order
+    /// (UTF-8 bytes, a folder's files where its name and a `/` sort), the store's own files left out. Only the
+    /// folders that can hold such files are read, and the walk stops at `limit`: a page of a listing costs what
+    /// it lists (and the folders on its way), however many files come before it.
+    static func files(under root: String, prefix: String, after: String?, limit: Int) -> [String] {
         var result: [String] = []
+        let afterBytes = after.map { Array($0.utf8) }
         func walk(_ relative: String) {
             guard let directory = opendir(relative.isEmpty ? root : "\(root)/\(relative)") else { return }
-            defer { closedir(directory) }
+            var entries: [(order: [UInt8], path: String, folder: Bool)] = []
             while let entry = readdir(directory) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) {
                     String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
                 }
                 if name == "." || name == ".." || name.hasPrefix(reservedPrefix) { continue }
                 let path = relative.isEmpty ? name : "\(relative)/\(name)"
-                var info = stat()
-                guard stat("\(root)/\(path)", &info) == 0 else { continue }
-                if (info.st_mode & S_IFMT) == S_IFDIR {
-                    if enter(path + "/") { walk(path) }
-                } else if (info.st_mode & S_IFMT) == S_IFREG {
-                    result.append(path)
+                var folder = entry.pointee.d_type == UInt8(DT_DIR)
+                if entry.pointee.d_type != UInt8(DT_DIR) && entry.pointee.d_type != UInt8(DT_REG) {
+                    // A link, or a file system that does not say: what the path leads to.
+                    var info = stat()
+                    guard stat("\(root)/\(path)", &info) == 0 else { continue }
+                    guard (info.st_mode & S_IFMT) == S_IFDIR || (info.st_mode & S_IFMT) == S_IFREG else { continue }
+                    folder = (info.st_mode & S_IFMT) == S_IFDIR
+                }
+                let order = Array((folder ? path + "/" : path).utf8)
+                if folder {
+                    // A folder whose every key sorts before `after`, or none starts with the prefix, is not read.
+                    let keys = path + "/"
+                    guard keys.hasPrefix(prefix) || prefix.hasPrefix(keys) else { continue }
+                    if let afterBytes, order.lexicographicallyPrecedes(afterBytes),
+                        !afterBytes.starts(with: order)
+                    {
+                        continue
+                    }
+                } else {
+                    guard path.hasPrefix(prefix) else { continue }
+                    if let afterBytes, !afterBytes.lexicographicallyPrecedes(order) { continue }
+                }
+                entries.append((order, path, folder))
+            }
+            closedir(directory)
+            entries.sort { $0.order.lexicographicallyPrecedes($1.order) }
+            for entry in entries {
+                if result.count >= limit { return }
+                if entry.folder {
+                    walk(entry.path)
+                } else {
+                    result.append(entry.path)
                 }
             }
         }
