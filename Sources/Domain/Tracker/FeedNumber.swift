@@ -41,7 +41,10 @@ public struct FeedNumber: Sendable, Hashable, CustomStringConvertible, Expressib
             let whole = Int64(text[..<point].filter { $0 != "-" })
         else { return self }
         let digits = Array(text[text.index(after: point)...].utf8).map { Int64($0) - 0x30 }
-        var cents = whole * 100 + digits[0] * 10 + digits[1]
+        // A number too large for cents in 64 bits is left as it is (the sale's domain refuses it).
+        let (hundreds, overflow) = whole.multipliedReportingOverflow(by: 100)
+        guard !overflow, hundreds <= Int64.max - 100 else { return self }
+        var cents = hundreds + digits[0] * 10 + digits[1]
         if digits[2] >= 5 { cents += 1 }
         let sign = isNegative && cents > 0 ? "-" : ""
         let fraction = cents % 100
