@@ -11,13 +11,16 @@ extension DashboardQuery {
         }
     }
 
-    /// The genres with the most releases, for the filter's list (read from the releases' tags, not the sales:
-    /// cheap at any range).
+    /// The genres that sold most in the year up to the latest sale, for the filter's list (from the summaries:
+    /// cheap at any size).
     public func genreChoices(limit: Int = 60) async throws -> [(key: String, name: String)] {
         try await db.query(
             """
-            SELECT t.key, t.name FROM release_tag rt JOIN tag t ON t.id = rt.tag_id
-            GROUP BY t.id ORDER BY count(*) DESC, t.key LIMIT \(limit)
+            SELECT t.key, t.name FROM (
+                SELECT g.tag_id, sum(g.sales) AS sales FROM summary_genre_day g
+                WHERE g.day > (SELECT max(day) FROM summary_genre_day) - 365
+                GROUP BY g.tag_id ORDER BY 2 DESC, g.tag_id LIMIT \(limit)
+            ) x JOIN tag t ON t.id = x.tag_id ORDER BY x.sales DESC, t.key
             """
         ).map { row in (try row.decode("key"), try row.decode("name")) }
     }
