@@ -56,6 +56,7 @@ struct SummaryFiguresTests {
         #expect(try await summaries.countries(filter) == sales.countries(filter))
         #expect(try await summaries.itemTypes(filter) == sales.itemTypes(filter))
         #expect(try await summaries.paidBands(filter) == sales.paidBands(filter))
+        #expect(try await summaries.analysis(filter) == sales.analysis(filter))
         let genres = TrendSeed.genres + ["evil"]
         let countries = ["JP", "DE", "US", "IS", "GB", "BR"]
         #expect(

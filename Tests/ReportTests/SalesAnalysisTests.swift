@@ -73,6 +73,11 @@ struct SalesAnalysisTests {
         // A range without sales is empty, not an error.
         let empty = try await SalesAnalysis.read(db, from: Self.day.adding(days: 5), to: Self.day.adding(days: 6))
         #expect(empty.sales == 0 && empty.itemTypes.isEmpty && empty.overpayment.paidMoreShare == nil)
+        // The same figures from the summaries the warehouse keeps.
+        #expect(try await SalesAnalysis.readSummaries(db, from: Self.day, to: Self.day) == analysis)
+        #expect(
+            try await SalesAnalysis.readSummaries(db, from: Self.day.adding(days: 5), to: Self.day.adding(days: 6))
+                == empty)
     }
 
     @Test("the one-off report: a PDF in the store with the range's figures, as pdftotext reads it")

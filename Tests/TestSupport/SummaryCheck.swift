@@ -77,6 +77,37 @@ public enum SummaryCheck {
             FROM sale s JOIN release_tag rt USING (release_id) GROUP BY 1, 2, 3
             """
         ),
+        (
+            "summary_analysis_day",
+            """
+            SELECT (sold_at AT TIME ZONE 'UTC')::date, item_type,
+                CASE WHEN item_type = 'physical' THEN physical_format(item_description) ELSE '' END,
+                coalesce(currency, ''), coalesce(buyer_country_code, ''), count(*), coalesce(sum(amount_paid_usd), 0),
+                count(*) FILTER (WHERE price_asked > 0 AND amount_paid IS NOT NULL),
+                count(*) FILTER (WHERE price_asked > 0 AND amount_paid > price_asked),
+                count(*) FILTER (WHERE price_asked > 0 AND amount_paid = price_asked),
+                coalesce(sum(overpaid_usd) FILTER (WHERE price_asked > 0), 0),
+                coalesce(sum(overpaid_usd) FILTER (WHERE price_asked > 0 AND amount_paid > price_asked), 0),
+                count(overpaid_usd) FILTER (WHERE price_asked > 0 AND amount_paid > price_asked),
+                count(*) FILTER (WHERE price_asked = 0), count(*) FILTER (WHERE price_asked = 0 AND amount_paid > 0),
+                coalesce(sum(amount_paid_usd) FILTER (WHERE price_asked = 0 AND amount_paid > 0), 0),
+                count(amount_paid_usd) FILTER (WHERE price_asked = 0 AND amount_paid > 0),
+                count(*) FILTER (WHERE paid_to_price_ratio <= 0.999999),
+                count(*) FILTER (WHERE paid_to_price_ratio > 0.999999 AND paid_to_price_ratio <= 1),
+                count(*) FILTER (WHERE paid_to_price_ratio > 1 AND paid_to_price_ratio <= 1.5),
+                count(*) FILTER (WHERE paid_to_price_ratio > 1.5 AND paid_to_price_ratio <= 2),
+                count(*) FILTER (WHERE paid_to_price_ratio > 2 AND paid_to_price_ratio <= 5),
+                count(*) FILTER (WHERE paid_to_price_ratio > 5)
+            FROM sale GROUP BY 1, 2, 3, 4, 5
+            """
+        ),
+        (
+            "summary_ratio_day",
+            """
+            SELECT (sold_at AT TIME ZONE 'UTC')::date, paid_to_price_ratio, count(*)
+            FROM sale WHERE paid_to_price_ratio IS NOT NULL GROUP BY 1, 2
+            """
+        ),
     ]
 
     /// `table: n rows differ` for each summary that is not exactly what `sale` says (empty when all are).
@@ -108,7 +139,8 @@ extension PostgresConnection {
                 WITH new AS (
                     \(insert)
                     RETURNING sold_at, release_id, artist_id, buyer_country_code, item_type, amount_paid_usd,
-                        price_asked_usd, overpaid_usd, paid_to_price_ratio
+                        price_asked_usd, overpaid_usd, paid_to_price_ratio, currency, amount_paid, price_asked,
+                        item_description
                 )
                 INSERT INTO sale_delta SELECT * FROM new
                 """, parameters)

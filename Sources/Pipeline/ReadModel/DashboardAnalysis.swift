@@ -6,7 +6,9 @@ import Trends
 extension DashboardQuery {
     /// Components' analysis of the filtered sales.
     public func analysis(_ filter: DashboardFilter) async throws -> SalesAnalysis {
-        try await SalesAnalysis.read(db, from: filter.from, to: filter.to, condition: filter.condition)
+        onlyDays(filter)
+            ? try await SalesAnalysis.readSummaries(db, from: filter.from, to: filter.to)
+            : try await SalesAnalysis.read(db, from: filter.from, to: filter.to, condition: filter.condition)
     }
 
     /// The datasets backfilled, newest first.

@@ -72,15 +72,11 @@ public struct SalesAnalysis: Sendable, Equatable {
 }
 
 extension SalesAnalysis {
-    /// The physical formats, read from the item's description (case-insensitive), first match wins.
-    public static let physicalFormatRules: [(key: String, label: String, pattern: String)] = [
-        ("vinyl", "Vinyl", #"vinyl|\mlps?\M|\d\s*x\s*lp|\m(7|10|12)\s*("|''|”|in\M|inch)|\mlathe"#),
-        ("cd", "CD", #"\mcds?\M|compact dis[ck]|digicd|digipa[ck]k|jewel ?case|\mcd-?r\M"#),
-        ("cassette", "Cassette", #"cassette|\mtapes?\M|\mcs\M"#),
-        (
-            "merch", "Apparel and merchandise",
-            #"shirt|\mtees?\M|baseball t\M|hoodie|sweater|longsleeve|\mtote|\mbag\M|\mhat\M|beanie|\mcap\M|poster|sticker|\mpin\M|patch|mug"#
-        ),
+    /// The physical formats, read from the item's description by the warehouse's `physical_format(text)`
+    /// (case-insensitive patterns, the first that matches wins), and their labels.
+    public static let physicalFormats: [(key: String, label: String)] = [
+        ("vinyl", "Vinyl"), ("cd", "CD"), ("cassette", "Cassette"), ("merch", "Apparel and merchandise"),
+        ("other", "Other"),
     ]
 
     /// The paid-to-price bands, as `(label, upper bound)`: a ratio falls in the first band whose bound it does not
@@ -127,23 +123,6 @@ extension SalesAnalysis {
         analysis.ratio90 = try totals.decode("ratio_90")
         analysis.countryCount = try totals.decode("countries")
         guard analysis.sales > 0 else { return analysis }
-        let revenue = analysis.revenueUSD.value
-
-        /// Parts from rows of `key`, `name` (or NULL), `sales`, `revenue` and, where there is one, `paid_more`.
-        func parts(_ rows: PostgresRows, whole: Int, wholeRevenue: Double, label: (String, String?) -> String) throws
-            -> [Part]
-        {
-            try rows.map { row in
-                let key: String = try row.decode("key")
-                let sales: Int = try row.decode("sales")
-                let money: Money = try row.decode("revenue")
-                return Part(
-                    key: key, label: label(key, try row.decode("name")), sales: sales, revenueUSD: money,
-                    salesShare: whole > 0 ? Double(sales) / Double(whole) : 0,
-                    revenueShare: wholeRevenue > 0 ? money.value / wholeRevenue : 0,
-                    paidMoreShare: row.has("paid_more") ? try row.decode("paid_more") : nil)
-            }
-        }
 
         let types = try await db.query(
             """
@@ -154,30 +133,18 @@ extension SalesAnalysis {
             FROM sale s WHERE \(condition) GROUP BY 1 ORDER BY 3 DESC, 1
             """
         )
-        let typeNames = [
-            "album": "Digital album", "track": "Digital track", "physical": "Physical", "bundle": "Bundle",
-        ]
-        analysis.itemTypes = try parts(types, whole: analysis.sales, wholeRevenue: revenue) { key, _ in
-            typeNames[key] ?? key
-        }
+        analysis.itemTypes = try itemTypeParts(types, analysis)
 
-        let cases = SQLQuery.joined(
-            physicalFormatRules.map { rule in "WHEN s.item_description ~* \(rule.pattern) THEN \(rule.key)" },
-            separator: " ")
         let formats = try await db.query(
             """
-            SELECT CASE \(cases) ELSE 'other' END AS key, NULL AS name, count(*) AS sales,
+            SELECT physical_format(s.item_description) AS key, NULL AS name, count(*) AS sales,
                 round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
                 avg((s.amount_paid > s.price_asked)::int) FILTER (WHERE s.price_asked > 0 AND s.amount_paid IS NOT NULL)
                     AS paid_more
             FROM sale s WHERE \(condition) AND s.item_type = 'physical' GROUP BY 1 ORDER BY 3 DESC, 1
             """
         )
-        let physical = analysis.itemTypes.first { $0.key == "physical" }
-        let formatNames = Dictionary(uniqueKeysWithValues: physicalFormatRules.map { ($0.key, $0.label) })
-        analysis.physicalFormats = try parts(
-            formats, whole: physical?.sales ?? 0, wholeRevenue: physical?.revenueUSD.value ?? 0
-        ) { key, _ in formatNames[key] ?? "Other" }
+        analysis.physicalFormats = try physicalParts(formats, analysis)
 
         let bandCases = SQLQuery.joined(
             ratioBandLimits.enumerated().compactMap { index, band in
@@ -205,9 +172,7 @@ extension SalesAnalysis {
             WHERE \(condition) GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 10
             """
         )
-        analysis.countries = try parts(countries, whole: analysis.sales, wholeRevenue: revenue) { key, name in
-            name ?? (key == "—" ? "Unknown" : key)
-        }
+        analysis.countries = try countryParts(countries, analysis)
         let currencies = try await db.query(
             """
             SELECT coalesce(s.currency, '—') AS key, NULL AS name, count(*) AS sales,
@@ -215,9 +180,7 @@ extension SalesAnalysis {
             FROM sale s WHERE \(condition) GROUP BY 1 ORDER BY 3 DESC, 1
             """
         )
-        analysis.currencies = try parts(currencies, whole: analysis.sales, wholeRevenue: revenue) { key, _ in
-            key == "—" ? "Unknown" : key
-        }
+        analysis.currencies = try currencyParts(currencies, analysis)
         return analysis
     }
 

@@ -80,7 +80,7 @@ public struct ReportPublisher: Sendable {
     public func publishAnalysis(from: CalendarDay, to: CalendarDay, now: Int64, db: PostgresConnection) async throws
         -> AnalysisOutcome
     {
-        let analysis = try await SalesAnalysis.read(db, from: from, to: to)
+        let analysis = try await SalesAnalysis.readSummaries(db, from: from, to: to)
         let pdf = try SalesAnalysisPDF(fonts: fonts).render(analysis, builtAt: now)
         let key = Self.analysisKey(from: from, to: to)
         _ = try await store.put(key, body: pdf.bytes, contentType: "application/pdf", contentEncoding: nil)

@@ -17,6 +17,7 @@ public enum WarehouseSchema {
         Migration(version: 5, name: "backfills of the Components dataset, in resumable chunks", sql: version5),
         Migration(version: 6, name: "Spotify charts", sql: version6),
         Migration(version: 7, name: "summaries of the sales, kept exact by every write", sql: version7),
+        Migration(version: 8, name: "summaries of Components' analysis", sql: version8),
     ]
 
     /// The migrator of these migrations.
@@ -595,4 +596,170 @@ public enum WarehouseSchema {
             FROM sale;
         SELECT summary_add();
         """
+
+    static let version8 = """
+        -- Components' analysis: by day, item type, physical format ('' for the others), seller currency and buyer
+        -- country ('' unknown), paying more than asked in the seller's currency, name your price, and the bands of
+        -- paid ÷ price (up to 0.999999, 1, 1.5, 2, 5, above).
+        CREATE TABLE summary_analysis_day (
+            day date NOT NULL,
+            item_type item_type NOT NULL,
+            format text NOT NULL,
+            currency text NOT NULL,
+            country text NOT NULL,
+            sales bigint NOT NULL,
+            revenue numeric NOT NULL,
+            -- With a price and an amount paid; of those, paid more, and paid exactly the price.
+            priced bigint NOT NULL,
+            paid_more bigint NOT NULL,
+            paid_exactly bigint NOT NULL,
+            -- Paid above the price (USD) by sales with a price; by those that paid more, and how many are known.
+            overpaid numeric NOT NULL,
+            overpaid_more numeric NOT NULL,
+            overpaid_more_known bigint NOT NULL,
+            -- Nothing asked; of those, paid something, what they paid (USD) and how many of those amounts are known.
+            free bigint NOT NULL,
+            free_paid bigint NOT NULL,
+            free_paid_usd numeric NOT NULL,
+            free_paid_known bigint NOT NULL,
+            ratio_band_0 bigint NOT NULL,
+            ratio_band_1 bigint NOT NULL,
+            ratio_band_2 bigint NOT NULL,
+            ratio_band_3 bigint NOT NULL,
+            ratio_band_4 bigint NOT NULL,
+            ratio_band_5 bigint NOT NULL,
+            PRIMARY KEY (day, item_type, format, currency, country)
+        );
+
+        -- How many sales had each paid ÷ price, by day: the ratio's percentiles.
+        CREATE TABLE summary_ratio_day (
+            day date NOT NULL,
+            ratio numeric NOT NULL,
+            sales bigint NOT NULL,
+            PRIMARY KEY (day, ratio)
+        );
+
+        \(physicalFormat)
+
+        -- Adds the analysis summaries of the sales in sale_delta.
+        CREATE FUNCTION summary_add_analysis() RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO summary_analysis_day AS t (day, item_type, format, currency, country, sales, revenue, priced,
+                paid_more, paid_exactly, overpaid, overpaid_more, overpaid_more_known, free, free_paid, free_paid_usd,
+                free_paid_known, ratio_band_0, ratio_band_1, ratio_band_2, ratio_band_3, ratio_band_4, ratio_band_5)
+            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, d.item_type,
+                CASE WHEN d.item_type = 'physical' THEN physical_format(d.description) ELSE '' END,
+                coalesce(d.currency, ''), coalesce(d.country, ''), count(*), coalesce(sum(d.paid), 0),
+                count(*) FILTER (WHERE d.asked_local > 0 AND d.paid_local IS NOT NULL),
+                count(*) FILTER (WHERE d.asked_local > 0 AND d.paid_local > d.asked_local),
+                count(*) FILTER (WHERE d.asked_local > 0 AND d.paid_local = d.asked_local),
+                coalesce(sum(d.overpaid) FILTER (WHERE d.asked_local > 0), 0),
+                coalesce(sum(d.overpaid) FILTER (WHERE d.asked_local > 0 AND d.paid_local > d.asked_local), 0),
+                count(d.overpaid) FILTER (WHERE d.asked_local > 0 AND d.paid_local > d.asked_local),
+                count(*) FILTER (WHERE d.asked_local = 0),
+                count(*) FILTER (WHERE d.asked_local = 0 AND d.paid_local > 0),
+                coalesce(sum(d.paid) FILTER (WHERE d.asked_local = 0 AND d.paid_local > 0), 0),
+                count(d.paid) FILTER (WHERE d.asked_local = 0 AND d.paid_local > 0),
+                count(*) FILTER (WHERE d.ratio <= 0.999999),
+                count(*) FILTER (WHERE d.ratio > 0.999999 AND d.ratio <= 1),
+                count(*) FILTER (WHERE d.ratio > 1 AND d.ratio <= 1.5),
+                count(*) FILTER (WHERE d.ratio > 1.5 AND d.ratio <= 2),
+                count(*) FILTER (WHERE d.ratio > 2 AND d.ratio <= 5),
+                count(*) FILTER (WHERE d.ratio > 5)
+            FROM sale_delta d GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+            ON CONFLICT (day, item_type, format, currency, country) DO UPDATE SET sales = t.sales + excluded.sales,
+                revenue = t.revenue + excluded.revenue, priced = t.priced + excluded.priced,
+                paid_more = t.paid_more + excluded.paid_more, paid_exactly = t.paid_exactly + excluded.paid_exactly,
+                overpaid = t.overpaid + excluded.overpaid, overpaid_more = t.overpaid_more + excluded.overpaid_more,
+                overpaid_more_known = t.overpaid_more_known + excluded.overpaid_more_known,
+                free = t.free + excluded.free, free_paid = t.free_paid + excluded.free_paid,
+                free_paid_usd = t.free_paid_usd + excluded.free_paid_usd,
+                free_paid_known = t.free_paid_known + excluded.free_paid_known,
+                ratio_band_0 = t.ratio_band_0 + excluded.ratio_band_0,
+                ratio_band_1 = t.ratio_band_1 + excluded.ratio_band_1,
+                ratio_band_2 = t.ratio_band_2 + excluded.ratio_band_2,
+                ratio_band_3 = t.ratio_band_3 + excluded.ratio_band_3,
+                ratio_band_4 = t.ratio_band_4 + excluded.ratio_band_4,
+                ratio_band_5 = t.ratio_band_5 + excluded.ratio_band_5;
+            INSERT INTO summary_ratio_day AS t (day, ratio, sales)
+            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, d.ratio, count(*)
+            FROM sale_delta d WHERE d.ratio IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
+            ON CONFLICT (day, ratio) DO UPDATE SET sales = t.sales + excluded.sales;
+        END
+        $$;
+
+        -- Adds the summaries of the sales in the temporary table sale_delta (sales new to the warehouse).
+        CREATE OR REPLACE FUNCTION summary_add() RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO summary_day AS t (day, country, item_type, sales, revenue, priced_known, priced_more,
+                overpaid_known, overpaid_more, band_free, band_under, band_asked, band_half, band_double, band_over,
+                ratio_known, ratio_sum)
+            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, coalesce(d.country, ''), d.item_type, count(*),
+                coalesce(sum(d.paid), 0),
+                count(*) FILTER (WHERE d.asked > 0 AND d.overpaid IS NOT NULL),
+                count(*) FILTER (WHERE d.asked > 0 AND d.overpaid > 0),
+                count(d.overpaid), count(*) FILTER (WHERE d.overpaid > 0),
+                count(*) FILTER (WHERE d.asked = 0),
+                count(*) FILTER (WHERE d.ratio < 0.995),
+                count(*) FILTER (WHERE d.ratio >= 0.995 AND d.ratio <= 1.005),
+                count(*) FILTER (WHERE d.ratio > 1.005 AND d.ratio <= 1.5),
+                count(*) FILTER (WHERE d.ratio > 1.5 AND d.ratio <= 2),
+                count(*) FILTER (WHERE d.ratio > 2),
+                count(d.ratio) FILTER (WHERE d.asked > 0), coalesce(sum(d.ratio) FILTER (WHERE d.asked > 0), 0)
+            FROM sale_delta d GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+            ON CONFLICT (day, country, item_type) DO UPDATE SET sales = t.sales + excluded.sales,
+                revenue = t.revenue + excluded.revenue, priced_known = t.priced_known + excluded.priced_known,
+                priced_more = t.priced_more + excluded.priced_more,
+                overpaid_known = t.overpaid_known + excluded.overpaid_known,
+                overpaid_more = t.overpaid_more + excluded.overpaid_more, band_free = t.band_free + excluded.band_free,
+                band_under = t.band_under + excluded.band_under, band_asked = t.band_asked + excluded.band_asked,
+                band_half = t.band_half + excluded.band_half, band_double = t.band_double + excluded.band_double,
+                band_over = t.band_over + excluded.band_over, ratio_known = t.ratio_known + excluded.ratio_known,
+                ratio_sum = t.ratio_sum + excluded.ratio_sum;
+            INSERT INTO summary_hour AS t (hour, sales, revenue)
+            SELECT date_trunc('hour', d.sold_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', count(*), coalesce(sum(d.paid), 0)
+            FROM sale_delta d GROUP BY 1 ORDER BY 1
+            ON CONFLICT (hour) DO UPDATE SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
+            INSERT INTO summary_artist_day AS t (day, artist_id, sales, revenue)
+            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, d.artist_id, count(*), coalesce(sum(d.paid), 0)
+            FROM sale_delta d GROUP BY 1, 2 ORDER BY 1, 2
+            ON CONFLICT (day, artist_id) DO UPDATE SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
+            INSERT INTO summary_release_day AS t (day, release_id, artist_id, sales, revenue)
+            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, d.release_id, d.artist_id, count(*), coalesce(sum(d.paid), 0)
+            FROM sale_delta d GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+            ON CONFLICT (day, release_id, artist_id) DO UPDATE SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
+            INSERT INTO summary_amount_day AS t (day, cents, sales)
+            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, round(d.paid * 100)::bigint, count(*)
+            FROM sale_delta d WHERE d.paid IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
+            ON CONFLICT (day, cents) DO UPDATE SET sales = t.sales + excluded.sales;
+            PERFORM summary_add_analysis();
+            PERFORM summary_add_genres(1);
+        END
+        $$;
+
+        -- The analysis summaries of the sales already stored (sale_delta as Load now fills it; migration 7's, in
+        -- the same transaction, is dropped).
+        DROP TABLE IF EXISTS pg_temp.sale_delta;
+        CREATE TEMPORARY TABLE sale_delta ON COMMIT DROP AS
+            SELECT sold_at, release_id, artist_id, buyer_country_code AS country, item_type,
+                amount_paid_usd AS paid, price_asked_usd AS asked, overpaid_usd AS overpaid,
+                paid_to_price_ratio AS ratio, currency, amount_paid AS paid_local, price_asked AS asked_local,
+                item_description AS description
+            FROM sale;
+        SELECT summary_add_analysis();
+        """
+
+    /// The physical format an item's description names (case-insensitive, the first that matches): vinyl, CD,
+    /// cassette, apparel and merchandise, or other. Patterns in dollar quotes: they hold quotes and backslashes.
+    static let physicalFormat = #"""
+        CREATE FUNCTION physical_format(description text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT CASE
+                WHEN description ~* $p$vinyl|\mlps?\M|\d\s*x\s*lp|\m(7|10|12)\s*("|''|”|in\M|inch)|\mlathe$p$ THEN 'vinyl'
+                WHEN description ~* $p$\mcds?\M|compact dis[ck]|digicd|digipa[ck]k|jewel ?case|\mcd-?r\M$p$ THEN 'cd'
+                WHEN description ~* $p$cassette|\mtapes?\M|\mcs\M$p$ THEN 'cassette'
+                WHEN description ~* $p$shirt|\mtees?\M|baseball t\M|hoodie|sweater|longsleeve|\mtote|\mbag\M|\mhat\M|beanie|\mcap\M|poster|sticker|\mpin\M|patch|mug$p$ THEN 'merch'
+                ELSE 'other'
+            END
+        $$;
+        """#
 }

@@ -10,7 +10,7 @@ public enum Summaries {
     /// The columns of the temporary table `sale_delta` that `summary_add()` reads, from a row of `sale`.
     static let deltaColumns: SQLQuery = """
         sold_at, release_id, artist_id, buyer_country_code, item_type, amount_paid_usd, price_asked_usd,
-        overpaid_usd, paid_to_price_ratio
+        overpaid_usd, paid_to_price_ratio, currency, amount_paid, price_asked, item_description
         """
 
     /// Waits until no other transaction that writes sales or tags is running (held until this one ends).
@@ -24,7 +24,8 @@ public enum Summaries {
             """
             CREATE TEMPORARY TABLE IF NOT EXISTS sale_delta (
                 sold_at timestamptz, release_id bigint, artist_id bigint, country char(2), item_type item_type,
-                paid numeric, asked numeric, overpaid numeric, ratio numeric
+                paid numeric, asked numeric, overpaid numeric, ratio numeric, currency char(3), paid_local numeric,
+                asked_local numeric, description text
             ) ON COMMIT DROP
             """)
         try await db.query("TRUNCATE sale_delta")
@@ -58,7 +59,8 @@ public enum Summaries {
             try await db.query(
                 """
                 TRUNCATE summary_day, summary_hour, summary_artist_day, summary_release_day, summary_amount_day,
-                    summary_genre_day, summary_genre_hour, summary_genre_country_day
+                    summary_genre_day, summary_genre_hour, summary_genre_country_day, summary_analysis_day,
+                    summary_ratio_day
                 """)
             try await db.query("SET LOCAL work_mem = '128MB'")
             let months: [String] = try await db.query(
