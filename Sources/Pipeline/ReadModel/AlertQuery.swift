@@ -133,13 +133,15 @@ public struct AlertQuery: Sendable {
                     AS baseline_\(unescaped: String(index))
                 """)
         }
-        let rows = try await db.query(
-            """
-            SELECT s.artist_id, \(SQLQuery.joined(columns, separator: ", "))
-            FROM sale s WHERE s.sold_at >= to_timestamp(\(Self.before(at, hours: span))) AND s.sold_at < to_timestamp(\(at))
-            GROUP BY s.artist_id ORDER BY s.artist_id
-            """
-        )
+        let rows =
+            useSummaries
+            ? try await db.query(Self.artistWindows(rules, at: at, span: span))
+            : try await db.query(
+                """
+                SELECT s.artist_id, \(SQLQuery.joined(columns, separator: ", "))
+                FROM sale s WHERE s.sold_at >= to_timestamp(\(Self.before(at, hours: span))) AND s.sold_at < to_timestamp(\(at))
+                GROUP BY s.artist_id ORDER BY s.artist_id
+                """)
         var result: [[TrendCounts]] = []
         for (index, rule) in rules.enumerated() {
             var counts: [TrendCounts] = []
@@ -178,6 +180,53 @@ public struct AlertQuery: Sendable {
             result.append(counts)
         }
         return result
+    }
+
+    /// The artists' counts in every window of the rules, from their sales by day (`summary_artist_day`) and the
+    /// sales of a few part days: every window `[s, e)` starts and ends at `at`'s time of day, so it is the days from
+    /// `s`'s to the one before `e`'s, less the part of `s`'s day before `s`, plus the part of `e`'s day before
+    /// `e`. Those parts (the "heads" of the windows' first and last days) are the only sales read, by
+    /// `sale_by_time`. The same columns, rows and order as the scan of `sale`: an artist is in it when it sold
+    /// in the span.
+    private static func artistWindows(_ rules: [TrendRule], at: Int64, span: Int) -> SQLQuery {
+        let timeOfDay = ((at % 86_400) + 86_400) % 86_400
+        func day(_ hours: Int) -> Int64 { (before(at, hours: hours) - timeOfDay) / 86_400 }
+        func date(_ day: Int64) -> SQLQuery { "(date '1970-01-01' + \(day)::int)" }
+        /// A window's count from the days and the heads.
+        func window(_ from: Int, _ to: Int) -> SQLQuery {
+            let (first, last) = (day(from), day(to))
+            return """
+                coalesce(sum(x.sales) FILTER (WHERE NOT x.head AND x.day >= \(date(first)) AND x.day < \(date(last))), 0)
+                - coalesce(sum(x.sales) FILTER (WHERE x.head AND x.day = \(date(first))), 0)
+                + coalesce(sum(x.sales) FILTER (WHERE x.head AND x.day = \(date(last))), 0)
+                """
+        }
+        var columns: [SQLQuery] = []
+        var edges: Set<Int> = [span, 0]
+        for (index, rule) in rules.enumerated() {
+            for (name, bounds) in [("current", rule.current), ("previous", rule.previous), ("baseline", rule.baseline)]
+            {
+                columns.append(
+                    "(\(window(bounds.from, bounds.to)))::bigint AS \(unescaped: name)_\(unescaped: String(index))")
+                edges.formUnion([bounds.from, bounds.to])
+            }
+        }
+        let heads = SQLQuery.joined(
+            edges.sorted().map { hours in
+                let start = day(hours) * 86_400
+                return "(s.sold_at >= to_timestamp(\(start)) AND s.sold_at < to_timestamp(\(start + timeOfDay)))"
+            }, separator: " OR ")
+        return """
+            WITH parts AS (
+                SELECT a.artist_id, a.day, a.sales, false AS head FROM summary_artist_day a
+                WHERE a.day >= \(date(day(span))) AND a.day < \(date(day(0)))
+                UNION ALL
+                SELECT s.artist_id, (s.sold_at AT TIME ZONE 'UTC')::date, count(*), true FROM sale s
+                WHERE \(timeOfDay > 0 ? heads : "false") GROUP BY 1, 2
+            )
+            SELECT x.artist_id, \(SQLQuery.joined(columns, separator: ", "))
+            FROM parts x GROUP BY x.artist_id HAVING (\(window(span, 0))) > 0 ORDER BY x.artist_id
+            """
     }
 
     /// Genres' counts for each genre rule, day by day from one scan (their baselines' daily series give the
