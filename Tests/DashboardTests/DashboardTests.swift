@@ -133,6 +133,14 @@ struct DashboardPageTests {
         #expect(firstArtist?.contains(">\(HTML(text: top).markup)</a>") == true)
         // Every day of the range is a column with its count.
         #expect(html.components(separatedBy: "<rect ").count - 1 == 60)
+        // Read on one connection or on two at once, the page is the same.
+        let filter = DashboardFilter(from: CalendarDay(iso: "2026-10-22")!, to: CalendarDay(iso: "2026-11-20")!)
+        let other = try await PostgresConnection.connect(url: bench.url)
+        let one = try await OverviewPage.fetch(DashboardQuery(db: bench.db), filter, now: TrendSeed.at).render()
+        let two = try await OverviewPage.fetch(
+            DashboardQuery(db: bench.db), other: DashboardQuery(db: other), filter, now: TrendSeed.at
+        ).render()
+        #expect(one == two && one.markup.contains("Top artists"))
     }
 
     @Test("each filter narrows the figures exactly as SQL does, and lives in every link")

@@ -110,7 +110,11 @@ public struct DashboardApp: Sendable {
             let (status, body, extraNotices): (Int, HTML, [String])
             switch section {
             case .overview:
-                (status, body, extraNotices) = (200, try await OverviewPage.fetch(query, filter, now: now).render(), [])
+                let other = await database.secondConnection().map { DashboardQuery(db: $0) }
+                let page = try await forgettingLostConnection {
+                    try await OverviewPage.fetch(query, other: other, filter, now: now)
+                }
+                (status, body, extraNotices) = (200, page.render(), [])
             case .genres:
                 (status, body, extraNotices) = (200, try await GenresPage.fetch(query, filter, now: now).render(), [])
             case .artists:
@@ -140,6 +144,16 @@ public struct DashboardApp: Sendable {
                     title, section: section, filter: filter, choices: choices,
                     signOut: credentials == nil ? nil : form, notices: notices, body: body),
                 cookies: form.setCookie.map { [$0] } ?? [])
+        }
+    }
+
+    /// Runs a page's reads; a lost connection is forgotten (the second too: either may be the one lost).
+    private func forgettingLostConnection<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PostgresError where error.code == .connection {
+            database.dropSecondConnection()
+            throw error
         }
     }
 

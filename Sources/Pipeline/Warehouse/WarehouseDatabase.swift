@@ -13,6 +13,7 @@ public final class WarehouseDatabase: Sendable {
     private let password: @Sendable () async throws -> String?
     private let logger: Logger
     private let current = Mutex<PostgresConnection?>(nil)
+    private let second = Mutex<PostgresConnection?>(nil)
 
     /// A database.
     /// - Parameters:
@@ -60,8 +61,29 @@ public final class WarehouseDatabase: Sendable {
         try await PostgresConnection.connect(url: url, password: try await password())
     }
 
-    /// Closes the connection.
+    /// A second connection kept beside the shared one, for queries of one request that can run at the same
+    /// time as those on the shared one (never for two requests at once); `nil` when it cannot be opened (logged:
+    /// the request then runs them all on the shared one).
+    public func secondConnection() async -> PostgresConnection? {
+        if let open = second.withLock({ $0 }) { return open }
+        do {
+            let connection = try await newConnection()
+            second.withLock { $0 = connection }
+            return connection
+        } catch {
+            logger.warning("no second connection; queries run one after another", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Forgets the second connection (after it failed): the next request opens another.
+    public func dropSecondConnection() {
+        second.withLock { $0 = nil }
+    }
+
+    /// Closes the connections.
     public func close() {
         current.withLock { $0 = nil }
+        second.withLock { $0 = nil }
     }
 }

@@ -14,12 +14,33 @@ struct OverviewPage {
     var releases: [RankedRow]
     var itemTypes: [RankedRow]
 
-    static func fetch(_ query: DashboardQuery, _ filter: DashboardFilter, now: Int64) async throws -> OverviewPage {
-        OverviewPage(
-            filter: filter, totals: try await query.totals(filter), before: try await query.totals(filter.previous),
-            daily: try await query.daily(filter), coverage: try await query.coverage(filter, now: now),
-            genres: try await query.genres(filter), artists: try await query.artists(filter),
-            releases: try await query.releases(filter), itemTypes: try await query.itemTypes(filter))
+    /// The page's figures: with a second connection (`other`), the range before, the artists, the genres and the
+    /// coverage are read there while the range's figures, releases, days and item types are read on the first.
+    static func fetch(_ query: DashboardQuery, other: DashboardQuery? = nil, _ filter: DashboardFilter, now: Int64)
+        async throws -> OverviewPage
+    {
+        @Sendable func secondHalf(_ query: DashboardQuery) async throws -> (Totals, [RankedRow], [RankedRow], Double) {
+            (
+                try await query.totals(filter.previous), try await query.artists(filter),
+                try await query.genres(filter), try await query.coverage(filter, now: now)
+            )
+        }
+        let pending = other.map { other in Task { try await secondHalf(other) } }
+        do {
+            let totals = try await query.totals(filter)
+            let releases = try await query.releases(filter)
+            let daily = try await query.daily(filter)
+            let itemTypes = try await query.itemTypes(filter)
+            let (before, artists, genres, coverage) =
+                if let pending { try await pending.value } else { try await secondHalf(query) }
+            return OverviewPage(
+                filter: filter, totals: totals, before: before, daily: daily, coverage: coverage, genres: genres,
+                artists: artists, releases: releases, itemTypes: itemTypes)
+        } catch {
+            // The second connection's queries end before the first's error is handed on.
+            _ = try? await pending?.value
+            throw error
+        }
     }
 
     func render() -> HTML {
