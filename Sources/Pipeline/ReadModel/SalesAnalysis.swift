@@ -112,16 +112,9 @@ extension SalesAnalysis {
                 FROM sale s WHERE \(condition)
                 """
             ).single()
-        analysis.sales = try totals.decode("sales")
-        analysis.revenueUSD = try totals.decode("revenue")
-        analysis.overpayment = Overpayment(
-            priced: try totals.decode("priced"), paidMore: try totals.decode("paid_more"),
-            paidExactly: try totals.decode("paid_exactly"), overpaidUSD: try totals.decode("overpaid"),
-            meanOverpaidUSD: try totals.decode("mean_overpaid"), free: try totals.decode("free"),
-            freePaid: try totals.decode("free_paid"), freeMeanPaidUSD: try totals.decode("free_mean_paid"))
+        try analysis.takeTotals(totals)
         analysis.medianRatio = try totals.decode("median_ratio")
         analysis.ratio90 = try totals.decode("ratio_90")
-        analysis.countryCount = try totals.decode("countries")
         guard analysis.sales > 0 else { return analysis }
 
         let types = try await db.query(

@@ -26,14 +26,7 @@ extension SalesAnalysis {
             FROM summary_analysis_day a WHERE \(days)
             """
         ).single()
-        analysis.sales = try totals.decode("sales")
-        analysis.revenueUSD = try totals.decode("revenue")
-        analysis.overpayment = Overpayment(
-            priced: try totals.decode("priced"), paidMore: try totals.decode("paid_more"),
-            paidExactly: try totals.decode("paid_exactly"), overpaidUSD: try totals.decode("overpaid"),
-            meanOverpaidUSD: try totals.decode("mean_overpaid"), free: try totals.decode("free"),
-            freePaid: try totals.decode("free_paid"), freeMeanPaidUSD: try totals.decode("free_mean_paid"))
-        analysis.countryCount = try totals.decode("countries")
+        try analysis.takeTotals(totals)
         // The ratio's percentiles as percentile_cont works them out: the values at the two rows around
         // q × (n − 1), in double precision, and between them in proportion.
         let percentiles = try await db.query(
@@ -94,6 +87,20 @@ extension SalesAnalysis {
                 FROM summary_analysis_day a WHERE \(days) GROUP BY 1 ORDER BY 3 DESC, 1
                 """), analysis)
         return analysis
+    }
+
+    /// The sales, revenue, overpayment and country count of a row of totals (`sales`, `revenue`, `priced`,
+    /// `paid_more`, `paid_exactly`, `overpaid`, `mean_overpaid`, `free`, `free_paid`, `free_mean_paid`,
+    /// `countries`), from `sale` or from the summaries.
+    mutating func takeTotals(_ totals: PostgresRow) throws {
+        sales = try totals.decode("sales")
+        revenueUSD = try totals.decode("revenue")
+        overpayment = Overpayment(
+            priced: try totals.decode("priced"), paidMore: try totals.decode("paid_more"),
+            paidExactly: try totals.decode("paid_exactly"), overpaidUSD: try totals.decode("overpaid"),
+            meanOverpaidUSD: try totals.decode("mean_overpaid"), free: try totals.decode("free"),
+            freePaid: try totals.decode("free_paid"), freeMeanPaidUSD: try totals.decode("free_mean_paid"))
+        countryCount = try totals.decode("countries")
     }
 
     /// Parts from rows of `key`, `name` (or NULL), `sales`, `revenue` and, where there is one, `paid_more`.
