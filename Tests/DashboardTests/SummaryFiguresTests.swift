@@ -34,7 +34,8 @@ struct SummaryFiguresTests {
         arguments: [
             "", "from=2025-11-21&to=2026-11-20", "country=JP", "type=physical", "country=DE&type=album",
             "genre=vaporwave", "country=us&genre=folk", "from=2026-11-19&to=2026-11-19",
-            "from=2026-10-22&to=2026-10-22",
+            "from=2026-10-22&to=2026-10-22", "from=2026-11-14&to=2026-11-20", "from=2026-09-22&to=2026-10-21",
+            "from=2026-08-23&to=2026-11-20", "from=2026-11-07&to=2026-11-13",
         ])
     func sameFigures(query: String) async throws {
         let bench = try await DashboardBench.make("dashsummary")
@@ -45,6 +46,20 @@ struct SummaryFiguresTests {
             return (name: parts[0], value: parts[1])
         }
         let filter = DashboardFilter.parse(items, latest: CalendarDay(iso: "2026-11-20")!).filter
+        // The preset ranges up to the latest day, and the range before the default one, are read from the rolling
+        // windows; the others from the day summaries.
+        let windowed = [
+            "", "from=2025-11-21&to=2026-11-20", "from=2026-11-14&to=2026-11-20", "from=2026-09-22&to=2026-10-21",
+            "from=2026-08-23&to=2026-11-20", "from=2026-11-07&to=2026-11-13",
+        ]
+        let period: Int? = try await bench.db.query(
+            "SELECT summary_window_period($1::date, $2::integer)", [filter.to.iso, String(filter.days)]
+        ).scalar()
+        if windowed.contains(query) {
+            #expect(period != nil)
+        } else if !filter.isNarrowed {
+            #expect(period == nil)
+        }
         let summaries = DashboardQuery(db: bench.db)
         let sales = DashboardQuery(db: bench.db, useSummaries: false)
         #expect(try await summaries.totals(filter) == sales.totals(filter))

@@ -108,7 +108,29 @@ public enum SummaryCheck {
             FROM sale WHERE paid_to_price_ratio IS NOT NULL GROUP BY 1, 2
             """
         ),
+        ("summary_window", "SELECT true, max((sold_at AT TIME ZONE 'UTC')::date) FROM sale"),
+        ("summary_window_release", window("s.release_id")),
+        ("summary_window_artist", window("s.artist_id")),
+        (
+            "summary_window_genre_artist",
+            window("rt.tag_id, s.artist_id", join: "JOIN release_tag rt USING (release_id)")
+        ),
     ]
+
+    /// The sales and revenue by `entity` in the 7, 30, 90 and 365 days up to the latest sale's day (period 0) and
+    /// as many days before them (period 1).
+    static func window(_ entity: String, join: String = "") -> String {
+        """
+        WITH latest AS (SELECT max((sold_at AT TIME ZONE 'UTC')::date) AS day FROM sale),
+        ranges AS (
+            SELECT s.span, p.period, l.day - s.span * (p.period + 1) + 1 AS first, l.day - s.span * p.period AS last
+            FROM latest l, (VALUES (7), (30), (90), (365)) s (span), (VALUES (0), (1)) p (period)
+        )
+        SELECT r.span, r.period::smallint, \(entity), count(*), coalesce(sum(s.amount_paid_usd), 0)
+        FROM sale s \(join) JOIN ranges r ON (s.sold_at AT TIME ZONE 'UTC')::date BETWEEN r.first AND r.last
+        GROUP BY \(entity), r.span, r.period
+        """
+    }
 
     /// `table: n rows differ` for each summary that is not exactly what `sale` says (empty when all are).
     public static func mismatches(_ db: PostgresConnection) async throws -> [String] {

@@ -67,26 +67,62 @@ struct SummaryTests {
             """
             DROP TABLE summary_day, summary_hour, summary_artist_day, summary_release_day, summary_amount_day,
                 summary_genre_day, summary_genre_hour, summary_genre_country_day, summary_analysis_day,
-                summary_ratio_day
+                summary_ratio_day, summary_window_span, summary_window, summary_window_release,
+                summary_window_artist, summary_window_genre_artist
             """,
             """
             DROP FUNCTION summary_add(), summary_add_genres(integer), summary_lock(), physical_format(text),
-                summary_add_analysis()
+                summary_add_analysis(), summary_add_windows(), summary_window_move(date, date),
+                summary_window_changes(date, date), summary_window_days(date), summary_window_period(date, integer)
             """,
             "DELETE FROM schema_migration WHERE version >= 7",
         ] {
             try await h.db.query(statement)
         }
         let outcome = try await WarehouseSchema.migrator.migrate(h.db)
-        #expect(outcome.applied == [7, 8])
+        #expect(outcome.applied == [7])
         #expect(try await SummaryCheck.mismatches(h.db) == [])
         #expect(try await h.scalar("SELECT sum(sales) FROM summary_day") == "60")
         // Summaries gone wrong (by hand) are made right again.
         try await h.db.query("UPDATE summary_day SET sales = sales + 1")
         try await h.db.query("DELETE FROM summary_artist_day")
-        #expect(try await SummaryCheck.mismatches(h.db).count == 2)
+        try await h.db.query("DELETE FROM summary_window_release WHERE span = 30")
+        #expect(try await SummaryCheck.mismatches(h.db).count == 3)
         let rebuilt = try await Summaries.rebuild(h.db, logger: Logger(label: "test"))
         #expect(rebuilt == 60)
         #expect(try await SummaryCheck.mismatches(h.db) == [])
+    }
+
+    @Test(
+        "the rolling windows follow the latest day: a day later, a month later, an older sale, two years later")
+    func windows() async throws {
+        let h = try await Harness("summary_windows")
+        let day: Int64 = 86_400
+        let first: Int64 = 1_686_355_200  // 2023-06-10, midnight UTC: two years and more before now
+        var sale = 0
+        // (when, how many days the windows end after the first sale's day)
+        for (offset, ends) in [
+            (Int64(0), 0), (5 * day + 3_600, 5), (5 * day + 7_200, 5), (37 * day, 37), (day + 60, 37), (36 * day, 37),
+            (400 * day, 400), (800 * day + 86_000, 800),
+        ] {
+            sale += 1
+            let at = first + offset
+            let events = (0..<3).map { n in
+                Harness.event(
+                    Harness.item(
+                        (sale + n) % 4 + 1, paid: ["10", "0", "3.33"][n], price: "3", date: "\(at + Int64(n))"))
+            }
+            let window = try await h.putWindow(start: at - 60, end: at + 60, events: events)
+            #expect(try await h.loader().load(key: window).inserted == 3)
+            #expect(try await SummaryCheck.mismatches(h.db) == [])
+            let expected = CalendarDay(daysSinceEpoch: first / day + Int64(ends)).iso
+            let ends = try await h.scalar("SELECT ends::text FROM summary_window")
+            #expect(ends == expected, "after the sales at \(at)")
+        }
+        // The 30 days up to the latest day hold only its sales; the 365 days before them, the sales a year earlier.
+        #expect(
+            try await h.scalar("SELECT sum(sales) FROM summary_window_release WHERE span = 30 AND period = 0") == "3")
+        #expect(
+            try await h.scalar("SELECT sum(sales) FROM summary_window_release WHERE span = 365 AND period = 1") == "3")
     }
 }

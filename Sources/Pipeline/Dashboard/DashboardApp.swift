@@ -116,7 +116,11 @@ public struct DashboardApp: Sendable {
                 }
                 (status, body, extraNotices) = (200, page.render(), [])
             case .genres:
-                (status, body, extraNotices) = (200, try await GenresPage.fetch(query, filter, now: now).render(), [])
+                let other = await database.secondConnection().map { DashboardQuery(db: $0) }
+                let page = try await forgettingLostConnection {
+                    try await GenresPage.fetch(query, other: other, filter, now: now)
+                }
+                (status, body, extraNotices) = (200, page.render(), [])
             case .artists:
                 let page = try await ArtistsPage.fetch(
                     query, filter, artist: choices.artist, search: request.query("q"))

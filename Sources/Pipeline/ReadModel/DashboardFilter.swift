@@ -135,6 +135,12 @@ public struct DashboardFilter: Sendable, Equatable {
         "\(unescaped: alias).day >= \(from.iso)::date AND \(unescaped: alias).day <= \(to.iso)::date"
     }
 
+    /// The period of the rolling window (`summary_window_*`) that holds exactly the range's days, NULL when none
+    /// does: a scalar subquery, so a statement that reads it and the window reads one snapshot of both.
+    var windowPeriod: SQLQuery {
+        "(SELECT summary_window_period(\(to.iso)::date, \(days)::integer))"
+    }
+
     /// The condition on `summary_day d` that this filter is, when it narrows by nothing those summaries lack
     /// (a genre or an artist): its days, and its country and item type if any.
     var summaryDay: SQLQuery? {

@@ -35,8 +35,13 @@ public struct DashboardQuery: Sendable {
             row = try await db.query(
                 """
                 SELECT coalesce(sum(d.sales), 0)::bigint AS sales, round(coalesce(sum(d.revenue), 0), 2) AS revenue,
-                    (SELECT count(DISTINCT a.artist_id) FROM summary_artist_day a WHERE \(filter.days("a"))) AS artists,
-                    (SELECT count(DISTINCT r.release_id) FROM summary_release_day r WHERE \(filter.days("r")))
+                    \(Self.windowed(filter,
+                        window: "SELECT count(*) FROM summary_window_artist a WHERE \(Self.inWindow(filter, "a"))",
+                        days: "SELECT count(DISTINCT a.artist_id) FROM summary_artist_day a WHERE \(filter.days("a"))"))
+                        AS artists,
+                    \(Self.windowed(filter,
+                        window: "SELECT count(*) FROM summary_window_release r WHERE \(Self.inWindow(filter, "r"))",
+                        days: "SELECT count(DISTINCT r.release_id) FROM summary_release_day r WHERE \(filter.days("r"))"))
                         AS releases,
                     count(DISTINCT d.country) FILTER (WHERE d.country <> '') AS countries,
                     (\(Self.medianPaid(filter))) AS median_paid,
@@ -61,6 +66,27 @@ public struct DashboardQuery: Sendable {
             sales: try row.decode("sales"), revenueUSD: try row.decode("revenue"), artists: try row.decode("artists"),
             releases: try row.decode("releases"), countries: try row.decode("countries"),
             medianPaidUSD: try row.decode("median_paid"), paidMoreShare: try row.decode("paid_more"))
+    }
+
+    /// A count from the rolling window that holds the filter's days when one does (`window`), else from the day
+    /// summaries (`days`): only the one taken is run.
+    static func windowed(_ filter: DashboardFilter, window: SQLQuery, days: SQLQuery) -> SQLQuery {
+        "CASE WHEN \(filter.windowPeriod) IS NOT NULL THEN (\(window)) ELSE (\(days)) END"
+    }
+
+    /// The rows of the rolling window `alias` that holds the filter's days.
+    static func inWindow(_ filter: DashboardFilter, _ alias: String) -> SQLQuery {
+        "\(unescaped: alias).span = \(filter.days)::integer AND \(unescaped: alias).period = \(filter.windowPeriod)"
+    }
+
+    /// The rows of `window` (which reads `inWindow`) when a rolling window holds the filter's days, else those of
+    /// `days`: in one statement, and only the one taken is run (the other's condition is a one-time filter).
+    static func windowedRows(_ filter: DashboardFilter, window: SQLQuery, days: SQLQuery) -> SQLQuery {
+        """
+        SELECT * FROM (\(window)) w WHERE \(filter.windowPeriod) IS NOT NULL
+        UNION ALL
+        SELECT * FROM (\(days)) d WHERE \(filter.windowPeriod) IS NULL
+        """
     }
 
     /// The median paid (to the cent) over the days of a filter, from how many paid each amount: the mean of the

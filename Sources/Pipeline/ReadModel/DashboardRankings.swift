@@ -37,11 +37,18 @@ extension DashboardQuery {
     public func artists(_ filter: DashboardFilter, limit: Int = 10) async throws -> [RankedRow] {
         let totals: SQLQuery =
             onlyDays(filter)
-            ? """
-            SELECT a.artist_id, sum(a.sales)::bigint AS sales, round(sum(a.revenue), 2) AS revenue
-            FROM summary_artist_day a WHERE \(filter.days("a")) GROUP BY a.artist_id
-            ORDER BY 2 DESC, 3 DESC, a.artist_id LIMIT \(limit)
-            """
+            ? Self.windowedRows(
+                filter,
+                window: """
+                    SELECT a.artist_id, a.sales, round(a.revenue, 2) AS revenue
+                    FROM summary_window_artist a WHERE \(Self.inWindow(filter, "a"))
+                    ORDER BY a.sales DESC, round(a.revenue, 2) DESC, a.artist_id LIMIT \(limit)
+                    """,
+                days: """
+                    SELECT a.artist_id, sum(a.sales)::bigint AS sales, round(sum(a.revenue), 2) AS revenue
+                    FROM summary_artist_day a WHERE \(filter.days("a")) GROUP BY a.artist_id
+                    ORDER BY 2 DESC, 3 DESC, a.artist_id LIMIT \(limit)
+                    """)
             : """
             SELECT s.artist_id, count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
             FROM sale s WHERE \(filter.condition) GROUP BY s.artist_id
@@ -58,11 +65,18 @@ extension DashboardQuery {
     public func releases(_ filter: DashboardFilter, limit: Int = 10) async throws -> [RankedRow] {
         let totals: SQLQuery =
             onlyDays(filter)
-            ? """
-            SELECT r.release_id, sum(r.sales)::bigint AS sales, round(sum(r.revenue), 2) AS revenue
-            FROM summary_release_day r WHERE \(filter.days("r")) GROUP BY r.release_id
-            ORDER BY 2 DESC, 3 DESC, r.release_id LIMIT \(limit)
-            """
+            ? Self.windowedRows(
+                filter,
+                window: """
+                    SELECT r.release_id, r.sales, round(r.revenue, 2) AS revenue
+                    FROM summary_window_release r WHERE \(Self.inWindow(filter, "r"))
+                    ORDER BY r.sales DESC, round(r.revenue, 2) DESC, r.release_id LIMIT \(limit)
+                    """,
+                days: """
+                    SELECT r.release_id, sum(r.sales)::bigint AS sales, round(sum(r.revenue), 2) AS revenue
+                    FROM summary_release_day r WHERE \(filter.days("r")) GROUP BY r.release_id
+                    ORDER BY 2 DESC, 3 DESC, r.release_id LIMIT \(limit)
+                    """)
             : """
             SELECT s.release_id, count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
             FROM sale s WHERE \(filter.condition) GROUP BY s.release_id
@@ -172,16 +186,28 @@ extension DashboardQuery {
         guard !genres.isEmpty else { return [:] }
         let totals: SQLQuery =
             onlyDays(filter)
-            ? """
-            SELECT t.key AS genre, r.artist_id, sum(r.sales)::bigint AS sales,
-                round(sum(r.revenue), 2) AS revenue,
-                row_number() OVER (PARTITION BY t.key ORDER BY sum(r.sales) DESC, sum(r.revenue) DESC, r.artist_id)
-                    AS place
-            FROM summary_release_day r JOIN release_tag rt ON rt.release_id = r.release_id
-                JOIN tag t ON t.id = rt.tag_id
-            WHERE \(filter.days("r")) AND t.key = ANY(\(genres)::text[])
-            GROUP BY t.key, r.artist_id
-            """
+            ? Self.windowedRows(
+                filter,
+                window: """
+                    SELECT t.key AS genre, x.artist_id, x.sales, x.revenue, x.place
+                    FROM tag t CROSS JOIN LATERAL (
+                        SELECT g.artist_id, g.sales, round(g.revenue, 2) AS revenue,
+                            row_number() OVER (ORDER BY g.sales DESC, g.revenue DESC, g.artist_id) AS place
+                        FROM summary_window_genre_artist g WHERE \(Self.inWindow(filter, "g")) AND g.tag_id = t.id
+                        ORDER BY g.sales DESC, g.revenue DESC, g.artist_id LIMIT \(each)
+                    ) x
+                    WHERE t.key = ANY(\(genres)::text[])
+                    """,
+                days: """
+                    SELECT t.key AS genre, r.artist_id, sum(r.sales)::bigint AS sales,
+                        round(sum(r.revenue), 2) AS revenue,
+                        row_number() OVER (
+                            PARTITION BY t.key ORDER BY sum(r.sales) DESC, sum(r.revenue) DESC, r.artist_id) AS place
+                    FROM summary_release_day r JOIN release_tag rt ON rt.release_id = r.release_id
+                        JOIN tag t ON t.id = rt.tag_id
+                    WHERE \(filter.days("r")) AND t.key = ANY(\(genres)::text[])
+                    GROUP BY t.key, r.artist_id
+                    """)
             : """
             SELECT t.key AS genre, s.artist_id, count(*) AS sales,
                 round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,

@@ -17,7 +17,6 @@ public enum WarehouseSchema {
         Migration(version: 5, name: "backfills of the Components dataset, in resumable chunks", sql: version5),
         Migration(version: 6, name: "Spotify charts", sql: version6),
         Migration(version: 7, name: "summaries of the sales, kept exact by every write", sql: version7),
-        Migration(version: 8, name: "summaries of Components' analysis", sql: version8),
     ]
 
     /// The migrator of these migrations.
@@ -505,99 +504,6 @@ public enum WarehouseSchema {
             PRIMARY KEY (day, tag_id, country)
         );
 
-        -- Taken by every transaction that writes sales or release tags, before it does: they follow one another,
-        -- so each one's summaries see the sales and tags of those committed before it.
-        CREATE FUNCTION summary_lock() RETURNS void LANGUAGE sql AS $$ SELECT pg_advisory_xact_lock(7202612) $$;
-
-        -- Adds (sign 1) or takes away (sign -1) the genre summaries of the sales in the temporary table
-        -- sale_delta, by their releases' tags as they are now.
-        CREATE FUNCTION summary_add_genres(sign integer) RETURNS void LANGUAGE plpgsql AS $$
-        BEGIN
-            INSERT INTO summary_genre_day AS t (day, tag_id, sales, revenue)
-            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, rt.tag_id, sign * count(*), sign * coalesce(sum(d.paid), 0)
-            FROM sale_delta d JOIN release_tag rt ON rt.release_id = d.release_id
-            GROUP BY 1, 2 ORDER BY 1, 2
-            ON CONFLICT (day, tag_id) DO UPDATE
-                SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
-            INSERT INTO summary_genre_hour AS t (hour, tag_id, sales)
-            SELECT date_trunc('hour', d.sold_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', rt.tag_id, sign * count(*)
-            FROM sale_delta d JOIN release_tag rt ON rt.release_id = d.release_id
-            GROUP BY 1, 2 ORDER BY 1, 2
-            ON CONFLICT (hour, tag_id) DO UPDATE SET sales = t.sales + excluded.sales;
-            INSERT INTO summary_genre_country_day AS t (day, tag_id, country, sales, revenue)
-            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, rt.tag_id, coalesce(d.country, ''), sign * count(*),
-                sign * coalesce(sum(d.paid), 0)
-            FROM sale_delta d JOIN release_tag rt ON rt.release_id = d.release_id
-            GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-            ON CONFLICT (day, tag_id, country) DO UPDATE
-                SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
-            IF sign < 0 THEN
-                -- Rows nothing counts in any more.
-                DELETE FROM summary_genre_day WHERE sales = 0;
-                DELETE FROM summary_genre_hour WHERE sales = 0;
-                DELETE FROM summary_genre_country_day WHERE sales = 0;
-            END IF;
-        END
-        $$;
-
-        -- Adds the summaries of the sales in the temporary table sale_delta (sales new to the warehouse).
-        CREATE FUNCTION summary_add() RETURNS void LANGUAGE plpgsql AS $$
-        BEGIN
-            INSERT INTO summary_day AS t (day, country, item_type, sales, revenue, priced_known, priced_more,
-                overpaid_known, overpaid_more, band_free, band_under, band_asked, band_half, band_double, band_over,
-                ratio_known, ratio_sum)
-            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, coalesce(d.country, ''), d.item_type, count(*),
-                coalesce(sum(d.paid), 0),
-                count(*) FILTER (WHERE d.asked > 0 AND d.overpaid IS NOT NULL),
-                count(*) FILTER (WHERE d.asked > 0 AND d.overpaid > 0),
-                count(d.overpaid), count(*) FILTER (WHERE d.overpaid > 0),
-                count(*) FILTER (WHERE d.asked = 0),
-                count(*) FILTER (WHERE d.ratio < 0.995),
-                count(*) FILTER (WHERE d.ratio >= 0.995 AND d.ratio <= 1.005),
-                count(*) FILTER (WHERE d.ratio > 1.005 AND d.ratio <= 1.5),
-                count(*) FILTER (WHERE d.ratio > 1.5 AND d.ratio <= 2),
-                count(*) FILTER (WHERE d.ratio > 2),
-                count(d.ratio) FILTER (WHERE d.asked > 0), coalesce(sum(d.ratio) FILTER (WHERE d.asked > 0), 0)
-            FROM sale_delta d GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-            ON CONFLICT (day, country, item_type) DO UPDATE SET sales = t.sales + excluded.sales,
-                revenue = t.revenue + excluded.revenue, priced_known = t.priced_known + excluded.priced_known,
-                priced_more = t.priced_more + excluded.priced_more,
-                overpaid_known = t.overpaid_known + excluded.overpaid_known,
-                overpaid_more = t.overpaid_more + excluded.overpaid_more, band_free = t.band_free + excluded.band_free,
-                band_under = t.band_under + excluded.band_under, band_asked = t.band_asked + excluded.band_asked,
-                band_half = t.band_half + excluded.band_half, band_double = t.band_double + excluded.band_double,
-                band_over = t.band_over + excluded.band_over, ratio_known = t.ratio_known + excluded.ratio_known,
-                ratio_sum = t.ratio_sum + excluded.ratio_sum;
-            INSERT INTO summary_hour AS t (hour, sales, revenue)
-            SELECT date_trunc('hour', d.sold_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', count(*), coalesce(sum(d.paid), 0)
-            FROM sale_delta d GROUP BY 1 ORDER BY 1
-            ON CONFLICT (hour) DO UPDATE SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
-            INSERT INTO summary_artist_day AS t (day, artist_id, sales, revenue)
-            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, d.artist_id, count(*), coalesce(sum(d.paid), 0)
-            FROM sale_delta d GROUP BY 1, 2 ORDER BY 1, 2
-            ON CONFLICT (day, artist_id) DO UPDATE SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
-            INSERT INTO summary_release_day AS t (day, release_id, artist_id, sales, revenue)
-            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, d.release_id, d.artist_id, count(*), coalesce(sum(d.paid), 0)
-            FROM sale_delta d GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-            ON CONFLICT (day, release_id, artist_id) DO UPDATE SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
-            INSERT INTO summary_amount_day AS t (day, cents, sales)
-            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, round(d.paid * 100)::bigint, count(*)
-            FROM sale_delta d WHERE d.paid IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
-            ON CONFLICT (day, cents) DO UPDATE SET sales = t.sales + excluded.sales;
-            PERFORM summary_add_genres(1);
-        END
-        $$;
-
-        -- The summaries of the sales already stored.
-        CREATE TEMPORARY TABLE sale_delta ON COMMIT DROP AS
-            SELECT sold_at, release_id, artist_id, buyer_country_code AS country, item_type,
-                amount_paid_usd AS paid, price_asked_usd AS asked, overpaid_usd AS overpaid,
-                paid_to_price_ratio AS ratio
-            FROM sale;
-        SELECT summary_add();
-        """
-
-    static let version8 = """
         -- Components' analysis: by day, item type, physical format ('' for the others), seller currency and buyer
         -- country ('' unknown), paying more than asked in the seller's currency, name your price, and the bands of
         -- paid ÷ price (up to 0.999999, 1, 1.5, 2, 5, above).
@@ -688,8 +594,184 @@ public enum WarehouseSchema {
         END
         $$;
 
+        -- The dashboard's preset ranges (summary_window_span) up to the latest day with a sale (period 0) and the
+        -- as many days before them (period 1): each release's and artist's sales and revenue in them, so that a
+        -- range's distinct counts and leaders are rows of their own rather than a grouping of its days. New sales
+        -- inside the windows are added to them; when the latest day moves on, the days that leave a window are
+        -- taken from it and those that enter it are added, from the day summaries.
+        CREATE TABLE summary_window_span (days integer PRIMARY KEY CHECK (days > 0));
+        INSERT INTO summary_window_span VALUES (7), (30), (90), (365);
+        CREATE TABLE summary_window (
+            single boolean PRIMARY KEY DEFAULT true CHECK (single),
+            -- The latest day with a sale (NULL before the first).
+            ends date
+        );
+        INSERT INTO summary_window DEFAULT VALUES;
+        CREATE TABLE summary_window_release (
+            span integer NOT NULL,
+            period smallint NOT NULL,
+            release_id bigint NOT NULL,
+            sales bigint NOT NULL,
+            revenue numeric NOT NULL,
+            PRIMARY KEY (span, period, release_id)
+        );
+        CREATE INDEX summary_window_release_rank
+            ON summary_window_release (span, period, sales DESC, round(revenue, 2) DESC, release_id);
+        CREATE INDEX summary_window_release_empty ON summary_window_release (span) WHERE sales = 0;
+        CREATE TABLE summary_window_artist (
+            span integer NOT NULL,
+            period smallint NOT NULL,
+            artist_id bigint NOT NULL,
+            sales bigint NOT NULL,
+            revenue numeric NOT NULL,
+            PRIMARY KEY (span, period, artist_id)
+        );
+        CREATE INDEX summary_window_artist_rank
+            ON summary_window_artist (span, period, sales DESC, round(revenue, 2) DESC, artist_id);
+        CREATE INDEX summary_window_artist_empty ON summary_window_artist (span) WHERE sales = 0;
+        -- By genre and artist (a sale counts for each genre of its release, by its tags as they are now).
+        CREATE TABLE summary_window_genre_artist (
+            span integer NOT NULL,
+            period smallint NOT NULL,
+            tag_id bigint NOT NULL,
+            artist_id bigint NOT NULL,
+            sales bigint NOT NULL,
+            revenue numeric NOT NULL,
+            PRIMARY KEY (span, period, tag_id, artist_id)
+        );
+        CREATE INDEX summary_window_genre_artist_rank
+            ON summary_window_genre_artist (span, period, tag_id, sales DESC, revenue DESC, artist_id);
+        CREATE INDEX summary_window_genre_artist_empty ON summary_window_genre_artist (span) WHERE sales = 0;
+
+        -- The period of the window that holds exactly the `days` days up to `last`, if one does.
+        CREATE FUNCTION summary_window_period(last date, days integer) RETURNS smallint LANGUAGE sql STABLE AS $$
+            SELECT p.period::smallint FROM summary_window w, summary_window_span s, (VALUES (0), (1)) p (period)
+            WHERE s.days = $2 AND w.ends - $1 = s.days * p.period
+        $$;
+
+        -- Each window's first and last day when the latest day is `ends` (NULL days when it is NULL).
+        CREATE FUNCTION summary_window_days(ends date)
+            RETURNS TABLE (span integer, period smallint, first date, last date) LANGUAGE sql STABLE AS $$
+            SELECT s.days, p.period::smallint, $1 - s.days * (p.period + 1) + 1, $1 - s.days * p.period
+            FROM summary_window_span s, (VALUES (0), (1)) p (period)
+        $$;
+
+        -- The days each window loses (sign -1) and gains (sign 1) when the latest day moves from `old` to `new`.
+        CREATE FUNCTION summary_window_changes(old date, new date)
+            RETURNS TABLE (span integer, period smallint, day date, sign integer) LANGUAGE sql STABLE AS $$
+            SELECT n.span, n.period, o.first + i, -1
+            FROM summary_window_days($2) n JOIN summary_window_days($1) o USING (span, period),
+                generate_series(0, least(o.last, n.first - 1) - o.first) i
+            UNION ALL
+            SELECT n.span, n.period, greatest(n.first, o.last + 1) + i, 1
+            FROM summary_window_days($2) n JOIN summary_window_days($1) o USING (span, period),
+                generate_series(0, n.last - greatest(n.first, o.last + 1)) i
+        $$;
+
+        -- Moves the windows from ending on `old` (NULL: none yet) to ending on `new`, from the day summaries.
+        CREATE FUNCTION summary_window_move(old date, new date) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO summary_window_release AS t (span, period, release_id, sales, revenue)
+            SELECT c.span, c.period, r.release_id, sum(c.sign * r.sales), sum(c.sign * r.revenue)
+            FROM summary_window_changes(old, new) c JOIN summary_release_day r ON r.day = c.day
+            GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+            ON CONFLICT (span, period, release_id) DO UPDATE
+                SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
+            INSERT INTO summary_window_artist AS t (span, period, artist_id, sales, revenue)
+            SELECT c.span, c.period, a.artist_id, sum(c.sign * a.sales), sum(c.sign * a.revenue)
+            FROM summary_window_changes(old, new) c JOIN summary_artist_day a ON a.day = c.day
+            GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+            ON CONFLICT (span, period, artist_id) DO UPDATE
+                SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
+            INSERT INTO summary_window_genre_artist AS t (span, period, tag_id, artist_id, sales, revenue)
+            SELECT c.span, c.period, rt.tag_id, r.artist_id, sum(c.sign * r.sales), sum(c.sign * r.revenue)
+            FROM summary_window_changes(old, new) c JOIN summary_release_day r ON r.day = c.day
+                JOIN release_tag rt ON rt.release_id = r.release_id
+            GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+            ON CONFLICT (span, period, tag_id, artist_id) DO UPDATE
+                SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
+            DELETE FROM summary_window_release WHERE sales = 0;
+            DELETE FROM summary_window_artist WHERE sales = 0;
+            DELETE FROM summary_window_genre_artist WHERE sales = 0;
+            UPDATE summary_window SET ends = new;
+        END
+        $$;
+
+        -- Adds the sales in sale_delta to the windows, after the day summaries (which a move reads) hold them.
+        CREATE FUNCTION summary_add_windows() RETURNS void LANGUAGE plpgsql AS $$
+        DECLARE
+            window_end date := (SELECT w.ends FROM summary_window w);
+            latest date := (SELECT max((d.sold_at AT TIME ZONE 'UTC')::date) FROM sale_delta d);
+        BEGIN
+            IF window_end IS NOT NULL THEN
+                INSERT INTO summary_window_release AS t (span, period, release_id, sales, revenue)
+                SELECT w.span, w.period, d.release_id, count(*), coalesce(sum(d.paid), 0)
+                FROM sale_delta d JOIN summary_window_days(window_end) w
+                    ON (d.sold_at AT TIME ZONE 'UTC')::date BETWEEN w.first AND w.last
+                GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+                ON CONFLICT (span, period, release_id) DO UPDATE
+                    SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
+                INSERT INTO summary_window_artist AS t (span, period, artist_id, sales, revenue)
+                SELECT w.span, w.period, d.artist_id, count(*), coalesce(sum(d.paid), 0)
+                FROM sale_delta d JOIN summary_window_days(window_end) w
+                    ON (d.sold_at AT TIME ZONE 'UTC')::date BETWEEN w.first AND w.last
+                GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+                ON CONFLICT (span, period, artist_id) DO UPDATE
+                    SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
+            END IF;
+            IF latest > window_end OR (window_end IS NULL AND latest IS NOT NULL) THEN
+                PERFORM summary_window_move(window_end, latest);
+            END IF;
+        END
+        $$;
+
+        -- Taken by every transaction that writes sales or release tags, before it does: they follow one another,
+        -- so each one's summaries see the sales and tags of those committed before it.
+        CREATE FUNCTION summary_lock() RETURNS void LANGUAGE sql AS $$ SELECT pg_advisory_xact_lock(7202612) $$;
+
+        -- Adds (sign 1) or takes away (sign -1) the genre summaries of the sales in the temporary table
+        -- sale_delta, by their releases' tags as they are now.
+        CREATE FUNCTION summary_add_genres(sign integer) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO summary_genre_day AS t (day, tag_id, sales, revenue)
+            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, rt.tag_id, sign * count(*), sign * coalesce(sum(d.paid), 0)
+            FROM sale_delta d JOIN release_tag rt ON rt.release_id = d.release_id
+            GROUP BY 1, 2 ORDER BY 1, 2
+            ON CONFLICT (day, tag_id) DO UPDATE
+                SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
+            INSERT INTO summary_genre_hour AS t (hour, tag_id, sales)
+            SELECT date_trunc('hour', d.sold_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', rt.tag_id, sign * count(*)
+            FROM sale_delta d JOIN release_tag rt ON rt.release_id = d.release_id
+            GROUP BY 1, 2 ORDER BY 1, 2
+            ON CONFLICT (hour, tag_id) DO UPDATE SET sales = t.sales + excluded.sales;
+            INSERT INTO summary_genre_country_day AS t (day, tag_id, country, sales, revenue)
+            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, rt.tag_id, coalesce(d.country, ''), sign * count(*),
+                sign * coalesce(sum(d.paid), 0)
+            FROM sale_delta d JOIN release_tag rt ON rt.release_id = d.release_id
+            GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+            ON CONFLICT (day, tag_id, country) DO UPDATE
+                SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
+            -- The windows as they end now (none before the first sale; summary_add_windows moves them).
+            INSERT INTO summary_window_genre_artist AS t (span, period, tag_id, artist_id, sales, revenue)
+            SELECT w.span, w.period, rt.tag_id, d.artist_id, sign * count(*), sign * coalesce(sum(d.paid), 0)
+            FROM sale_delta d JOIN release_tag rt ON rt.release_id = d.release_id
+                JOIN summary_window_days((SELECT e.ends FROM summary_window e)) w
+                    ON (d.sold_at AT TIME ZONE 'UTC')::date BETWEEN w.first AND w.last
+            GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+            ON CONFLICT (span, period, tag_id, artist_id) DO UPDATE
+                SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
+            IF sign < 0 THEN
+                -- Rows nothing counts in any more.
+                DELETE FROM summary_genre_day WHERE sales = 0;
+                DELETE FROM summary_genre_hour WHERE sales = 0;
+                DELETE FROM summary_genre_country_day WHERE sales = 0;
+                DELETE FROM summary_window_genre_artist WHERE sales = 0;
+            END IF;
+        END
+        $$;
+
         -- Adds the summaries of the sales in the temporary table sale_delta (sales new to the warehouse).
-        CREATE OR REPLACE FUNCTION summary_add() RETURNS void LANGUAGE plpgsql AS $$
+        CREATE FUNCTION summary_add() RETURNS void LANGUAGE plpgsql AS $$
         BEGIN
             INSERT INTO summary_day AS t (day, country, item_type, sales, revenue, priced_known, priced_more,
                 overpaid_known, overpaid_more, band_free, band_under, band_asked, band_half, band_double, band_over,
@@ -734,19 +816,18 @@ public enum WarehouseSchema {
             ON CONFLICT (day, cents) DO UPDATE SET sales = t.sales + excluded.sales;
             PERFORM summary_add_analysis();
             PERFORM summary_add_genres(1);
+            PERFORM summary_add_windows();
         END
         $$;
 
-        -- The analysis summaries of the sales already stored (sale_delta as Load now fills it; migration 7's, in
-        -- the same transaction, is dropped).
-        DROP TABLE IF EXISTS pg_temp.sale_delta;
+        -- The summaries of the sales already stored.
         CREATE TEMPORARY TABLE sale_delta ON COMMIT DROP AS
             SELECT sold_at, release_id, artist_id, buyer_country_code AS country, item_type,
                 amount_paid_usd AS paid, price_asked_usd AS asked, overpaid_usd AS overpaid,
                 paid_to_price_ratio AS ratio, currency, amount_paid AS paid_local, price_asked AS asked_local,
                 item_description AS description
             FROM sale;
-        SELECT summary_add_analysis();
+        SELECT summary_add();
         """
 
     /// The physical format an item's description names (case-insensitive, the first that matches): vinyl, CD,

@@ -60,8 +60,9 @@ public enum Summaries {
                 """
                 TRUNCATE summary_day, summary_hour, summary_artist_day, summary_release_day, summary_amount_day,
                     summary_genre_day, summary_genre_hour, summary_genre_country_day, summary_analysis_day,
-                    summary_ratio_day
+                    summary_ratio_day, summary_window_release, summary_window_artist, summary_window_genre_artist
                 """)
+            try await db.query("UPDATE summary_window SET ends = NULL")
             try await db.query("SET LOCAL work_mem = '128MB'")
             let months: [String] = try await db.query(
                 """

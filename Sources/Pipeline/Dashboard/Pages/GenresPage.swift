@@ -17,16 +17,26 @@ struct GenresPage {
     var top: [RankedRow] { Array(ranked.prefix(12)) }
     var withLeaders: [RankedRow] { Array(top.prefix(8)) }
 
-    static func fetch(_ query: DashboardQuery, _ filter: DashboardFilter, now: Int64) async throws -> GenresPage {
+    /// The page's figures: with a second connection (`other`), the rising genres (the trend engine's scan) are
+    /// read there while the rankings, heatmap and leaders are read on the first.
+    static func fetch(_ query: DashboardQuery, other: DashboardQuery? = nil, _ filter: DashboardFilter, now: Int64)
+        async throws -> GenresPage
+    {
         let at = min(filter.to.end, now - now % 3600)
-        let ranked = try await query.genres(filter, limit: 40)
-        let top = Array(ranked.prefix(12))
-        let countries = try await query.countries(filter, limit: 10)
+        let (first, rising) = try await TwoConnections.read(
+            query, other: other,
+            first: { query in
+                let ranked = try await query.genres(filter, limit: 40)
+                let top = Array(ranked.prefix(12))
+                let countries = try await query.countries(filter, limit: 10)
+                let cells = try await query.heatmap(filter, genres: top.map(\.key), countries: countries.map(\.key))
+                let leaders = try await query.topArtists(filter, genres: Array(top.prefix(8)).map(\.key))
+                return (ranked, countries, cells, leaders)
+            },
+            second: { try await $0.risingGenres(at: at) })
         return GenresPage(
-            filter: filter, testedAt: at, rising: try await query.risingGenres(at: at), ranked: ranked,
-            countries: countries,
-            cells: try await query.heatmap(filter, genres: top.map(\.key), countries: countries.map(\.key)),
-            leaders: try await query.topArtists(filter, genres: Array(top.prefix(8)).map(\.key)))
+            filter: filter, testedAt: at, rising: rising, ranked: first.0, countries: first.1, cells: first.2,
+            leaders: first.3)
     }
 
     func render() -> HTML {

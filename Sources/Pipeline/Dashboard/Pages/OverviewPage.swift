@@ -19,28 +19,23 @@ struct OverviewPage {
     static func fetch(_ query: DashboardQuery, other: DashboardQuery? = nil, _ filter: DashboardFilter, now: Int64)
         async throws -> OverviewPage
     {
-        @Sendable func secondHalf(_ query: DashboardQuery) async throws -> (Totals, [RankedRow], [RankedRow], Double) {
-            (
-                try await query.totals(filter.previous), try await query.artists(filter),
-                try await query.genres(filter), try await query.coverage(filter, now: now)
-            )
-        }
-        let pending = other.map { other in Task { try await secondHalf(other) } }
-        do {
-            let totals = try await query.totals(filter)
-            let releases = try await query.releases(filter)
-            let daily = try await query.daily(filter)
-            let itemTypes = try await query.itemTypes(filter)
-            let (before, artists, genres, coverage) =
-                if let pending { try await pending.value } else { try await secondHalf(query) }
-            return OverviewPage(
-                filter: filter, totals: totals, before: before, daily: daily, coverage: coverage, genres: genres,
-                artists: artists, releases: releases, itemTypes: itemTypes)
-        } catch {
-            // The second connection's queries end before the first's error is handed on.
-            _ = try? await pending?.value
-            throw error
-        }
+        let (first, second) = try await TwoConnections.read(
+            query, other: other,
+            first: { query in
+                (
+                    try await query.totals(filter), try await query.releases(filter), try await query.daily(filter),
+                    try await query.itemTypes(filter)
+                )
+            },
+            second: { query in
+                (
+                    try await query.totals(filter.previous), try await query.artists(filter),
+                    try await query.genres(filter), try await query.coverage(filter, now: now)
+                )
+            })
+        return OverviewPage(
+            filter: filter, totals: first.0, before: second.0, daily: first.2, coverage: second.3, genres: second.2,
+            artists: second.1, releases: first.1, itemTypes: first.3)
     }
 
     func render() -> HTML {
