@@ -154,19 +154,20 @@ extension PostgresConnection {
     /// in the same transaction.
     public func insertSales(_ insert: String, _ parameters: [String?]) async throws {
         try await transaction { db in
-            try await Summaries.lock(db)
-            try await Summaries.prepareDelta(db)
-            try await db.query(
-                """
-                WITH new AS (
-                    \(insert)
-                    RETURNING sold_at, release_id, artist_id, buyer_country_code, item_type, amount_paid_usd,
-                        price_asked_usd, overpaid_usd, paid_to_price_ratio, currency, amount_paid, price_asked,
-                        item_description
-                )
-                INSERT INTO sale_delta SELECT * FROM new
-                """, parameters)
-            try await Summaries.addDelta(db)
+            try await Summaries.writing(db) {
+                try await Summaries.prepareDelta(db)
+                try await db.query(
+                    """
+                    WITH new AS (
+                        \(insert)
+                        RETURNING sold_at, release_id, artist_id, buyer_country_code, item_type, amount_paid_usd,
+                            price_asked_usd, overpaid_usd, paid_to_price_ratio, currency, amount_paid, price_asked,
+                            item_description
+                    )
+                    INSERT INTO sale_delta SELECT * FROM new
+                    """, parameters)
+                try await Summaries.addDelta(db)
+            }
         }
     }
 }

@@ -209,78 +209,81 @@ extension Loader {
         let key = info.key
         return try await db.transaction { db in
             try await db.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))")
-            try await Summaries.lock(db)
-            // Under the lock: where the last committed chunk left off.
-            let current = try await progress(key, info)
-            if let current, current.outcome.status != .inProgress {
-                return ChunkResult(outcome: current.outcome, loadedChunk: false, inserted: 0)
-            }
-            let ledgerID: Int64
-            let offset: Int
-            var header: [String]?
-            let recordsBefore: Int
-            if let current, current.started {
-                ledgerID = current.ledgerID
-                offset = current.outcome.offset
-                header = current.header
-                recordsBefore = current.records
-            } else {
-                ledgerID = try await startBackfill(info)
-                offset = 0
-                recordsBefore = 0
-            }
-            let staged = try await stageChunk(
-                info, from: offset, header: header, recordNumber: recordsBefore, chunkRows: options.chunkRows)
-            if header == nil { header = staged.header }
-            let inserted = staged.rows > 0 ? try await moveStaged(ledgerID: ledgerID, key: key, started: started) : 0
-            let kept =
-                try await db.query("SELECT count(*) FROM load_reject WHERE ledger_id = \(ledgerID)").scalar(Int.self)
-            try await recordRejects(
-                Array(staged.rejected.prefix(max(0, self.options.rejectsKept - kept))), ledgerID: ledgerID)
-            let rejected = staged.rejectedCount
-            let duplicates = staged.records - rejected - inserted
-            if staged.rows > 0 {
-                // The span the dataset covers, as a window of the feed (the report's and dashboard's coverage).
+            return try await Summaries.writing(db) {
+                // Under the lock: where the last committed chunk left off.
+                let current = try await progress(key, info)
+                if let current, current.outcome.status != .inProgress {
+                    return ChunkResult(outcome: current.outcome, loadedChunk: false, inserted: 0)
+                }
+                let ledgerID: Int64
+                let offset: Int
+                var header: [String]?
+                let recordsBefore: Int
+                if let current, current.started {
+                    ledgerID = current.ledgerID
+                    offset = current.outcome.offset
+                    header = current.header
+                    recordsBefore = current.records
+                } else {
+                    ledgerID = try await startBackfill(info)
+                    offset = 0
+                    recordsBefore = 0
+                }
+                let staged = try await stageChunk(
+                    info, from: offset, header: header, recordNumber: recordsBefore, chunkRows: options.chunkRows)
+                if header == nil { header = staged.header }
+                let inserted =
+                    staged.rows > 0 ? try await moveStaged(ledgerID: ledgerID, key: key, started: started) : 0
+                let kept =
+                    try await db.query("SELECT count(*) FROM load_reject WHERE ledger_id = \(ledgerID)").scalar(
+                        Int.self)
+                try await recordRejects(
+                    Array(staged.rejected.prefix(max(0, self.options.rejectsKept - kept))), ledgerID: ledgerID)
+                let rejected = staged.rejectedCount
+                let duplicates = staged.records - rejected - inserted
+                if staged.rows > 0 {
+                    // The span the dataset covers, as a window of the feed (the report's and dashboard's coverage).
+                    try await db.query(
+                        """
+                        INSERT INTO feed_window (ledger_id, start_at, end_at, events, items)
+                        SELECT \(ledgerID), to_timestamp(min(utc_date)::double precision),
+                            to_timestamp(max(utc_date)::double precision), count(*), count(*)
+                        FROM load_staging
+                        ON CONFLICT (ledger_id) DO UPDATE SET start_at = least(feed_window.start_at, excluded.start_at),
+                            end_at = greatest(feed_window.end_at, excluded.end_at),
+                            events = feed_window.events + excluded.events, items = feed_window.items + excluded.items
+                        """)
+                }
                 try await db.query(
                     """
-                    INSERT INTO feed_window (ledger_id, start_at, end_at, events, items)
-                    SELECT \(ledgerID), to_timestamp(min(utc_date)::double precision),
-                        to_timestamp(max(utc_date)::double precision), count(*), count(*)
-                    FROM load_staging
-                    ON CONFLICT (ledger_id) DO UPDATE SET start_at = least(feed_window.start_at, excluded.start_at),
-                        end_at = greatest(feed_window.end_at, excluded.end_at),
-                        events = feed_window.events + excluded.events, items = feed_window.items + excluded.items
+                    UPDATE backfill_progress SET next_offset = \(staged.nextOffset), header = \(header)::text[],
+                        records = records + \(staged.records), chunks = chunks + 1, updated_at = now(),
+                        finished_at = CASE WHEN \(staged.finished) THEN now() END,
+                        first_sale_at = least(first_sale_at, (SELECT to_timestamp(min(utc_date)::double precision) FROM load_staging)),
+                        last_sale_at = greatest(last_sale_at, (SELECT to_timestamp(max(utc_date)::double precision) FROM load_staging))
+                    WHERE ledger_id = \(ledgerID)
                     """)
+                let elapsed = ContinuousClock.now - started
+                try await db.query(
+                    """
+                    UPDATE load_ledger SET items = items + \(staged.records), inserted = inserted + \(inserted),
+                        duplicates = duplicates + \(duplicates), rejected = rejected + \(rejected),
+                        status = CASE WHEN \(staged.finished) THEN 'loaded' ELSE 'loading' END,
+                        duration_ms = duration_ms + \(elapsed.milliseconds), loaded_at = now()
+                    WHERE id = \(ledgerID)
+                    """)
+                guard var outcome = try await backfillState(key, info) else {
+                    throw PostgresError.unexpected("the ledger lost the backfill of \(key)")
+                }
+                if !staged.finished { outcome.offset = staged.nextOffset }
+                logger.info(
+                    "backfill chunk",
+                    metadata: [
+                        "key": "\(key)", "records": "\(staged.records)", "inserted": "\(inserted)",
+                        "rejected": "\(rejected)", "offset": "\(staged.nextOffset)", "of": "\(info.size)",
+                    ])
+                return ChunkResult(outcome: outcome, loadedChunk: true, inserted: inserted)
             }
-            try await db.query(
-                """
-                UPDATE backfill_progress SET next_offset = \(staged.nextOffset), header = \(header)::text[],
-                    records = records + \(staged.records), chunks = chunks + 1, updated_at = now(),
-                    finished_at = CASE WHEN \(staged.finished) THEN now() END,
-                    first_sale_at = least(first_sale_at, (SELECT to_timestamp(min(utc_date)::double precision) FROM load_staging)),
-                    last_sale_at = greatest(last_sale_at, (SELECT to_timestamp(max(utc_date)::double precision) FROM load_staging))
-                WHERE ledger_id = \(ledgerID)
-                """)
-            let elapsed = ContinuousClock.now - started
-            try await db.query(
-                """
-                UPDATE load_ledger SET items = items + \(staged.records), inserted = inserted + \(inserted),
-                    duplicates = duplicates + \(duplicates), rejected = rejected + \(rejected),
-                    status = CASE WHEN \(staged.finished) THEN 'loaded' ELSE 'loading' END,
-                    duration_ms = duration_ms + \(elapsed.milliseconds), loaded_at = now()
-                WHERE id = \(ledgerID)
-                """)
-            guard var outcome = try await backfillState(key, info) else {
-                throw PostgresError.unexpected("the ledger lost the backfill of \(key)")
-            }
-            if !staged.finished { outcome.offset = staged.nextOffset }
-            logger.info(
-                "backfill chunk",
-                metadata: [
-                    "key": "\(key)", "records": "\(staged.records)", "inserted": "\(inserted)",
-                    "rejected": "\(rejected)", "offset": "\(staged.nextOffset)", "of": "\(info.size)",
-                ])
-            return ChunkResult(outcome: outcome, loadedChunk: true, inserted: inserted)
         }
     }
 

@@ -107,14 +107,15 @@ public struct Loader: Sendable {
                 return try await db.transaction { db in
                     try await db.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))")
                     // Sales and tags change the summaries: one such transaction at a time.
-                    try await Summaries.lock(db)
-                    // Under the lock: a racing load of the same object has finished, or not begun.
-                    if try await isLoaded(key, etag: expected.etag) {
-                        return LoadOutcome(key: key, status: .alreadyLoaded, etag: expected.etag)
+                    return try await Summaries.writing(db) {
+                        // Under the lock: a racing load of the same object has finished, or not begun.
+                        if try await isLoaded(key, etag: expected.etag) {
+                            return LoadOutcome(key: key, status: .alreadyLoaded, etag: expected.etag)
+                        }
+                        return kind == .salesfeed
+                            ? try await loadWindow(key, expected, started: started)
+                            : try await loadReleasePage(key, expected, started: started)
                     }
-                    return kind == .salesfeed
-                        ? try await loadWindow(key, expected, started: started)
-                        : try await loadReleasePage(key, expected, started: started)
                 }
             } catch let error as PostgresError
                 where ["40P01", "40001"].contains(error.sqlState) && attempt < options.attempts

@@ -697,31 +697,81 @@ public enum WarehouseSchema {
         END
         $$;
 
-        -- Adds the sales in sale_delta to the windows, after the day summaries (which a move reads) hold them.
+        -- Collects the sales in sale_delta by day, release and seller into window_delta, for the windows.
+        CREATE FUNCTION summary_collect_windows() RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            CREATE TEMPORARY TABLE IF NOT EXISTS window_delta (
+                day date, release_id bigint, artist_id bigint, sales bigint, revenue numeric
+            ) ON COMMIT DROP;
+            INSERT INTO window_delta
+            SELECT (d.sold_at AT TIME ZONE 'UTC')::date, d.release_id, d.artist_id, count(*), coalesce(sum(d.paid), 0)
+            FROM sale_delta d GROUP BY 1, 2, 3;
+        END
+        $$;
+
+        -- Adds (sign 1) or takes away (sign -1) the sales in sale_delta from the genre-artist windows, by their
+        -- releases' tags as they are now: what a release page's new tags change.
+        CREATE FUNCTION summary_add_window_genres(sign integer) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            -- The windows as they end now (none before the first sale).
+            INSERT INTO summary_window_genre_artist AS t (span, period, tag_id, artist_id, sales, revenue)
+            SELECT w.span, w.period, rt.tag_id, d.artist_id, sign * count(*), sign * coalesce(sum(d.paid), 0)
+            FROM sale_delta d JOIN release_tag rt ON rt.release_id = d.release_id
+                JOIN summary_window_days((SELECT e.ends FROM summary_window e)) w
+                    ON (d.sold_at AT TIME ZONE 'UTC')::date BETWEEN w.first AND w.last
+            GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+            ON CONFLICT (span, period, tag_id, artist_id) DO UPDATE
+                SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
+            DELETE FROM summary_window_genre_artist WHERE sales = 0;
+        END
+        $$;
+
+        -- Adds what this transaction collected in window_delta to the windows, once before it commits (a load's
+        -- stages each add to the day summaries; a release is then counted into each window once, not once a
+        -- stage), then moves the windows if a sale is later than their end.
         CREATE FUNCTION summary_add_windows() RETURNS void LANGUAGE plpgsql AS $$
         DECLARE
             window_end date := (SELECT w.ends FROM summary_window w);
-            latest date := (SELECT max((d.sold_at AT TIME ZONE 'UTC')::date) FROM sale_delta d);
+            latest date;
         BEGIN
+            IF to_regclass('pg_temp.window_delta') IS NULL THEN
+                RETURN;
+            END IF;
+            latest := (SELECT max(d.day) FROM window_delta d);
             IF window_end IS NOT NULL THEN
                 INSERT INTO summary_window_release AS t (span, period, release_id, sales, revenue)
-                SELECT w.span, w.period, d.release_id, count(*), coalesce(sum(d.paid), 0)
-                FROM sale_delta d JOIN summary_window_days(window_end) w
-                    ON (d.sold_at AT TIME ZONE 'UTC')::date BETWEEN w.first AND w.last
-                GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+                WITH r AS (
+                    SELECT w.span, w.period, d.release_id, d.artist_id, d.sales, d.revenue
+                    FROM window_delta d JOIN summary_window_days(window_end) w ON d.day BETWEEN w.first AND w.last
+                )
+                SELECT r.span, r.period, r.release_id, sum(r.sales), sum(r.revenue)
+                FROM r GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
                 ON CONFLICT (span, period, release_id) DO UPDATE
                     SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
                 INSERT INTO summary_window_artist AS t (span, period, artist_id, sales, revenue)
-                SELECT w.span, w.period, d.artist_id, count(*), coalesce(sum(d.paid), 0)
-                FROM sale_delta d JOIN summary_window_days(window_end) w
-                    ON (d.sold_at AT TIME ZONE 'UTC')::date BETWEEN w.first AND w.last
-                GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+                WITH r AS (
+                    SELECT w.span, w.period, d.release_id, d.artist_id, d.sales, d.revenue
+                    FROM window_delta d JOIN summary_window_days(window_end) w ON d.day BETWEEN w.first AND w.last
+                )
+                SELECT r.span, r.period, r.artist_id, sum(r.sales), sum(r.revenue)
+                FROM r GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
                 ON CONFLICT (span, period, artist_id) DO UPDATE
+                    SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
+                INSERT INTO summary_window_genre_artist AS t (span, period, tag_id, artist_id, sales, revenue)
+                WITH r AS (
+                    SELECT w.span, w.period, d.release_id, d.artist_id, d.sales, d.revenue
+                    FROM window_delta d JOIN summary_window_days(window_end) w ON d.day BETWEEN w.first AND w.last
+                )
+                SELECT r.span, r.period, rt.tag_id, r.artist_id, sum(r.sales), sum(r.revenue)
+                FROM r JOIN release_tag rt ON rt.release_id = r.release_id
+                GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+                ON CONFLICT (span, period, tag_id, artist_id) DO UPDATE
                     SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
             END IF;
             IF latest > window_end OR (window_end IS NULL AND latest IS NOT NULL) THEN
                 PERFORM summary_window_move(window_end, latest);
             END IF;
+            TRUNCATE window_delta;
         END
         $$;
 
@@ -751,21 +801,11 @@ public enum WarehouseSchema {
             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
             ON CONFLICT (day, tag_id, country) DO UPDATE
                 SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
-            -- The windows as they end now (none before the first sale; summary_add_windows moves them).
-            INSERT INTO summary_window_genre_artist AS t (span, period, tag_id, artist_id, sales, revenue)
-            SELECT w.span, w.period, rt.tag_id, d.artist_id, sign * count(*), sign * coalesce(sum(d.paid), 0)
-            FROM sale_delta d JOIN release_tag rt ON rt.release_id = d.release_id
-                JOIN summary_window_days((SELECT e.ends FROM summary_window e)) w
-                    ON (d.sold_at AT TIME ZONE 'UTC')::date BETWEEN w.first AND w.last
-            GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-            ON CONFLICT (span, period, tag_id, artist_id) DO UPDATE
-                SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
             IF sign < 0 THEN
                 -- Rows nothing counts in any more.
                 DELETE FROM summary_genre_day WHERE sales = 0;
                 DELETE FROM summary_genre_hour WHERE sales = 0;
                 DELETE FROM summary_genre_country_day WHERE sales = 0;
-                DELETE FROM summary_window_genre_artist WHERE sales = 0;
             END IF;
         END
         $$;
@@ -816,7 +856,7 @@ public enum WarehouseSchema {
             ON CONFLICT (day, cents) DO UPDATE SET sales = t.sales + excluded.sales;
             PERFORM summary_add_analysis();
             PERFORM summary_add_genres(1);
-            PERFORM summary_add_windows();
+            PERFORM summary_collect_windows();
         END
         $$;
 
@@ -828,6 +868,7 @@ public enum WarehouseSchema {
                 item_description AS description
             FROM sale;
         SELECT summary_add();
+        SELECT summary_add_windows();
         """
 
     /// The physical format an item's description names (case-insensitive, the first that matches): vinyl, CD,

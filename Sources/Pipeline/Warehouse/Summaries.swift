@@ -13,9 +13,13 @@ public enum Summaries {
         overpaid_usd, paid_to_price_ratio, currency, amount_paid, price_asked, item_description
         """
 
-    /// Waits until no other transaction that writes sales or tags is running (held until this one ends).
-    public static func lock(_ db: PostgresConnection) async throws {
+    /// Runs `body`, a transaction's writing of sales or tags: first waits until no other such transaction is
+    /// running (the lock is held until this one ends), and last adds what it collected to the rolling windows.
+    public static func writing<T>(_ db: PostgresConnection, _ body: () async throws -> T) async throws -> T {
         try await db.query("SELECT summary_lock()")
+        let result = try await body()
+        try await db.query("SELECT summary_add_windows()")
+        return result
     }
 
     /// An empty `sale_delta` for this transaction.
@@ -44,9 +48,9 @@ public enum Summaries {
         let sales = try await db.query(
             "INSERT INTO sale_delta SELECT \(deltaColumns) FROM sale WHERE release_id = \(releaseID)"
         ).affected
-        if sales > 0 { try await db.query("SELECT summary_add_genres(-1)") }
+        if sales > 0 { try await db.query("SELECT summary_add_genres(-1), summary_add_window_genres(-1)") }
         try await change()
-        if sales > 0 { try await db.query("SELECT summary_add_genres(1)") }
+        if sales > 0 { try await db.query("SELECT summary_add_genres(1), summary_add_window_genres(1)") }
         try await db.query("TRUNCATE sale_delta")
     }
 
@@ -55,38 +59,42 @@ public enum Summaries {
     /// - Returns: The sales counted.
     public static func rebuild(_ db: PostgresConnection, logger: Logger) async throws -> Int {
         try await db.transaction { db in
-            try await lock(db)
-            try await db.query(
-                """
-                TRUNCATE summary_day, summary_hour, summary_artist_day, summary_release_day, summary_amount_day,
-                    summary_genre_day, summary_genre_hour, summary_genre_country_day, summary_analysis_day,
-                    summary_ratio_day, summary_window_release, summary_window_artist, summary_window_genre_artist
-                """)
-            try await db.query("UPDATE summary_window SET ends = NULL")
-            try await db.query("SET LOCAL work_mem = '128MB'")
-            let months: [String] = try await db.query(
-                """
-                SELECT DISTINCT to_char(sold_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month FROM sale ORDER BY 1
-                """
-            ).map { try $0.decode("month") }
-            try await prepareDelta(db)
-            var total = 0
-            for (index, month) in months.enumerated() {
-                let first: SQLQuery = "(\(month) || '-01')::date"
-                let sales = try await db.query(
-                    """
-                    INSERT INTO sale_delta SELECT \(deltaColumns) FROM sale
-                    WHERE sold_at >= \(first)::timestamp AT TIME ZONE 'UTC'
-                        AND sold_at < (\(first) + interval '1 month')::timestamp AT TIME ZONE 'UTC'
-                    """
-                ).affected
-                try await addDelta(db)
-                total += sales
-                logger.info(
-                    "summaries rebuilt",
-                    metadata: ["month": "\(month)", "sales": "\(sales)", "done": "\(index + 1)/\(months.count)"])
-            }
-            return total
+            try await writing(db) { try await rebuildMonths(db, logger: logger) }
         }
+    }
+
+    /// Empties the summaries and adds every month of `sale` again.
+    private static func rebuildMonths(_ db: PostgresConnection, logger: Logger) async throws -> Int {
+        try await db.query(
+            """
+            TRUNCATE summary_day, summary_hour, summary_artist_day, summary_release_day, summary_amount_day,
+                summary_genre_day, summary_genre_hour, summary_genre_country_day, summary_analysis_day,
+                summary_ratio_day, summary_window_release, summary_window_artist, summary_window_genre_artist
+            """)
+        try await db.query("UPDATE summary_window SET ends = NULL")
+        try await db.query("SET LOCAL work_mem = '128MB'")
+        let months: [String] = try await db.query(
+            """
+            SELECT DISTINCT to_char(sold_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month FROM sale ORDER BY 1
+            """
+        ).map { try $0.decode("month") }
+        try await prepareDelta(db)
+        var total = 0
+        for (index, month) in months.enumerated() {
+            let first: SQLQuery = "(\(month) || '-01')::date"
+            let sales = try await db.query(
+                """
+                INSERT INTO sale_delta SELECT \(deltaColumns) FROM sale
+                WHERE sold_at >= \(first)::timestamp AT TIME ZONE 'UTC'
+                    AND sold_at < (\(first) + interval '1 month')::timestamp AT TIME ZONE 'UTC'
+                """
+            ).affected
+            try await addDelta(db)
+            total += sales
+            logger.info(
+                "summaries rebuilt",
+                metadata: ["month": "\(month)", "sales": "\(sales)", "done": "\(index + 1)/\(months.count)"])
+        }
+        return total
     }
 }
