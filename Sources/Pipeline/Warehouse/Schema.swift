@@ -670,23 +670,32 @@ public enum WarehouseSchema {
 
         -- Moves the windows from ending on `old` (NULL: none yet) to ending on `new`, from the day summaries.
         CREATE FUNCTION summary_window_move(old date, new date) RETURNS void LANGUAGE plpgsql AS $$
+        DECLARE
+            -- The days that change, as an array: the day summaries are then read by index for those days alone
+            -- (joined with the set-returning function itself, the planner guesses thousands of days and scans).
+            days date[] := ARRAY(SELECT DISTINCT c.day FROM summary_window_changes(old, new) c);
         BEGIN
             INSERT INTO summary_window_release AS t (span, period, release_id, sales, revenue)
+            WITH c AS MATERIALIZED (SELECT * FROM summary_window_changes(old, new))
             SELECT c.span, c.period, r.release_id, sum(c.sign * r.sales), sum(c.sign * r.revenue)
-            FROM summary_window_changes(old, new) c JOIN summary_release_day r ON r.day = c.day
+            FROM summary_release_day r JOIN c ON c.day = r.day
+            WHERE r.day = ANY (days)
             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
             ON CONFLICT (span, period, release_id) DO UPDATE
                 SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
             INSERT INTO summary_window_artist AS t (span, period, artist_id, sales, revenue)
+            WITH c AS MATERIALIZED (SELECT * FROM summary_window_changes(old, new))
             SELECT c.span, c.period, a.artist_id, sum(c.sign * a.sales), sum(c.sign * a.revenue)
-            FROM summary_window_changes(old, new) c JOIN summary_artist_day a ON a.day = c.day
+            FROM summary_artist_day a JOIN c ON c.day = a.day
+            WHERE a.day = ANY (days)
             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
             ON CONFLICT (span, period, artist_id) DO UPDATE
                 SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
             INSERT INTO summary_window_genre_artist AS t (span, period, tag_id, artist_id, sales, revenue)
+            WITH c AS MATERIALIZED (SELECT * FROM summary_window_changes(old, new)),
+                r AS MATERIALIZED (SELECT * FROM summary_release_day r WHERE r.day = ANY (days))
             SELECT c.span, c.period, rt.tag_id, r.artist_id, sum(c.sign * r.sales), sum(c.sign * r.revenue)
-            FROM summary_window_changes(old, new) c JOIN summary_release_day r ON r.day = c.day
-                JOIN release_tag rt ON rt.release_id = r.release_id
+            FROM r JOIN c ON c.day = r.day JOIN release_tag rt ON rt.release_id = r.release_id
             GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
             ON CONFLICT (span, period, tag_id, artist_id) DO UPDATE
                 SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
