@@ -35,60 +35,50 @@ extension DashboardQuery {
 
     /// The top artists by sales.
     public func artists(_ filter: DashboardFilter, limit: Int = 10) async throws -> [RankedRow] {
-        let totals: SQLQuery =
-            onlyDays(filter)
-            ? Self.windowedRows(
-                filter,
-                window: """
-                    SELECT a.artist_id, a.sales, round(a.revenue, 2) AS revenue
-                    FROM summary_window_artist a WHERE \(Self.inWindow(filter, "a"))
-                    ORDER BY a.sales DESC, round(a.revenue, 2) DESC, a.artist_id LIMIT \(limit)
-                    """,
-                days: """
-                    SELECT a.artist_id, sum(a.sales)::bigint AS sales, round(sum(a.revenue), 2) AS revenue
-                    FROM summary_artist_day a WHERE \(filter.days("a")) GROUP BY a.artist_id
-                    ORDER BY 2 DESC, 3 DESC, a.artist_id LIMIT \(limit)
-                    """)
-            : """
-            SELECT s.artist_id, count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
-            FROM sale s WHERE \(filter.condition) GROUP BY s.artist_id
-            ORDER BY 2 DESC, 3 DESC, s.artist_id LIMIT \(limit)
-            """
-        return try await ranked(
+        try await ranked(
             """
             SELECT a.id::text AS key, a.name, a.page_url AS detail, a.page_url AS url, x.sales, x.revenue
-            FROM (\(totals)) x JOIN artist a ON a.id = x.artist_id ORDER BY x.sales DESC, x.revenue DESC, a.id
+            FROM (\(leaders(filter, limit: limit, "artist"))) x JOIN artist a ON a.id = x.artist_id
+            ORDER BY x.sales DESC, x.revenue DESC, a.id
             """)
     }
 
     /// The top releases by sales.
     public func releases(_ filter: DashboardFilter, limit: Int = 10) async throws -> [RankedRow] {
-        let totals: SQLQuery =
-            onlyDays(filter)
-            ? Self.windowedRows(
-                filter,
-                window: """
-                    SELECT r.release_id, r.sales, round(r.revenue, 2) AS revenue
-                    FROM summary_window_release r WHERE \(Self.inWindow(filter, "r"))
-                    ORDER BY r.sales DESC, round(r.revenue, 2) DESC, r.release_id LIMIT \(limit)
-                    """,
-                days: """
-                    SELECT r.release_id, sum(r.sales)::bigint AS sales, round(sum(r.revenue), 2) AS revenue
-                    FROM summary_release_day r WHERE \(filter.days("r")) GROUP BY r.release_id
-                    ORDER BY 2 DESC, 3 DESC, r.release_id LIMIT \(limit)
-                    """)
-            : """
-            SELECT s.release_id, count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
-            FROM sale s WHERE \(filter.condition) GROUP BY s.release_id
-            ORDER BY 2 DESC, 3 DESC, s.release_id LIMIT \(limit)
-            """
-        return try await ranked(
+        try await ranked(
             """
             SELECT r.id::text AS key, coalesce(r.title, r.album_title, r.url) AS name, a.name AS detail, r.url,
                 x.sales, x.revenue
-            FROM (\(totals)) x JOIN release r ON r.id = x.release_id JOIN artist a ON a.id = r.artist_id
+            FROM (\(leaders(filter, limit: limit, "release"))) x JOIN release r ON r.id = x.release_id
+                JOIN artist a ON a.id = r.artist_id
             ORDER BY x.sales DESC, x.revenue DESC, r.id
             """)
+    }
+
+    /// The `limit` leading artists or releases (`entity`) of a range: `ENTITY_id`, sales and revenue (rounded to
+    /// the cent, which ranks ties), from the rolling window that holds the range, else its day summaries, else
+    /// `sale` when the filter narrows by more than days.
+    private func leaders(_ filter: DashboardFilter, limit: Int, _ entity: String) -> SQLQuery {
+        let id: SQLQuery = "\(unescaped: entity)_id"
+        guard onlyDays(filter) else {
+            return """
+                SELECT s.\(id), count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
+                FROM sale s WHERE \(filter.condition) GROUP BY s.\(id)
+                ORDER BY 2 DESC, 3 DESC, s.\(id) LIMIT \(limit)
+                """
+        }
+        return Self.windowedRows(
+            filter,
+            window: """
+                SELECT w.\(id), w.sales, round(w.revenue, 2) AS revenue
+                FROM summary_window_\(unescaped: entity) w WHERE \(Self.inWindow(filter, "w"))
+                ORDER BY w.sales DESC, round(w.revenue, 2) DESC, w.\(id) LIMIT \(limit)
+                """,
+            days: """
+                SELECT d.\(id), sum(d.sales)::bigint AS sales, round(sum(d.revenue), 2) AS revenue
+                FROM summary_\(unescaped: entity)_day d WHERE \(filter.days("d")) GROUP BY d.\(id)
+                ORDER BY 2 DESC, 3 DESC, d.\(id) LIMIT \(limit)
+                """)
     }
 
     /// Sales by buyer country (unknown countries left out), most first.
