@@ -72,7 +72,7 @@ struct SummaryTests {
             """,
             """
             DROP FUNCTION summary_add(), summary_add_genres(integer), summary_lock(), physical_format(text),
-                summary_add_analysis(), summary_add_windows(), summary_collect_windows(), summary_add_window_genres(integer), summary_window_move(date, date),
+                summary_add_analysis(), summary_add_windows(), summary_collect_windows(), summary_add_window_genres(integer), summary_window_collected(date), summary_window_move(date, date),
                 summary_window_changes(date, date), summary_window_days(date), summary_window_period(date, integer)
             """,
             "DELETE FROM schema_migration WHERE version >= 7",

@@ -735,6 +735,18 @@ public enum WarehouseSchema {
         END
         $$;
 
+        -- What this transaction collected in window_delta, in each window that ends on `ends` (plpgsql: the
+        -- temporary table is there only when it runs).
+        CREATE FUNCTION summary_window_collected(ends date)
+            RETURNS TABLE (span integer, period smallint, release_id bigint, artist_id bigint, sales bigint,
+                revenue numeric) LANGUAGE plpgsql AS $$
+        BEGIN
+            RETURN QUERY
+            SELECT w.span, w.period, d.release_id, d.artist_id, d.sales, d.revenue
+            FROM window_delta d JOIN summary_window_days(ends) w ON d.day BETWEEN w.first AND w.last;
+        END
+        $$;
+
         -- Adds what this transaction collected in window_delta to the windows, once before it commits (a load's
         -- stages each add to the day summaries; a release is then counted into each window once, not once a
         -- stage), then moves the windows if a sale is later than their end.
@@ -749,30 +761,18 @@ public enum WarehouseSchema {
             latest := (SELECT max(d.day) FROM window_delta d);
             IF window_end IS NOT NULL THEN
                 INSERT INTO summary_window_release AS t (span, period, release_id, sales, revenue)
-                WITH r AS (
-                    SELECT w.span, w.period, d.release_id, d.artist_id, d.sales, d.revenue
-                    FROM window_delta d JOIN summary_window_days(window_end) w ON d.day BETWEEN w.first AND w.last
-                )
                 SELECT r.span, r.period, r.release_id, sum(r.sales), sum(r.revenue)
-                FROM r GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+                FROM summary_window_collected(window_end) r GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
                 ON CONFLICT (span, period, release_id) DO UPDATE
                     SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
                 INSERT INTO summary_window_artist AS t (span, period, artist_id, sales, revenue)
-                WITH r AS (
-                    SELECT w.span, w.period, d.release_id, d.artist_id, d.sales, d.revenue
-                    FROM window_delta d JOIN summary_window_days(window_end) w ON d.day BETWEEN w.first AND w.last
-                )
                 SELECT r.span, r.period, r.artist_id, sum(r.sales), sum(r.revenue)
-                FROM r GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+                FROM summary_window_collected(window_end) r GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
                 ON CONFLICT (span, period, artist_id) DO UPDATE
                     SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
                 INSERT INTO summary_window_genre_artist AS t (span, period, tag_id, artist_id, sales, revenue)
-                WITH r AS (
-                    SELECT w.span, w.period, d.release_id, d.artist_id, d.sales, d.revenue
-                    FROM window_delta d JOIN summary_window_days(window_end) w ON d.day BETWEEN w.first AND w.last
-                )
                 SELECT r.span, r.period, rt.tag_id, r.artist_id, sum(r.sales), sum(r.revenue)
-                FROM r JOIN release_tag rt ON rt.release_id = r.release_id
+                FROM summary_window_collected(window_end) r JOIN release_tag rt ON rt.release_id = r.release_id
                 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
                 ON CONFLICT (span, period, tag_id, artist_id) DO UPDATE
                     SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
