@@ -115,6 +115,25 @@ public enum SummaryCheck {
             "summary_window_genre_artist",
             window("rt.tag_id, s.artist_id", join: "JOIN release_tag rt USING (release_id)")
         ),
+        ("summary_last_release", "SELECT release_id, artist_id, max(sold_at) FROM sale GROUP BY 1, 2"),
+        (
+            "summary_last_artist_country",
+            """
+            SELECT artist_id, buyer_country_code, max(sold_at) FROM sale
+            WHERE buyer_country_code IS NOT NULL GROUP BY 1, 2
+            """
+        ),
+        (
+            "summary_last_genre_artist",
+            "SELECT rt.tag_id, s.artist_id, max(s.sold_at) FROM sale s JOIN release_tag rt USING (release_id) GROUP BY 1, 2"
+        ),
+        (
+            "summary_last_genre_country",
+            """
+            SELECT rt.tag_id, s.buyer_country_code, max(s.sold_at) FROM sale s JOIN release_tag rt USING (release_id)
+            WHERE s.buyer_country_code IS NOT NULL GROUP BY 1, 2
+            """
+        ),
     ]
 
     /// The sales and revenue by `entity` in the 7, 30, 90 and 365 days up to the latest sale's day (period 0) and

@@ -2,7 +2,7 @@ import Logging
 import Postgres
 import Tracker
 
-/// The summaries the read side answers from (migration 7's `summary_*` tables), kept exact by the transactions
+/// The summaries the read side answers from (migrations 7's and 8's `summary_*` tables), kept exact by the transactions
 /// that write sales or release tags: each takes `summary_lock()` first, so they follow one another and each adds
 /// what it changed to the summaries in the same transaction. A retry, an overlap, a race or a kill therefore
 /// counts a sale once, or not at all until its transaction commits.
@@ -37,7 +37,7 @@ public enum Summaries {
 
     /// Adds the sales in `sale_delta` to every summary, and empties it.
     public static func addDelta(_ db: PostgresConnection) async throws {
-        try await db.query("SELECT summary_add()")
+        try await db.query("SELECT summary_add(), summary_add_last()")
         try await db.query("TRUNCATE sale_delta")
     }
 
@@ -48,9 +48,13 @@ public enum Summaries {
         let sales = try await db.query(
             "INSERT INTO sale_delta SELECT \(deltaColumns) FROM sale WHERE release_id = \(releaseID)"
         ).affected
-        if sales > 0 { try await db.query("SELECT summary_add_genres(-1), summary_add_window_genres(-1)") }
+        if sales > 0 {
+            try await db.query("SELECT summary_add_genres(-1), summary_add_window_genres(-1), summary_retag_last(-1)")
+        }
         try await change()
-        if sales > 0 { try await db.query("SELECT summary_add_genres(1), summary_add_window_genres(1)") }
+        if sales > 0 {
+            try await db.query("SELECT summary_add_genres(1), summary_add_window_genres(1), summary_retag_last(1)")
+        }
         try await db.query("TRUNCATE sale_delta")
     }
 
@@ -69,7 +73,9 @@ public enum Summaries {
             """
             TRUNCATE summary_day, summary_hour, summary_artist_day, summary_release_day, summary_amount_day,
                 summary_genre_day, summary_genre_hour, summary_genre_country_day, summary_analysis_day,
-                summary_ratio_day, summary_window_release, summary_window_artist, summary_window_genre_artist
+                summary_ratio_day, summary_window_release, summary_window_artist, summary_window_genre_artist,
+                summary_last_release, summary_last_artist_country, summary_last_genre_artist,
+                summary_last_genre_country
             """)
         try await db.query("UPDATE summary_window SET ends = NULL")
         try await db.query("SET LOCAL work_mem = '128MB'")
