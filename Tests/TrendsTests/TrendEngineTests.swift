@@ -140,6 +140,37 @@ struct TrendEngineTests {
         #expect(ratio > 10 && trending.estimate <= ratio && trending.lowerBound > 2)
     }
 
+    @Test("the distinct counts are needed only by the discovered: given to them alone, the same signals")
+    func discoveredAlone() {
+        var random = SeededRandom(seed: 11)
+        let market = Market.artists(2000, &random)
+        var (counts, site) = market.counts(Self.day, &random)
+        // Three breakouts: two spread over releases and countries, one fan buying one release.
+        for (entity, releases) in [(99_990, 3), (99_991, 4), (99_992, 1)] {
+            counts.append(
+                TrendCounts(
+                    entity: Int64(entity), current: 30, previous: 25, baseline: 10, releases: releases,
+                    countries: releases))
+            site.current += 30
+            site.previous += 25
+            site.baseline += 10
+        }
+        let full = engine.evaluate(Self.day, counts: counts, site: site)
+        let discovered = engine.discovered(Self.day, counts: counts, site: site)
+        #expect(Set(full.signals.map(\.entity)).isSubset(of: discovered))
+        #expect(Set([99_990, 99_991, 99_992]).isSubset(of: discovered))
+        #expect(discovered.count < counts.count / 10)
+        // The others' distinct counts unknown (0): the same signals, in the same order.
+        let known = Set(discovered)
+        let partial = counts.map { entity in
+            var entity = entity
+            if !known.contains(entity.entity) { (entity.releases, entity.countries) = (0, 0) }
+            return entity
+        }
+        #expect(engine.evaluate(Self.day, counts: partial, site: site).signals == full.signals)
+        #expect(!full.signals.contains { $0.entity == 99_992 })
+    }
+
     @Test("one day's spike is not a trend: both windows must hold")
     func oneDaySpike() {
         let spike = TrendCounts(entity: 99_996, current: 60, previous: 3, baseline: 84, releases: 5, countries: 9)

@@ -127,45 +127,24 @@ public struct TrendEvaluation: Sendable, Equatable {
 public struct TrendEngine: Sendable {
     public init() {}
 
-    public func evaluate(_ rule: TrendRule, counts: [TrendCounts], site: SiteCounts) -> TrendEvaluation {
-        let dispersion = rule.overdispersed ? dispersions(counts, site: site) : counts.map { _ in 1.0 }
-        /// Each entity's ratio in one window, its counts deflated by its dispersion.
-        func ratios(_ recent: KeyPath<TrendCounts, Int>, siteRecent: Int) -> [RateRatio] {
-            counts.indices.map { index in
-                RateRatio(
-                    recent: Double(counts[index][keyPath: recent]) / dispersion[index],
-                    baseline: Double(counts[index].baseline) / dispersion[index],
-                    siteRecent: Double(siteRecent), siteBaseline: Double(site.baseline))
-            }
-        }
-        let current = ratios(\.current, siteRecent: site.current)
-        let previous = ratios(\.previous, siteRecent: site.previous)
-        // A window's family: the entities whose total over the windows could reach the minimum (filtering on the
-        // total, which the conditional test takes as given, leaves the tests' null distributions alone); their
-        // p-values against the minimum ratio and Benjamini-Hochberg q-values, by entity index.
-        func tests(_ recent: KeyPath<TrendCounts, Int>, _ ratios: [RateRatio]) -> (
-            tested: [Int], p: [Int: Double], q: [Int: Double]
-        ) {
-            let tested = counts.indices.filter {
-                rule.tests(recent: counts[$0][keyPath: recent], baseline: counts[$0].baseline)
-            }
-            let p = tested.map { ratios[$0].pValue(minimumRatio: rule.minimumRatio) }
-            return (
-                tested, Dictionary(uniqueKeysWithValues: zip(tested, p)),
-                Dictionary(uniqueKeysWithValues: zip(tested, FalseDiscovery.adjusted(p)))
-            )
-        }
-        let now = tests(\.current, current)
-        let before = tests(\.previous, previous)
-        let prior =
-            BetaPrior.fit(now.tested.map { (current[$0].recent, current[$0].recent + current[$0].baseline) })
-            ?? BetaPrior(alpha: 1, beta: 1)
+    /// The entities significant in both windows with the minimum sales: those whose distinct releases and
+    /// countries (artists) or artists (genres) decide whether they signal, so the only ones that need them.
+    public func discovered(_ rule: TrendRule, counts: [TrendCounts], site: SiteCounts) -> [Int64] {
+        let tests = RuleTests(rule, counts: counts, site: site, engine: self)
+        return tests.now.tested.filter { tests.significant($0, rule) && rule.hasMinimumSales(counts[$0]) }
+            .map { counts[$0].entity }
+    }
 
+    public func evaluate(_ rule: TrendRule, counts: [TrendCounts], site: SiteCounts) -> TrendEvaluation {
+        let tests = RuleTests(rule, counts: counts, site: site, engine: self)
+        let (dispersion, current, now, before, prior) = (
+            tests.dispersion, tests.current, tests.now, tests.before, tests.prior
+        )
         var discoveries = 0
         var signals: [TrendSignal] = []
         for index in now.tested {
-            guard let p = now.p[index], let q = now.q[index], q <= rule.falseDiscoveryRate,
-                let previousQ = before.q[index], previousQ <= rule.falseDiscoveryRate
+            guard tests.significant(index, rule), let p = now.p[index], let q = now.q[index],
+                let previousQ = before.q[index]
             else { continue }
             discoveries += 1
             let entity = counts[index]
@@ -201,7 +180,7 @@ public struct TrendEngine: Sendable {
     }
 
     /// Each entity's dispersion; entities whose own series is too thin take the median of those that have one.
-    private func dispersions(_ counts: [TrendCounts], site: SiteCounts) -> [Double] {
+    fileprivate func dispersions(_ counts: [TrendCounts], site: SiteCounts) -> [Double] {
         let siteDaily = site.baselineDaily.map(Double.init)
         let own = counts.map { entity -> Double? in
             guard entity.baselineDaily.count == siteDaily.count else { return nil }
@@ -210,5 +189,57 @@ public struct TrendEngine: Sendable {
         let known = own.compactMap { $0 }.sorted()
         let pooled = known.isEmpty ? 1 : known[known.count / 2]
         return own.map { $0 ?? pooled }
+    }
+}
+
+/// A rule's tests of every entity: the ratios in each window, deflated by the entities' dispersion, their
+/// p-values and Benjamini-Hochberg q-values, and the prior the estimates shrink to.
+private struct RuleTests {
+    typealias Family = (tested: [Int], p: [Int: Double], q: [Int: Double])
+    let dispersion: [Double]
+    let current: [RateRatio]
+    let now: Family
+    let before: Family
+    let prior: BetaPrior
+
+    init(_ rule: TrendRule, counts: [TrendCounts], site: SiteCounts, engine: TrendEngine) {
+        let dispersion = rule.overdispersed ? engine.dispersions(counts, site: site) : counts.map { _ in 1.0 }
+        /// Each entity's ratio in one window, its counts deflated by its dispersion.
+        func ratios(_ recent: KeyPath<TrendCounts, Int>, siteRecent: Int) -> [RateRatio] {
+            counts.indices.map { index in
+                RateRatio(
+                    recent: Double(counts[index][keyPath: recent]) / dispersion[index],
+                    baseline: Double(counts[index].baseline) / dispersion[index],
+                    siteRecent: Double(siteRecent), siteBaseline: Double(site.baseline))
+            }
+        }
+        let current = ratios(\.current, siteRecent: site.current)
+        let previous = ratios(\.previous, siteRecent: site.previous)
+        // A window's family: the entities whose total over the windows could reach the minimum (filtering on the
+        // total, which the conditional test takes as given, leaves the tests' null distributions alone); their
+        // p-values against the minimum ratio and Benjamini-Hochberg q-values, by entity index.
+        func family(_ recent: KeyPath<TrendCounts, Int>, _ ratios: [RateRatio]) -> Family {
+            let tested = counts.indices.filter {
+                rule.tests(recent: counts[$0][keyPath: recent], baseline: counts[$0].baseline)
+            }
+            let p = tested.map { ratios[$0].pValue(minimumRatio: rule.minimumRatio) }
+            return (
+                tested, Dictionary(uniqueKeysWithValues: zip(tested, p)),
+                Dictionary(uniqueKeysWithValues: zip(tested, FalseDiscovery.adjusted(p)))
+            )
+        }
+        self.dispersion = dispersion
+        self.current = current
+        self.now = family(\.current, current)
+        self.before = family(\.previous, previous)
+        self.prior =
+            BetaPrior.fit(now.tested.map { (current[$0].recent, current[$0].recent + current[$0].baseline) })
+            ?? BetaPrior(alpha: 1, beta: 1)
+    }
+
+    /// Whether the entity at `index` is significant in both windows.
+    func significant(_ index: Int, _ rule: TrendRule) -> Bool {
+        guard let q = now.q[index], let previousQ = before.q[index] else { return false }
+        return q <= rule.falseDiscoveryRate && previousQ <= rule.falseDiscoveryRate
     }
 }

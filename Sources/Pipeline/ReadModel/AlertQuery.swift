@@ -10,8 +10,9 @@ public struct AlertRuleError: Error, CustomStringConvertible, Sendable {
 /// scan of the longest span for all rules of a kind (artists; genres; the site), and, for the signals only, what
 /// stands behind them.
 public struct AlertQuery: Sendable {
-    /// Whether the site's and the genres' counts are read from the hourly summaries when `at` is on the hour
-    /// (otherwise, or when false, from `sale`, as the tests do to compare the two).
+    /// Whether the counts are read from the summaries: the site's and the genres' from the hourly ones when `at`
+    /// is on the hour, the artists' from their days, the candidates' distinct releases, countries and artists
+    /// from their last sales (when false, all from `sale`, as the tests do to compare the two).
     public var useSummaries: Bool
 
     public init(useSummaries: Bool = true) {
@@ -38,15 +39,52 @@ public struct AlertQuery: Sendable {
             }
         }
         guard let span = rules.map(\.spanHours).max() else { return [] }
-        let sites = try await siteCounts(rules, at: at, span: span, db)
-        let artistRules = rules.filter { $0.entity == .artist }
-        let genreRules = rules.filter { $0.entity == .genre }
-        var artists = try await artistCounts(artistRules, at: at, db)
-        var genres = try await genreCounts(genreRules, at: at, db)
-        return rules.enumerated().map { index, rule in
-            switch rule.entity {
-            case .artist: return (artists.removeFirst(), sites[index])
-            case .genre: return (genres.removeFirst(), sites[index])
+        // One snapshot for every count (a load committing meanwhile is in all of them or none); enough memory for
+        // the artists' and genres' hash tables to stay in one batch; no JIT, whose compiling (100-150 ms a query,
+        // measured) costs more than these short scans gain from it.
+        let scans: [(counts: [TrendCounts], site: SiteCounts)] =
+            try await db.transaction { db in
+                try await db.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                try await db.query("SET LOCAL work_mem = '64MB'")
+                try await db.query("SET LOCAL jit = off")
+                let sites = try await siteCounts(rules, at: at, span: span, db)
+                var artists = try await artistCounts(rules.filter { $0.entity == .artist }, at: at, db)
+                var genres = try await genreCounts(rules.filter { $0.entity == .genre }, at: at, db)
+                var result: [(counts: [TrendCounts], site: SiteCounts)] = []
+                for (rule, site) in zip(rules, sites) {
+                    var counts = rule.entity == .artist ? artists.removeFirst() : genres.removeFirst()
+                    try await addDistincts(rule, &counts, site: site, at: at, db)
+                    result.append((counts, site))
+                }
+                return result
+            }
+        return scans
+    }
+
+    /// The distinct releases and countries (artists) or artists, releases and countries (genres) in the current
+    /// window of the entities the trend engine discovers (significant in both windows, with the minimum sales):
+    /// they decide only whether those signal, and a signal records them. Others keep 0.
+    private func addDistincts(
+        _ rule: TrendRule, _ counts: inout [TrendCounts], site: SiteCounts, at: Int64, _ db: PostgresConnection
+    ) async throws {
+        let discovered = TrendEngine().discovered(rule, counts: counts, site: site)
+        guard !discovered.isEmpty else { return }
+        let from = Self.before(at, hours: rule.current.from)
+        switch rule.entity {
+        case .artist:
+            let found = try await artistDistincts(discovered, from: from, to: at, db)
+            for index in counts.indices {
+                guard let distinct = found[counts[index].entity] else { continue }
+                counts[index].releases = distinct.releases
+                counts[index].countries = distinct.countries
+            }
+        case .genre:
+            let found = try await genreDistincts(discovered, from: from, to: at, db)
+            for index in counts.indices {
+                guard let distinct = found[counts[index].entity] else { continue }
+                counts[index].artists = distinct.artists
+                counts[index].releases = distinct.releases
+                counts[index].countries = distinct.countries
             }
         }
     }
@@ -110,8 +148,7 @@ public struct AlertQuery: Sendable {
         }
     }
 
-    /// Artists' counts for each artist rule: one scan, a current, previous and baseline count per rule; the
-    /// distinct releases and countries read afterwards for the few artists that could be signals.
+    /// Artists' counts for each artist rule: one scan, a current, previous and baseline count per rule.
     private func artistCounts(_ rules: [TrendRule], at: Int64, _ db: PostgresConnection) async throws
         -> [[TrendCounts]]
     {
@@ -153,30 +190,6 @@ public struct AlertQuery: Sendable {
                 entity.artists = 1
                 if rule.tests(entity) { counts.append(entity) }
             }
-            let candidates = counts.indices.filter { rule.hasMinimumSales(counts[$0]) }
-            if !candidates.isEmpty {
-                let distinct = try await db.query(
-                    """
-                    SELECT s.artist_id, count(DISTINCT s.release_id) AS releases,
-                        count(DISTINCT s.buyer_country_code) AS countries
-                    FROM sale s
-                    WHERE s.artist_id = ANY(\(candidates.map { counts[$0].entity })::bigint[])
-                        AND s.sold_at >= to_timestamp(\(Self.before(at, hours: rule.current.from)))
-                        AND s.sold_at < to_timestamp(\(at))
-                    GROUP BY 1
-                    """
-                )
-                var byArtist: [Int64: (releases: Int, countries: Int)] = [:]
-                for row in distinct {
-                    byArtist[try row.decode("artist_id")] = (try row.decode("releases"), try row.decode("countries"))
-                }
-                for index in candidates {
-                    // A candidate has sales in the window, so it has its row.
-                    let found = byArtist[counts[index].entity]
-                    counts[index].releases = found?.releases ?? 0
-                    counts[index].countries = found?.countries ?? 0
-                }
-            }
             result.append(counts)
         }
         return result
@@ -186,81 +199,87 @@ public struct AlertQuery: Sendable {
     /// sales of a few part days: every window `[s, e)` starts and ends at `at`'s time of day, so it is the days from
     /// `s`'s to the one before `e`'s, less the part of `s`'s day before `s`, plus the part of `e`'s day before
     /// `e`. Those parts (the "heads" of the windows' first and last days) are the only sales read, by
-    /// `sale_by_time`. The same columns, rows and order as the scan of `sale`: an artist is in it when it sold
-    /// in the span.
+    /// `sale_by_time`. The windows' first and last days cut the span into buckets (`width_bucket`); a day counts in
+    /// its bucket, a head less in its day's bucket and more in the one before, and a window is a run of buckets:
+    /// one sum a window, over small integers. The same columns, rows and order as the scan of `sale`: an artist
+    /// is in it when it sold in the span.
     private static func artistWindows(_ rules: [TrendRule], at: Int64, span: Int) -> SQLQuery {
         let timeOfDay = ((at % 86_400) + 86_400) % 86_400
         func day(_ hours: Int) -> Int64 { (before(at, hours: hours) - timeOfDay) / 86_400 }
-        func date(_ day: Int64) -> SQLQuery { "(date '1970-01-01' + \(day)::int)" }
-        /// A window's count from the days and the heads.
+        var edges: Set<Int> = [span, 0]
+        for rule in rules {
+            for bounds in [rule.current, rule.previous, rule.baseline] { edges.formUnion([bounds.from, bounds.to]) }
+        }
+        // Oldest first: the bucket of the day `edgeDays[k]` (and of the days after it, up to the next) is k + 1.
+        let edgeDays = edges.sorted(by: >).map(day)
+        func bucket(_ hours: Int) -> Int { edgeDays.firstIndex(of: day(hours))! + 1 }
         func window(_ from: Int, _ to: Int) -> SQLQuery {
-            let (first, last) = (day(from), day(to))
-            return """
-                coalesce(sum(x.sales) FILTER (WHERE NOT x.head AND x.day >= \(date(first)) AND x.day < \(date(last))), 0)
-                - coalesce(sum(x.sales) FILTER (WHERE x.head AND x.day = \(date(first))), 0)
-                + coalesce(sum(x.sales) FILTER (WHERE x.head AND x.day = \(date(last))), 0)
-                """
+            let (first, last) = (bucket(from), bucket(to))
+            return "coalesce(sum(x.sales) FILTER (WHERE x.bucket >= \(first) AND x.bucket < \(last)), 0)"
         }
         var columns: [SQLQuery] = []
-        var edges: Set<Int> = [span, 0]
         for (index, rule) in rules.enumerated() {
             for (name, bounds) in [("current", rule.current), ("previous", rule.previous), ("baseline", rule.baseline)]
             {
                 columns.append(
-                    "(\(window(bounds.from, bounds.to)))::bigint AS \(unescaped: name)_\(unescaped: String(index))")
-                edges.formUnion([bounds.from, bounds.to])
+                    "\(window(bounds.from, bounds.to))::bigint AS \(unescaped: name)_\(unescaped: String(index))")
             }
         }
-        let heads = SQLQuery.joined(
-            edges.sorted().map { hours in
-                let start = day(hours) * 86_400
-                return "(s.sold_at >= to_timestamp(\(start)) AND s.sold_at < to_timestamp(\(start + timeOfDay)))"
-            }, separator: " OR ")
+        let epochDay: SQLQuery = "date '1970-01-01'"
         return """
             WITH parts AS (
-                SELECT a.artist_id, a.day, a.sales, false AS head FROM summary_artist_day a
-                WHERE a.day >= \(date(day(span))) AND a.day < \(date(day(0)))
+                SELECT a.artist_id, width_bucket((a.day - \(epochDay))::bigint, \(edgeDays)::bigint[]) AS bucket,
+                    a.sales::int AS sales
+                FROM summary_artist_day a
+                WHERE a.day >= \(epochDay) + \(day(span))::int AND a.day < \(epochDay) + \(day(0))::int
                 UNION ALL
-                SELECT s.artist_id, (s.sold_at AT TIME ZONE 'UTC')::date, count(*), true FROM sale s
-                WHERE \(timeOfDay > 0 ? heads : "false") GROUP BY 1, 2
+                SELECT h.artist_id, h.bucket + b.shift, b.sign * h.sales
+                FROM (
+                    SELECT s.artist_id,
+                        width_bucket(((s.sold_at AT TIME ZONE 'UTC')::date - \(epochDay))::bigint, \(edgeDays)::bigint[])
+                            AS bucket,
+                        count(*)::int AS sales
+                    FROM unnest(\(edgeDays)::bigint[]) e (day)
+                    JOIN sale s ON s.sold_at >= to_timestamp(e.day * 86400)
+                        AND s.sold_at < to_timestamp(e.day * 86400 + \(timeOfDay))
+                    GROUP BY 1, 2
+                ) h
+                CROSS JOIN (VALUES (0, -1), (-1, 1)) b (shift, sign)
             )
             SELECT x.artist_id, \(SQLQuery.joined(columns, separator: ", "))
-            FROM parts x GROUP BY x.artist_id HAVING (\(window(span, 0))) > 0 ORDER BY x.artist_id
+            FROM parts x GROUP BY x.artist_id HAVING \(window(span, 0)) > 0 ORDER BY x.artist_id
             """
     }
 
     /// Genres' counts for each genre rule, day by day from one scan (their baselines' daily series give the
-    /// dispersion); distinct artists, releases and countries read for the genres that could be signals.
+    /// dispersion).
     private func genreCounts(_ rules: [TrendRule], at: Int64, _ db: PostgresConnection) async throws
         -> [[TrendCounts]]
     {
         guard let span = rules.map(\.spanHours).max() else { return [] }
         // The genres' hourly summaries of the span (or one hash join of its sales with their releases' genres),
-        // summed by genre and day; enough memory for the genres' hash table to stay in one batch.
-        let daily = try await db.transaction { db in
-            try await db.query("SET LOCAL work_mem = '64MB'")
-            let rows =
-                hourly(at)
-                ? try await db.query(
-                    """
-                    SELECT h.tag_id, \(Self.hourBack(at)) AS back, sum(h.sales)::bigint AS sales
-                    FROM summary_genre_hour h
-                    WHERE h.hour >= to_timestamp(\(Self.before(at, hours: span))) AND h.hour < to_timestamp(\(at))
-                    GROUP BY 1, 2
-                    """)
-                : try await db.query(
-                    """
-                    SELECT rt.tag_id, \(Self.dayBack(at)) AS back, count(*) AS sales
-                    FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id
-                    WHERE s.sold_at >= to_timestamp(\(Self.before(at, hours: span))) AND s.sold_at < to_timestamp(\(at))
-                    GROUP BY 1, 2
-                    """)
-            return try rows.map { row in
-                (
-                    tag: try row.decode("tag_id", as: Int64.self), back: try row.decode("back", as: Int.self),
-                    sales: try row.decode("sales", as: Int.self)
-                )
-            }
+        // summed by genre and day.
+        let rows =
+            hourly(at)
+            ? try await db.query(
+                """
+                SELECT h.tag_id, \(Self.hourBack(at)) AS back, sum(h.sales)::bigint AS sales
+                FROM summary_genre_hour h
+                WHERE h.hour >= to_timestamp(\(Self.before(at, hours: span))) AND h.hour < to_timestamp(\(at))
+                GROUP BY 1, 2
+                """)
+            : try await db.query(
+                """
+                SELECT rt.tag_id, \(Self.dayBack(at)) AS back, count(*) AS sales
+                FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id
+                WHERE s.sold_at >= to_timestamp(\(Self.before(at, hours: span))) AND s.sold_at < to_timestamp(\(at))
+                GROUP BY 1, 2
+                """)
+        let daily = try rows.map { row in
+            (
+                tag: try row.decode("tag_id", as: Int64.self), back: try row.decode("back", as: Int.self),
+                sales: try row.decode("sales", as: Int.self)
+            )
         }
         var result: [[TrendCounts]] = []
         for rule in rules {
@@ -268,36 +287,55 @@ public struct AlertQuery: Sendable {
             for (tag, back, count) in daily {
                 Self.add(count, back: back, rule, to: &byTag[tag, default: Self.empty(tag, rule, daily: true)])
             }
-            var counts = byTag.values.filter { rule.tests($0) }.sorted { $0.entity < $1.entity }
-            let candidates = counts.indices.filter { rule.hasMinimumSales(counts[$0]) }
-            if !candidates.isEmpty {
-                let distinct = try await db.query(
-                    """
-                    SELECT rt.tag_id, count(DISTINCT s.artist_id) AS artists, count(DISTINCT s.release_id) AS releases,
-                        count(DISTINCT s.buyer_country_code) AS countries
-                    FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id
-                    WHERE s.sold_at >= to_timestamp(\(Self.before(at, hours: rule.current.from)))
-                        AND s.sold_at < to_timestamp(\(at))
-                        AND rt.tag_id = ANY(\(candidates.map { counts[$0].entity })::bigint[])
-                    GROUP BY 1
-                    """
-                )
-                var byTagDistinct: [Int64: (artists: Int, releases: Int, countries: Int)] = [:]
-                for row in distinct {
-                    byTagDistinct[try row.decode("tag_id")] = (
-                        try row.decode("artists"), try row.decode("releases"), try row.decode("countries")
-                    )
-                }
-                for index in candidates {
-                    let found = byTagDistinct[counts[index].entity]
-                    counts[index].artists = found?.artists ?? 0
-                    counts[index].releases = found?.releases ?? 0
-                    counts[index].countries = found?.countries ?? 0
-                }
-            }
-            result.append(counts)
+            result.append(byTag.values.filter { rule.tests($0) }.sorted { $0.entity < $1.entity })
         }
         return result
+    }
+
+    /// The distinct releases and buyer countries of each of `artists` in `[from, to)`: from their last sales, or
+    /// (not `useSummaries`) from `sale`.
+    private func artistDistincts(_ artists: [Int64], from: Int64, to: Int64, _ db: PostgresConnection)
+        async throws -> [Int64: (releases: Int, countries: Int)]
+    {
+        if useSummaries { return try await LastSaleCounts(from: from, to: to).artists(artists, db) }
+        var found: [Int64: (releases: Int, countries: Int)] = [:]
+        for row in try await db.query(
+            """
+            SELECT s.artist_id, count(DISTINCT s.release_id) AS releases,
+                count(DISTINCT s.buyer_country_code) AS countries
+            FROM sale s
+            WHERE s.artist_id = ANY(\(artists)::bigint[])
+                AND s.sold_at >= to_timestamp(\(from)) AND s.sold_at < to_timestamp(\(to))
+            GROUP BY 1
+            """)
+        {
+            found[try row.decode("artist_id")] = (try row.decode("releases"), try row.decode("countries"))
+        }
+        return found
+    }
+
+    /// The distinct artists, releases and buyer countries of each of `genres` in `[from, to)`: from their last
+    /// sales, or (not `useSummaries`) from `sale` and the releases' tags.
+    private func genreDistincts(_ genres: [Int64], from: Int64, to: Int64, _ db: PostgresConnection)
+        async throws -> [Int64: (artists: Int, releases: Int, countries: Int)]
+    {
+        if useSummaries { return try await LastSaleCounts(from: from, to: to).genres(genres, db) }
+        var found: [Int64: (artists: Int, releases: Int, countries: Int)] = [:]
+        for row in try await db.query(
+            """
+            SELECT rt.tag_id, count(DISTINCT s.artist_id) AS artists, count(DISTINCT s.release_id) AS releases,
+                count(DISTINCT s.buyer_country_code) AS countries
+            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id
+            WHERE s.sold_at >= to_timestamp(\(from)) AND s.sold_at < to_timestamp(\(to))
+                AND rt.tag_id = ANY(\(genres)::bigint[])
+            GROUP BY 1
+            """)
+        {
+            found[try row.decode("tag_id")] = (
+                try row.decode("artists"), try row.decode("releases"), try row.decode("countries")
+            )
+        }
+        return found
     }
 
     /// What stands behind a signal in the rule's current window: the entity's name and page, its top releases

@@ -1,0 +1,95 @@
+import Postgres
+
+/// The distinct releases, buyer countries and artists of a window's sales, per artist or per genre, read from
+/// when each release, artist-country, genre-artist and genre-country last sold (the `summary_last_*` tables)
+/// rather than by grouping the window's sales. A row whose last sale falls in the window counts; one whose last
+/// sale is later (sold again since the window ended) counts when `sale` holds one of its sales in the window,
+/// checked for those rows alone. Exact, whenever the window ends.
+struct LastSaleCounts: Sendable {
+    /// The window, `[from, to)` in seconds since 1970.
+    var from: Int64
+    var to: Int64
+
+    /// The distinct releases and buyer countries of each of `artists` with a sale in the window (others have
+    /// none).
+    func artists(_ artists: [Int64], _ db: PostgresConnection) async throws -> [Int64: (
+        releases: Int, countries: Int
+    )] {
+        var found: [Int64: (releases: Int, countries: Int)] = [:]
+        for row in try await db.query(
+            """
+            SELECT l.artist_id, count(*) AS n FROM summary_last_release l
+            WHERE l.artist_id = ANY(\(artists)::bigint[])
+                AND \(sold("x.release_id = l.release_id AND x.artist_id = l.artist_id"))
+            GROUP BY 1
+            """)
+        {
+            found[try row.decode("artist_id"), default: (0, 0)].releases = try row.decode("n")
+        }
+        for row in try await db.query(
+            """
+            SELECT l.artist_id, count(*) AS n FROM summary_last_artist_country l
+            WHERE l.artist_id = ANY(\(artists)::bigint[])
+                AND \(sold("x.artist_id = l.artist_id AND x.buyer_country_code = l.country"))
+            GROUP BY 1
+            """)
+        {
+            found[try row.decode("artist_id"), default: (0, 0)].countries = try row.decode("n")
+        }
+        return found
+    }
+
+    /// The distinct artists, releases and buyer countries of each of `genres` (tag ids) in the window, by the
+    /// releases' tags as they are now.
+    func genres(_ genres: [Int64], _ db: PostgresConnection) async throws -> [Int64: (
+        artists: Int, releases: Int, countries: Int
+    )] {
+        let tagged: SQLQuery =
+            "EXISTS (SELECT 1 FROM release_tag t WHERE t.release_id = x.release_id AND t.tag_id = l.tag_id)"
+        var found: [Int64: (artists: Int, releases: Int, countries: Int)] = [:]
+        for row in try await db.query(
+            """
+            SELECT l.tag_id, count(*) AS n FROM summary_last_genre_artist l
+            WHERE l.tag_id = ANY(\(genres)::bigint[]) AND \(sold("x.artist_id = l.artist_id AND \(tagged)"))
+            GROUP BY 1
+            """)
+        {
+            found[try row.decode("tag_id"), default: (0, 0, 0)].artists = try row.decode("n")
+        }
+        for row in try await db.query(
+            """
+            SELECT rt.tag_id, count(*) AS n
+            FROM (
+                SELECT DISTINCT l.release_id FROM summary_last_release l
+                WHERE \(sold("x.release_id = l.release_id AND x.artist_id = l.artist_id"))
+            ) r
+            JOIN release_tag rt ON rt.release_id = r.release_id
+            WHERE rt.tag_id = ANY(\(genres)::bigint[])
+            GROUP BY 1
+            """)
+        {
+            found[try row.decode("tag_id"), default: (0, 0, 0)].releases = try row.decode("n")
+        }
+        for row in try await db.query(
+            """
+            SELECT l.tag_id, count(*) AS n FROM summary_last_genre_country l
+            WHERE l.tag_id = ANY(\(genres)::bigint[])
+                AND \(sold("x.buyer_country_code = l.country AND \(tagged)"))
+            GROUP BY 1
+            """)
+        {
+            found[try row.decode("tag_id"), default: (0, 0, 0)].countries = try row.decode("n")
+        }
+        return found
+    }
+
+    /// Whether the row `l` has a sale in the window: its last sale is in it, or it is later and one of the sales
+    /// `x` that `matches` the row is in it.
+    private func sold(_ matches: SQLQuery) -> SQLQuery {
+        let (start, end): (SQLQuery, SQLQuery) = ("to_timestamp(\(from))", "to_timestamp(\(to))")
+        return """
+            l.last_at >= \(start) AND (l.last_at < \(end) OR EXISTS (
+                SELECT 1 FROM sale x WHERE \(matches) AND x.sold_at >= \(start) AND x.sold_at < \(end)))
+            """
+    }
+}
