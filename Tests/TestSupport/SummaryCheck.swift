@@ -115,6 +115,19 @@ public enum SummaryCheck {
             "summary_window_genre_artist",
             window("rt.tag_id, s.artist_id", join: "JOIN release_tag rt USING (release_id)")
         ),
+        (
+            "summary_window_size",
+            """
+            WITH latest AS (SELECT max((sold_at AT TIME ZONE 'UTC')::date) AS day FROM sale),
+            ranges AS (
+                SELECT s.span, p.period, l.day - s.span * (p.period + 1) + 1 AS first, l.day - s.span * p.period AS last
+                FROM latest l, (VALUES (7), (30), (90), (365)) s (span), (VALUES (0), (1)) p (period)
+            )
+            SELECT r.span, r.period::smallint, count(DISTINCT s.release_id), count(DISTINCT s.artist_id)
+            FROM ranges r LEFT JOIN sale s ON (s.sold_at AT TIME ZONE 'UTC')::date BETWEEN r.first AND r.last
+            GROUP BY r.span, r.period
+            """
+        ),
         ("summary_last_release", "SELECT release_id, artist_id, max(sold_at) FROM sale GROUP BY 1, 2"),
         (
             "summary_last_artist_country",

@@ -36,11 +36,11 @@ public struct DashboardQuery: Sendable {
                 """
                 SELECT coalesce(sum(d.sales), 0)::bigint AS sales, round(coalesce(sum(d.revenue), 0), 2) AS revenue,
                     \(Self.windowed(filter,
-                        window: "SELECT count(*) FROM summary_window_artist a WHERE \(Self.inWindow(filter, "a"))",
+                        window: "SELECT w.artists FROM summary_window_size w WHERE \(Self.inWindow(filter, "w"))",
                         days: "SELECT count(DISTINCT a.artist_id) FROM summary_artist_day a WHERE \(filter.days("a"))"))
                         AS artists,
                     \(Self.windowed(filter,
-                        window: "SELECT count(*) FROM summary_window_release r WHERE \(Self.inWindow(filter, "r"))",
+                        window: "SELECT w.releases FROM summary_window_size w WHERE \(Self.inWindow(filter, "w"))",
                         days: "SELECT count(DISTINCT r.release_id) FROM summary_release_day r WHERE \(filter.days("r"))"))
                         AS releases,
                     count(DISTINCT d.country) FILTER (WHERE d.country <> '') AS countries,

@@ -2,8 +2,8 @@ extension WarehouseSchema {
     /// When each release, each artist in each buyer country, and each genre's artists and countries last sold:
     /// the distinct releases, artists and countries of a window that ends after nearly every sale (the alert
     /// run's, the genres page's rising genres) are then the rows whose last sale falls in it, read by index,
-    /// rather than a grouping of the window's sales (`LastSales` reads them).
-    static let version8 = """
+    /// rather than a grouping of the window's sales (`LastSaleCounts` reads them).
+    static let lastSales = """
         -- The time of the latest sale of each release (by its seller), of each seller in each buyer country, and
         -- of each genre's sellers and buyer countries (by the releases' tags as they are now). Kept exact with
         -- the other summaries: summary_add_last() from sale_delta, summary_retag_last() when a release's tags

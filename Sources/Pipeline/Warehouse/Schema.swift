@@ -17,7 +17,9 @@ public enum WarehouseSchema {
         Migration(version: 5, name: "backfills of the Components dataset, in resumable chunks", sql: version5),
         Migration(version: 6, name: "Spotify charts", sql: version6),
         Migration(version: 7, name: "summaries of the sales, kept exact by every write", sql: version7),
-        Migration(version: 8, name: "each release's, artist's and genre's last sale", sql: version8),
+        Migration(
+            version: 8, name: "each release's, artist's and genre's last sale; the windows' sizes",
+            sql: lastSales + "\n" + windowSizes),
     ]
 
     /// The migrator of these migrations.
