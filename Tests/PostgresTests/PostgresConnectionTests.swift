@@ -47,6 +47,17 @@ struct PostgresConnectionTests {
         )
     }
 
+    @Test("session settings given at connecting hold for the session")
+    func sessionSettings() async throws {
+        // A value with a space in it stays one value.
+        let db = try await PostgresConnection.connect(
+            url: databaseURL, settings: ["jit=off", "search_path=public, pg_catalog"])
+        #expect(try await db.query("SHOW jit").scalarText == "off")
+        #expect(try await db.query("SHOW search_path").scalarText == "public, pg_catalog")
+        let plain = try await PostgresConnection.connect(url: databaseURL)
+        #expect(try await plain.query("SHOW jit").scalarText == "on")
+    }
+
     @Test("a transaction commits when its body returns and rolls back when it throws")
     func transactions() async throws {
         let db = try await connect()

@@ -30,12 +30,16 @@ public final class PostgresConnection: @unchecked Sendable {
     ///   - url: `postgresql://user@host:port/database?sslmode=…`.
     ///   - password: The password, kept out of the URL (on AWS, from Secrets Manager).
     ///   - timeout: The limit on connecting.
+    ///   - settings: Server settings for the session (`name=value`, libpq's `options` as `-c name=value`).
     /// - Throws: `PostgresError` `.connection` naming the server, never the password.
-    public static func connect(url: String, password: String? = nil, timeout: Duration = .seconds(10)) async throws
-        -> PostgresConnection
-    {
-        let keys = ["dbname", "password", "connect_timeout", "application_name"]
-        let values = [url, password, String(max(2, timeout.components.seconds)), "bandcamp-tracker"]
+    public static func connect(
+        url: String, password: String? = nil, timeout: Duration = .seconds(10), settings: [String] = []
+    ) async throws -> PostgresConnection {
+        let keys = ["dbname", "password", "connect_timeout", "application_name", "options"]
+        let values: [String?] = [
+            url, password, String(max(2, timeout.components.seconds)), "bandcamp-tracker",
+            options(settings),
+        ]
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue(label: "bandcamp-tracker.postgres.connect").async {
                 // expand_dbname: the URL in dbname is read as a connection string; the password stays apart.
@@ -239,6 +243,20 @@ private func withOptionalCStrings<R>(_ values: [String?], _ body: ([UnsafePointe
 }
 
 /// A null-terminated array of C strings for libpq's keyword/value arrays.
+/// libpq's `options` for server settings `name=value`: `-c name=value` each, a space or a backslash in a value
+/// kept by a backslash before it (libpq splits `options` at spaces); nil for none.
+private func options(_ settings: [String]) -> String? {
+    guard !settings.isEmpty else { return nil }
+    return settings.map { setting in
+        var escaped = "-c "
+        for character in setting {
+            if character == " " || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }.joined(separator: " ")
+}
+
 private func withCStrings<R>(_ values: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
     withOptionalCStrings(values) { pointers in
         let terminated = pointers + [nil]

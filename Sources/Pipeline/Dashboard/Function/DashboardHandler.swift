@@ -21,7 +21,9 @@ public struct DashboardHandler: WarehouseHandler {
     public static func start(_ setup: LambdaInitContext) async throws -> DashboardHandler {
         let start = try FunctionStart(setup, needs: [.database, .mail, .dashboardSignIn])
         let (settings, adapters) = (start.settings, start.adapters)
-        let database = WarehouseDatabase(settings: settings, adapters: adapters, logger: setup.logger)
+        let database = WarehouseDatabase(
+            settings: settings, adapters: adapters, logger: setup.logger,
+            sessionSettings: WarehouseDatabase.readSettings)
         let credentials = try await credentials(settings, adapters: adapters)
         if credentials == nil {
             setup.logger.warning("no sign-in: the pages are open to anyone who reaches this address (local use only)")

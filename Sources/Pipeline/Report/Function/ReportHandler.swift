@@ -37,7 +37,9 @@ public struct ReportHandler: WarehouseHandler {
             store: store, mailer: mailer, fonts: try PDFFontFiles.locate(in: fontFolders),
             email: ReportEmail(from: settings.mailFrom, unsubscribeBase: settings.unsubscribeURL),
             logger: setup.logger)
-        let database = WarehouseDatabase(settings: settings, adapters: adapters, logger: setup.logger)
+        let database = WarehouseDatabase(
+            settings: settings, adapters: adapters, logger: setup.logger,
+            sessionSettings: WarehouseDatabase.readSettings)
         setup.logger.info(
             "ready",
             metadata: [
