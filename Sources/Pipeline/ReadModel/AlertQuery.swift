@@ -103,6 +103,42 @@ public struct AlertQuery: Sendable {
         "((\(at) - date_part('epoch', h.hour)::bigint - 3600) / 86400)::int"
     }
 
+    /// The genres' sales by day bucket counted back from `at` (on the hour) over `span` hours, from their days
+    /// (`summary_genre_day`) and a part of each day's hours (`summary_genre_hour`): a bucket is the end of one UTC
+    /// day and the start of the next, the part before `at`'s time of day (the head) falling in the later bucket.
+    /// A day counts in the bucket of its tail and its head is moved to the next, or (when the head is the longer
+    /// part) it counts in the bucket of its head and its tail is moved back: at most twelve hours a day are read.
+    /// `at`'s own day counts by its hours up to `at`.
+    private static func genreDays(at: Int64, span: Int) -> SQLQuery {
+        let (today, timeOfDay) = (at / 86_400, at % 86_400)
+        let first = today - Int64(span / 24)
+        let headFirst = timeOfDay <= 43_200
+        // The hours read of each day (seconds into it), where the day counts (0: the bucket of its head, 1: of
+        // its tail), and the sign of those hours in the day's own bucket.
+        let (from, to): (Int64, Int64) = headFirst ? (0, timeOfDay) : (timeOfDay, 86_400)
+        let (dayShift, sign) = headFirst ? (1, 1) : (0, -1)
+        let epoch: SQLQuery = "date '1970-01-01'"
+        return """
+            WITH parts AS (
+                SELECT g.tag_id, \(today)::bigint - (g.day - \(epoch)) - \(dayShift)::int AS back, g.sales
+                FROM summary_genre_day g
+                WHERE g.day >= \(epoch) + \(first)::int AND g.day < \(epoch) + \(today)::int
+                UNION ALL
+                SELECT h.tag_id, \(today)::bigint - e.day - b.shift, b.sign * h.sales
+                FROM generate_series(\(first)::bigint, \(today)::bigint - 1) e (day)
+                JOIN summary_genre_hour h ON h.hour >= to_timestamp(e.day * 86400 + \(from)::bigint)
+                    AND h.hour < to_timestamp(e.day * 86400 + \(to)::bigint)
+                CROSS JOIN (VALUES (0, \(sign)::int), (1, -\(sign)::int)) b (shift, sign)
+                UNION ALL
+                SELECT h.tag_id, 0, h.sales FROM summary_genre_hour h
+                WHERE h.hour >= to_timestamp(\(today * 86_400)) AND h.hour < to_timestamp(\(at))
+            )
+            SELECT p.tag_id, p.back::int AS back, sum(p.sales)::bigint AS sales FROM parts p
+            WHERE p.back >= 0 AND p.back < \(span / 24)::int
+            GROUP BY 1, 2
+            """
+    }
+
     /// Adds `count` sales of the day `back` to a rule's windows.
     private static func add(_ count: Int, back: Int, _ rule: TrendRule, to entity: inout TrendCounts) {
         let place = rule.place(dayBack: back)
@@ -257,17 +293,11 @@ public struct AlertQuery: Sendable {
         -> [[TrendCounts]]
     {
         guard let span = rules.map(\.spanHours).max() else { return [] }
-        // The genres' hourly summaries of the span (or one hash join of its sales with their releases' genres),
-        // summed by genre and day.
+        // The genres' summaries of the span (or one hash join of its sales with their releases' genres), summed by
+        // genre and day.
         let rows =
             hourly(at)
-            ? try await db.query(
-                """
-                SELECT h.tag_id, \(Self.hourBack(at)) AS back, sum(h.sales)::bigint AS sales
-                FROM summary_genre_hour h
-                WHERE h.hour >= to_timestamp(\(Self.before(at, hours: span))) AND h.hour < to_timestamp(\(at))
-                GROUP BY 1, 2
-                """)
+            ? try await db.query(Self.genreDays(at: at, span: span))
             : try await db.query(
                 """
                 SELECT rt.tag_id, \(Self.dayBack(at)) AS back, count(*) AS sales
