@@ -104,11 +104,11 @@ public struct AlertQuery: Sendable {
     }
 
     /// The genres' sales by day bucket counted back from `at` (on the hour) over `span` hours, from their days
-    /// (`summary_genre_day`) and a part of each day's hours (`summary_genre_hour`): a bucket is the end of one UTC
-    /// day and the start of the next, the part before `at`'s time of day (the head) falling in the later bucket.
-    /// A day counts in the bucket of its tail and its head is moved to the next, or (when the head is the longer
-    /// part) it counts in the bucket of its head and its tail is moved back: at most twelve hours a day are read.
-    /// `at`'s own day counts by its hours up to `at`.
+    /// (`summary_genre_day`) and a part of each day's hours (`summary_genre_hour`). A bucket is the end of one UTC
+    /// day (from `at`'s time of day: its tail) and the start of the next (its head), so a day's head is in an
+    /// older bucket than its tail. A day counts whole in its tail's bucket and its head is moved to the older one
+    /// or, when the head is the longer part, whole in its head's bucket and its tail moved to the newer one: at
+    /// most twelve hours a day are read by the hour. `at`'s own day counts by its hours up to `at`.
     private static func genreDays(at: Int64, span: Int) -> SQLQuery {
         let (today, timeOfDay) = (at / 86_400, at % 86_400)
         let first = today - Int64(span / 24)
