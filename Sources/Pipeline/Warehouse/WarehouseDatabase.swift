@@ -20,7 +20,7 @@ public final class WarehouseDatabase: Sendable {
     /// - Parameters:
     ///   - url: `DATABASE_URL`, without a password.
     ///   - password: Where the password comes from (Secrets Manager on AWS), asked at each new connection.
-    ///   - sessionSettings: Server settings of every connection (`name=value`).
+    ///   - sessionSettings: Server settings of every connection (`name=value`), beside `baseSettings`.
     public init(
         url: String, password: @escaping @Sendable () async throws -> String?, logger: Logger,
         sessionSettings: [String] = []
@@ -28,8 +28,12 @@ public final class WarehouseDatabase: Sendable {
         self.url = url
         self.password = password
         self.logger = logger
-        self.settings = sessionSettings
+        self.settings = Self.baseSettings + sessionSettings
     }
+
+    /// The settings of every connection: the server's notices (a temporary table that already exists, at each
+    /// stage of a load) are not sent, its warnings and errors are (libpq writes a warning to standard error).
+    public static let baseSettings = ["client_min_messages=warning"]
 
     /// A function's database: `DATABASE_URL`, with the password from the secret `DATABASE_SECRET_ARN` names.
     public convenience init(
