@@ -242,7 +242,6 @@ private func withOptionalCStrings<R>(_ values: [String?], _ body: ([UnsafePointe
     return body(copies.map { $0.map { UnsafePointer($0) } })
 }
 
-/// A null-terminated array of C strings for libpq's keyword/value arrays.
 /// libpq's `options` for server settings `name=value`: `-c name=value` each, a space or a backslash in a value
 /// kept by a backslash before it (libpq splits `options` at spaces); nil for none.
 private func options(_ settings: [String]) -> String? {
@@ -257,6 +256,7 @@ private func options(_ settings: [String]) -> String? {
     }.joined(separator: " ")
 }
 
+/// A null-terminated array of C strings for libpq's keyword/value arrays.
 private func withCStrings<R>(_ values: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
     withOptionalCStrings(values) { pointers in
         let terminated = pointers + [nil]

@@ -42,23 +42,21 @@ public struct AlertQuery: Sendable {
         // One snapshot for every count (a load committing meanwhile is in all of them or none); enough memory for
         // the artists' and genres' hash tables to stay in one batch; no JIT, whose compiling (100-150 ms a query,
         // measured) costs more than these short scans gain from it.
-        let scans: [(counts: [TrendCounts], site: SiteCounts)] =
-            try await db.transaction { db in
-                try await db.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                try await db.query("SET LOCAL work_mem = '64MB'")
-                try await db.query("SET LOCAL jit = off")
-                let sites = try await siteCounts(rules, at: at, span: span, db)
-                var artists = try await artistCounts(rules.filter { $0.entity == .artist }, at: at, db)
-                var genres = try await genreCounts(rules.filter { $0.entity == .genre }, at: at, db)
-                var result: [(counts: [TrendCounts], site: SiteCounts)] = []
-                for (rule, site) in zip(rules, sites) {
-                    var counts = rule.entity == .artist ? artists.removeFirst() : genres.removeFirst()
-                    try await addDistincts(rule, &counts, site: site, at: at, db)
-                    result.append((counts, site))
-                }
-                return result
+        return try await db.transaction { db in
+            try await db.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            try await db.query("SET LOCAL work_mem = '64MB'")
+            try await db.query("SET LOCAL jit = off")
+            let sites = try await siteCounts(rules, at: at, span: span, db)
+            var artists = try await artistCounts(rules.filter { $0.entity == .artist }, at: at, db)
+            var genres = try await genreCounts(rules.filter { $0.entity == .genre }, at: at, db)
+            var result: [(counts: [TrendCounts], site: SiteCounts)] = []
+            for (rule, site) in zip(rules, sites) {
+                var counts = rule.entity == .artist ? artists.removeFirst() : genres.removeFirst()
+                try await addDistincts(rule, &counts, site: site, at: at, db)
+                result.append((counts, site))
             }
-        return scans
+            return result
+        }
     }
 
     /// The distinct releases and countries (artists) or artists, releases and countries (genres) in the current
@@ -70,23 +68,12 @@ public struct AlertQuery: Sendable {
         let discovered = TrendEngine().discovered(rule, counts: counts, site: site)
         guard !discovered.isEmpty else { return }
         let from = Self.before(at, hours: rule.current.from)
-        switch rule.entity {
-        case .artist:
-            let found = try await artistDistincts(discovered, from: from, to: at, db)
-            for index in counts.indices {
-                guard let distinct = found[counts[index].entity] else { continue }
-                counts[index].releases = distinct.releases
-                counts[index].countries = distinct.countries
+        let found =
+            switch rule.entity {
+            case .artist: try await artistDistincts(discovered, from: from, to: at, db)
+            case .genre: try await genreDistincts(discovered, from: from, to: at, db)
             }
-        case .genre:
-            let found = try await genreDistincts(discovered, from: from, to: at, db)
-            for index in counts.indices {
-                guard let distinct = found[counts[index].entity] else { continue }
-                counts[index].artists = distinct.artists
-                counts[index].releases = distinct.releases
-                counts[index].countries = distinct.countries
-            }
-        }
+        for index in counts.indices { found[counts[index].entity]?.apply(to: &counts[index]) }
     }
 
     /// Seconds since 1970 of an hour before `at`.
@@ -325,10 +312,10 @@ public struct AlertQuery: Sendable {
     /// The distinct releases and buyer countries of each of `artists` in `[from, to)`: from their last sales, or
     /// (not `useSummaries`) from `sale`.
     private func artistDistincts(_ artists: [Int64], from: Int64, to: Int64, _ db: PostgresConnection)
-        async throws -> [Int64: (releases: Int, countries: Int)]
+        async throws -> [Int64: DistinctCounts]
     {
         if useSummaries { return try await LastSaleCounts(from: from, to: to).artists(artists, db) }
-        var found: [Int64: (releases: Int, countries: Int)] = [:]
+        var found: [Int64: DistinctCounts] = [:]
         for row in try await db.query(
             """
             SELECT s.artist_id, count(DISTINCT s.release_id) AS releases,
@@ -339,7 +326,8 @@ public struct AlertQuery: Sendable {
             GROUP BY 1
             """)
         {
-            found[try row.decode("artist_id")] = (try row.decode("releases"), try row.decode("countries"))
+            found[try row.decode("artist_id")] = DistinctCounts(
+                releases: try row.decode("releases"), countries: try row.decode("countries"))
         }
         return found
     }
@@ -347,10 +335,10 @@ public struct AlertQuery: Sendable {
     /// The distinct artists, releases and buyer countries of each of `genres` in `[from, to)`: from their last
     /// sales, or (not `useSummaries`) from `sale` and the releases' tags.
     private func genreDistincts(_ genres: [Int64], from: Int64, to: Int64, _ db: PostgresConnection)
-        async throws -> [Int64: (artists: Int, releases: Int, countries: Int)]
+        async throws -> [Int64: DistinctCounts]
     {
         if useSummaries { return try await LastSaleCounts(from: from, to: to).genres(genres, db) }
-        var found: [Int64: (artists: Int, releases: Int, countries: Int)] = [:]
+        var found: [Int64: DistinctCounts] = [:]
         for row in try await db.query(
             """
             SELECT rt.tag_id, count(DISTINCT s.artist_id) AS artists, count(DISTINCT s.release_id) AS releases,
@@ -361,9 +349,9 @@ public struct AlertQuery: Sendable {
             GROUP BY 1
             """)
         {
-            found[try row.decode("tag_id")] = (
-                try row.decode("artists"), try row.decode("releases"), try row.decode("countries")
-            )
+            found[try row.decode("tag_id")] = DistinctCounts(
+                releases: try row.decode("releases"), countries: try row.decode("countries"),
+                artists: try row.decode("artists"))
         }
         return found
     }
