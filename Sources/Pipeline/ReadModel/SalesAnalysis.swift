@@ -122,7 +122,7 @@ extension SalesAnalysis {
             SELECT s.item_type::text AS key, NULL AS name, count(*) AS sales,
                 round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
                 avg((s.amount_paid > s.price_asked)::int) FILTER (WHERE s.price_asked > 0 AND s.amount_paid IS NOT NULL)
-                    AS paid_more
+                    AS paid_more_share
             FROM sale s WHERE \(condition) GROUP BY 1 ORDER BY 3 DESC, 1
             """
         )
@@ -133,7 +133,7 @@ extension SalesAnalysis {
             SELECT physical_format(s.item_description) AS key, NULL AS name, count(*) AS sales,
                 round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
                 avg((s.amount_paid > s.price_asked)::int) FILTER (WHERE s.price_asked > 0 AND s.amount_paid IS NOT NULL)
-                    AS paid_more
+                    AS paid_more_share
             FROM sale s WHERE \(condition) AND s.item_type = 'physical' GROUP BY 1 ORDER BY 3 DESC, 1
             """
         )

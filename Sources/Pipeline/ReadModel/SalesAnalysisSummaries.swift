@@ -10,22 +10,60 @@ extension SalesAnalysis {
     {
         var analysis = SalesAnalysis(from: from, to: to)
         let days: SQLQuery = "a.day >= \(from.iso)::date AND a.day <= \(to.iso)::date"
-        let totals = try await db.query(
+        // One pass over the days: first what each (item type, format, currency, country) sold, in parallel
+        // workers, then the totals and each part's rows from those few combinations, told apart by `part`.
+        let grouped = try await db.query(
             """
-            SELECT coalesce(sum(a.sales), 0)::bigint AS sales, round(coalesce(sum(a.revenue), 0), 2) AS revenue,
-                coalesce(sum(a.priced), 0)::bigint AS priced, coalesce(sum(a.paid_more), 0)::bigint AS paid_more,
-                coalesce(sum(a.paid_exactly), 0)::bigint AS paid_exactly,
-                round(coalesce(sum(a.overpaid), 0), 2) AS overpaid,
-                round(sum(a.overpaid_more) / nullif(sum(a.overpaid_more_known), 0), 2) AS mean_overpaid,
-                coalesce(sum(a.free), 0)::bigint AS free, coalesce(sum(a.free_paid), 0)::bigint AS free_paid,
-                round(sum(a.free_paid_usd) / nullif(sum(a.free_paid_known), 0), 2) AS free_mean_paid,
-                count(DISTINCT a.country) FILTER (WHERE a.country <> '') AS countries,
-                coalesce(sum(a.ratio_band_0), 0)::bigint AS band_0, coalesce(sum(a.ratio_band_1), 0)::bigint AS band_1,
-                coalesce(sum(a.ratio_band_2), 0)::bigint AS band_2, coalesce(sum(a.ratio_band_3), 0)::bigint AS band_3,
-                coalesce(sum(a.ratio_band_4), 0)::bigint AS band_4, coalesce(sum(a.ratio_band_5), 0)::bigint AS band_5
-            FROM summary_analysis_day a WHERE \(days)
-            """
-        ).single()
+            WITH kinds AS MATERIALIZED (
+                SELECT a.item_type, a.format, a.currency, a.country, sum(a.sales) AS sales, sum(a.revenue) AS revenue,
+                    sum(a.priced) AS priced, sum(a.paid_more) AS paid_more, sum(a.paid_exactly) AS paid_exactly,
+                    sum(a.overpaid) AS overpaid, sum(a.overpaid_more) AS overpaid_more,
+                    sum(a.overpaid_more_known) AS overpaid_more_known, sum(a.free) AS free,
+                    sum(a.free_paid) AS free_paid, sum(a.free_paid_usd) AS free_paid_usd,
+                    sum(a.free_paid_known) AS free_paid_known, sum(a.ratio_band_0) AS band_0,
+                    sum(a.ratio_band_1) AS band_1, sum(a.ratio_band_2) AS band_2, sum(a.ratio_band_3) AS band_3,
+                    sum(a.ratio_band_4) AS band_4, sum(a.ratio_band_5) AS band_5
+                FROM summary_analysis_day a WHERE \(days) GROUP BY 1, 2, 3, 4
+            ), parts AS (
+                SELECT CASE
+                        WHEN grouping(k.item_type, k.format, k.currency, k.country) = 15 THEN 'total'
+                        WHEN grouping(k.format) = 0 THEN 'format'
+                        WHEN grouping(k.item_type) = 0 THEN 'item_type'
+                        WHEN grouping(k.country) = 0 THEN 'country'
+                        ELSE 'currency'
+                    END AS part,
+                    CASE
+                        WHEN grouping(k.format) = 0 THEN k.format
+                        WHEN grouping(k.item_type) = 0 THEN k.item_type::text
+                        WHEN grouping(k.country) = 0 THEN nullif(k.country, '')
+                        WHEN grouping(k.currency) = 0 THEN nullif(k.currency, '')
+                    END AS code,
+                    grouping(k.item_type) = 0 AS by_kind, bool_and(k.item_type = 'physical') AS physical,
+                    coalesce(sum(k.sales), 0)::bigint AS sales, round(coalesce(sum(k.revenue), 0), 2) AS revenue,
+                    coalesce(sum(k.priced), 0)::bigint AS priced, coalesce(sum(k.paid_more), 0)::bigint AS paid_more,
+                    coalesce(sum(k.paid_exactly), 0)::bigint AS paid_exactly,
+                    round(coalesce(sum(k.overpaid), 0), 2) AS overpaid,
+                    round(sum(k.overpaid_more) / nullif(sum(k.overpaid_more_known), 0), 2) AS mean_overpaid,
+                    coalesce(sum(k.free), 0)::bigint AS free, coalesce(sum(k.free_paid), 0)::bigint AS free_paid,
+                    round(sum(k.free_paid_usd) / nullif(sum(k.free_paid_known), 0), 2) AS free_mean_paid,
+                    count(DISTINCT k.country) FILTER (WHERE k.country <> '') AS countries,
+                    coalesce(sum(k.band_0), 0)::bigint AS band_0, coalesce(sum(k.band_1), 0)::bigint AS band_1,
+                    coalesce(sum(k.band_2), 0)::bigint AS band_2, coalesce(sum(k.band_3), 0)::bigint AS band_3,
+                    coalesce(sum(k.band_4), 0)::bigint AS band_4, coalesce(sum(k.band_5), 0)::bigint AS band_5
+                FROM kinds k
+                GROUP BY GROUPING SETS ((), (k.item_type), (k.item_type, k.format), (k.country), (k.currency))
+            )
+            SELECT p.*, coalesce(p.code, '—') AS key, c.name,
+                CASE WHEN p.by_kind THEN p.paid_more::numeric / nullif(p.priced, 0) END AS paid_more_share
+            FROM parts p LEFT JOIN country c ON p.part = 'country' AND c.code = p.code
+            ORDER BY p.part, p.sales DESC, key
+            """)
+        func rows(_ part: String) throws -> [PostgresRow] {
+            try grouped.filter { try $0.decode("part") == part }
+        }
+        guard let totals = try rows("total").first else {
+            throw PostgresError.unexpected("the analysis summaries gave no totals row")
+        }
         try analysis.takeTotals(totals)
         // The ratio's percentiles as percentile_cont works them out: the values at the two rows around
         // q × (n − 1), in double precision, and between them in proportion.
@@ -57,35 +95,11 @@ extension SalesAnalysis {
             (band.label, try totals.decode("band_\(index)"))
         }
 
-        analysis.itemTypes = try itemTypeParts(
-            try await db.query(
-                """
-                SELECT a.item_type::text AS key, NULL AS name, sum(a.sales)::bigint AS sales,
-                    round(sum(a.revenue), 2) AS revenue, sum(a.paid_more)::numeric / nullif(sum(a.priced), 0) AS paid_more
-                FROM summary_analysis_day a WHERE \(days) GROUP BY 1 ORDER BY 3 DESC, 1
-                """), analysis)
+        analysis.itemTypes = try itemTypeParts(try rows("item_type"), analysis)
         analysis.physicalFormats = try physicalParts(
-            try await db.query(
-                """
-                SELECT a.format AS key, NULL AS name, sum(a.sales)::bigint AS sales, round(sum(a.revenue), 2) AS revenue,
-                    sum(a.paid_more)::numeric / nullif(sum(a.priced), 0) AS paid_more
-                FROM summary_analysis_day a WHERE \(days) AND a.item_type = 'physical' GROUP BY 1 ORDER BY 3 DESC, 1
-                """), analysis)
-        analysis.countries = try countryParts(
-            try await db.query(
-                """
-                SELECT CASE WHEN a.country = '' THEN '—' ELSE a.country END AS key, max(c.name) AS name,
-                    sum(a.sales)::bigint AS sales, round(sum(a.revenue), 2) AS revenue
-                FROM summary_analysis_day a LEFT JOIN country c ON c.code = a.country
-                WHERE \(days) GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 10
-                """), analysis)
-        analysis.currencies = try currencyParts(
-            try await db.query(
-                """
-                SELECT CASE WHEN a.currency = '' THEN '—' ELSE a.currency END AS key, NULL AS name,
-                    sum(a.sales)::bigint AS sales, round(sum(a.revenue), 2) AS revenue
-                FROM summary_analysis_day a WHERE \(days) GROUP BY 1 ORDER BY 3 DESC, 1
-                """), analysis)
+            try rows("format").filter { try $0.decode("physical") }, analysis)
+        analysis.countries = try countryParts(Array(try rows("country").prefix(10)), analysis)
+        analysis.currencies = try currencyParts(try rows("currency"), analysis)
         return analysis
     }
 
@@ -103,9 +117,10 @@ extension SalesAnalysis {
         countryCount = try totals.decode("countries")
     }
 
-    /// Parts from rows of `key`, `name` (or NULL), `sales`, `revenue` and, where there is one, `paid_more`.
+    /// Parts from rows of `key`, `name` (or NULL), `sales`, `revenue` and, where there is one,
+    /// `paid_more_share`.
     static func parts(
-        _ rows: PostgresRows, whole: Int, wholeRevenue: Double, label: (String, String?) -> String
+        _ rows: some Sequence<PostgresRow>, whole: Int, wholeRevenue: Double, label: (String, String?) -> String
     ) throws -> [Part] {
         try rows.map { row in
             let key: String = try row.decode("key")
@@ -115,31 +130,31 @@ extension SalesAnalysis {
                 key: key, label: label(key, try row.decode("name")), sales: sales, revenueUSD: money,
                 salesShare: whole > 0 ? Double(sales) / Double(whole) : 0,
                 revenueShare: wholeRevenue > 0 ? money.value / wholeRevenue : 0,
-                paidMoreShare: row.has("paid_more") ? try row.decode("paid_more") : nil)
+                paidMoreShare: row.has("paid_more_share") ? try row.decode("paid_more_share") : nil)
         }
     }
 
-    static func itemTypeParts(_ rows: PostgresRows, _ analysis: SalesAnalysis) throws -> [Part] {
+    static func itemTypeParts(_ rows: some Sequence<PostgresRow>, _ analysis: SalesAnalysis) throws -> [Part] {
         let names = ["album": "Digital album", "track": "Digital track", "physical": "Physical", "bundle": "Bundle"]
         return try parts(rows, whole: analysis.sales, wholeRevenue: analysis.revenueUSD.value) { key, _ in
             names[key] ?? key
         }
     }
 
-    static func physicalParts(_ rows: PostgresRows, _ analysis: SalesAnalysis) throws -> [Part] {
+    static func physicalParts(_ rows: some Sequence<PostgresRow>, _ analysis: SalesAnalysis) throws -> [Part] {
         let physical = analysis.itemTypes.first { $0.key == "physical" }
         return try parts(rows, whole: physical?.sales ?? 0, wholeRevenue: physical?.revenueUSD.value ?? 0) { key, _ in
             physicalFormats.first { $0.key == key }?.label ?? "Other"
         }
     }
 
-    static func countryParts(_ rows: PostgresRows, _ analysis: SalesAnalysis) throws -> [Part] {
+    static func countryParts(_ rows: some Sequence<PostgresRow>, _ analysis: SalesAnalysis) throws -> [Part] {
         try parts(rows, whole: analysis.sales, wholeRevenue: analysis.revenueUSD.value) { key, name in
             name ?? (key == "—" ? "Unknown" : key)
         }
     }
 
-    static func currencyParts(_ rows: PostgresRows, _ analysis: SalesAnalysis) throws -> [Part] {
+    static func currencyParts(_ rows: some Sequence<PostgresRow>, _ analysis: SalesAnalysis) throws -> [Part] {
         try parts(rows, whole: analysis.sales, wholeRevenue: analysis.revenueUSD.value) { key, _ in
             key == "—" ? "Unknown" : key
         }
