@@ -82,5 +82,41 @@ struct SummaryFiguresTests {
                 == sales.topArtists(filter, genres: genres, each: 5))
         // The figures are not empty: the comparison compares something.
         #expect(try await sales.totals(filter).sales > 0)
+        if filter.genre != nil {
+            try await Self.expectSameSales(sales, filter, try await sales.resolvingGenre(filter))
+        }
+    }
+
+    @Test("a genre named by its tag id reads the sales it reads by its key; an unknown one reads none")
+    func genreByTag() async throws {
+        let bench = try await DashboardBench.make("dashgenretag")
+        try await Self.varied(bench)
+        let sales = DashboardQuery(db: bench.db, useSummaries: false)
+        let latest = CalendarDay(iso: "2026-11-20")!
+        let unknown = DashboardFilter.parse([("genre", "no-such-genre")], latest: latest).filter
+        let resolved = try await sales.resolvingGenre(unknown)
+        #expect(resolved.genreTagID == 0)
+        try await Self.expectSameSales(sales, unknown, resolved)
+        #expect(try await sales.totals(resolved).sales == 0)
+        // Another genre set on a looked-up filter forgets the id looked up for the one before.
+        var other = try await sales.resolvingGenre(
+            DashboardFilter.parse([("genre", "folk")], latest: latest).filter)
+        #expect(other.genreTagID != nil && other.genreTagID != 0)
+        other.genre = "vaporwave"
+        #expect(other.genreTagID == nil)
+    }
+
+    /// The figures `resolved` (its genre looked up) reads from `sale` equal those of `filter`.
+    static func expectSameSales(_ sales: DashboardQuery, _ filter: DashboardFilter, _ resolved: DashboardFilter)
+        async throws
+    {
+        #expect(resolved.genreTagID != nil)
+        #expect(try await sales.totals(resolved) == sales.totals(filter))
+        #expect(try await sales.daily(resolved) == sales.daily(filter))
+        #expect(try await sales.genres(resolved, limit: 50) == sales.genres(filter, limit: 50))
+        #expect(try await sales.artists(resolved, limit: 50) == sales.artists(filter, limit: 50))
+        #expect(try await sales.releases(resolved, limit: 50) == sales.releases(filter, limit: 50))
+        #expect(try await sales.itemTypes(resolved) == sales.itemTypes(filter))
+        #expect(try await sales.analysis(resolved) == sales.analysis(filter))
     }
 }

@@ -99,7 +99,8 @@ public struct DashboardApp: Sendable {
         return try await database.withConnection { db in
             let query = DashboardQuery(db: db)
             let latest = try await query.latestDay(now: now())
-            let (filter, problems) = DashboardFilter.parse(request.queryItems, latest: latest)
+            let (parsed, problems) = DashboardFilter.parse(request.queryItems, latest: latest)
+            let filter = try await query.resolvingGenre(parsed)
             let choices = FilterChoices(
                 genreName: try await filter.genre.asyncMap { try await query.genreName($0) } ?? nil,
                 artist: try await filter.artist.asyncMap { try await query.artist($0) } ?? nil,

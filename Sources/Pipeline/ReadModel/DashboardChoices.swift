@@ -25,6 +25,14 @@ extension DashboardQuery {
         ).map { row in (try row.decode("key"), try row.decode("name")) }
     }
 
+    /// The filter with its genre's tag id looked up (see `DashboardFilter.genreTagID`).
+    public func resolvingGenre(_ filter: DashboardFilter) async throws -> DashboardFilter {
+        guard let genre = filter.genre else { return filter }
+        var resolved = filter
+        resolved.genreTagID = try await db.query("SELECT id FROM tag WHERE key = \(genre)").scalarIfPresent() ?? 0
+        return resolved
+    }
+
     /// A genre's display name, by its key.
     public func genreName(_ key: String) async throws -> String? {
         try await db.query("SELECT name FROM tag WHERE key = \(key)").scalarIfPresent()

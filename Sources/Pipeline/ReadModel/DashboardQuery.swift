@@ -117,7 +117,16 @@ public struct DashboardQuery: Sendable {
     public func daily(_ filter: DashboardFilter) async throws -> [DayPoint] {
         var byDay: [Int64: (Int, Double)] = [:]
         let rows =
-            if let summary = summaryDay(filter) {
+            if let genre = filter.genre, useSummaries, filter.artist == nil, filter.itemType == nil {
+                // A genre's days (in one country): its summaries by day, or by day and buyer country.
+                try await db.query(
+                    """
+                    SELECT (g.day - date '1970-01-01')::bigint AS day, sum(g.sales)::bigint AS sales,
+                        sum(g.revenue) AS revenue
+                    FROM \(Self.genreDays(filter)) g JOIN tag t ON t.id = g.tag_id
+                    WHERE \(filter.days("g")) AND t.key = \(genre) GROUP BY 1
+                    """)
+            } else if let summary = summaryDay(filter) {
                 try await db.query(
                     """
                     SELECT (d.day - date '1970-01-01')::bigint AS day, sum(d.sales)::bigint AS sales,
@@ -139,6 +148,15 @@ public struct DashboardQuery: Sendable {
             let value = byDay[day] ?? (0, 0)
             return DayPoint(day: CalendarDay(daysSinceEpoch: day), sales: value.0, revenueUSD: value.1)
         }
+    }
+
+    /// A genre's sales by day as `day`, `tag_id`, `sales` and `revenue`: in the filter's buyer country if it has
+    /// one.
+    static func genreDays(_ filter: DashboardFilter) -> SQLQuery {
+        guard let country = filter.country else { return "summary_genre_day" }
+        return """
+            (SELECT c.day, c.tag_id, c.sales, c.revenue FROM summary_genre_country_day c WHERE c.country = \(country))
+            """
     }
 
     /// The feed windows loaded for the range, as the share of its seconds they cover (up to `now`).
