@@ -156,10 +156,13 @@ extension DashboardQuery {
             } else {
                 try await db.query(
                     """
+                    WITH s AS MATERIALIZED (
+                        SELECT s.release_id, s.buyer_country_code FROM sale s
+                        WHERE \(filter.condition) AND s.buyer_country_code = ANY(\(countries)::text[])
+                    )
                     SELECT t.key, s.buyer_country_code AS country, count(*) AS sales
-                    FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
-                    WHERE \(filter.condition) AND t.key = ANY(\(genres)::text[])
-                        AND s.buyer_country_code = ANY(\(countries)::text[])
+                    FROM s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
+                    WHERE t.key = ANY(\(genres)::text[])
                     GROUP BY 1, 2
                     """)
             }
@@ -199,13 +202,16 @@ extension DashboardQuery {
                     GROUP BY t.key, r.artist_id
                     """)
             : """
+            WITH s AS MATERIALIZED (
+                SELECT s.artist_id, s.release_id, s.amount_paid_usd FROM sale s WHERE \(filter.condition)
+            )
             SELECT t.key AS genre, s.artist_id, count(*) AS sales,
                 round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
                 row_number() OVER (
                     PARTITION BY t.key ORDER BY count(*) DESC, coalesce(sum(s.amount_paid_usd), 0) DESC, s.artist_id)
                     AS place
-            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
-            WHERE \(filter.condition) AND t.key = ANY(\(genres)::text[])
+            FROM s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
+            WHERE t.key = ANY(\(genres)::text[])
             GROUP BY t.key, s.artist_id
             """
         var result: [String: [RankedRow]] = [:]
