@@ -198,6 +198,7 @@ enum PageFrame {
         .card .label{font-size:12px;color:var(--muted)}.card .value{font-size:22px;font-weight:650}
         .card .change{font-size:12px;color:var(--muted)}.up{color:#17803d!important}.down{color:#b42318!important}
         .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:8px 22px}
+        .grid.wide{grid-template-columns:repeat(auto-fit,minmax(min(480px,100%),1fr))}
         .panel{background:#fff;border:1px solid var(--line);border-radius:6px;padding:8px 12px;margin:10px 0;overflow:hidden}
         svg.chart{width:100%;height:auto;display:block}
         svg .bar{fill:var(--accent)}svg .grid{stroke:var(--line)}svg .axis{font-size:11px;fill:var(--muted)}

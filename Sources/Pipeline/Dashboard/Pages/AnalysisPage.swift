@@ -52,7 +52,8 @@ struct AnalysisPage {
                 ),
                 ("Currencies", Format.count(analysis.currencies.count), .none),
             ], compare: false)
-        html += "<div class=\"grid\">"
+        // Two panels a row on a desktop: the parts' tables have six columns.
+        html += "<div class=\"grid wide\">"
         html += PageParts.panel("Digital, physical and bundles", partsTable(analysis.itemTypes, first: "Kind"))
         html += PageParts.panel(
             "Physical formats",
@@ -97,23 +98,26 @@ struct AnalysisPage {
         return html
     }
 
-    /// Parts of the sales with their shares, as a table.
+    /// Parts of the sales with their shares, as a table; the share that paid more than asked where the parts
+    /// have one (item types and formats, not countries or currencies).
     private func partsTable(_ parts: [SalesAnalysis.Part], first: String) -> HTML {
+        let paidMore = parts.contains { $0.paidMoreShare != nil }
         var html: HTML = """
             <div class="scroll"><table><thead><tr><th scope="col">\(first)</th><th scope="col" class="num">Sales</th>\
             <th scope="col" class="num">Share</th><th scope="col" class="num">Revenue</th>\
-            <th scope="col" class="num">Of revenue</th><th scope="col" class="num">Paid more</th></tr></thead><tbody>
-
+            <th scope="col" class="num">Of revenue</th>
             """
+        if paidMore { html += "<th scope=\"col\" class=\"num\">Paid more</th>" }
+        html += "</tr></thead><tbody>\n"
         for part in parts {
             html += """
                 <tr><td>\(part.label)</td><td class="num">\(Format.count(part.sales))</td>\
                 <td class="num">\(Format.percent(part.salesShare))</td>\
                 <td class="num">\(Format.usd(part.revenueUSD))</td>\
-                <td class="num">\(Format.percent(part.revenueShare))</td>\
-                <td class="num">\(part.paidMoreShare.map(Format.percent) ?? "—")</td></tr>
-
+                <td class="num">\(Format.percent(part.revenueShare))</td>
                 """
+            if paidMore { html += "<td class=\"num\">\(part.paidMoreShare.map(Format.percent) ?? "—")</td>" }
+            html += "</tr>\n"
         }
         return html + "</tbody></table></div>\n"
     }

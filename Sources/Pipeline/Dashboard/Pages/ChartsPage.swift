@@ -90,7 +90,8 @@ struct ChartsPage {
             <a href="\(link(shown.chosen.region, other))">\(other) instead</a>).</p>
 
             """
-        html += "<div class=\"grid\">"
+        // Two panels a row on a desktop: the rankings have six columns.
+        html += "<div class=\"grid wide\">"
         for (title, byArtist, leaders) in [
             ("Leading songs", false, shown.songs), ("Leading artists", true, shown.artists),
         ] {
@@ -203,9 +204,10 @@ struct ChartsPage {
                 ? "<p class=\"empty\">No charted artist sells on Bandcamp under the same name.</p>\n"
                 : """
                 <div class="scroll"><table><caption>Artists on any imported chart whose name a Bandcamp seller has \
-                (names compared without case); Bandcamp sales from \(filter.from.iso) to \(filter.to.iso).\
-                </caption><thead><tr><th>Artist</th><th class="num">Best rank</th><th class="num">Chart entries</th>\
-                <th class="num">Regions</th><th class="num">Bandcamp sales</th><th class="num">Revenue</th></tr>\
+                (names compared without case): their chart entries and regions, and their Bandcamp sales from \
+                \(filter.from.iso) to \(filter.to.iso).\
+                </caption><thead><tr><th>Artist</th><th class="num">Best rank</th><th class="num">Entries</th>\
+                <th class="num">Regions</th><th class="num">Sales</th><th class="num">Revenue</th></tr>\
                 </thead><tbody>
                 \(rows)</tbody></table></div>
 
