@@ -187,7 +187,6 @@ extension PostgresConnection {
     public func insertSales(_ insert: String, _ parameters: [String?]) async throws {
         try await transaction { db in
             try await Summaries.writing(db) {
-                try await Summaries.prepareDelta(db)
                 try await db.query(
                     """
                     WITH new AS (
@@ -198,7 +197,6 @@ extension PostgresConnection {
                     )
                     INSERT INTO sale_delta SELECT * FROM new
                     """, parameters)
-                try await Summaries.addDelta(db)
             }
         }
     }

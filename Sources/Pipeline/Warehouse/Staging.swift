@@ -86,10 +86,10 @@ extension Loader {
     }
 
     /// The staged sales not yet stored, each tagged with the ledger row (their artists and releases are in),
-    /// and added to the summaries.
+    /// and collected in `sale_delta` for the summaries (`Summaries.writing` adds them when the load ends).
     /// - Returns: Sales new to the warehouse.
     func insertStagedSales(ledgerID: Int64) async throws -> Int {
-        try await Summaries.prepareDelta(db)
+        try await Summaries.collectDelta(db)
         let inserted = try await db.query(
             """
             WITH new AS (
@@ -119,7 +119,6 @@ extension Loader {
             INSERT INTO sale_delta SELECT * FROM new
             """
         ).affected
-        if inserted > 0 { try await Summaries.addDelta(db) }
         return inserted
     }
 
