@@ -38,7 +38,7 @@ extension SalesAnalysis {
                         WHEN grouping(k.country) = 0 THEN nullif(k.country, '')
                         WHEN grouping(k.currency) = 0 THEN nullif(k.currency, '')
                     END AS code,
-                    grouping(k.item_type) = 0 AS by_kind, bool_and(k.item_type = 'physical') AS physical,
+                    grouping(k.item_type) = 0 AS by_kind, k.item_type = 'physical' AS physical,
                     coalesce(sum(k.sales), 0)::bigint AS sales, round(coalesce(sum(k.revenue), 0), 2) AS revenue,
                     coalesce(sum(k.priced), 0)::bigint AS priced, coalesce(sum(k.paid_more), 0)::bigint AS paid_more,
                     coalesce(sum(k.paid_exactly), 0)::bigint AS paid_exactly,
