@@ -509,6 +509,7 @@ let package = Package(
                 "ExtractFunction", "LoadFunction", "ReportFunction", "AlertFunction", "UnsubscribeFunction",
                 "DashboardFunction", "BackfillFunction", "ChartsFunction", "EchoFunction", "LambdaEmulator",
             ],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
     ]

@@ -22,6 +22,7 @@ locals {
     MAILER_URL      = "ses:"
     MAIL_FROM       = var.mail_from
     UNSUBSCRIBE_URL = aws_lambda_function_url.public["unsubscribe"].function_url
+    DASHBOARD_URL   = aws_lambda_function_url.public["dashboard"].function_url
   }
   ses_identities = "arn:${local.partition}:ses:${local.region}:${local.account_id}:identity/*"
   concurrency    = var.reserved_concurrency

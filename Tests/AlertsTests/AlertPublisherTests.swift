@@ -66,7 +66,7 @@ struct AlertPublisherTests {
         #expect(old[10] == "3" && old[11] == "6" && old[12] == "2")
 
         // What Nova Fen's alert shows: its releases, buyers and genres, with links.
-        let alerts = try await AlertPublisher.alerts(
+        let alerts = try await AlertRecords.byID(
             try await harness.rows("SELECT id FROM alert WHERE rule = 'artist.24h' AND kind = 'emerging'").map {
                 Int64($0[0]!)!
             }, harness.db)
@@ -120,14 +120,25 @@ struct AlertPublisherTests {
         #expect(html.contains("href=\"https://novafen.bandcamp.com/album/record-1\""))
         #expect(html.contains("href=\"https://bandcamp.com/tag/vaporwave\""))
         #expect(html.contains("https://example.org/u?token=\(token)"))
-        #expect(text.contains("Nova Fen sold 26 items in the last 24 hours (26.0 a day), after no sale in the 28 days"))
-        #expect(text.contains("Nova Fen: emerging artist, last 24 hours\n"))
-        #expect(text.contains("Old Guard sold 20 items in the last 24 hours"))
-        #expect(text.contains("Buyers in: "))
+        // One entry per artist or genre, however many rules found it; plain words first, the statistics a link away.
+        #expect(text.hasPrefix("6 artists and 1 genre rising\n"))
+        #expect(
+            text.components(separatedBy: "Nova Fen: emerging artist, over the last 24 hours and 7 days\n").count == 2)
+        #expect(text.contains("26 sold in the last 24 hours, after none in the 28 days before."))
+        #expect(text.contains("About 140× its usual share of Bandcamp's sales (almost certain)."))
+        #expect(
+            text.contains(
+                "Old Guard: rising artist, over the last 24 hours\n20 sold in the last 24 hours; usually about 2 a day."
+            ))
+        #expect(text.contains("Buyers in "))
+        #expect(!text.contains("q <") && !text.contains("artist.24h"))
+        #expect(html.components(separatedBy: ">Nova Fen</a>").count == 2)
         let vapor = try #require(mail.first { $0.to == "vapor@example.com" })
         let vaporText = try #require(vapor.parts.first { $0.contentType == "text/plain" }?.text)
-        #expect(vaporText.components(separatedBy: ": trending artist, last 24 hours").count - 1 == 4)
-        #expect(vaporText.components(separatedBy: "vaporwave: trending genre").count - 1 == 2)
+        #expect(vaporText.components(separatedBy: ": rising artist, over the last 24 hours\n").count - 1 == 4)
+        #expect(
+            vaporText.components(separatedBy: "vaporwave: rising genre, over the last 24 hours and 7 days").count - 1
+                == 1)
         #expect(!vaporText.contains("Nova Fen") && !vaporText.contains("Old Guard"))
 
         // The scout's endpoint hears of the emerging artist only, addressed by subscriber id.

@@ -113,8 +113,8 @@ class TerraformTests(unittest.TestCase):
     def test_the_environment_is_read_through_merge_and_locals(self):
         self.assertEqual(
             checks.environment_names(self.model, self.model["module"]["alert"]["environment"]),
-            {"DATABASE_URL", "DATABASE_SECRET_ARN", "MAILER_URL", "MAIL_FROM", "UNSUBSCRIBE_URL", "NOTIFIER_URL",
-             "ALERT_DIGEST_HOUR"},
+            {"DATABASE_URL", "DATABASE_SECRET_ARN", "MAILER_URL", "MAIL_FROM", "UNSUBSCRIBE_URL", "DASHBOARD_URL",
+             "NOTIFIER_URL", "ALERT_DIGEST_HOUR"},
         )
 
     def test_a_secret_in_a_shared_environment_is_caught(self):

@@ -38,6 +38,9 @@ public struct Settings: Sendable, Equatable {
     public var lambdaTaskRoot: String?
     /// The unsubscribe page the emails link to (`UNSUBSCRIBE_URL`, an http(s) URL); no link when unset.
     public var unsubscribeURL: String?
+    /// The dashboard's address the emails link to (`DASHBOARD_URL`, an http(s) URL, kept without a trailing
+    /// slash); no dashboard links when unset.
+    public var dashboardURL: String?
     /// The dashboard's sign-in secret in Secrets Manager (`DASHBOARD_SECRET_ARN`), required on Lambda.
     public var dashboardSecretID: String?
     /// Locally, a file with the dashboard's sign-in (`DASHBOARD_CREDENTIALS_FILE`); open pages without either.
@@ -54,8 +57,8 @@ public struct Settings: Sendable, Equatable {
         case alertDigest
         /// The report's fonts.
         case reportFonts
-        /// The unsubscribe link of emails.
-        case unsubscribeLinks
+        /// The links emails carry: the unsubscribe page and the dashboard.
+        case emailLinks
         /// The dashboard's sign-in.
         case dashboardSignIn
     }
@@ -142,9 +145,16 @@ public struct Settings: Sendable, Equatable {
             "BACKFILL_CHUNK_ROWS", .backfill, default: 50_000, in: 1...10_000_000, what: "a number of rows")
         let alertDigestHour = check.number(
             "ALERT_DIGEST_HOUR", .alertDigest, default: 7, in: 0...23, what: "an hour (UTC)")
-        let unsubscribeURL = check.optional("UNSUBSCRIBE_URL", .unsubscribeLinks)
+        let unsubscribeURL = check.optional("UNSUBSCRIBE_URL", .emailLinks)
         if let unsubscribeURL, !(unsubscribeURL.hasPrefix("https://") || unsubscribeURL.hasPrefix("http://")) {
             check.report("UNSUBSCRIBE_URL", "'\(unsubscribeURL)' is not an http:// or https:// URL")
+        }
+        var dashboardURL = check.optional("DASHBOARD_URL", .emailLinks)
+        if let url = dashboardURL {
+            if !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
+                check.report("DASHBOARD_URL", "'\(url)' is not an http:// or https:// URL")
+            }
+            dashboardURL = String(url.reversed().drop { $0 == "/" }.reversed())
         }
         let dashboardSecretID = check.optional("DASHBOARD_SECRET_ARN", .dashboardSignIn)
         if localDefaults == nil, needs.contains(.dashboardSignIn), dashboardSecretID == nil {
@@ -158,6 +168,7 @@ public struct Settings: Sendable, Equatable {
         self.reportFontFolder = check.optional("REPORT_FONT_DIR", .reportFonts)
         self.lambdaTaskRoot = check.optional("LAMBDA_TASK_ROOT", .reportFonts)
         self.unsubscribeURL = unsubscribeURL
+        self.dashboardURL = dashboardURL
         self.dashboardSecretID = dashboardSecretID
         self.dashboardCredentialsFile =
             localDefaults == nil ? nil : check.optional("DASHBOARD_CREDENTIALS_FILE", .dashboardSignIn)

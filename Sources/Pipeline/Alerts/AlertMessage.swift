@@ -10,10 +10,13 @@ public struct AlertMessage: Sendable {
     public var from: String
     /// The base of the unsubscribe link (`https://…/unsubscribe`), when there is a page that serves it.
     public var unsubscribeBase: String?
+    /// The dashboard's address (`https://…`, no trailing slash), for the links to each alert's statistics.
+    public var dashboardBase: String?
 
-    public init(from: String, unsubscribeBase: String?) {
+    public init(from: String, unsubscribeBase: String?, dashboardBase: String? = nil) {
         self.from = from
         self.unsubscribeBase = unsubscribeBase
+        self.dashboardBase = dashboardBase
     }
 
     // MARK: Wording
@@ -21,23 +24,12 @@ public struct AlertMessage: Sendable {
     /// `Nils Frahm: emerging artist, last 24 hours`.
     static func title(_ alert: Alert) -> String {
         "\(alert.details.name): \(alert.signal.kind.rawValue) \(alert.entityType.rawValue), last "
-            + span(alert.windowHours)
-    }
-
-    /// `3.4×`.
-    static func times(_ value: Double) -> String {
-        guard value.isFinite else { return "∞×" }
-        return Format.decimal(value, places: value < 10 ? 1 : 0) + "×"
+            + Breakout.span(alert.windowHours)
     }
 
     /// A q-value as people read it.
     static func q(_ value: Double) -> String {
         value < 0.001 ? "< 0.001" : Format.decimal(value, places: 3)
-    }
-
-    /// `the last 24 hours`, `the last 7 days`.
-    static func span(_ hours: Int) -> String {
-        hours % 24 == 0 && hours > 24 ? "\(hours / 24) days" : "\(hours) hours"
     }
 
     /// `12.5` a day, with one decimal below 100.
@@ -55,19 +47,22 @@ public struct AlertMessage: Sendable {
             ? "after no sale in the \(baselineDays) days before"
             : "against \(rate(signal.perDayBefore)) a day over the \(baselineDays) days before"
         var lines = [
-            "\(what) sold \(Format.count(signal.current)) items in the last \(span(alert.windowHours)) "
+            "\(what) sold \(Format.count(signal.current)) items in the last \(Breakout.span(alert.windowHours)) "
                 + "(\(rate(signal.perDayNow)) a day), \(before)."
         ]
-        let share = signal.ratio.map { "Its share of all Bandcamp sales is \(times($0)) what it was; a" } ?? "A"
+        let share =
+            signal.ratio.map { "Its share of all Bandcamp sales is \(Breakout.times($0)) what it was; a" } ?? "A"
         lines.append(
             "\(share)llowing for chance and for how the whole population moves, the rise is about "
-                + "\(times(signal.estimate)), at least \(times(signal.lowerBound)) with 95% confidence.")
+                + "\(Breakout.times(signal.estimate)), at least \(Breakout.times(signal.lowerBound)) with 95% confidence."
+        )
         lines.append(
-            "Significant against a bar of \(times(alert.minimumRatio)) after adjusting for every "
+            "Significant against a bar of \(Breakout.times(alert.minimumRatio)) after adjusting for every "
                 + "\(alert.entityType == .genre ? "genre" : "artist") tested (q \(q(signal.qValue))), and it held "
                 + "in the window a day earlier too (q \(q(signal.previousQValue)))."
                 + (signal.dispersion > 1.05
-                    ? " Counts were discounted \(times(signal.dispersion)) for this genre's usual ups and downs." : ""))
+                    ? " Counts were discounted \(Breakout.times(signal.dispersion)) for this genre's usual ups and downs."
+                    : ""))
         let acceleration = signal.acceleration
         let pace =
             abs(acceleration) < 0.05
@@ -84,78 +79,66 @@ public struct AlertMessage: Sendable {
 
     // MARK: Email
 
-    /// The subject: the strongest alerts by name, each name once.
-    public func subject(_ alerts: [Alert], digest: Bool) -> String {
-        var names: [String] = []
-        for alert in alerts where !names.contains(alert.details.name) {
-            names.append(alert.details.name)
-        }
-        let shown = names.prefix(2).map { name in
-            "\(name) (\(Self.times(alerts.first { $0.details.name == name }!.signal.estimate)))"
-        }
-        let more = names.count > 2 ? " and \(names.count - 2) more" : ""
+    /// The dashboard page with the statistics behind a breakout (its alerts, how sure each is), when the
+    /// dashboard's address is known.
+    func more(_ breakout: Breakout) -> String? {
+        dashboardBase.map { $0 + breakout.alertsPath }
+    }
+
+    /// The subject: the strongest by name, each once.
+    public func subject(_ breakouts: [Breakout], digest: Bool) -> String {
+        let shown = breakouts.prefix(2).map { "\($0.name) (\($0.multiplier))" }
+        let more = breakouts.count > 2 ? " and \(breakouts.count - 2) more" : ""
         return (digest ? "Today's risers on Bandcamp: " : "Rising on Bandcamp: ") + shown.joined(separator: ", ")
             + more
     }
 
-    /// One email for one subscriber: these alerts, strongest first.
-    public func email(_ alerts: [Alert], digest: Bool, to address: String, token: String) -> EmailMessage {
+    /// One email for one subscriber: one entry per artist or genre however many rules found it, strongest first,
+    /// in plain words; the statistics are a link away.
+    public func email(_ breakouts: [Breakout], digest: Bool, to address: String, token: String) -> EmailMessage {
         let (unsubscribe, headers) = EmailMessage.unsubscribe(base: unsubscribeBase, token: token)
         return EmailMessage(
-            from: from, to: [address], subject: subject(alerts, digest: digest),
-            text: text(alerts, to: address, unsubscribe: unsubscribe),
-            html: html(alerts, digest: digest, to: address, unsubscribe: unsubscribe), headers: headers)
+            from: from, to: [address], subject: subject(breakouts, digest: digest),
+            text: text(breakouts, to: address, unsubscribe: unsubscribe),
+            html: html(breakouts, digest: digest, to: address, unsubscribe: unsubscribe), headers: headers)
     }
 
-    func text(_ alerts: [Alert], to address: String, unsubscribe: String?) -> String {
-        var lines: [String] = []
-        for alert in alerts {
-            lines += [Self.title(alert), String(repeating: "-", count: Self.title(alert).count)]
-            lines += Self.plainText(alert)
-            lines.append("")
+    /// `3 artists and 1 genre rising`.
+    static func heading(_ breakouts: [Breakout]) -> String {
+        let artists = breakouts.filter { $0.entityType == .artist }.count
+        let genres = breakouts.count - artists
+        let parts = [(artists, "artist"), (genres, "genre")].filter { $0.0 > 0 }.map {
+            "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s")"
         }
-        lines.append(
-            "Evaluated \(Format.timestamp(alerts.first?.evaluatedAt ?? 0)) from Bandcamp's public sales feed. "
-                + "Sent to \(address) by bandcamp-tracker.")
+        return parts.joined(separator: " and ") + " rising"
+    }
+
+    func note(_ breakouts: [Breakout], to address: String) -> String {
+        "Found \(Format.timestamp(breakouts.map(\.lastEvaluatedAt).max() ?? 0)) in Bandcamp's public sales feed: "
+            + "shares of all sales, so site-wide surges such as Bandcamp Fridays cancel out. Sent to \(address) by "
+            + "bandcamp-tracker."
+    }
+
+    func text(_ breakouts: [Breakout], to address: String, unsubscribe: String?) -> String {
+        var lines = [Self.heading(breakouts), ""]
+        for breakout in breakouts {
+            lines += breakout.mailText(more: more(breakout)) + [""]
+        }
+        lines.append(note(breakouts, to: address))
         if let unsubscribe { lines.append("Unsubscribe: \(unsubscribe)") }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    func html(_ alerts: [Alert], digest: Bool, to address: String, unsubscribe: String?) -> HTML {
+    func html(_ breakouts: [Breakout], digest: Bool, to address: String, unsubscribe: String?) -> HTML {
         var out = EmailPage.open(
-            title: subject(alerts, digest: digest), label: digest ? "TODAY'S RISERS" : "RISING NOW",
-            heading: alerts.count == 1 ? "1 alert" : "\(alerts.count) alerts")
-        for (index, alert) in alerts.enumerated() {
-            let badge = alert.signal.kind == .emerging ? "#2f9e44" : "#1da0c3"
-            out += """
-                <div style="padding:18px 26px;\(index > 0 ? "border-top:1px solid #e8ebef" : "")">
-                <div style="font-size:11px;color:#5f6b7a">\(alert.entityType == .genre ? "GENRE" : "ARTIST") · \
-                <span style="color:\(badge);font-weight:bold">\(alert.signal.kind.rawValue.uppercased())</span> · \
-                last \(Self.span(alert.windowHours))</div>
-                <div style="font-size:19px;font-weight:bold;margin:4px 0 8px">\
-                <a href="\(alert.details.url)" style="color:#0e3a4a">\(alert.details.name)</a> \
-                <span style="color:\(badge)">\(Self.times(alert.signal.estimate))</span></div>
-
-                """
-            for sentence in Self.sentences(alert) {
-                out += "<p style=\"font-size:13px;margin:6px 0\">\(sentence)</p>\n"
-            }
-            for fact in Self.facts(alert) {
-                out += "<p style=\"font-size:13px;margin:6px 0\"><b>\(fact.label):</b> "
-                out += fact.entries.map { entry -> HTML in
-                    entry.url.map { "<a href=\"\($0)\" style=\"color:#0e3a4a\">\(entry.name)</a>\(entry.note)" }
-                        ?? "\(entry.text)"
-                }.joined(separator: " · ")
-                out += "</p>\n"
-            }
-            out += "</div>\n"
+            title: subject(breakouts, digest: digest), label: digest ? "TODAY'S RISERS" : "RISING NOW",
+            heading: Self.heading(breakouts))
+        out += "<div style=\"padding:6px 26px 12px\">\n"
+        for (index, breakout) in breakouts.enumerated() {
+            out += breakout.mailHTML(more: more(breakout), first: index == 0)
         }
-        return out
-            + EmailPage.close(
-                note: "Evaluated \(Format.timestamp(alerts.first?.evaluatedAt ?? 0)) from Bandcamp's public sales "
-                    + "feed: shares of all sales, so site-wide surges such as Bandcamp Fridays cancel out. Sent to "
-                    + "\(address) by bandcamp-tracker.",
-                unsubscribe: unsubscribe)
+        out += "</div>\n"
+        return out + EmailPage.close(note: note(breakouts, to: address), unsubscribe: unsubscribe)
     }
 
     /// An alert as plain text, the email's and the notification's: its sentences, its facts, its page.
@@ -227,7 +210,7 @@ public struct AlertMessage: Sendable {
         if !genres.isEmpty { attributes["genres"] = .strings(Array(genres.prefix(10))) }
         return AlertNotification(
             subject: "\(alert.signal.kind == .emerging ? "Emerging" : "Trending") \(alert.entityType.rawValue): "
-                + "\(alert.details.name) (\(Self.times(alert.signal.estimate)))",
+                + "\(alert.details.name) (\(Breakout.times(alert.signal.estimate)))",
             message: Self.plainText(alert).joined(separator: "\n"), attributes: attributes)
     }
 }

@@ -136,6 +136,11 @@ public struct AlertPublisher: Sendable {
                 ])
         }
         outcome.alerts = alertIDs.count
+        try await db.query(
+            """
+            INSERT INTO alert_run (evaluated_at, alerts) VALUES (to_timestamp(\(at)), \(alertIDs.count))
+            ON CONFLICT (evaluated_at) DO UPDATE SET alerts = excluded.alerts, finished_at = now()
+            """)
         try await match(alertIDs, at: at, outcome: &outcome, db)
         var reasons = try await sendUnsent(.immediate, at: at, outcome: &outcome, db)
         if outcome.digest {
@@ -179,43 +184,6 @@ public struct AlertPublisher: Sendable {
         return try row.scalar()
     }
 
-    /// Alerts as recorded, by id.
-    public static func alerts(_ ids: [Int64], _ db: PostgresConnection) async throws -> [Int64: Alert] {
-        guard !ids.isEmpty else { return [:] }
-        let rows = try await db.query(
-            """
-            SELECT id, rule, entity_type, entity_id, kind, extract(epoch FROM evaluated_at)::bigint AS evaluated_at,
-                window_hours, baseline_hours, minimum_ratio, current_sales, previous_sales, baseline_sales,
-                site_current_sales, site_baseline_sales, ratio, estimate, lower_bound, p_value, q_value,
-                previous_q_value, dispersion, per_day_now, per_day_before, acceleration, releases, countries, artists,
-                rank, details::text AS details
-            FROM alert WHERE id = ANY(\(ids)::bigint[])
-            """
-        )
-        var alerts: [Int64: Alert] = [:]
-        for row in rows {
-            let id: Int64 = try row.decode("id")
-            let signal = TrendSignal(
-                rule: try row.decode("rule"), entity: try row.decode("entity_id"), kind: try row.decode("kind"),
-                current: try row.decode("current_sales"), previous: try row.decode("previous_sales"),
-                baseline: try row.decode("baseline_sales"), siteCurrent: try row.decode("site_current_sales"),
-                siteBaseline: try row.decode("site_baseline_sales"), ratio: try row.decode("ratio"),
-                estimate: try row.decode("estimate"), lowerBound: try row.decode("lower_bound"),
-                pValue: try row.decode("p_value"), qValue: try row.decode("q_value"),
-                previousQValue: try row.decode("previous_q_value"), dispersion: try row.decode("dispersion"),
-                perDayNow: try row.decode("per_day_now"), perDayBefore: try row.decode("per_day_before"),
-                acceleration: try row.decode("acceleration"), releases: try row.decode("releases"),
-                countries: try row.decode("countries"), artists: try row.decode("artists"))
-            let json: String = try row.decode("details")
-            alerts[id] = Alert(
-                id: id, entityType: try row.decode("entity_type"), evaluatedAt: try row.decode("evaluated_at"),
-                windowHours: try row.decode("window_hours"), baselineHours: try row.decode("baseline_hours"),
-                minimumRatio: try row.decode("minimum_ratio"), rank: try row.decode("rank"), signal: signal,
-                details: try JSONDecoder().decode(AlertDetails.self, from: Data(json.utf8)))
-        }
-        return alerts
-    }
-
     // MARK: Matching
 
     /// Active subscribers' subscriptions.
@@ -246,7 +214,7 @@ public struct AlertPublisher: Sendable {
     /// any of the subscriber's matching subscriptions on that channel is; none when the subscriber had the same
     /// rule's alert for the entity within 24 hours of this one.
     private func match(_ ids: [Int64], at: Int64, outcome: inout AlertOutcome, _ db: PostgresConnection) async throws {
-        let alerts = try await Self.alerts(ids, db)
+        let alerts = try await AlertRecords.byID(ids, db)
         let subscriptions = try await Self.subscriptions(db)
         try await db.transaction { db in
             for id in ids {
@@ -345,11 +313,12 @@ public struct AlertPublisher: Sendable {
             """)
     }
 
-    /// Sends a batch's alerts: one email for all of them, or one notification each.
+    /// Sends a batch's alerts: one email for all of them (an entry per artist or genre, with its last 30 days up
+    /// to `at`), or one notification each.
     /// - Returns: Why some failed (empty when all went).
-    private func send(_ batch: Batch, alerts: [Int64: Alert], digest: Bool, _ db: PostgresConnection) async throws
-        -> [String]
-    {
+    private func send(
+        _ batch: Batch, alerts: [Int64: Alert], digest: Bool, at: Int64, _ db: PostgresConnection
+    ) async throws -> [String] {
         // Strongest first, an entity's alerts of several rules together.
         let strongest = batch.alertIDs.compactMap { alerts[$0] }.sorted {
             ($0.signal.lowerBound, -$0.id) > ($1.signal.lowerBound, -$1.id)
@@ -368,7 +337,9 @@ public struct AlertPublisher: Sendable {
                 let id: String
                 switch batch.channel {
                 case .email:
-                    id = try await mailer.send(message.email(unit, digest: digest, to: batch.email, token: batch.token))
+                    let breakouts = try await BreakoutQuery().addingDaily(Breakout.grouping(unit), through: at, db)
+                    id = try await mailer.send(
+                        message.email(breakouts, digest: digest, to: batch.email, token: batch.token))
                 case .sns:
                     id = try await notifier.publish(message.notification(unit[0], subscriberID: batch.subscriberID))
                 }
@@ -396,10 +367,10 @@ public struct AlertPublisher: Sendable {
         _ frequency: AlertSubscription.Frequency, at: Int64, outcome: inout AlertOutcome, _ db: PostgresConnection
     ) async throws -> [String] {
         let batches = try await unsent(frequency: frequency, at: at, db)
-        let alerts = try await Self.alerts(Array(Set(batches.flatMap(\.alertIDs))).sorted(), db)
+        let alerts = try await AlertRecords.byID(Array(Set(batches.flatMap(\.alertIDs))).sorted(), db)
         var reasons: [String] = []
         for batch in batches {
-            let failed = try await send(batch, alerts: alerts, digest: frequency == .daily, db)
+            let failed = try await send(batch, alerts: alerts, digest: frequency == .daily, at: at, db)
             reasons += failed
             if !failed.isEmpty { outcome.failed.append("\(batch.subscriberID)") }
             switch (frequency, batch.channel) {

@@ -8,6 +8,10 @@ public struct DailyReport: Sendable {
     public var day: CalendarDay
     /// When the report was built, seconds since 1970.
     public var builtAt: Int64
+    /// The artists and genres the trend rules found rising in the day's evaluations, strongest first, and how
+    /// many of the day's hours were evaluated (0: nobody looked, which is not "nobody rose").
+    public var breakouts: [Breakout]
+    public var evaluations: Int
     /// The day's headline figures, the day before's, and those of the same weekday a week earlier.
     public var summary: DaySummary
     public var previousDay: DaySummary

@@ -7,6 +7,8 @@ public struct DailyReportQuery: Sendable {
     /// How many artists, releases, genres and countries the rankings keep.
     public var rankingSize = 10
     public var genreCount = 12
+    /// How many breakouts the first page leads with.
+    public var breakoutCount = 6
 
     public init() {}
 
@@ -16,8 +18,12 @@ public struct DailyReportQuery: Sendable {
         let summaries = try await summaries([day, day.adding(days: -1), week], db)
         let artists = try await rankings(day, releases: false, db)
         let releases = try await rankings(day, releases: true, db)
+        let breakouts = BreakoutQuery()
         return DailyReport(
-            day: day, builtAt: now, summary: summaries[0], previousDay: summaries[1], weekEarlier: summaries[2],
+            day: day, builtAt: now,
+            breakouts: try await breakouts.read(after: day.start, through: day.end, limit: breakoutCount, db),
+            evaluations: try await breakouts.evaluations(after: day.start, through: day.end, db), summary: summaries[0],
+            previousDay: summaries[1], weekEarlier: summaries[2],
             artistsByRevenue: artists.byRevenue, artistsBySales: artists.bySales,
             releasesByRevenue: releases.byRevenue, releasesBySales: releases.bySales,
             genres: try await genres(day, week, db), taggedSales: try await taggedSales(day, db),

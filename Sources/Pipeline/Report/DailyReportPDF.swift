@@ -2,7 +2,7 @@ import PDF
 import ReadModel
 import Tracker
 
-/// Draws a `DailyReport` as an A4 PDF: a title block, headline figures with their changes, sales by hour,
+/// Draws a `DailyReport` as an A4 PDF: a title block, who broke out, headline figures with their changes, sales by hour,
 /// formats, rankings of artists and releases, genres with their movement, buyer countries, and notes on the
 /// data (how much of the day the feed covers). Page numbers on every page.
 public struct DailyReportPDF {
@@ -20,6 +20,8 @@ public struct DailyReportPDF {
         var layout = try Layout(document: document)
         try titleBlock(report, &layout)
         try coverageNotice(report, &layout)
+        try BreakoutSection(breakouts: report.breakouts, evaluations: report.evaluations, day: report.day).draw(
+            &layout)
         if report.isEmpty {
             try layout.heading("No sales")
             try layout.paragraph(

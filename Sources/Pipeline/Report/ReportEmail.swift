@@ -9,16 +9,27 @@ public struct ReportEmail: Sendable {
     public var from: String
     /// The base of the unsubscribe link (`https://…/unsubscribe`), when there is a page that serves it.
     public var unsubscribeBase: String?
+    /// The dashboard's address (no trailing slash), for links to each riser's statistics and to the dashboard.
+    public var dashboardBase: String?
 
-    public init(from: String, unsubscribeBase: String?) {
+    public init(from: String, unsubscribeBase: String?, dashboardBase: String? = nil) {
         self.from = from
         self.unsubscribeBase = unsubscribeBase
+        self.dashboardBase = dashboardBase
+    }
+
+    /// The dashboard page of a breakout's alerts, when the dashboard's address is known.
+    func more(_ breakout: Breakout) -> String? {
+        dashboardBase.map { $0 + breakout.alertsPath }
     }
 
     /// The subject line.
     public func subject(_ report: DailyReport) -> String {
         let day = report.summary
-        return "Bandcamp sales, \(report.day.short) \(report.day.parts.year): "
+        let rising = report.breakouts.prefix(2).map { "\($0.name) (\($0.multiplier))" }
+        let more = report.breakouts.count > 2 ? " and \(report.breakouts.count - 2) more" : ""
+        return (rising.isEmpty ? "" : "Rising: " + rising.joined(separator: ", ") + more + " · ")
+            + "Bandcamp sales, \(report.day.short) \(report.day.parts.year): "
             + (report.isEmpty ? "no sales" : "\(Format.count(day.sales)) items, \(Format.usd(day.revenueUSD))")
     }
 
@@ -56,10 +67,18 @@ public struct ReportEmail: Sendable {
 
                 """
         }
+        out += "<h3 style=\"font-size:15px;margin:6px 0 4px\">Breaking out</h3>\n"
+        if report.breakouts.isEmpty {
+            out += "<p style=\"font-size:13px\">\(Breakout.quiet(evaluations: report.evaluations))</p>\n"
+        }
+        for (index, breakout) in report.breakouts.enumerated() {
+            out += breakout.mailHTML(more: more(breakout), first: index == 0)
+        }
         if report.isEmpty {
             out += "<p>No sale was recorded for this day.</p>\n"
         } else {
             out += """
+                <h3 style="font-size:15px;margin:20px 0 6px">The day in figures</h3>
                 <table style="width:100%;border-collapse:collapse;font-size:13px">
                 <tr style="color:#5f6b7a;font-size:11px;text-align:right"><th style="text-align:left;padding:4px 0">\
                 </th><th>\(report.day.short)</th><th>vs \(report.previousDay.day.short)</th>\
@@ -90,6 +109,16 @@ public struct ReportEmail: Sendable {
         out += """
             <p style="font-size:13px;margin-top:20px">The full report is attached (PDF, \(pages) \
             \(pages == 1 ? "page" : "pages")): hours, formats, releases, genres and buyer countries.</p>
+
+            """
+        if let dashboardBase {
+            out += """
+                <p style="font-size:13px"><a href="\(dashboardBase)/?from=\(report.day.adding(days: -29).iso)&amp;\
+                to=\(report.day.iso)" style="color:#1a7fa0">Open the dashboard</a> for the 30 days to \(report.day.short).</p>
+
+                """
+        }
+        out += """
             </div>
 
             """
@@ -116,6 +145,9 @@ public struct ReportEmail: Sendable {
     func text(_ report: DailyReport, pages: Int, to address: String, unsubscribe: String?) -> String {
         var lines = ["Bandcamp sales, \(report.day.long) (UTC)", ""]
         if let sentence = coverageSentence(report) { lines += [sentence, ""] }
+        lines += ["BREAKING OUT", ""]
+        if report.breakouts.isEmpty { lines += [Breakout.quiet(evaluations: report.evaluations), ""] }
+        for breakout in report.breakouts { lines += breakout.mailText(more: more(breakout)) + [""] }
         if report.isEmpty {
             lines.append("No sale was recorded for this day.")
         } else {

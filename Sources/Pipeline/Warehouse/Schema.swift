@@ -20,6 +20,7 @@ public enum WarehouseSchema {
         Migration(
             version: 8, name: "each release's, artist's and genre's last sale; the windows' sizes",
             sql: lastSales + "\n" + windowSizes),
+        Migration(version: 9, name: "the hours the trend rules were evaluated at", sql: alertRuns),
     ]
 
     /// The migrator of these migrations.

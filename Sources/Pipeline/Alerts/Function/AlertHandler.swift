@@ -19,13 +19,14 @@ public struct AlertHandler: WarehouseHandler {
     /// - Throws: `ConfigurationError` naming every missing or malformed setting.
     public static func start(_ setup: LambdaInitContext) throws -> AlertHandler {
         let start = try FunctionStart(
-            setup, needs: [.database, .mail, .notifications, .alertDigest, .unsubscribeLinks])
+            setup, needs: [.database, .mail, .notifications, .alertDigest, .emailLinks])
         let (settings, adapters) = (start.settings, start.adapters)
         let mailer = try adapters.mailer(settings.mailer)
         let notifier = try adapters.notifier(settings.notifier)
         let publisher = AlertPublisher(
             digestHour: settings.alertDigestHour, mailer: mailer, notifier: notifier,
-            message: AlertMessage(from: settings.mailFrom, unsubscribeBase: settings.unsubscribeURL),
+            message: AlertMessage(
+                from: settings.mailFrom, unsubscribeBase: settings.unsubscribeURL, dashboardBase: settings.dashboardURL),
             logger: setup.logger)
         let database = WarehouseDatabase(settings: settings, adapters: adapters, logger: setup.logger)
         setup.logger.info(

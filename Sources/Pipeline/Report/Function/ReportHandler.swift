@@ -25,7 +25,7 @@ public struct ReportHandler: WarehouseHandler {
     /// - Throws: `ConfigurationError` naming every missing or malformed setting; `PDFError` when no font is
     ///   found.
     public static func start(_ setup: LambdaInitContext) throws -> ReportHandler {
-        let start = try FunctionStart(setup, needs: [.objectStore, .database, .mail, .reportFonts, .unsubscribeLinks])
+        let start = try FunctionStart(setup, needs: [.objectStore, .database, .mail, .reportFonts, .emailLinks])
         let (settings, adapters) = (start.settings, start.adapters)
         // Fonts: REPORT_FONT_DIR, else the function's package (fonts/ beside the bootstrap), else Debian's.
         let fontFolders =
@@ -35,7 +35,8 @@ public struct ReportHandler: WarehouseHandler {
         let mailer = try adapters.mailer(settings.mailer)
         let publisher = ReportPublisher(
             store: store, mailer: mailer, fonts: try PDFFontFiles.locate(in: fontFolders),
-            email: ReportEmail(from: settings.mailFrom, unsubscribeBase: settings.unsubscribeURL),
+            email: ReportEmail(
+                from: settings.mailFrom, unsubscribeBase: settings.unsubscribeURL, dashboardBase: settings.dashboardURL),
             logger: setup.logger)
         let database = WarehouseDatabase(
             settings: settings, adapters: adapters, logger: setup.logger,
