@@ -338,7 +338,7 @@ struct DashboardPageTests {
         #expect(listed.contains("from=2020-09-09&amp;to=2020-10-02"))
     }
 
-    @Test("alerts: recent alerts with their statistics, narrowed by genre or artist")
+    @Test("alerts: a card per entity with its alerts and their statistics, never a rule id; narrowed by genre")
     func alerts() async throws {
         let bench = try await DashboardBench.make("dashalerts")
         let app = bench.app()
@@ -356,7 +356,11 @@ struct DashboardPageTests {
                   "releases": [], "countries": [], "genres": [], "artists": []}')
             """, [String(bench.seed.tags["vaporwave"]!)])
         let html = try await bench.get(app, "/alerts").body
-        #expect(html.contains(">vaporwave</a>") && html.contains("×7.50 (≥ ×4.25)") && html.contains("1.0 → 18.0"))
+        #expect(html.contains(">vaporwave</a>") && html.contains("7.5× (≥ 4.3×)") && html.contains("1.0 → 18.0"))
+        #expect(html.contains("36 sold in the last 24 hours; usually about 1 a day."))
+        #expect(html.contains("almost certain (q &lt; 0.001)") && !html.contains("genre.24h"))
+        let vaporwave = try await bench.get(app, "/alerts", "genre=vaporwave").body
+        #expect(vaporwave.contains("<details open>") && vaporwave.contains(">vaporwave</a>"))
         let folk = try await bench.get(app, "/alerts", "genre=folk").body
         #expect(folk.contains("No alert was raised in this range for this genre or artist"))
     }

@@ -136,7 +136,8 @@ public struct DashboardApp: Sendable {
                     query, filter, region: request.query("region"), period: request.query("period"),
                     explicitRange: explicit)
                 (status, body, extraNotices) = (200, page.render(), page.notices)
-            case .alerts: (status, body, extraNotices) = (200, try await AlertsPage.fetch(query, filter).render(), [])
+            case .alerts:
+                (status, body, extraNotices) = (200, try await AlertsPage.fetch(query, filter, now: now).render(), [])
             case .subscribe:
                 let outcome = try await subscribe(request, query: query, filter: filter, form: form, db: db)
                 (status, body, extraNotices) = (outcome.status, outcome.html, outcome.notices)

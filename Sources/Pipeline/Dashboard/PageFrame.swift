@@ -197,6 +197,13 @@ enum PageFrame {
         .card{background:#fff;border:1px solid var(--line);border-radius:6px;padding:10px 12px}
         .card .label{font-size:12px;color:var(--muted)}.card .value{font-size:22px;font-weight:650}
         .card .change{font-size:12px;color:var(--muted)}.up{color:#17803d!important}.down{color:#b42318!important}
+        .risers{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(300px,100%),1fr));gap:10px 18px}
+        .riser{border-left:3px solid var(--accent);padding:2px 10px;font-size:14px;min-width:0}.riser.emerging{border-color:#17803d}
+        .riser .kind{font-size:11px;font-weight:650;text-transform:uppercase;letter-spacing:.3px;color:var(--muted)}
+        .riser .name{font-size:17px;font-weight:650;margin:2px 0}.riser .times{color:#17803d}
+        .risers.alerts{grid-template-columns:1fr;gap:16px}.riser details{margin:6px 0 2px;font-size:13px}
+        .riser summary{cursor:pointer;color:var(--muted)}.history td,.history th{white-space:nowrap}
+        svg.spark{width:100%;max-width:260px;height:34px;display:block;margin:4px 0}svg.spark .last{fill:var(--brand)}
         .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:8px 22px}
         .grid.wide{grid-template-columns:repeat(auto-fit,minmax(min(480px,100%),1fr))}
         .panel{background:#fff;border:1px solid var(--line);border-radius:6px;padding:8px 12px;margin:10px 0;overflow:hidden}

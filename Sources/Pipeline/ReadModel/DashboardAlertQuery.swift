@@ -34,39 +34,30 @@ extension DashboardQuery {
         }
     }
 
-    /// Alerts raised in the range (for a genre or artist filter, theirs), latest first.
-    public func alerts(_ filter: DashboardFilter, limit: Int = 100) async throws -> [AlertRow] {
-        var conditions: [SQLQuery] = [
-            "a.evaluated_at >= to_timestamp(\(filter.from.start)::float8)",
-            "a.evaluated_at <= to_timestamp(\(filter.to.end)::float8)",
-        ]
-        if let genre = filter.genre {
-            conditions.append("a.entity_type = 'genre' AND a.entity_id = (SELECT id FROM tag WHERE key = \(genre))")
-        }
-        if let artist = filter.artist {
-            conditions.append("a.entity_type = 'artist' AND a.entity_id = \(artist)::bigint")
-        }
-        return try await db.query(
-            """
-            SELECT a.id, a.rule, a.entity_type, a.entity_id, coalesce(a.details->>'name', '#' || a.entity_id) AS name,
-                a.details->>'url' AS url, a.kind, floor(date_part('epoch', a.evaluated_at))::bigint AS evaluated_at,
-                a.current_sales, a.baseline_sales, a.ratio, a.estimate, a.lower_bound, a.q_value, a.per_day_now,
-                a.per_day_before,
-                (SELECT count(*) FROM alert_delivery d WHERE d.alert_id = a.id AND d.status = 'sent') AS sent,
-                a.details->>'key' AS key
-            FROM alert a WHERE \(SQLQuery.joined(conditions, separator: " AND "))
-            ORDER BY a.evaluated_at DESC, a.rank, a.id LIMIT \(limit)
-            """
-        ).map { row in
-            AlertRow(
-                id: try row.decode("id"), rule: try row.decode("rule"), entityType: try row.decode("entity_type"),
-                entityID: try row.decode("entity_id"), name: try row.decode("name"), url: try row.decode("url"),
-                kind: try row.decode("kind"), evaluatedAt: try row.decode("evaluated_at"),
-                current: try row.decode("current_sales"), baseline: try row.decode("baseline_sales"),
-                ratio: try row.decode("ratio"), estimate: try row.decode("estimate"),
-                lowerBound: try row.decode("lower_bound"), qValue: try row.decode("q_value"),
-                perDayNow: try row.decode("per_day_now"), perDayBefore: try row.decode("per_day_before"),
-                sent: try row.decode("sent"), key: try row.decode("key"))
-        }
+    /// The breakouts of the evaluations in a span (after, through], strongest first, with their last 30 days, and
+    /// how many evaluations there were.
+    public func breakouts(_ span: (after: Int64, through: Int64), limit: Int = 6) async throws -> (
+        breakouts: [Breakout], evaluations: Int
+    ) {
+        let query = BreakoutQuery()
+        return (
+            try await query.read(after: span.after, through: span.through, limit: limit, db),
+            try await query.evaluations(after: span.after, through: span.through, db)
+        )
+    }
+
+    /// The artists and genres alerts were raised for in the range (for a genre or artist filter, that one), the
+    /// strongest `limit`, each with every alert of the range and its 30 days to the range's end (or now), and how
+    /// many subscribers were told of each alert.
+    public func alertBreakouts(_ filter: DashboardFilter, now: Int64, limit: Int = 40) async throws -> (
+        breakouts: [Breakout], told: [Int64: Int]
+    ) {
+        let through = min(filter.to.end, now)
+        let alerts = try await AlertRecords.strongest(
+            after: filter.from.start, through: through, genre: filter.genre, artist: filter.artist, entities: limit, db)
+        return (
+            try await BreakoutQuery().addingDaily(Breakout.grouping(alerts), through: through, db),
+            try await AlertRecords.told(alerts.map(\.id), db)
+        )
     }
 }

@@ -60,30 +60,6 @@ public struct RisingGenre: Sendable, Equatable {
     public var qValue: Double
 }
 
-/// An alert as the alerts page lists it.
-public struct AlertRow: Sendable, Equatable {
-    public var id: Int64
-    public var rule: String
-    public var entityType: EntityKind
-    public var entityID: Int64
-    public var name: String
-    public var url: String?
-    public var kind: SignalKind
-    public var evaluatedAt: Int64
-    public var current: Int
-    public var baseline: Int
-    public var ratio: Double?
-    public var estimate: Double
-    public var lowerBound: Double
-    public var qValue: Double
-    public var perDayNow: Double
-    public var perDayBefore: Double
-    /// Subscribers it was sent to.
-    public var sent: Int
-    /// A genre's tag key.
-    public var key: String?
-}
-
 /// An artist as its page heads it.
 public struct ArtistHeader: Sendable, Equatable {
     public var id: Int64

@@ -1,7 +1,7 @@
 import ReadModel
 import Tracker
 
-/// The overview: the range's headline figures against the range before, sales and revenue per day, and the
+/// The overview: who is rising now, the range's headline figures against the range before, sales and revenue per day, and the
 /// leading genres, artists, releases and item types.
 struct OverviewPage {
     var filter: DashboardFilter
@@ -13,6 +13,7 @@ struct OverviewPage {
     var artists: [RankedRow]
     var releases: [RankedRow]
     var itemTypes: [RankedRow]
+    var rising: RisingPanel
 
     /// The page's figures: with a second connection (`other`), the range before, the artists, the genres and the
     /// coverage are read there while the range's figures, releases, days and item types are read on the first.
@@ -30,16 +31,21 @@ struct OverviewPage {
             second: { query in
                 (
                     try await query.totals(filter.previous), try await query.artists(filter),
-                    try await query.genres(filter), try await query.coverage(filter, now: now)
+                    try await query.genres(filter), try await query.coverage(filter, now: now),
+                    try await query.breakouts(RisingPanel.span(filter, now: now))
                 )
             })
         return OverviewPage(
             filter: filter, totals: first.0, before: second.0, daily: first.2, coverage: second.3, genres: second.2,
-            artists: second.1, releases: first.1, itemTypes: first.3)
+            artists: second.1, releases: first.1, itemTypes: first.3,
+            rising: RisingPanel(
+                breakouts: second.4.breakouts, evaluations: second.4.evaluations,
+                through: RisingPanel.span(filter, now: now).through, filter: filter))
     }
 
     func render() -> HTML {
         var html: HTML = "<h1>Overview</h1>\n"
+        html += rising.render()
         html += PageParts.cards(
             PageParts.totalsCards(totals, before: before) + [
                 (
