@@ -12,6 +12,10 @@ struct FormatTests {
         #expect(Format.change(.between(200, 240)) == "+20.0%")
         #expect(Format.change(.between(240, 200)) == "−16.7%")
         #expect(Format.change(.between(5, 5)) == "±0.0%" && Format.change(.between(0, 3)) == "new")
+        // A period not wholly loaded is not compared: "no data" is never "new".
+        #expect(Format.change(Change.between(0, 3).unless(loaded: 5, of: 30)) == "not comparable: 5 of 30 days loaded")
+        #expect(Format.change(Change.between(0, 3).unless(loaded: 0, of: 1)) == "no data then")
+        #expect(Change.between(200, 240).unless(loaded: 30, of: 30) == .relative(0.2))
         #expect(Format.change(.between(0, 0)) == "±0.0%")
         #expect(Format.change(.points(0.371, 0.3)) == "−7.1 pts" && Format.change(.points(nil, 0.3)) == "—")
         #expect(

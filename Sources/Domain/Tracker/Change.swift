@@ -8,6 +8,20 @@ public enum Change: Sendable, Equatable {
     case new
     /// Nothing to compare (neither day has the figure, or only the earlier one lacks it).
     case none
+    /// The earlier period is not wholly loaded (only `loaded` of its `days` have sales), so a change would say
+    /// more about the data than about the market.
+    case notComparable(loaded: Int, days: Int)
+
+    /// Whether the earlier period could be compared with.
+    public var isComparable: Bool {
+        if case .notComparable = self { return false }
+        return true
+    }
+
+    /// This change, or `notComparable` when fewer than `days` days of the earlier period are loaded.
+    public func unless(loaded: Int, of days: Int) -> Change {
+        loaded < days ? .notComparable(loaded: loaded, days: days) : self
+    }
 
     /// The relative change from `before` to `now`.
     public static func between(_ before: Double, _ now: Double) -> Change {

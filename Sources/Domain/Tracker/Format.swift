@@ -26,13 +26,16 @@ public enum Format {
         decimal(share * 100, places: 1) + "%"
     }
 
-    /// A change as the report prints it: `+12.3%`, `−4.0%`, `+2.1 pts`, `new`, `—`.
+    /// A change as the report prints it: `+12.3%`, `−4.0%`, `+2.1 pts`, `new`, `—`,
+    /// `not comparable: 5 of 30 days loaded`.
     public static func change(_ change: Change) -> String {
         switch change {
         case .relative(let value): return signed(value * 100, places: 1) + "%"
         case .points(let value): return signed(value, places: 1) + " pts"
         case .new: return "new"
         case .none: return "—"
+        case .notComparable(let loaded, let days):
+            return days == 1 ? "no data then" : "not comparable: \(loaded) of \(days) days loaded"
         }
     }
 

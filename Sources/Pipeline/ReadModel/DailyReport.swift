@@ -45,7 +45,7 @@ public struct DailyReport: Sendable {
         func headline(_ label: String, _ value: String, _ figure: (DaySummary) -> Double?) -> Headline {
             func change(_ earlier: DaySummary) -> Change {
                 guard let now = figure(day), let then = figure(earlier) else { return .none }
-                return .between(then, now)
+                return Change.between(then, now).unless(loaded: earlier.loaded, of: 1)
             }
             return Headline(
                 label: label, value: value, versusDayBefore: change(previousDay), versusWeekEarlier: change(weekEarlier)
@@ -57,8 +57,10 @@ public struct DailyReport: Sendable {
             headline("Median paid (USD)", day.medianPaidUSD.map(Format.usd) ?? "—") { $0.medianPaidUSD?.value },
             Headline(
                 label: "Paid more than asked", value: day.paidMoreShare.map(Format.percent) ?? "—",
-                versusDayBefore: .points(previousDay.paidMoreShare, day.paidMoreShare),
-                versusWeekEarlier: .points(weekEarlier.paidMoreShare, day.paidMoreShare)),
+                versusDayBefore: Change.points(previousDay.paidMoreShare, day.paidMoreShare).unless(
+                    loaded: previousDay.loaded, of: 1),
+                versusWeekEarlier: Change.points(weekEarlier.paidMoreShare, day.paidMoreShare).unless(
+                    loaded: weekEarlier.loaded, of: 1)),
             headline("Artists", Format.count(day.artists)) { Double($0.artists) },
             headline("Releases", Format.count(day.releases)) { Double($0.releases) },
             headline("Buyer countries", Format.count(day.countries)) { Double($0.countries) },
@@ -89,6 +91,10 @@ public struct DaySummary: Sendable, Equatable {
     public var artists: Int
     public var releases: Int
     public var countries: Int
+
+    /// 1 when the day has sales loaded, 0 when not (Bandcamp sells every minute: a day without a sale is a day
+    /// the warehouse lacks, not a day nothing sold).
+    public var loaded: Int { sales > 0 ? 1 : 0 }
 }
 
 /// An artist or a release in a ranking.

@@ -176,6 +176,17 @@ public struct DashboardQuery: Sendable {
         return min(1, covered / Double(end - filter.from.start))
     }
 
+    /// How many days of the filter's range have sales loaded, whatever else the filter narrows to (Bandcamp sells
+    /// every minute: a day without a sale is a day the warehouse lacks).
+    public func loadedDays(_ filter: DashboardFilter) async throws -> Int {
+        try await db.query(
+            """
+            SELECT count(DISTINCT d.day) AS days FROM summary_day d
+            WHERE d.day >= \(filter.from.iso)::date AND d.day <= \(filter.to.iso)::date
+            """
+        ).single().decode("days")
+    }
+
     /// `artist.bandcamp.com` of `https://artist.bandcamp.com`; other text as it is.
     public static func host(_ text: String) -> String {
         text.hasPrefix("https://") ? String(text.dropFirst(8)) : text

@@ -153,7 +153,9 @@ public struct DailyReportPDF {
             table.rows.append([
                 format.label, Format.count(format.sales), Format.percent(Double(format.sales) / Double(total)),
                 Format.usd(format.revenueUSD),
-                Format.change(.between(Double(format.salesWeekEarlier), Double(format.sales))),
+                Format.change(
+                    Change.between(Double(format.salesWeekEarlier), Double(format.sales)).unless(
+                        loaded: report.weekEarlier.loaded, of: 1)),
             ])
         }
         try table.draw(&layout)
@@ -204,7 +206,7 @@ public struct DailyReportPDF {
                 let up = then - genre.rank
                 movement = up == 0 ? "= \(then)" : (up > 0 ? "▲\(up) (\(then))" : "▼\(-up) (\(then))")
             } else {
-                movement = "new"
+                movement = report.weekEarlier.loaded == 1 ? "new" : "no data then"
             }
             table.rows.append([
                 "\(genre.rank)", genre.name, Format.count(genre.sales),
@@ -284,7 +286,7 @@ enum Palette {
         case .relative(let value): return value > 0.0005 ? up : value < -0.0005 ? down : muted
         case .points(let value): return value > 0.05 ? up : value < -0.05 ? down : muted
         case .new: return up
-        case .none: return muted
+        case .none, .notComparable: return muted
         }
     }
 }

@@ -18,6 +18,8 @@ struct ArtistsPage {
         var artist: ArtistHeader
         var totals: Totals
         var before: Totals
+        /// Days of the range before with sales loaded.
+        var loadedBefore: Int
         var daily: [DayPoint]
         var countries: [RankedRow]
         var releases: [ReleaseRow]
@@ -45,7 +47,8 @@ struct ArtistsPage {
                 content = .artist(
                     ArtistDetail(
                         artist: artist, totals: try await query.totals(filter),
-                        before: try await query.totals(filter.previous), daily: try await query.daily(filter),
+                        before: try await query.totals(filter.previous),
+                        loadedBefore: try await query.loadedDays(filter.previous), daily: try await query.daily(filter),
                         countries: try await query.countries(filter, limit: 10),
                         releases: try await query.artistReleases(filter), bands: try await query.paidBands(filter),
                         tags: try await query.genres(filter, limit: 15)))
@@ -112,7 +115,7 @@ struct ArtistsPage {
                     Change.between(Double(detail.before.countries), Double(totals.countries))
                 ),
                 ("Median paid", totals.medianPaidUSD.map(Format.usd) ?? "—", .none),
-            ])
+            ], loadedBefore: (detail.loadedBefore, filter.previous.days))
         html += "<div class=\"grid\">"
         html += PageParts.panel(
             "Sales per day",

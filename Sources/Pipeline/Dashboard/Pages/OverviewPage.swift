@@ -14,6 +14,8 @@ struct OverviewPage {
     var releases: [RankedRow]
     var itemTypes: [RankedRow]
     var rising: RisingPanel
+    /// Days of the range before with sales loaded.
+    var loadedBefore: Int
 
     /// The page's figures: with a second connection (`other`), the range before, the artists, the genres and the
     /// coverage are read there while the range's figures, releases, days and item types are read on the first.
@@ -32,7 +34,8 @@ struct OverviewPage {
                 (
                     try await query.totals(filter.previous), try await query.artists(filter),
                     try await query.genres(filter), try await query.coverage(filter, now: now),
-                    try await query.breakouts(RisingPanel.span(filter, now: now))
+                    try await query.breakouts(RisingPanel.span(filter, now: now)),
+                    try await query.loadedDays(filter.previous)
                 )
             })
         return OverviewPage(
@@ -40,7 +43,8 @@ struct OverviewPage {
             artists: second.1, releases: first.1, itemTypes: first.3,
             rising: RisingPanel(
                 breakouts: second.4.breakouts, evaluations: second.4.evaluations,
-                through: RisingPanel.span(filter, now: now).through, filter: filter))
+                through: RisingPanel.span(filter, now: now).through, filter: filter),
+            loadedBefore: second.5)
     }
 
     func render() -> HTML {
@@ -64,11 +68,16 @@ struct OverviewPage {
                     "Paid more than asked", totals.paidMoreShare.map(Format.percent) ?? "—",
                     Change.points(before.paidMoreShare, totals.paidMoreShare)
                 ),
-            ])
+            ], loadedBefore: (loadedBefore, filter.previous.days))
         let missing = coverage < 0.98 ? ": figures for the missing time are absent, not zero" : ""
+        let comparison =
+            loadedBefore < filter.previous.days
+            ? "Not compared with the \(filter.days) days before (\(filter.previous.from.iso) to "
+                + "\(filter.previous.to.iso)): only \(loadedBefore) of them have sales loaded."
+            : "Changes against the \(filter.days) days before (\(filter.previous.from.iso) to "
+                + "\(filter.previous.to.iso))."
         html += """
-            <p class="scope">Changes against the \(filter.days) days before (\(filter.previous.from.iso) to \
-            \(filter.previous.to.iso)). Buyers from \(Format.count(totals.countries)) countries. The loaded feed \
+            <p class="scope">\(comparison) Buyers from \(Format.count(totals.countries)) countries. The loaded feed \
             covers \(Format.percent(coverage)) of the range\(missing).</p>
 
             """

@@ -9,9 +9,14 @@ enum PageParts {
     }
 
     /// Cards of headline figures, each with its change against the range before (`compare`).
-    static func cards(_ items: [(label: String, value: String, change: Change)], compare: Bool = true) -> HTML {
+    /// With `loadedBefore` short of the range before's days, every change is "not comparable".
+    static func cards(
+        _ items: [(label: String, value: String, change: Change)], compare: Bool = true,
+        loadedBefore: (loaded: Int, days: Int)? = nil
+    ) -> HTML {
         var html: HTML = "<div class=\"cards\">"
-        for item in items {
+        for var item in items {
+            if let loadedBefore { item.change = item.change.unless(loaded: loadedBefore.loaded, of: loadedBefore.days) }
             let direction: String
             switch item.change {
             case .relative(let value) where value > 0.0005, .points(let value) where value > 0.05: direction = " up"
@@ -19,7 +24,11 @@ enum PageParts {
             default: direction = ""
             }
             let change: HTML =
-                compare ? "<div class=\"change\(direction)\">\(Format.change(item.change)) vs before</div>" : ""
+                !compare
+                ? ""
+                : item.change.isComparable
+                    ? "<div class=\"change\(direction)\">\(Format.change(item.change)) vs before</div>"
+                    : "<div class=\"change\">\(Format.change(item.change))</div>"
             html += """
                 <div class="card"><div class="label">\(item.label)</div><div class="value">\(item.value)</div>\
                 \(change)</div>
