@@ -8,7 +8,7 @@ import Tracker
 struct PipelineBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline-bench", abstract: "Benchmarks of the pipeline's code.",
-        subcommands: [Feed.self, Pages.self, GenerateSales.self])
+        subcommands: [Feed.self, Pages.self, GenerateSales.self, DemoHistory.self])
 
     /// Sale items parsed per second from feed JSON.
     struct Feed: ParsableCommand {
