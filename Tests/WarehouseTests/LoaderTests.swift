@@ -59,8 +59,17 @@ struct LoaderTests {
         ).rows
         #expect(types == [["album", "241"], ["track", "252"], ["physical", "88"], ["bundle", "6"]])
         #expect(try await h.count("country") == 35)
-        // PayPal's C2 is China.
+        // PayPal's C2 is China, and named so (the feed's text for it is "C2"); every country by its standard name.
         #expect(try await h.scalar("SELECT count(*) FROM sale WHERE buyer_country_code = 'CN'") == "5")
+        #expect(try await h.scalar("SELECT name FROM country WHERE code = 'CN'") == "China")
+        let names = try await h.db.query("SELECT code, name FROM country ORDER BY code").rows
+        #expect(names.allSatisfy { $0[1] == CountryNames.name($0[0]!) })
+        // A name stored before (the feed's text) is put right by the next load that sees the country.
+        try await h.db.query("UPDATE country SET name = 'C2' WHERE code = 'CN'")
+        let again = try await h.putWindow(
+            start: 1_749_583_800, end: 1_749_584_400, events: [Harness.event(Harness.item(1, country: "c2"))])
+        _ = try await h.loader().load(key: again)
+        #expect(try await h.scalar("SELECT name FROM country WHERE code = 'CN'") == "China")
         #expect(try await SummaryCheck.mismatches(h.db) == [])
     }
 

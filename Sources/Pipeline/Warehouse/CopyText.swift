@@ -95,7 +95,8 @@ extension SaleRow {
         text.field(itemPrice)
         text.field(amountPaidUSD)
         text.field(buyerCountryCode)
-        text.field(buyerCountry ?? buyerCountryCode)
+        // The country as people call it: the standard's name of the code, not the feed's text ("C2" for China).
+        text.field(buyerCountryCode.flatMap(CountryNames.name) ?? buyerCountry ?? buyerCountryCode)
         text.field(additionalCount)
         text.endRow()
     }

@@ -65,6 +65,15 @@ extension Loader {
             WHERE country_code IS NOT NULL GROUP BY country_code ORDER BY country_code
             ON CONFLICT (code) DO NOTHING
             """)
+        // A name stored before countries were named by the standard (the feed's "C2" for China) is put right, once:
+        // only rows whose name differs are touched (and locked).
+        try await db.query(
+            """
+            UPDATE country c SET name = s.name
+            FROM (SELECT country_code, min(country) AS name FROM load_staging WHERE country_code IS NOT NULL
+                GROUP BY country_code) s
+            WHERE c.code = s.country_code AND c.name IS DISTINCT FROM s.name
+            """)
         try await db.query(
             """
             INSERT INTO artist (page_url, name)
