@@ -49,6 +49,9 @@ public struct ReleasePage: Codable, Sendable, Equatable {
     public var genres: [Tag]
     /// The tag that names the place (kept apart from genres), if any.
     public var place: Tag?
+    /// Other tags that name a part of the location (the country, the town without its accents): not genres
+    /// either. Absent in records written before they were told apart.
+    public var otherPlaces: [Tag]?
     /// The artist's location line, e.g. `Brisbane, Australia`.
     public var locationLine: String?
     /// Where the tags came from: `tags` (the page's tag links), `ld+json` (its keywords) or `none`.
@@ -56,7 +59,8 @@ public struct ReleasePage: Codable, Sendable, Equatable {
 
     public init(
         url: String, kind: String?, title: String?, artist: String?, recordLabel: String?, artistPage: String?,
-        albumURL: String?, releaseDate: String?, genres: [Tag], place: Tag?, locationLine: String?, tagSource: String
+        albumURL: String?, releaseDate: String?, genres: [Tag], place: Tag?, otherPlaces: [Tag]? = nil,
+        locationLine: String?, tagSource: String
     ) {
         self.url = url
         self.kind = kind
@@ -68,6 +72,7 @@ public struct ReleasePage: Codable, Sendable, Equatable {
         self.releaseDate = releaseDate
         self.genres = genres
         self.place = place
+        self.otherPlaces = otherPlaces
         self.locationLine = locationLine
         self.tagSource = tagSource
     }
