@@ -382,6 +382,46 @@ struct DashboardPageTests {
         #expect(folk.contains("No alert was raised in this range for this genre or artist"))
     }
 
+    @Test("a genre, country or artist nothing has is named in a notice, not shown as a page of zeros")
+    func unknownValues() async throws {
+        let bench = try await DashboardBench.make("dashunknown")
+        let app = bench.app()
+        let genre = try await bench.get(app, "/", "genre=no-such-genre").body
+        #expect(genre.contains("No genre is called &#39;no-such-genre&#39;, so nothing matches it"))
+        let country = try await bench.get(app, "/geography", "country=ZZ").body
+        #expect(country.contains("&#39;ZZ&#39; is no country&#39;s code"))
+        let artist = try await bench.get(app, "/genres", "artist=987654").body
+        #expect(artist.contains("No artist has the number 987654"))
+        // Known ones say nothing of the kind; a known genre in other capitals is the same genre.
+        let known = try await bench.get(app, "/", "genre=FOLK&country=JP").body
+        #expect(!known.contains("so nothing matches it") && known.contains("genre folk"))
+    }
+
+    @Test("the genre list offers the genres rising in the week first, then the year's best sellers")
+    func genreList() async throws {
+        let bench = try await DashboardBench.make("dashgenrelist")
+        let app = bench.app()
+        try await bench.db.query(
+            """
+            INSERT INTO alert (rule, entity_type, entity_id, kind, evaluated_at, window_hours, baseline_hours,
+                minimum_ratio, current_sales, previous_sales, baseline_sales, site_current_sales, site_baseline_sales,
+                ratio, estimate, lower_bound, p_value, q_value, previous_q_value, dispersion, per_day_now,
+                per_day_before, acceleration, releases, countries, artists, rank, details)
+            VALUES ('genre.24h', 'genre', $1, 'trending', '2026-11-19T07:00:00Z', 24, 672, 1.5, 36, 30, 116, 300,
+                9000, 8.9, 7.5, 4.25, 1e-9, 2e-8, 1e-7, 1, 18, 1, 1, 8, 4, 4, 1,
+                '{"name": "darkwave", "url": "https://bandcamp.com/tag/darkwave", "key": "darkwave",
+                  "releases": [], "countries": [], "genres": [], "artists": []}')
+            """, [String(bench.seed.tags["darkwave"]!)])
+        let html = try await bench.get(app, "/").body
+        let list = try #require(html.range(of: "<datalist id=\"genre-list\">")).upperBound
+        #expect(html[list...].hasPrefix("<option value=\"darkwave\">darkwave · rising</option>"))
+        #expect(html.components(separatedBy: " · rising</option>").count == 2)
+        // Then every other genre that sold, by sales.
+        for genre in TrendSeed.genres where genre != "darkwave" {
+            #expect(html.contains("<option value=\"\(genre)\">\(genre)</option>"), "\(genre)")
+        }
+    }
+
     @Test("a warehouse that cannot be reached is a 503 page that says so")
     func databaseDown() async throws {
         let app = DashboardApp(

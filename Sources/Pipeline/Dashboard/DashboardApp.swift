@@ -100,12 +100,13 @@ public struct DashboardApp: Sendable {
             let query = DashboardQuery(db: db)
             let latest = try await query.latestDay(now: now())
             let (parsed, problems) = DashboardFilter.parse(request.queryItems, latest: latest)
-            let filter = try await query.resolvingGenre(parsed)
+            let (filter, genreName) = try await query.resolvingGenre(parsed)
             let choices = FilterChoices(
-                genreName: try await filter.genre.asyncMap { try await query.genreName($0) } ?? nil,
+                genreName: genreName,
                 artist: try await filter.artist.asyncMap { try await query.artist($0) } ?? nil,
                 countries: try await query.countryNames(),
                 genres: try await query.genreChoices())
+            let unknown = Self.unknownValues(filter, choices: choices, section: section)
             let now = now()
             // Each page reads its data first, then renders it.
             let (status, body, extraNotices): (Int, HTML, [String])
@@ -143,7 +144,7 @@ public struct DashboardApp: Sendable {
                 (status, body, extraNotices) = (outcome.status, outcome.html, outcome.notices)
             }
             let title = section.title
-            let notices = problems.map { "Ignored: \($0)." } + extraNotices
+            let notices = problems.map { "Ignored: \($0)." } + unknown + extraNotices
             return .page(
                 status,
                 PageFrame.page(
@@ -151,6 +152,21 @@ public struct DashboardApp: Sendable {
                     signOut: credentials == nil ? nil : form, notices: notices, body: body),
                 cookies: form.setCookie.map { [$0] } ?? [])
         }
+    }
+
+    /// Filter values nothing in the warehouse has, named: otherwise a page of zeros would look like a quiet market.
+    static func unknownValues(_ filter: DashboardFilter, choices: FilterChoices, section: Section) -> [String] {
+        var notices: [String] = []
+        if let genre = filter.genre, choices.genreName == nil {
+            notices.append("No genre is called '\(genre)', so nothing matches it: clear the genre to see everything.")
+        }
+        if let country = filter.country, CountryNames.name(country) == nil {
+            notices.append("'\(country)' is no country's code, so nothing matches it: clear the country.")
+        }
+        if let artist = filter.artist, choices.artist == nil, section != .artists {
+            notices.append("No artist has the number \(artist), so nothing matches it: clear the artist.")
+        }
+        return notices
     }
 
     /// Runs a page's reads; a lost connection is forgotten (the second too: either may be the one lost).

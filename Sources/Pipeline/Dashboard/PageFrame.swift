@@ -32,7 +32,8 @@ struct FilterChoices {
     /// The filtered artist (nil when there is none, or no artist has its id); the artist page reads it here.
     var artist: ArtistHeader?
     var countries: [(code: String, name: String)]
-    var genres: [(key: String, name: String)]
+    /// The genres the list offers, the rising ones first.
+    var genres: [(key: String, name: String, rising: Bool)]
 
     var artistName: String? { artist?.name }
 }
@@ -117,7 +118,7 @@ enum PageFrame {
             <datalist id="genre-list">
             """
         for genre in choices.genres {
-            html += "<option value=\"\(genre.key)\">\(genre.name)</option>"
+            html += "<option value=\"\(genre.key)\">\(genre.name)\(genre.rising ? " · rising" : "")</option>"
         }
         html += """
             </datalist>
