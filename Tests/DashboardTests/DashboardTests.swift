@@ -656,7 +656,7 @@ struct DashboardSubscribeTests {
             app, "/subscribe",
             form: [
                 ("email", "Scout@Example.org"), ("name", "A&R <Scout>"), ("daily_report", "on"), ("genre", "vaporwave"),
-                ("genre", "folk"), ("artist_id", String(oldGuard)), ("artists", "nova fen"), ("frequency", "daily"),
+                ("genre", "folk"), ("artist_id", String(oldGuard)), ("artists", "novafen"), ("frequency", "daily"),
             ])
         #expect(sent.statusCode == 200 && sent.body.contains("A confirmation email is on its way to Scout@Example.org"))
         // Nothing is subscribed yet.
@@ -666,7 +666,9 @@ struct DashboardSubscribeTests {
         let mail = try ParsedEmail.parse(mails[0])
         #expect(mail.to == "Scout@Example.org" && mail.subject == "Confirm your bandcamp-tracker subscription")
         let text = try #require(mail.parts.first { $0.contentType == "text/plain" }?.text)
-        #expect(text.contains("alerts on the genres folk, vaporwave") && text.contains("Nova Fen, Old Guard"))
+        #expect(
+            text.contains("alerts on the genres folk, vaporwave")
+                && text.contains("Nova Fen (novafen.bandcamp.com), Old Guard (oldguard.bandcamp.com)"))
         let link = try #require(
             text.split(separator: "\n").first { $0.hasPrefix("https://127.0.0.1:8080/confirm?token=") })
         let token = String(link.split(separator: "=").last!)
@@ -728,7 +730,11 @@ struct DashboardSubscribeTests {
             app, "/subscribe",
             form: [("email", "a@example.org"), ("genre", "no-such-genre"), ("artists", "Nobody <b>")])
         #expect(unknown.statusCode == 400 && unknown.body.contains("no genre is called &#39;no-such-genre&#39;"))
-        #expect(unknown.body.contains("no artist is called &#39;Nobody &lt;b&gt;&#39;"))
+        #expect(unknown.body.contains("&#39;Nobody &lt;b&gt;&#39; is not a Bandcamp page"))
+        let noPage = try await bench.post(
+            app, "/subscribe", form: [("email", "a@example.org"), ("artists", "https://nobody.bandcamp.com/album/x")])
+        #expect(
+            noPage.statusCode == 400 && noPage.body.contains("nothing has sold here from the page nobody.bandcamp.com"))
         #expect(unknown.body.contains("value=\"a@example.org\""))
         let nothing = try await bench.post(app, "/subscribe", form: [("email", "a@example.org")])
         #expect(nothing.statusCode == 400 && nothing.body.contains("choose the daily report"))

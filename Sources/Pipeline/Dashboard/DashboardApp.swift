@@ -272,9 +272,9 @@ public struct DashboardApp: Sendable {
         if let parsed = signUp {
             let genres = try await SubscriptionRequests.genres(parsed.genres, db: db)
             let artists = try await SubscriptionRequests.artists(
-                ids: parsed.artistIDs, names: parsed.artistNames, db: db)
+                ids: parsed.artistIDs, pages: parsed.artistPages, db: db)
             problems += genres.unknown.map { "no genre is called '\($0)'" }
-            problems += artists.unknown.map { "no artist is called '\($0)'" }
+            problems += artists.problems
             genreIDs = genres.ids
             artistIDs = artists.ids
             if !problems.isEmpty { signUp = nil }
@@ -300,8 +300,8 @@ public struct DashboardApp: Sendable {
             "SELECT name FROM tag WHERE id = ANY(\(genreIDs)::bigint[]) ORDER BY name"
         ).map { try $0.decode("name", as: String.self) }
         let artistNames = try await db.query(
-            "SELECT DISTINCT name FROM artist WHERE id = ANY(\(artistIDs)::bigint[]) ORDER BY name"
-        ).map { try $0.decode("name", as: String.self) }
+            "SELECT name, page_url FROM artist WHERE id = ANY(\(artistIDs)::bigint[]) ORDER BY name, page_url"
+        ).map { "\(try $0.decode("name", as: String.self)) (\(DashboardQuery.host(try $0.decode("page_url"))))" }
         let link = request.origin + "/confirm?" + Form.encode([("token", token)])
         let message = SubscriptionRequests.email(
             from: mailFrom, to: signUp, link: link, genres: genreNames, artists: artistNames)

@@ -11,9 +11,9 @@ struct SignUp: Sendable, Equatable {
     var everything: Bool
     /// Genres' tag keys.
     var genres: [String]
-    /// Artists by id (ticked boxes) and by name (typed).
+    /// Artists by id (ticked boxes) and by Bandcamp page (typed: a subdomain, a host or a URL).
     var artistIDs: [Int64]
-    var artistNames: [String]
+    var artistPages: [String]
     var frequency: String
 
     /// The most genres and artists one sign-up follows.
@@ -60,22 +60,39 @@ struct SignUp: Sendable, Equatable {
             )
         ).sorted()
         let artistIDs = Array(Set(form.filter { $0.name == "artist_id" }.compactMap { Int64($0.value) })).sorted()
-        let artistNames = value("artists").split(separator: ",").map { String($0).trimmingSpaces() }.filter {
-            !$0.isEmpty
-        }
+        let artistPages = value("artists").split(whereSeparator: { $0 == "," || $0 == "\n" }).map {
+            String($0).trimmingSpaces()
+        }.filter { !$0.isEmpty }
         let frequency = value("frequency").isEmpty ? "immediate" : value("frequency")
         if !["immediate", "daily"].contains(frequency) { problems.append("'\(frequency)' is not a frequency") }
         let signUp = SignUp(
             email: email, name: name.isEmpty ? nil : name, dailyReport: value("daily_report") == "on",
-            everything: value("everything") == "on", genres: genres, artistIDs: artistIDs, artistNames: artistNames,
+            everything: value("everything") == "on", genres: genres, artistIDs: artistIDs, artistPages: artistPages,
             frequency: frequency)
-        if !signUp.dailyReport && !signUp.everything && genres.isEmpty && artistIDs.isEmpty && artistNames.isEmpty {
+        if !signUp.dailyReport && !signUp.everything && genres.isEmpty && artistIDs.isEmpty && artistPages.isEmpty {
             problems.append("choose the daily report, all alerts, or some genres or artists to follow")
         }
-        if genres.count + artistIDs.count + artistNames.count > maximumFollowed {
+        if genres.count + artistIDs.count + artistPages.count > maximumFollowed {
             problems.append("at most \(maximumFollowed) genres and artists can be followed at once")
         }
         return (problems.isEmpty ? signUp : nil, problems)
+    }
+}
+
+extension SignUp {
+    /// A Bandcamp page as typed, as the warehouse keeps it (`https://host`): a subdomain alone is Bandcamp's; a
+    /// URL keeps its host. Nil for what is no host.
+    static func pageURL(_ text: String) -> String? {
+        var host = text.trimmingSpaces().lowercased()
+        for scheme in ["https://", "http://"] where host.hasPrefix(scheme) { host.removeFirst(scheme.count) }
+        host = String(host.prefix { $0 != "/" && $0 != "?" && $0 != "#" })
+        if !host.contains(".") { host += ".bandcamp.com" }
+        guard host.utf8.count <= 253, !host.hasPrefix("."), !host.hasSuffix("."),
+            host.utf8.allSatisfy({
+                (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2D
+            })
+        else { return nil }
+        return "https://" + host
     }
 }
 
@@ -104,10 +121,11 @@ enum SubscriptionRequests {
         return (keys.compactMap { found[$0] }, keys.filter { found[$0] == nil })
     }
 
-    /// The ids of artists by id (that exist) and by name (any case; every artist of that name), and the names
-    /// that match none.
-    static func artists(ids: [Int64], names: [String], db: PostgresConnection) async throws -> (
-        ids: [Int64], unknown: [String]
+    /// The ids of artists by id (that exist) and by Bandcamp page (`nilsfrahm`, `nilsfrahm.bandcamp.com` or
+    /// `https://nilsfrahm.bandcamp.com/album/…`: a page's every artist, as a label's page sells several), and the
+    /// problems of the pages that are no page or sell nothing here. Never by name: names are not unique.
+    static func artists(ids: [Int64], pages: [String], db: PostgresConnection) async throws -> (
+        ids: [Int64], problems: [String]
     ) {
         var found: [Int64] = []
         if !ids.isEmpty {
@@ -115,14 +133,18 @@ enum SubscriptionRequests {
                 try $0.decode("id", as: Int64.self)
             }
         }
-        var unknown: [String] = []
-        for name in names {
-            let matches = try await db.query("SELECT id FROM artist WHERE lower(name) = lower(\(name)) LIMIT 20")
+        var problems: [String] = []
+        for page in pages {
+            guard let url = SignUp.pageURL(page) else {
+                problems.append("'\(page)' is not a Bandcamp page: type it as artist.bandcamp.com")
+                continue
+            }
+            let matches = try await db.query("SELECT id FROM artist WHERE page_url = \(url) LIMIT 50")
                 .map { try $0.decode("id", as: Int64.self) }
-            if matches.isEmpty { unknown.append(name) }
+            if matches.isEmpty { problems.append("nothing has sold here from the page \(DashboardQuery.host(url))") }
             found += matches
         }
-        return (Array(Set(found)).sorted(), unknown)
+        return (Array(Set(found)).sorted(), problems)
     }
 
     /// Records a request; nil when the address has had its day's confirmation emails (the caller says the same

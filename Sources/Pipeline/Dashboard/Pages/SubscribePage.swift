@@ -42,7 +42,8 @@ struct SubscribePage {
         var artistBoxes = HTML()
         for artist in artists {
             artistBoxes += """
-                <label><input type="checkbox" name="artist_id" value="\(artist.id)" checked> \(artist.name)</label>
+                <label><input type="checkbox" name="artist_id" value="\(artist.id)" checked> \(artist.name) \
+                <span class="detail">\(DashboardQuery.host(artist.pageURL))</span></label>
                 """
         }
         let dailyChecked: HTML = values.isEmpty || value("daily_report") == "on" ? " checked" : ""
@@ -77,7 +78,9 @@ struct SubscribePage {
         html += """
             </div></fieldset>
             <fieldset><legend>Alerts on these artists</legend><div class="checks">\(artistBoxes)</div>
-            <label>More artists, by name, separated by commas <input name="artists" value="\(value("artists"))"></label>
+            <label>More artists, by their Bandcamp page (nilsfrahm.bandcamp.com, or the address of one of its \
+            releases), separated by commas <input name="artists" value="\(value("artists"))" \
+            placeholder="artist.bandcamp.com"></label>
             </fieldset>
             <label>Alerts <select name="frequency">\
             <option value="immediate"\(immediateSelected)>as they happen</option>\
