@@ -43,8 +43,8 @@ extension Loader {
             """
         ).scalar(Int64.self)
         var placeID: Int64?
-        if let place = page?.place, place.key.utf8.count <= Self.longestTagKey {
-            placeID = try await upsertTag(place)
+        if let place = page?.place, !place.key.isEmpty, place.key.utf8.count <= Self.longestTagKey {
+            placeID = try await upsertTag(ReleasePage.Tag(key: place.key.lowercased(), name: place.name))
         }
         let releaseID = try await db.query(
             """
@@ -72,7 +72,9 @@ extension Loader {
                 try await db.query("DELETE FROM release_tag WHERE release_id = \(releaseID)")
                 var seen: Set<String> = []
                 // A tag's key is its identity: one too long to be a genre (a page can say anything) is left out.
-                for (position, genre) in page.genres.enumerated()
+                // And one tag per key whatever its capitals (records of any Extract, however it wrote keys).
+                for (position, genre) in page.genres.map({ ReleasePage.Tag(key: $0.key.lowercased(), name: $0.name) })
+                    .enumerated()
                 where !genre.key.isEmpty && genre.key.utf8.count <= Self.longestTagKey
                     && seen.insert(genre.key).inserted
                 {
