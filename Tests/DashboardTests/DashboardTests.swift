@@ -56,6 +56,21 @@ struct DashboardBench {
             logger: Logger(label: "test"), now: { now })
     }
 
+    /// Records a 24-hour genre alert for the seed's genre `key` (36 sold against 1 a day, 7.5× at least 4.25×).
+    func alertOnGenre(_ key: String, at time: String) async throws {
+        try await db.query(
+            """
+            INSERT INTO alert (rule, entity_type, entity_id, kind, evaluated_at, window_hours, baseline_hours,
+                minimum_ratio, current_sales, previous_sales, baseline_sales, site_current_sales, site_baseline_sales,
+                ratio, estimate, lower_bound, p_value, q_value, previous_q_value, dispersion, per_day_now,
+                per_day_before, acceleration, releases, countries, artists, rank, details)
+            VALUES ('genre.24h', 'genre', $1, 'trending', $2::timestamptz, 24, 672, 1.5, 36, 30, 116, 300,
+                9000, 8.9, 7.5, 4.25, 1e-9, 2e-8, 1e-7, 1, 18, 1, 1, 8, 4, 4, 1,
+                jsonb_build_object('name', $3::text, 'url', 'https://bandcamp.com/tag/' || $3::text, 'key', $3::text,
+                    'releases', '[]'::jsonb, 'countries', '[]'::jsonb, 'genres', '[]'::jsonb, 'artists', '[]'::jsonb))
+            """, [String(seed.tags[key]!), time, key])
+    }
+
     func get(_ app: DashboardApp, _ path: String, _ query: String = "", cookies: [String] = []) async throws
         -> FunctionURLResponse
     {
@@ -361,17 +376,7 @@ struct DashboardPageTests {
         let app = bench.app()
         let none = try await bench.get(app, "/alerts").body
         #expect(none.contains("No alert was raised in this range"))
-        try await bench.db.query(
-            """
-            INSERT INTO alert (rule, entity_type, entity_id, kind, evaluated_at, window_hours, baseline_hours,
-                minimum_ratio, current_sales, previous_sales, baseline_sales, site_current_sales, site_baseline_sales,
-                ratio, estimate, lower_bound, p_value, q_value, previous_q_value, dispersion, per_day_now,
-                per_day_before, acceleration, releases, countries, artists, rank, details)
-            VALUES ('genre.24h', 'genre', $1, 'trending', '2026-11-20T07:00:00Z', 24, 672, 1.5, 36, 30, 116, 300,
-                9000, 8.9, 7.5, 4.25, 1e-9, 2e-8, 1e-7, 1, 18, 1, 1, 8, 4, 4, 1,
-                '{"name": "vaporwave", "url": "https://bandcamp.com/discover/vaporwave", "key": "vaporwave",
-                  "releases": [], "countries": [], "genres": [], "artists": []}')
-            """, [String(bench.seed.tags["vaporwave"]!)])
+        try await bench.alertOnGenre("vaporwave", at: "2026-11-20T07:00:00Z")
         let html = try await bench.get(app, "/alerts").body
         #expect(html.contains(">vaporwave</a>") && html.contains("7.5× (≥ 4.3×)") && html.contains("1.0 → 18.0"))
         #expect(html.contains("36 sold in the last 24 hours; usually about 1 a day."))
@@ -401,17 +406,7 @@ struct DashboardPageTests {
     func genreList() async throws {
         let bench = try await DashboardBench.make("dashgenrelist")
         let app = bench.app()
-        try await bench.db.query(
-            """
-            INSERT INTO alert (rule, entity_type, entity_id, kind, evaluated_at, window_hours, baseline_hours,
-                minimum_ratio, current_sales, previous_sales, baseline_sales, site_current_sales, site_baseline_sales,
-                ratio, estimate, lower_bound, p_value, q_value, previous_q_value, dispersion, per_day_now,
-                per_day_before, acceleration, releases, countries, artists, rank, details)
-            VALUES ('genre.24h', 'genre', $1, 'trending', '2026-11-19T07:00:00Z', 24, 672, 1.5, 36, 30, 116, 300,
-                9000, 8.9, 7.5, 4.25, 1e-9, 2e-8, 1e-7, 1, 18, 1, 1, 8, 4, 4, 1,
-                '{"name": "darkwave", "url": "https://bandcamp.com/tag/darkwave", "key": "darkwave",
-                  "releases": [], "countries": [], "genres": [], "artists": []}')
-            """, [String(bench.seed.tags["darkwave"]!)])
+        try await bench.alertOnGenre("darkwave", at: "2026-11-19T07:00:00Z")
         let html = try await bench.get(app, "/").body
         let list = try #require(html.range(of: "<datalist id=\"genre-list\">")).upperBound
         #expect(html[list...].hasPrefix("<option value=\"darkwave\">darkwave · rising</option>"))
