@@ -26,14 +26,16 @@ public enum Lambda {
     /// locally, on an event file. Never returns.
     /// - Parameter makeHandler: Builds the handler once per cold start: connections and clients made here
     ///   are reused by every invocation. An error here is reported as an init error and ends the process.
+    /// - Parameter help: What the function does and the events it takes, for `--help`.
     public static func main<Handler: LambdaHandler>(
-        _ makeHandler: @escaping @Sendable (LambdaInitContext) async throws -> Handler
+        help: FunctionHelp? = nil, _ makeHandler: @escaping @Sendable (LambdaInitContext) async throws -> Handler
     ) async -> Never {
-        await mainRaw { CodableHandlerAdapter(try await makeHandler($0)) }
+        await mainRaw(help: help) { CodableHandlerAdapter(try await makeHandler($0)) }
     }
 
     /// Runs a raw-bytes handler, as `main` does a typed one. Never returns.
     public static func mainRaw(
+        help: FunctionHelp? = nil,
         _ makeHandler: @escaping @Sendable (LambdaInitContext) async throws -> any LambdaRawHandler
     ) async -> Never {
         let executable = CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") }
@@ -52,7 +54,7 @@ public enum Lambda {
         guard let endpoint = environment.runtimeAPI else {
             let status = await LocalInvocation.run(
                 arguments: Array(CommandLine.arguments.dropFirst()), environment: environment, logger: logger,
-                makeHandler: makeHandler)
+                help: help, makeHandler: makeHandler)
             exit(status)
         }
         let client: HTTPRuntimeClient

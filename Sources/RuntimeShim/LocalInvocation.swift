@@ -44,6 +44,7 @@ enum LocalInvocation {
         arguments: [String],
         environment: LambdaEnvironment,
         logger: Logger,
+        help: FunctionHelp? = nil,
         makeHandler: @Sendable (LambdaInitContext) async throws -> any LambdaRawHandler
     ) async -> Int32 {
         let command: LocalInvocationCommand
@@ -56,7 +57,8 @@ enum LocalInvocation {
             let isHelp = LocalInvocationCommand.exitCode(for: error) == .success
             let text =
                 isHelp
-                ? "USAGE: \(usage)\n\n\(LocalInvocationCommand.discussion)\n\n"
+                ? "USAGE: \(usage)\n\n" + (help.map { $0.text() + "\n\n" } ?? "")
+                    + "\(LocalInvocationCommand.discussion)\n\n"
                     + LocalInvocationCommand.helpMessage(columns: 100).components(after: "OPTIONS:")
                 : "error: \(message)\nusage: \(usage) (see --help)"
             FileOutput.write(text + "\n", to: isHelp ? 1 : 2)

@@ -44,6 +44,35 @@ struct LocalInvocationTests {
         #expect(result.stdout.contains("--event"))
     }
 
+    @Test(
+        "--help says what each function does and lists its events, each example a JSON event or a file of events/",
+        arguments: [
+            "ExtractFunction", "LoadFunction", "ReportFunction", "AlertFunction", "BackfillFunction", "ChartsFunction",
+            "DashboardFunction", "UnsubscribeFunction",
+        ])
+    func events(function: String) async throws {
+        let result = try await FunctionProcess.run(function, arguments: ["--help"], environment: home)
+        #expect(result.status == 0 && result.stdout.contains("WHAT IT DOES:"))
+        let section = try #require(result.stdout.components(separatedBy: "EVENTS:\n").dropFirst().first)
+        let examples = section.components(separatedBy: "\n\n")[0].split(separator: "\n").filter {
+            $0.hasPrefix("      ")
+        }
+        #expect(!examples.isEmpty)
+        for example in examples.flatMap({ $0.trimmingCharacters(in: .whitespaces).components(separatedBy: "   or   ") })
+        {
+            if example.hasPrefix("{") {
+                #expect(throws: Never.self, "\(function): \(example)") {
+                    try JSONSerialization.jsonObject(with: Data(example.utf8))
+                }
+            } else if example.hasPrefix("--event ") {
+                let file = String(example.dropFirst("--event ".count))
+                #expect(FileManager.default.fileExists(atPath: file), "\(function): \(file)")
+            } else {
+                #expect(example.hasPrefix("--serve "), "\(function): \(example)")
+            }
+        }
+    }
+
     @Test("a bad setting is a start-up error that names the variable")
     func badSetting() async throws {
         var environment = home
