@@ -12,6 +12,19 @@ public enum Change: Sendable, Equatable {
     /// more about the data than about the market.
     case notComparable(loaded: Int, days: Int)
 
+    /// Which way it goes, as the colours show it: up (and new), down, or flat (under 0.05% or 0.05 points; none;
+    /// not comparable).
+    public var direction: Direction {
+        switch self {
+        case .relative(let value): value > 0.0005 ? .up : value < -0.0005 ? .down : .flat
+        case .points(let value): value > 0.05 ? .up : value < -0.05 ? .down : .flat
+        case .new: .up
+        case .none, .notComparable: .flat
+        }
+    }
+
+    public enum Direction: Sendable { case up, down, flat }
+
     /// Whether the earlier period could be compared with.
     public var isComparable: Bool {
         if case .notComparable = self { return false }

@@ -71,7 +71,7 @@ enum Charts {
             """
         for (index, row) in rows.enumerated() {
             let name: HTML = link(row).map { "<a href=\"\($0)\">\(row.name)</a>" } ?? "\(row.name)"
-            let detail: HTML = row.detail.map { "<span class=\"detail\">\($0)</span>" } ?? ""
+            let detail: HTML = row.detail.map { "<span class=\"detail\">\(Self.breakable($0))</span>" } ?? ""
             let share = total.map { total -> HTML in
                 "<td class=\"num\">\(Format.percent(total > 0 ? Double(row.sales) / Double(total) : 0))</td>"
             }
@@ -84,6 +84,13 @@ enum Charts {
                 """
         }
         return html + "</tbody></table>\n"
+    }
+
+    /// Text that may break after its dots (a host, `thepaperlanterns.<wbr>bandcamp.<wbr>com`) rather than inside
+    /// a word.
+    static func breakable(_ text: String) -> HTML {
+        text.split(separator: ".", omittingEmptySubsequences: false).map { "\($0)" as HTML }.joined(
+            separator: ".<wbr>")
     }
 
     /// A table of genres × countries, each cell shaded by the share of the genre's sales bought from there.

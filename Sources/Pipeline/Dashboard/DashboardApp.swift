@@ -89,7 +89,11 @@ public struct DashboardApp: Sendable {
             return .redirect("/sign-in?" + Form.encode([("next", target)]))
         }
         guard let section = Section(rawValue: path) else {
-            return .page(404, PageFrame.message("Not found", "There is no page at this address."))
+            return .page(
+                404,
+                PageFrame.message(
+                    "Not found", "There is no page at this address: the dashboard's pages are above.",
+                    navigation: true))
         }
         if section == .subscribe {
             guard method == "GET" || method == "POST" else { return Self.methodNotAllowed }

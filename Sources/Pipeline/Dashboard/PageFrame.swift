@@ -24,6 +24,18 @@ enum Section: String, CaseIterable {
         case .subscribe: "Subscribe"
         }
     }
+
+    /// Which filters mean something on the page: all, the range alone (the charts compare Bandcamp's sales of the
+    /// range), or none (the sign-up form).
+    var filters: Filters {
+        switch self {
+        case .subscribe: .none
+        case .charts: .range
+        default: .all
+        }
+    }
+
+    enum Filters { case all, range, none }
 }
 
 /// What the filter bar shows beside the filter itself: names for the codes it holds, choices for its lists.
@@ -42,7 +54,7 @@ struct FilterChoices {
 enum PageFrame {
     static func page(
         _ title: String, section: Section?, filter: DashboardFilter?, choices: FilterChoices?, signOut: FormGuard?,
-        notices: [String] = [], body: HTML
+        notices: [String] = [], navigation: Bool = false, body: HTML
     ) -> HTML {
         var html: HTML = """
             <!DOCTYPE html>
@@ -55,7 +67,7 @@ enum PageFrame {
             <header><a class="brand" href="\(filter?.link("/") ?? "/")">bandcamp-tracker</a>
 
             """
-        if section != nil || filter != nil {
+        if section != nil || filter != nil || navigation {
             html += "<nav>"
             for item in Section.allCases {
                 let link = filter?.link(item.rawValue) ?? item.rawValue
@@ -71,8 +83,8 @@ enum PageFrame {
                 """
         }
         html += "</header>\n<main>\n"
-        if let filter, let choices, let section {
-            html += filterBar(filter, choices: choices, path: section.rawValue)
+        if let filter, let choices, let section, section.filters != .none {
+            html += filterBar(filter, choices: choices, path: section.rawValue, rangeOnly: section.filters == .range)
         }
         for notice in notices {
             html += "<p class=\"notice\" role=\"status\">\(notice)</p>\n"
@@ -88,10 +100,11 @@ enum PageFrame {
         return html
     }
 
-    /// A message page (sign-in, confirmation, unsubscribe): a title, a line, and perhaps a form.
-    static func message(_ title: String, _ message: String, form: HTML = "") -> HTML {
+    /// A message page (sign-in, confirmation, unsubscribe): a title, a line, and perhaps a form; with
+    /// `navigation`, the dashboard's sections above it (a page not found is still on the dashboard).
+    static func message(_ title: String, _ message: String, form: HTML = "", navigation: Bool = false) -> HTML {
         page(
-            title, section: nil, filter: nil, choices: nil, signOut: nil,
+            title, section: nil, filter: nil, choices: nil, signOut: nil, navigation: navigation,
             body:
                 "<section class=\"message\"><h1>\(title)</h1><p>\(message)</p>\(form)</section>\n"
         )
@@ -107,12 +120,29 @@ enum PageFrame {
                 """)
     }
 
+    /// The filter bar's end: the button and the preset ranges.
+    static func rangeEnd(_ filter: DashboardFilter, path: String) -> HTML {
+        var html: HTML = "<button type=\"submit\">Apply</button>\n<span class=\"presets\">"
+        for days: Int64 in [7, 30, 90, 365] {
+            html += """
+                <a href="\(filter.link(path) { $0.from = $0.to.adding(days: 1 - days) })">\(days) days</a>
+                """
+        }
+        return html + "</span>\n</form>\n"
+    }
+
     /// The filter bar: a GET form with the range, genre, country and type, and the artist as a removable chip.
-    static func filterBar(_ filter: DashboardFilter, choices: FilterChoices, path: String) -> HTML {
+    static func filterBar(_ filter: DashboardFilter, choices: FilterChoices, path: String, rangeOnly: Bool = false)
+        -> HTML
+    {
         var html: HTML = """
             <form class="filters" method="get" action="\(path)">
             <label>From <input type="date" name="from" value="\(filter.from.iso)"></label>
             <label>To <input type="date" name="to" value="\(filter.to.iso)"></label>
+
+            """
+        if rangeOnly { return html + rangeEnd(filter, path: path) }
+        html += """
             <label>Genre <input name="genre" list="genre-list" value="\(filter.genre ?? "")" \
             placeholder="any" size="12"></label>
             <datalist id="genre-list">
@@ -145,13 +175,7 @@ enum PageFrame {
 
                 """
         }
-        html += "<button type=\"submit\">Apply</button>\n<span class=\"presets\">"
-        for days: Int64 in [7, 30, 90, 365] {
-            html += """
-                <a href="\(filter.link(path) { $0.from = $0.to.adding(days: 1 - days) })">\(days) days</a>
-                """
-        }
-        html += "</span>\n</form>\n"
+        html += rangeEnd(filter, path: path)
         var active: [String] = []
         if let genre = filter.genre { active.append("genre \(choices.genreName ?? genre)") }
         if let country = filter.country {
@@ -181,7 +205,7 @@ enum PageFrame {
         nav{display:flex;flex-wrap:wrap;gap:4px 14px}
         nav a[aria-current]{color:#fff;border-bottom:2px solid var(--accent)}
         .signout{margin-left:auto}.signout button{background:none;border:1px solid #8fb6c4;color:#d8eef5;padding:3px 10px;border-radius:4px}
-        main{max-width:1100px;margin:0 auto;padding:14px 16px 30px}
+        main{max-width:1360px;margin:0 auto;padding:14px 16px 30px}
         h1{font-size:22px;margin:14px 0 6px}h2{font-size:17px;margin:22px 0 8px}
         a{color:#0b6f8f}
         .filters{display:flex;flex-wrap:wrap;gap:8px 12px;align-items:end;background:#fff;border:1px solid var(--line);padding:10px;border-radius:6px}
@@ -196,7 +220,7 @@ enum PageFrame {
         .error{background:#fde8e8;border-color:#f3b4b4}
         .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px;margin:12px 0}
         .card{background:#fff;border:1px solid var(--line);border-radius:6px;padding:10px 12px}
-        .card .label{font-size:12px;color:var(--muted)}.card .value{font-size:22px;font-weight:650}
+        .card .label{font-size:12px;color:var(--muted)}.card .value{font-size:clamp(16px,1.6vw,22px);font-weight:650;white-space:nowrap}
         .card .change{font-size:12px;color:var(--muted)}.up{color:#17803d!important}.down{color:#b42318!important}
         .risers{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(300px,100%),1fr));gap:10px 18px}
         .riser{border-left:3px solid var(--accent);padding:2px 10px;font-size:14px;min-width:0}.riser.emerging{border-color:#17803d}
@@ -222,7 +246,7 @@ enum PageFrame {
         .ranking td:nth-child(2){position:relative}
         .meter{display:block;height:3px;background:var(--accent);margin-top:3px;border-radius:2px}
         .detail{display:block;font-size:12px;color:var(--muted)}
-        .ranking td:nth-child(2){overflow-wrap:anywhere}
+        .ranking td:nth-child(2){overflow-wrap:break-word}
         .scroll{overflow-x:auto}
         .heatmap td{text-align:center;font-size:12px;min-width:44px}.heatmap td a{color:var(--ink);text-decoration:none;display:block}
         .heatmap td.dark a{color:#fff}
@@ -232,7 +256,7 @@ enum PageFrame {
         form.box label{display:flex;flex-direction:column;gap:3px}
         form.box .checks{display:flex;flex-wrap:wrap;gap:4px 16px}form.box .checks label{flex-direction:row;gap:6px;align-items:center}
         fieldset{border:1px solid var(--line);border-radius:6px}
-        footer{max-width:1100px;margin:0 auto;padding:10px 16px 24px;color:var(--muted);font-size:12px}
+        footer{max-width:1360px;margin:0 auto;padding:10px 16px 24px;color:var(--muted);font-size:12px}
         @media (max-width:600px){body{font-size:14px}.card .value{font-size:19px}th,td{padding:4px 3px}}
         """
 }

@@ -282,11 +282,11 @@ enum Palette {
     ]
 
     static func color(of change: Change) -> PDFColor {
-        switch change {
-        case .relative(let value): return value > 0.0005 ? up : value < -0.0005 ? down : muted
-        case .points(let value): return value > 0.05 ? up : value < -0.05 ? down : muted
-        case .new: return up
-        case .none, .notComparable: return muted
+        switch change.direction {
+        case .up: up
+        case .down: down
+        case .flat: muted
         }
     }
+
 }

@@ -18,6 +18,15 @@ public struct ReportEmail: Sendable {
         self.dashboardBase = dashboardBase
     }
 
+    /// A change's colour, as the PDF's: green up, red down, grey for none or not comparable.
+    static func colour(_ change: Change) -> String {
+        switch change.direction {
+        case .up: "#17803d"
+        case .down: "#b42318"
+        case .flat: "#5f6b7a"
+        }
+    }
+
     /// The dashboard page of a breakout's alerts, when the dashboard's address is known.
     func more(_ breakout: Breakout) -> String? {
         dashboardBase.map { $0 + breakout.alertsPath }
@@ -89,8 +98,10 @@ public struct ReportEmail: Sendable {
                 out += """
                     <tr style="border-top:1px solid #e8ebef"><td style="padding:5px 0">\(figure.label)</td>\
                     <td style="text-align:right;font-weight:bold">\(figure.value)</td>\
-                    <td style="text-align:right;color:#5f6b7a">\(Format.change(figure.versusDayBefore))</td>\
-                    <td style="text-align:right;color:#5f6b7a">\(Format.change(figure.versusWeekEarlier))</td></tr>
+                    <td style="text-align:right;color:\(Self.colour(figure.versusDayBefore))">\
+                    \(Format.change(figure.versusDayBefore))</td>\
+                    <td style="text-align:right;color:\(Self.colour(figure.versusWeekEarlier))">\
+                    \(Format.change(figure.versusWeekEarlier))</td></tr>
 
                     """
             }

@@ -17,12 +17,12 @@ enum PageParts {
         var html: HTML = "<div class=\"cards\">"
         for var item in items {
             if let loadedBefore { item.change = item.change.unless(loaded: loadedBefore.loaded, of: loadedBefore.days) }
-            let direction: String
-            switch item.change {
-            case .relative(let value) where value > 0.0005, .points(let value) where value > 0.05: direction = " up"
-            case .relative(let value) where value < -0.0005, .points(let value) where value < -0.05: direction = " down"
-            default: direction = ""
-            }
+            let direction =
+                switch item.change.direction {
+                case .up: " up"
+                case .down: " down"
+                case .flat: ""
+                }
             let change: HTML =
                 !compare
                 ? ""
