@@ -285,8 +285,10 @@ struct DashboardPageTests {
         #expect(top.count == 3)
         let shown = top.compactMap { name in folkTable.range(of: ">\(name)</a>")?.lowerBound }
         #expect(shown.count == 3 && shown == shown.sorted())
-        // Their detail line is the page's host, as in every other ranking.
-        #expect(folkTable.contains(".bandcamp.com</span>") && !folkTable.contains("<span class=\"detail\">https://"))
+        // Their detail line is the page's host (breakable after its dots), as in every other ranking.
+        #expect(
+            folkTable.contains(".<wbr>bandcamp.<wbr>com</span>")
+                && !folkTable.contains("<span class=\"detail\">https://"))
     }
 
     @Test("artists: search, and an artist's page with its sales, countries, releases, tags and prices")
@@ -415,6 +417,22 @@ struct DashboardPageTests {
         for genre in TrendSeed.genres where genre != "darkwave" {
             #expect(html.contains("<option value=\"\(genre)\">\(genre)</option>"), "\(genre)")
         }
+    }
+
+    @Test("the filter bar only where it applies: all of it on data pages, the range on charts, none on the form")
+    func filterBars() async throws {
+        let bench = try await DashboardBench.make("dashbars")
+        let app = bench.app()
+        let overview = try await bench.get(app, "/").body
+        #expect(overview.contains("<form class=\"filters\"") && overview.contains("name=\"genre\""))
+        let charts = try await bench.get(app, "/charts").body
+        #expect(charts.contains("<form class=\"filters\"") && charts.contains("name=\"from\""))
+        #expect(!charts.contains("name=\"genre\"") && !charts.contains("name=\"country\""))
+        let form = try await bench.get(app, "/subscribe").body
+        #expect(!form.contains("<form class=\"filters\""))
+        // A page not found keeps the way back.
+        let missing = try await bench.get(app, "/nope")
+        #expect(missing.statusCode == 404 && missing.body.contains("<nav>") && missing.body.contains(">Overview</a>"))
     }
 
     @Test("a warehouse that cannot be reached is a 503 page that says so")
