@@ -25,17 +25,9 @@ enum Section: String, CaseIterable {
         }
     }
 
-    /// Which filters mean something on the page: all, the range alone (the charts compare Bandcamp's sales of the
-    /// range), or none (the sign-up form).
-    var filters: Filters {
-        switch self {
-        case .subscribe: .none
-        case .charts: .range
-        default: .all
-        }
-    }
-
-    enum Filters { case all, range, none }
+    /// Whether the filter bar means something on the page: not on the sign-up form, nor on the charts, which
+    /// choose their own region, period and weeks (the bar's range would show dates the charts do not).
+    var hasFilters: Bool { self != .subscribe && self != .charts }
 }
 
 /// What the filter bar shows beside the filter itself: names for the codes it holds, choices for its lists.
@@ -83,8 +75,8 @@ enum PageFrame {
                 """
         }
         html += "</header>\n<main>\n"
-        if let filter, let choices, let section, section.filters != .none {
-            html += filterBar(filter, choices: choices, path: section.rawValue, rangeOnly: section.filters == .range)
+        if let filter, let choices, let section, section.hasFilters {
+            html += filterBar(filter, choices: choices, path: section.rawValue)
         }
         for notice in notices {
             html += "<p class=\"notice\" role=\"status\">\(notice)</p>\n"
@@ -120,29 +112,12 @@ enum PageFrame {
                 """)
     }
 
-    /// The filter bar's end: the button and the preset ranges.
-    static func rangeEnd(_ filter: DashboardFilter, path: String) -> HTML {
-        var html: HTML = "<button type=\"submit\">Apply</button>\n<span class=\"presets\">"
-        for days: Int64 in [7, 30, 90, 365] {
-            html += """
-                <a href="\(filter.link(path) { $0.from = $0.to.adding(days: 1 - days) })">\(days) days</a>
-                """
-        }
-        return html + "</span>\n</form>\n"
-    }
-
     /// The filter bar: a GET form with the range, genre, country and type, and the artist as a removable chip.
-    static func filterBar(_ filter: DashboardFilter, choices: FilterChoices, path: String, rangeOnly: Bool = false)
-        -> HTML
-    {
+    static func filterBar(_ filter: DashboardFilter, choices: FilterChoices, path: String) -> HTML {
         var html: HTML = """
             <form class="filters" method="get" action="\(path)">
             <label>From <input type="date" name="from" value="\(filter.from.iso)"></label>
             <label>To <input type="date" name="to" value="\(filter.to.iso)"></label>
-
-            """
-        if rangeOnly { return html + rangeEnd(filter, path: path) }
-        html += """
             <label>Genre <input name="genre" list="genre-list" value="\(filter.genre ?? "")" \
             placeholder="any" size="12"></label>
             <datalist id="genre-list">
@@ -175,7 +150,13 @@ enum PageFrame {
 
                 """
         }
-        html += rangeEnd(filter, path: path)
+        html += "<button type=\"submit\">Apply</button>\n<span class=\"presets\">"
+        for days: Int64 in [7, 30, 90, 365] {
+            html += """
+                <a href="\(filter.link(path) { $0.from = $0.to.adding(days: 1 - days) })">\(days) days</a>
+                """
+        }
+        html += "</span>\n</form>\n"
         var active: [String] = []
         if let genre = filter.genre { active.append("genre \(choices.genreName ?? genre)") }
         if let country = filter.country {
