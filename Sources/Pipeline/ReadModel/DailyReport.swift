@@ -146,9 +146,12 @@ public struct CountryRow: Sendable, Equatable {
     public var name: String
     public var sales: Int
     public var revenueUSD: Money
-    /// Its most bought genre and that genre's sales there; nil when none of its sales has known genres.
+    /// The genre it buys most above the average (its share of the country's genre sales against its share of all
+    /// of them, among genres of at least 3 items there), that genre's sales there, and that ratio; nil when no
+    /// genre has enough.
     public var leadingGenre: String?
     public var leadingGenreSales: Int
+    public var leadingGenreIndex: Double?
 }
 
 /// Which part of a day the loaded feed windows cover.

@@ -168,6 +168,9 @@ public struct DailyReportQuery: Sendable {
         }
     }
 
+    /// The fewest items of a genre a country must buy for the genre to say what the country buys above average.
+    public static let leastGenreSales = 3
+
     private func countries(_ day: CalendarDay, _ db: PostgresConnection) async throws -> [CountryRow] {
         try await db.query(
             """
@@ -175,13 +178,25 @@ public struct DailyReportQuery: Sendable {
                 SELECT d.country AS code, sum(d.sales)::bigint AS sales, round(sum(d.revenue), 2) AS revenue
                 FROM summary_day d WHERE \(Self.on(day, "d")) AND d.country <> ''
                 GROUP BY 1 ORDER BY sales DESC, revenue DESC, code LIMIT \(rankingSize)
+            ), genres AS (
+                SELECT g.country, g.tag_id, g.sales FROM summary_genre_country_day g
+                WHERE \(Self.on(day, "g")) AND g.country <> ''
+            ), site AS (
+                SELECT tag_id, sum(sales) AS sales, sum(sum(sales)) OVER () AS total FROM genres GROUP BY tag_id
+            ), local AS (
+                SELECT country, sum(sales) AS total FROM genres WHERE country IN (SELECT code FROM top) GROUP BY 1
             ), best AS (
-                SELECT DISTINCT ON (g.country) g.country AS code, t.name, g.sales
-                FROM summary_genre_country_day g JOIN tag t ON t.id = g.tag_id
-                WHERE \(Self.on(day, "g")) AND g.country IN (SELECT code FROM top)
-                ORDER BY g.country, g.sales DESC, t.name
+                -- The genre each country buys most above the site's average: its share of the country's genre
+                -- sales against its share of all of them, among genres with at least a few items there.
+                SELECT DISTINCT ON (g.country) g.country AS code, t.name, g.sales,
+                    (g.sales::float8 / l.total) / (s.sales::float8 / s.total) AS index
+                FROM genres g JOIN local l ON l.country = g.country JOIN site s ON s.tag_id = g.tag_id
+                JOIN tag t ON t.id = g.tag_id
+                WHERE g.sales >= \(Self.leastGenreSales)
+                ORDER BY g.country, index DESC, g.sales DESC, t.name
             )
-            SELECT top.code, c.name, top.sales, top.revenue, g.name AS genre, coalesce(g.sales, 0) AS genre_sales
+            SELECT top.code, c.name, top.sales, top.revenue, g.name AS genre, coalesce(g.sales, 0) AS genre_sales,
+                g.index AS genre_index
             FROM top JOIN country c ON c.code = top.code
             LEFT JOIN best g ON g.code = top.code
             ORDER BY top.sales DESC, top.revenue DESC, top.code
@@ -190,7 +205,7 @@ public struct DailyReportQuery: Sendable {
             CountryRow(
                 code: try row.decode("code"), name: try row.decode("name"), sales: try row.decode("sales"),
                 revenueUSD: try row.decode("revenue"), leadingGenre: try row.decode("genre"),
-                leadingGenreSales: try row.decode("genre_sales"))
+                leadingGenreSales: try row.decode("genre_sales"), leadingGenreIndex: try row.decode("genre_index"))
         }
     }
 

@@ -229,19 +229,25 @@ public struct DailyReportPDF {
         var table = Table(columns: [
             .init("Country", width: 150), .init("Items", width: 55, align: .right),
             .init("Share", width: 55, align: .right), .init("Revenue (USD)", width: 85, align: .right),
-            .init("Leading genre", width: 170),
+            .init("Buys more than average", width: 170),
         ])
         for country in report.countries {
             table.rows.append([
                 country.name, Format.count(country.sales),
                 Format.percent(Double(country.sales) / Double(max(1, report.summary.sales))),
                 Format.usd(country.revenueUSD),
-                country.leadingGenre.map { "\($0) (\(Format.count(country.leadingGenreSales)))" } ?? "—",
+                country.leadingGenre.map {
+                    "\($0): \(Breakout.times(country.leadingGenreIndex ?? 1)) (\(Format.count(country.leadingGenreSales)))"
+                } ?? "—",
             ])
         }
         table.bars = report.countries.map { Double($0.sales) / Double(max(1, report.countries.first?.sales ?? 1)) }
         table.barColumn = 0
         try table.draw(&layout)
+        try layout.caption(
+            "Buys more than average: the genre whose share of the country's items with known genres is the largest "
+                + "against its share of all buyers' (among genres of at least \(DailyReportQuery.leastGenreSales) "
+                + "items there): 2.0× is twice the share; in brackets, the items.")
     }
 
     private func notes(_ report: DailyReport, _ layout: inout Layout) throws {
