@@ -260,7 +260,8 @@ struct DashboardPageTests {
         let rising = html.range(of: "Rising genres").map { String(html[$0.upperBound...].prefix(4000)) } ?? ""
         #expect(rising.contains(">vaporwave</a>"))
         #expect(!rising.contains(">jazz</a>"))
-        // The heatmap's cell for folk in Japan is the share of folk's sales bought from Japan.
+        // The heatmap's cell for folk in Japan: folk's share of its sales bought from Japan, against Japan's share of
+        // all these genres' sales (the seed's eight genres are all shown), as an index.
         let range = "s.sold_at >= '2026-10-22T00:00:00Z' AND s.sold_at < '2026-11-21T00:00:00Z'"
         let folk =
             "s.release_id IN (SELECT release_id FROM release_tag rt JOIN tag t ON t.id = rt.tag_id WHERE t.key = 'folk')"
@@ -268,8 +269,17 @@ struct DashboardPageTests {
         let japan = Double(
             try await bench.scalar(
                 "SELECT count(*) FROM sale s WHERE \(range) AND \(folk) AND buyer_country_code = 'JP'"))!
+        let pairs = "FROM sale s JOIN release_tag rt USING (release_id) WHERE \(range)"
+        let japanShare =
+            Double(try await bench.scalar("SELECT count(*) \(pairs) AND s.buyer_country_code = 'JP'"))!
+            / Double(try await bench.scalar("SELECT count(*) \(pairs)"))!
+        let index = (japan / all) / japanShare
         #expect(
-            html.contains("title=\"folk in Japan: \(Format.count(Int(japan))) sales, \(Format.percent(japan / all))\""))
+            html.contains(
+                "title=\"folk in Japan: \(Format.count(Int(japan))) sales, \(Format.percent(japan / all)) of the genre's "
+                    + "(\(Format.percent(japanShare)) of these genres' sales are bought there)\">"
+                    + Format.decimal(index, places: 1) + "×</a>"))
+        #expect(!html.contains("<td>genre.24h</td>") && !html.contains("<td>genre.7d</td>"))
         // Folk's top artists are those SQL ranks first.
         let leaders = html.range(of: "Each genre&#39;s top artists").map { String(html[$0.upperBound...]) } ?? ""
         let folkTable =

@@ -93,16 +93,21 @@ enum Charts {
             separator: ".<wbr>")
     }
 
-    /// A table of genres × countries, each cell shaded by the share of the genre's sales bought from there.
+    /// A table of genres × countries: how much more (or less) of each genre a country buys than the average of
+    /// these genres there. A cell's index is the genre's share of its sales bought from the country, against the
+    /// country's share of all these genres' sales: 1.0× is the average, 2.0× twice it (shaded blue), 0.5× half
+    /// (shaded orange). Each cell's title gives its sales and share.
     static func heatmap(
         genres: [RankedRow], countries: [RankedRow], cells: [String: [String: Int]], link: (String, String) -> String
     ) -> HTML {
         guard !genres.isEmpty, !countries.isEmpty else {
             return "<p class=\"empty\">No genre has sales in this range.</p>\n"
         }
+        let allSales = Double(genres.reduce(0) { $0 + $1.sales })
         var html: HTML = """
-            <div class="scroll"><table class="heatmap"><caption>Share of each genre's sales bought from each \
-            country</caption><thead><tr><th scope="col">Genre</th>
+            <div class="scroll"><table class="heatmap"><caption>How much more of each genre a country buys than \
+            of these genres on average: 2.0× is twice its usual share (blue), 0.5× half (orange); hover for sales \
+            and shares</caption><thead><tr><th scope="col">Genre</th>
             """
         for country in countries {
             html += "<th scope=\"col\" title=\"\(country.name)\">\(country.key)</th>"
@@ -113,12 +118,19 @@ enum Charts {
             for country in countries {
                 let count = cells[genre.key]?[country.key] ?? 0
                 let share = genre.sales > 0 ? Double(count) / Double(genre.sales) : 0
-                let alpha: Double = count == 0 ? 0 : 0.08 + 0.92 * min(1, share * 2)
-                let shown = count == 0 ? "" : Format.percent(share)
+                let countryShare =
+                    Double(genres.reduce(0) { $0 + (cells[$1.key]?[country.key] ?? 0) }) / max(allSales, 1)
+                let index = countryShare > 0 ? share / countryShare : 0
+                // Shade by how far from the average, on a log scale: 4× (or ¼) is the darkest.
+                let strength = count == 0 ? 0 : min(1, abs(log2(max(index, 1e-9))) / 2)
+                let colour = index >= 1 ? "14,110,150" : "224,122,47"
+                let shown = count == 0 ? "" : Format.decimal(index, places: index < 10 ? 1 : 0) + "×"
                 html += """
-                    <td style="background:rgba(14,58,74,\(fixed(alpha)))" class="\(alpha > 0.5 ? "dark" : "")">\
+                    <td style="background:rgba(\(colour),\(fixed(0.06 + 0.84 * strength)))" \
+                    class="\(strength > 0.55 && index >= 1 ? "dark" : "")">\
                     <a href="\(link(genre.key, country.key))" title="\(genre.name) in \(country.name): \
-                    \(Format.count(count)) sales, \(Format.percent(share))">\(shown)</a></td>
+                    \(Format.count(count)) sales, \(Format.percent(share)) of the genre's (\(Format.percent(countryShare)) \
+                    of these genres' sales are bought there)">\(shown)</a></td>
                     """
             }
             html += "</tr>\n"

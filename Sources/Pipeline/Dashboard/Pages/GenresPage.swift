@@ -1,5 +1,6 @@
 import ReadModel
 import Tracker
+import Trends
 
 /// The genres: those the trend engine finds rising at the range's end, where each genre sells, each genre's
 /// leading artists, and every genre of the range.
@@ -39,6 +40,11 @@ struct GenresPage {
             leaders: first.3)
     }
 
+    /// A rule's window in words (`24 hours`, `7 days`): never its id.
+    static func window(_ rule: String) -> String {
+        TrendRule.standard.first { $0.id == rule }.map { Breakout.span($0.windowHours) } ?? "—"
+    }
+
     func render() -> HTML {
         let filter = filter
         var html: HTML = "<h1>Genres</h1>\n"
@@ -46,7 +52,7 @@ struct GenresPage {
         for genre in rising {
             rows += """
                 <tr><td><a href="\(filter.link("/genres") { $0.genre = genre.key })">\(genre.name)</a></td>\
-                <td>\(genre.rule)</td><td>\(genre.kind.rawValue)</td>\
+                <td>\(Self.window(genre.rule))</td><td>\(genre.kind.rawValue)</td>\
                 <td class="num">\(Format.decimal(genre.perDayBefore, places: 1))</td>\
                 <td class="num">\(Format.decimal(genre.perDayNow, places: 1))</td>\
                 <td class="num">×\(Format.decimal(genre.estimate, places: 2))</td>\
@@ -63,7 +69,7 @@ struct GenresPage {
                 <div class="scroll"><table><caption>The trend engine's genre rules at \(Format.timestamp(testedAt)) \
                 (site-wide: only the range's end applies). Rate: sales a day now and in the baseline; rise: the \
                 estimated ratio of shares, and its lower confidence bound; q: the false discovery rate.</caption>
-                <thead><tr><th>Genre</th><th>Rule</th><th>Kind</th><th class="num">Before /day</th>\
+                <thead><tr><th>Genre</th><th>Over</th><th>Kind</th><th class="num">Before /day</th>\
                 <th class="num">Now /day</th><th class="num">Rise</th><th class="num">At least</th>\
                 <th class="num">q</th></tr></thead><tbody>
                 \(rows)</tbody></table></div>
