@@ -30,6 +30,12 @@ struct AlertFunctionTests {
         let mail = try FileManager.default.contentsOfDirectory(atPath: "\(home.path)/.local/outbox/mail")
         #expect(mail.count == 1)
         #expect(seeded.stderr.contains("rule evaluated") && seeded.stderr.contains("rule=artist.24h"))
+        // The run's metrics, one Embedded Metric Format line among the logs.
+        let metrics = try #require(
+            seeded.stderr.split(separator: "\n").first { $0.hasPrefix("{") && $0.contains("\"_aws\"") })
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(metrics.utf8)) as? [String: Any])
+        #expect(root["Function"] as? String == "Alert" && root["AlertsRaised"] as? Double == 9)
+        #expect(root["AlertsSent"] as? Double == 1 && root["DeliveriesFailed"] as? Double == 0)
     }
 
     @Test("a time that is not UTC ISO 8601, and a bad digest hour, are errors naming them")

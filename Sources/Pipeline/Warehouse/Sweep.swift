@@ -12,8 +12,10 @@ public struct SweepSummary: Codable, Sendable, Equatable {
     public var failed = 0
     /// Objects the ledger already had (loaded, or failed with the same ETag).
     public var skipped = 0
-    /// Sales new to the warehouse.
+    /// Sales new to the warehouse; sales it already had; items refused (each named in `load_reject`).
     public var inserted = 0
+    public var duplicates = 0
+    public var rejected = 0
     /// Whether it stopped before the end for lack of time (the next sweep goes on).
     public var stoppedEarly = false
 
@@ -80,9 +82,10 @@ extension Loader {
                     case .failed: summary.failed += 1
                     case .alreadyLoaded, .ignored: summary.skipped += 1
                     }
-                    summary.inserted +=
-                        outcome.status == .loaded && object.key.hasPrefix(RawKeys.salesfeedPrefix)
-                        ? outcome.inserted : 0
+                    let sales = outcome.status == .loaded && object.key.hasPrefix(RawKeys.salesfeedPrefix)
+                    summary.inserted += sales ? outcome.inserted : 0
+                    summary.duplicates += sales ? outcome.duplicates : 0
+                    summary.rejected += sales ? outcome.rejected : 0
                     progress?(outcome, summary)
                 }
                 if page.count < 1000 { break }

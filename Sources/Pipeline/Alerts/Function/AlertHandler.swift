@@ -42,7 +42,15 @@ public struct AlertHandler: WarehouseHandler {
 
     public func handle(_ request: AlertRequest, context: LambdaContext) async throws -> AlertResponse {
         try await database.invocation(context) { db, _ in
-            let outcome = try await publisher.run(at: request.at, digest: request.digest, db: db)
+            let started = ContinuousClock.now
+            let outcome: AlertOutcome
+            do {
+                outcome = try await publisher.run(at: request.at, digest: request.digest, db: db)
+            } catch let error as AlertDeliveryError {
+                Self.metrics(error.outcome, failed: error.reasons.count, since: started)
+                throw error
+            }
+            Self.metrics(outcome, failed: 0, since: started)
             let hour = outcome.evaluatedAt % 86_400 / 3600
             let tested = outcome.rules.map {
                 "\($0.rule) \($0.signals) of \($0.tested) tested"
@@ -63,5 +71,16 @@ public struct AlertHandler: WarehouseHandler {
                     + (outcome.digest ? "; \(outcome.digestEmails) digests" : ""),
                 alerts: outcome)
         }
+    }
+
+    /// The run's metrics: alerts raised, messages sent (emails, notifications, digests), deliveries that failed,
+    /// its time.
+    static func metrics(_ outcome: AlertOutcome, failed: Int, since started: ContinuousClock.Instant) {
+        var metrics = RunMetrics(function: "Alert")
+        metrics.add("AlertsRaised", outcome.alerts)
+        metrics.add("AlertsSent", outcome.emails + outcome.notifications + outcome.digestEmails)
+        metrics.add("DeliveriesFailed", failed)
+        metrics.addRunTime(since: started)
+        metrics.emit()
     }
 }

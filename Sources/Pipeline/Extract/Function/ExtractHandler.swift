@@ -38,10 +38,21 @@ public struct ExtractHandler: LambdaHandler {
         -> Extractor.Summary
     {
         context.logger.info("\(event.detailType) event \(event.id) at \(event.time)")
-        let deadline = ContinuousClock.now + context.remainingTime
+        let started = ContinuousClock.now
+        let deadline = started + context.remainingTime
         let summary = try await AWSDeadline.within(deadline) {
             try await extractor.run(deadline: deadline)
         }
+        // What an operator watches: how far behind the feed the cursor is, what was stored, the pages' fate.
+        var metrics = RunMetrics(function: "Extract")
+        metrics.add("FeedLagSeconds", Double(max(0, Int64(time(nil)) - summary.cursor)), .seconds)
+        metrics.add("WindowsStored", summary.windows)
+        metrics.add("ItemsStored", summary.items)
+        metrics.add("PagesFetched", summary.releases?.fetched ?? 0)
+        metrics.add("PagesGone", summary.releases?.gone ?? 0)
+        metrics.add("PagesPending", summary.releases?.pending ?? 0)
+        metrics.addRunTime(since: started)
+        metrics.emit()
         context.logger.info(
             "extract run done",
             metadata: [

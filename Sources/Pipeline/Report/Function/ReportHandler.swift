@@ -61,7 +61,15 @@ public struct ReportHandler: WarehouseHandler {
                         + "\(outcome.pages) pages at \(location)\(outcome.objectKey)",
                     analysis: outcome)
             case .daily(let day, let resend):
-                let outcome = try await publisher.publish(day, now: Int64(time(nil)), resend: resend, db: db)
+                let started = ContinuousClock.now
+                let outcome: ReportOutcome
+                do {
+                    outcome = try await publisher.publish(day, now: Int64(time(nil)), resend: resend, db: db)
+                } catch let error as ReportDeliveryError {
+                    Self.metrics(mailed: error.outcome.mailed, failed: error.reasons.count, since: started)
+                    throw error
+                }
+                Self.metrics(mailed: outcome.mailed, failed: 0, since: started)
                 context.logger.info(
                     "report published",
                     metadata: [
@@ -75,5 +83,15 @@ public struct ReportHandler: WarehouseHandler {
                     report: outcome)
             }
         }
+    }
+
+    /// The run's metrics: a report built, the emails that went and those that failed, its time.
+    static func metrics(mailed: Int, failed: Int, since started: ContinuousClock.Instant) {
+        var metrics = RunMetrics(function: "Report")
+        metrics.add("ReportsBuilt", 1)
+        metrics.add("ReportsMailed", mailed)
+        metrics.add("DeliveriesFailed", failed)
+        metrics.addRunTime(since: started)
+        metrics.emit()
     }
 }

@@ -43,6 +43,10 @@ public struct BackfillHandler: WarehouseHandler {
                 outcomes = try await loader.continueBackfills(
                     options: .init(chunkRows: rows ?? chunkRows), deadline: stopStarting, progress: report)
             }
+            var metrics = RunMetrics(function: "Backfill")
+            metrics.add("SalesLoaded", outcomes.reduce(0) { $0 + $1.insertedNow })
+            metrics.add("ObjectsFailed", outcomes.filter { $0.status == .failed }.count)
+            metrics.emit()
             return BackfillResponse(summary: Self.summary(outcomes), datasets: outcomes)
         }
     }

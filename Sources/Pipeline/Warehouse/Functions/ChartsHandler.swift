@@ -33,6 +33,10 @@ public struct ChartsHandler: WarehouseHandler {
             }
             let imported = files.filter { $0.status == .imported }
             let failed = files.filter { $0.status == .failed }
+            var metrics = RunMetrics(function: "Charts")
+            metrics.add("ChartsImported", imported.reduce(0) { $0 + $1.charts.count })
+            metrics.add("ObjectsFailed", failed.count)
+            metrics.emit()
             var summary =
                 files.isEmpty
                 ? "no chart export to import"

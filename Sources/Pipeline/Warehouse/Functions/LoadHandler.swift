@@ -32,7 +32,12 @@ public struct LoadHandler: WarehouseHandler {
                 secondConnection: { try await database.newConnection() })
             switch request {
             case .object(let key, let etag):
+                let started = ContinuousClock.now
                 let outcome = try await loader.load(key: key, etag: etag)
+                Self.metrics(
+                    loaded: outcome.status == .loaded ? 1 : 0, failed: outcome.status == .failed ? 1 : 0,
+                    sales: outcome.inserted, duplicates: outcome.duplicates, rejected: outcome.rejected,
+                    since: started)
                 context.logger.info(
                     "\(outcome.status.rawValue) \(key)",
                     metadata: [
@@ -46,6 +51,7 @@ public struct LoadHandler: WarehouseHandler {
             case .sweep(let days, let scheduled):
                 // Leave time to finish the object in hand: a quarter of what is left, at most a minute.
                 let margin = min(Duration.seconds(60), context.remainingTime / 4)
+                let started = ContinuousClock.now
                 let summary = try await loader.sweep(
                     days: scheduled ? warehouse.settings.loadSweepDays : days, now: Int64(time(nil)),
                     deadline: deadline - margin
@@ -54,6 +60,9 @@ public struct LoadHandler: WarehouseHandler {
                         "\(outcome.status.rawValue) \(outcome.key)",
                         metadata: ["inserted": "\(outcome.inserted)", "loadedSoFar": "\(summary.loaded)"])
                 }
+                Self.metrics(
+                    loaded: summary.loaded, failed: summary.failed, sales: summary.inserted,
+                    duplicates: summary.duplicates, rejected: summary.rejected, since: started)
                 return LoadResponse(
                     summary: "swept \(summary.listed) objects: \(summary.loaded) loaded (\(summary.inserted) new "
                         + "sales), \(summary.failed) failed, \(summary.skipped) already in the ledger"
@@ -70,5 +79,19 @@ public struct LoadHandler: WarehouseHandler {
                     summary: "schema at version \(version.map(String.init) ?? "?")", schemaVersion: version)
             }
         }
+    }
+
+    /// The run's metrics: objects loaded and failed, sales new and already stored, items rejected, its time.
+    static func metrics(
+        loaded: Int, failed: Int, sales: Int, duplicates: Int, rejected: Int, since: ContinuousClock.Instant
+    ) {
+        var metrics = RunMetrics(function: "Load")
+        metrics.add("ObjectsLoaded", loaded)
+        metrics.add("ObjectsFailed", failed)
+        metrics.add("SalesLoaded", sales)
+        metrics.add("SalesAlreadyStored", duplicates)
+        metrics.add("ItemsRejected", rejected)
+        metrics.addRunTime(since: since)
+        metrics.emit()
     }
 }
