@@ -288,3 +288,42 @@ def check_data_at_rest(model):
     if not force_ssl or str(force_ssl[0].get("value")) != "1":
         problems.append("database: rds.force_ssl is not 1")
     return problems
+
+
+def emitted_metrics(sources):
+    """(function, metric) pairs the Swift code emits: in each file, every RunMetrics(function: "F") with every
+    .add("M", ...) of that file."""
+    import re
+
+    pairs = set()
+    for path in sources.rglob("*.swift"):
+        text = path.read_text(encoding="utf-8")
+        functions = re.findall(r'RunMetrics\(function: "(\w+)"\)', text)
+        metrics = re.findall(r'\.add\("(\w+)"', text)
+        if 'addRunTime(' in text:
+            metrics.append("RunMilliseconds")
+        pairs.update((function, metric) for function in functions for metric in metrics)
+    return pairs
+
+
+def check_metric_alarms(model, emitted):
+    """Every alarm and dashboard widget on the project's namespace reads a metric a function emits, under that
+    function's dimension: an alarm on a name nobody writes would never fire."""
+    problems = []
+    locals_ = model.get("locals", {})
+    alarms = model.get("resource", {}).get("aws_cloudwatch_metric_alarm", {})
+    wanted = []
+    for name, alarm in alarms.items():
+        if alarm.get("namespace") != "${local.metrics_namespace}":
+            continue
+        if name == "zero":
+            for key, value in locals_.get("zero_alarms", {}).items():
+                wanted.append((f"alarm {key}", value["function"], value["metric"]))
+        else:
+            wanted.append((f"alarm {name}", alarm["dimensions"]["Function"], alarm["metric_name"]))
+    if not wanted:
+        problems.append("no alarm reads the functions' metrics")
+    for what, function, metric in wanted:
+        if (function, metric) not in emitted:
+            problems.append(f"{what}: {function} emits no {metric}")
+    return problems

@@ -32,6 +32,19 @@ class TerraformTests(unittest.TestCase):
     def test_data_at_rest_is_private_and_encrypted(self):
         self.assertNoProblems(checks.check_data_at_rest(self.model))
 
+    def test_every_metric_alarm_reads_a_metric_a_function_emits(self):
+        emitted = checks.emitted_metrics(terraform_model.ROOT.parent / "Sources")
+        self.assertIn(("Extract", "FeedLagSeconds"), emitted)
+        self.assertNoProblems(checks.check_metric_alarms(self.model, emitted))
+
+    def test_an_alarm_on_a_metric_nobody_emits_is_caught(self):
+        def misspell(model):
+            model["resource"]["aws_cloudwatch_metric_alarm"]["feed_lag"]["metric_name"] = "FeedLag"
+
+        emitted = checks.emitted_metrics(terraform_model.ROOT.parent / "Sources")
+        problems = checks.check_metric_alarms(self.broken(misspell), emitted)
+        self.assertTrue(any("Extract emits no FeedLag" in p for p in problems), problems)
+
     # The checks catch what they are for: each broken copy of the configuration is reported.
 
     def broken(self, change):
