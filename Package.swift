@@ -199,7 +199,7 @@ let package = Package(
             name: "Report",
             dependencies: [
                 "Configuration", "RuntimeShim", "LambdaEvents", "Warehouse",
-                "Tracker", "Adapters", "Postgres", "PDF", "ReadModel",
+                "Tracker", "Adapters", "Postgres", "PDF", "ReadModel", "Gzip",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Pipeline/Report",

@@ -22,6 +22,12 @@ struct ReportFunctionTests {
         let report = answer?["report"] as? [String: Any]
         #expect(report?["date"] as? String == "2025-06-10" && report?["sales"] as? Int == 30)
         #expect(report?["mailed"] as? Int == 1)
+        // The scheduled run also exports the day's sales for the lake, once.
+        let export = answer?["export"] as? [String: Any]
+        #expect(export?["sales"] as? Int == 30 && export?["alreadyExported"] as? Bool == false)
+        #expect(
+            FileManager.default.fileExists(
+                atPath: "\(home.path)/.local/objects/exports/sales/date=2025-06-10/sales.json.gz"))
         let pdf = try Data(contentsOf: URL(fileURLWithPath: "\(home.path)/.local/objects/reports/daily/2025-06-10.pdf"))
         #expect(pdf.starts(with: Array("%PDF-".utf8)) && pdf.count == report?["bytes"] as? Int)
         let mail = try FileManager.default.contentsOfDirectory(atPath: "\(home.path)/.local/outbox/mail")

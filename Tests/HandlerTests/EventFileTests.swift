@@ -86,7 +86,7 @@ struct EventDecodingTests {
             let time = try EventFiles.decode(EventBridgeEvent<ScheduledEventDetail>.self, file).time
             #expect(
                 try EventFiles.decode(ReportRequest.self, file)
-                    == .daily(day: CalendarDay(iso: time)!.adding(days: -1), resend: false))
+                    == .daily(day: CalendarDay(iso: time)!.adding(days: -1), resend: false, exportSales: true))
         case "unsubscribe-url-post.json":
             let request = try EventFiles.decode(FunctionURLRequest.self, file)
             #expect(request.method == "POST" && request.query("token") == UnsubscribeRun.token)

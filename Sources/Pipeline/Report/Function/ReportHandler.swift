@@ -13,6 +13,17 @@ public struct ReportResponse: Encodable, Sendable {
     public var summary: String
     public var report: ReportOutcome?
     public var analysis: AnalysisOutcome?
+    public var export: SalesExportOutcome?
+
+    public init(
+        summary: String, report: ReportOutcome? = nil, analysis: AnalysisOutcome? = nil,
+        export: SalesExportOutcome? = nil
+    ) {
+        self.summary = summary
+        self.report = report
+        self.analysis = analysis
+        self.export = export
+    }
 }
 
 /// Builds the daily PDF report, stores it and mails it to subscribers; builds one-off analyses of any range.
@@ -60,7 +71,10 @@ public struct ReportHandler: WarehouseHandler {
                     summary: "analysis of \(outcome.from) to \(outcome.to): \(outcome.sales) sales, "
                         + "\(outcome.pages) pages at \(location)\(outcome.objectKey)",
                     analysis: outcome)
-            case .daily(let day, let resend):
+            case .exportSales(let day):
+                let export = try await SalesExport(store: objectStore).export(day, db: db)
+                return ReportResponse(summary: Self.exportSummary(export, location: location), export: export)
+            case .daily(let day, let resend, let exportSales):
                 let started = ContinuousClock.now
                 let outcome: ReportOutcome
                 do {
@@ -76,13 +90,23 @@ public struct ReportHandler: WarehouseHandler {
                         "date": "\(outcome.date)", "key": "\(outcome.objectKey)", "mailed": "\(outcome.mailed)",
                         "alreadyMailed": "\(outcome.alreadyMailed)",
                     ])
+                // The scheduled run also exports the day's sales (once: a rerun finds the export there).
+                let export = exportSales ? try await SalesExport(store: objectStore).export(day, db: db) : nil
                 return ReportResponse(
                     summary: "report of \(outcome.date): \(outcome.sales) sales, \(outcome.pages) pages at "
                         + "\(location)\(outcome.objectKey); mailed to \(outcome.mailed) subscribers"
-                        + (outcome.alreadyMailed > 0 ? " (\(outcome.alreadyMailed) already had it)" : ""),
-                    report: outcome)
+                        + (outcome.alreadyMailed > 0 ? " (\(outcome.alreadyMailed) already had it)" : "")
+                        + (export.map { "; " + Self.exportSummary($0, location: location) } ?? ""),
+                    report: outcome, export: export)
             }
         }
+    }
+
+    /// What an export did, in words.
+    static func exportSummary(_ export: SalesExportOutcome, location: String) -> String {
+        export.alreadyExported
+            ? "the sales of \(export.date) were exported before (\(location)\(export.objectKey))"
+            : "\(export.sales) sales of \(export.date) exported to \(location)\(export.objectKey)"
     }
 
     /// The run's metrics: a report built, the emails that went and those that failed, its time.

@@ -3,8 +3,11 @@ import Tracker
 
 /// What Report is asked to do.
 public enum ReportRequest: Decodable, Sendable, Equatable {
-    /// The daily report of a day; `resend` mails subscribers who already had it again.
-    case daily(day: CalendarDay, resend: Bool)
+    /// The daily report of a day; `resend` mails subscribers who already had it again; `exportSales` also
+    /// exports the day's sales (the scheduled run does both).
+    case daily(day: CalendarDay, resend: Bool, exportSales: Bool = false)
+    /// A day's sales exported for the lake (`exports/sales/date=…/`), once.
+    case exportSales(day: CalendarDay)
     /// The one-off analysis of a range of UTC days (inclusive).
     case analysis(from: CalendarDay, to: CalendarDay)
 
@@ -15,9 +18,10 @@ public enum ReportRequest: Decodable, Sendable, Equatable {
         case date, resend, command, from, to
     }
 
-    /// EventBridge's "Scheduled Event": the UTC day before the event's time. Or `{"date": "YYYY-MM-DD"}`, with
-    /// `"resend": true` to mail those who already had it. Or `{"command": "analysis", "from": "YYYY-MM-DD",
-    /// "to": "YYYY-MM-DD"}`.
+    /// EventBridge's "Scheduled Event": the UTC day before the event's time, its report and its sales' export. Or
+    /// `{"date": "YYYY-MM-DD"}`, with `"resend": true` to mail those who already had it. Or `{"command":
+    /// "analysis", "from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}`. Or `{"command": "export-sales", "date":
+    /// "YYYY-MM-DD"}`.
     public init(from decoder: any Decoder) throws {
         if case .scheduled(let time) = try EventBridgeTrigger.decode(
             from: decoder, function: "Report", accepts: [.scheduled])
@@ -26,7 +30,7 @@ public enum ReportRequest: Decodable, Sendable, Equatable {
                 throw DecodingError.dataCorrupted(
                     .init(codingPath: decoder.codingPath, debugDescription: "'\(time)' is not an ISO 8601 time"))
             }
-            self = .daily(day: today.adding(days: -1), resend: false)
+            self = .daily(day: today.adding(days: -1), resend: false, exportSales: true)
             return
         }
         let container = try decoder.container(keyedBy: Keys.self)
@@ -39,9 +43,14 @@ public enum ReportRequest: Decodable, Sendable, Equatable {
             return day
         }
         if let command = try container.decodeIfPresent(String.self, forKey: .command) {
+            if command == "export-sales" {
+                self = .exportSales(day: try date(.date))
+                return
+            }
             guard command == "analysis" else {
                 throw DecodingError.dataCorruptedError(
-                    forKey: .command, in: container, debugDescription: "unknown command '\(command)' (analysis)")
+                    forKey: .command, in: container,
+                    debugDescription: "unknown command '\(command)' (analysis, export-sales)")
             }
             let from = try date(.from)
             let to = try date(.to)
