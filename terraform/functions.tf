@@ -196,6 +196,12 @@ data "aws_iam_policy_document" "report" {
     actions   = ["s3:PutObject"]
     resources = ["${aws_s3_bucket.data.arn}/reports/*"]
   }
+  # The daily sales export: written once (a head first, so a rerun replaces nothing).
+  statement {
+    sid       = "WriteSalesExports"
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["${aws_s3_bucket.data.arn}/exports/*"]
+  }
 }
 
 module "report" {

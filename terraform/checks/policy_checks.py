@@ -12,7 +12,7 @@ FUNCTION_MODULE = "./modules/function"
 ALLOWED_ACTIONS = {
     "extract": {"s3:GetObject", "s3:PutObject", "s3:ListBucket"},
     "load": {"s3:GetObject", "s3:ListBucket", "secretsmanager:GetSecretValue"},
-    "report": {"s3:PutObject", "secretsmanager:GetSecretValue", "ses:SendEmail", "ses:SendRawEmail"},
+    "report": {"s3:GetObject", "s3:PutObject", "secretsmanager:GetSecretValue", "ses:SendEmail", "ses:SendRawEmail"},
     "alert": {"secretsmanager:GetSecretValue", "ses:SendEmail", "ses:SendRawEmail", "sns:Publish"},
     "unsubscribe": {"secretsmanager:GetSecretValue"},
     "dashboard": {"secretsmanager:GetSecretValue", "ses:SendEmail", "ses:SendRawEmail"},
@@ -22,7 +22,7 @@ ALLOWED_ACTIONS = {
 ALLOWED_OBJECT_PREFIXES = {
     "extract": {"raw/", "state/"},
     "load": {"raw/"},
-    "report": {"reports/"},
+    "report": {"reports/", "exports/"},
     "alert": set(),
     "unsubscribe": set(),
     "dashboard": set(),
