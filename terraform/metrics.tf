@@ -4,102 +4,81 @@
 
 locals {
   metrics_namespace = "bandcamp-tracker"
-  # Alarms on a sum over the last hour that must stay at zero: the metric, the function, and what to do.
-  zero_alarms = {
+  # Each alarm: the metric and its function, the statistic over a period, how many periods, the threshold and
+  # which side of it alarms, what missing data means, and what the operator should do.
+  run_alarms = {
     load-rejected = {
-      metric = "ItemsRejected", function = "Load",
-      what   = "Load refused feed items: each is in the load_reject table with its object key and reason; fix the parser or the data, then load the object again."
+      statistic = "Sum", period = 3600, periods = 1, threshold = 0, comparison = "GreaterThanThreshold",
+      missing   = "notBreaching",
+      metric    = "ItemsRejected", function = "Load",
+      what      = "Load refused feed items: each is in the load_reject table with its object key and reason; fix the parser or the data, then load the object again."
     }
     load-failed = {
-      metric = "ObjectsFailed", function = "Load",
-      what   = "Load found a raw object malformed (not gzip, not a feed window or page record): its reason is in load_ledger; the object is kept, nothing of it stored."
+      statistic = "Sum", period = 3600, periods = 1, threshold = 0, comparison = "GreaterThanThreshold",
+      missing   = "notBreaching",
+      metric    = "ObjectsFailed", function = "Load",
+      what      = "Load found a raw object malformed (not gzip, not a feed window or page record): its reason is in load_ledger; the object is kept, nothing of it stored."
     }
     backfill-failed = {
-      metric = "ObjectsFailed", function = "Backfill",
-      what   = "A backfill dataset failed (its reason is in the backfill table): fix the file and send it again."
+      statistic = "Sum", period = 3600, periods = 1, threshold = 0, comparison = "GreaterThanThreshold",
+      missing   = "notBreaching",
+      metric    = "ObjectsFailed", function = "Backfill",
+      what      = "A backfill dataset failed (its reason is in the backfill table): fix the file and send it again."
     }
     charts-failed = {
-      metric = "ObjectsFailed", function = "Charts",
-      what   = "A chart export was refused (its reason is in the ledger): check the file's columns and date."
+      statistic = "Sum", period = 3600, periods = 1, threshold = 0, comparison = "GreaterThanThreshold",
+      missing   = "notBreaching",
+      metric    = "ObjectsFailed", function = "Charts",
+      what      = "A chart export was refused (its reason is in the ledger): check the file's columns and date."
     }
     report-deliveries = {
-      metric = "DeliveriesFailed", function = "Report",
-      what   = "Report emails failed (SES refused them; reasons in report_delivery): fix the sender or address, then run Report for that day again (it mails only those)."
+      statistic = "Sum", period = 3600, periods = 1, threshold = 0, comparison = "GreaterThanThreshold",
+      missing   = "notBreaching",
+      metric    = "DeliveriesFailed", function = "Report",
+      what      = "Report emails failed (SES refused them; reasons in report_delivery): fix the sender or address, then run Report for that day again (it mails only those)."
     }
     alert-deliveries = {
-      metric = "DeliveriesFailed", function = "Alert",
-      what   = "Alert deliveries failed (reasons in alert_delivery): fix SES or SNS; the next hourly run sends them again, up to 5 attempts."
+      statistic = "Sum", period = 3600, periods = 1, threshold = 0, comparison = "GreaterThanThreshold",
+      missing   = "notBreaching",
+      metric    = "DeliveriesFailed", function = "Alert",
+      what      = "Alert deliveries failed (reasons in alert_delivery): fix SES or SNS; the next hourly run sends them again, up to 5 attempts."
+    }
+    # The feed stopped moving: Extract's cursor is over 30 minutes behind now, or Extract reported nothing for
+    # 30 minutes (it runs every few minutes).
+    feed-lag = {
+      metric    = "FeedLagSeconds", function = "Extract", statistic = "Maximum", period = 900, periods = 2,
+      threshold = 1800, comparison = "GreaterThanThreshold", missing = "breaching",
+      what      = "The sales feed is more than 30 minutes behind (or Extract has not run for 30 minutes): check Extract's errors and log, and Bandcamp's feed; the next run catches up from its cursor."
+    }
+    # Release pages waiting for a retry have stayed many for six hours.
+    pages-pending = {
+      metric    = "PagesPending", function = "Extract", statistic = "Minimum", period = 3600, periods = 6,
+      threshold = 500, comparison = "GreaterThanThreshold", missing = "notBreaching",
+      what      = "Over 500 release pages have waited for six hours: read Extract's log for the pages' errors (429s: slow it down; timeouts: give it more time)."
+    }
+    # No report for 25 hours: the 06:00 run of today did not build one by 07:00.
+    no-report = {
+      metric    = "ReportsBuilt", function = "Report", statistic = "Sum", period = 3600, periods = 25,
+      threshold = 1, comparison = "LessThanThreshold", missing = "breaching",
+      what      = "No daily report was built in 25 hours (today's was due at 06:00 UTC): check Report's errors, then run it for the day ({\"date\": \"YYYY-MM-DD\"})."
     }
   }
 }
 
-resource "aws_cloudwatch_metric_alarm" "zero" {
-  for_each            = local.zero_alarms
+resource "aws_cloudwatch_metric_alarm" "run" {
+  for_each            = local.run_alarms
   alarm_name          = "${var.name}-${each.key}"
   alarm_description   = each.value.what
   namespace           = local.metrics_namespace
   metric_name         = each.value.metric
   dimensions          = { Function = each.value.function }
-  statistic           = "Sum"
-  period              = 3600
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.operations.arn]
-  ok_actions          = [aws_sns_topic.operations.arn]
-}
-
-# The feed stopped moving: Extract's cursor is more than 30 minutes behind now, or Extract reported nothing for
-# 30 minutes (it runs every few minutes).
-resource "aws_cloudwatch_metric_alarm" "feed_lag" {
-  alarm_name          = "${var.name}-feed-lag"
-  alarm_description   = "The sales feed is more than 30 minutes behind (or Extract has not run for 30 minutes): check Extract's errors and log, and Bandcamp's feed; the next run catches up from its cursor."
-  namespace           = local.metrics_namespace
-  metric_name         = "FeedLagSeconds"
-  dimensions          = { Function = "Extract" }
-  statistic           = "Maximum"
-  period              = 900
-  evaluation_periods  = 2
-  threshold           = 1800
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "breaching"
-  alarm_actions       = [aws_sns_topic.operations.arn]
-  ok_actions          = [aws_sns_topic.operations.arn]
-}
-
-# Release pages waiting for a retry have stayed many for six hours: Bandcamp is refusing the pages, or Extract
-# has no time left to read them.
-resource "aws_cloudwatch_metric_alarm" "pages_pending" {
-  alarm_name          = "${var.name}-pages-pending"
-  alarm_description   = "Over 500 release pages have waited for six hours: read Extract's log for the pages' errors (429s: slow it down; timeouts: give it more time)."
-  namespace           = local.metrics_namespace
-  metric_name         = "PagesPending"
-  dimensions          = { Function = "Extract" }
-  statistic           = "Minimum"
-  period              = 3600
-  evaluation_periods  = 6
-  threshold           = 500
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.operations.arn]
-  ok_actions          = [aws_sns_topic.operations.arn]
-}
-
-# No report for 25 hours: the 06:00 run of today did not build one by 07:00.
-resource "aws_cloudwatch_metric_alarm" "no_report" {
-  alarm_name          = "${var.name}-no-report"
-  alarm_description   = "No daily report was built in 25 hours (today's was due at 06:00 UTC): check Report's errors, then run it for the day ({\"date\": \"YYYY-MM-DD\"})."
-  namespace           = local.metrics_namespace
-  metric_name         = "ReportsBuilt"
-  dimensions          = { Function = "Report" }
-  statistic           = "Sum"
-  period              = 3600
-  evaluation_periods  = 25
-  datapoints_to_alarm = 25
-  threshold           = 1
-  comparison_operator = "LessThanThreshold"
-  treat_missing_data  = "breaching"
+  statistic           = each.value.statistic
+  period              = each.value.period
+  evaluation_periods  = each.value.periods
+  datapoints_to_alarm = each.value.periods
+  threshold           = each.value.threshold
+  comparison_operator = each.value.comparison
+  treat_missing_data  = each.value.missing
   alarm_actions       = [aws_sns_topic.operations.arn]
   ok_actions          = [aws_sns_topic.operations.arn]
 }

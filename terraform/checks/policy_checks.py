@@ -316,8 +316,8 @@ def check_metric_alarms(model, emitted):
     for name, alarm in alarms.items():
         if alarm.get("namespace") != "${local.metrics_namespace}":
             continue
-        if name == "zero":
-            for key, value in locals_.get("zero_alarms", {}).items():
+        if alarm.get("for_each") == "${local.run_alarms}":
+            for key, value in locals_.get("run_alarms", {}).items():
                 wanted.append((f"alarm {key}", value["function"], value["metric"]))
         else:
             wanted.append((f"alarm {name}", alarm["dimensions"]["Function"], alarm["metric_name"]))

@@ -39,7 +39,7 @@ class TerraformTests(unittest.TestCase):
 
     def test_an_alarm_on_a_metric_nobody_emits_is_caught(self):
         def misspell(model):
-            model["resource"]["aws_cloudwatch_metric_alarm"]["feed_lag"]["metric_name"] = "FeedLag"
+            model["locals"]["run_alarms"]["feed-lag"]["metric"] = "FeedLag"
 
         emitted = checks.emitted_metrics(terraform_model.ROOT.parent / "Sources")
         problems = checks.check_metric_alarms(self.broken(misspell), emitted)
