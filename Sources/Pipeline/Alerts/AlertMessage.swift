@@ -21,17 +21,6 @@ public struct AlertMessage: Sendable {
 
     // MARK: Wording
 
-    /// `Nils Frahm: emerging artist, last 24 hours`.
-    static func title(_ alert: Alert) -> String {
-        "\(alert.details.name): \(alert.signal.kind.rawValue) \(alert.entityType.rawValue), last "
-            + Breakout.span(alert.windowHours)
-    }
-
-    /// A q-value as people read it.
-    static func q(_ value: Double) -> String {
-        value < 0.001 ? "< 0.001" : Format.decimal(value, places: 3)
-    }
-
     /// `12.5` a day, with one decimal below 100.
     static func rate(_ value: Double) -> String {
         Format.decimal(value, places: value < 100 ? 1 : 0)
@@ -58,8 +47,8 @@ public struct AlertMessage: Sendable {
         )
         lines.append(
             "Significant against a bar of \(Breakout.times(alert.minimumRatio)) after adjusting for every "
-                + "\(alert.entityType == .genre ? "genre" : "artist") tested (q \(q(signal.qValue))), and it held "
-                + "in the window a day earlier too (q \(q(signal.previousQValue)))."
+                + "\(alert.entityType == .genre ? "genre" : "artist") tested (q \(Breakout.q(signal.qValue))), and it held "
+                + "in the window a day earlier too (q \(Breakout.q(signal.previousQValue)))."
                 + (signal.dispersion > 1.05
                     ? " Counts were discounted \(Breakout.times(signal.dispersion)) for this genre's usual ups and downs."
                     : ""))
@@ -148,10 +137,9 @@ public struct AlertMessage: Sendable {
             + ["Page: \(alert.details.url)"]
     }
 
-    /// An entry of a fact line: a name, perhaps a link, and a note such as ` (12)`.
+    /// An entry of a fact line: a name and a note such as ` (12)`.
     struct Entry {
         var name: String
-        var url: String?
         var note: String
         var text: String { name + note }
     }
@@ -167,7 +155,6 @@ public struct AlertMessage: Sendable {
                     details.releases.prefix(3).map {
                         Entry(
                             name: alert.entityType == .genre ? "\($0.title) by \($0.artist)" : $0.title,
-                            url: $0.url.hasPrefix("https://") ? $0.url : nil,
                             note: " (\(Format.count($0.sales)), \(Format.usd(Money($0.revenueUSD))))")
                     }
                 ))
@@ -176,7 +163,7 @@ public struct AlertMessage: Sendable {
             facts.append(
                 (
                     "Buyers in",
-                    details.countries.map { Entry(name: $0.name, url: nil, note: " (\(Format.count($0.sales)))") }
+                    details.countries.map { Entry(name: $0.name, note: " (\(Format.count($0.sales)))") }
                 ))
         }
         let others = alert.entityType == .genre ? details.artists : details.genres
@@ -185,7 +172,7 @@ public struct AlertMessage: Sendable {
                 (
                     alert.entityType == .genre ? "Artists" : "Genres",
                     others.prefix(5).map {
-                        Entry(name: $0.name, url: $0.url, note: " (\(Format.count($0.sales)))")
+                        Entry(name: $0.name, note: " (\(Format.count($0.sales)))")
                     }
                 ))
         }

@@ -320,13 +320,7 @@ public struct AlertPublisher: Sendable {
         _ batch: Batch, alerts: [Int64: Alert], digest: Bool, at: Int64, _ db: PostgresConnection
     ) async throws -> [String] {
         // Strongest first, an entity's alerts of several rules together.
-        let strongest = batch.alertIDs.compactMap { alerts[$0] }.sorted {
-            ($0.signal.lowerBound, -$0.id) > ($1.signal.lowerBound, -$1.id)
-        }
-        let entities = strongest.map { "\($0.entityType):\($0.signal.entity)" }
-        let ordered = strongest.indices.sorted {
-            (entities.firstIndex(of: entities[$0])!, $0) < (entities.firstIndex(of: entities[$1])!, $1)
-        }.map { strongest[$0] }
+        let ordered = Breakout.grouping(batch.alertIDs.compactMap { alerts[$0] }).flatMap(\.alerts)
         var units: [[Alert]] = batch.channel == .email ? [ordered] : ordered.map { [$0] }
         units.removeAll { $0.isEmpty }
         var reasons: [String] = []

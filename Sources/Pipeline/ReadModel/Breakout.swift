@@ -3,9 +3,6 @@ import Trends
 /// An artist or a genre breaking out: every alert raised for it over a span, told once, with its sales day by
 /// day. What the report's first page, the emails, the overview and the alerts page lead with.
 public struct Breakout: Sendable, Equatable {
-    public var entityType: EntityKind
-    /// The artist's id, or the genre's tag id.
-    public var entityID: Int64
     /// Its strongest alert (the highest lower bound of the rise; the earlier on a tie), whose figures it gives.
     public var lead: Alert
     /// Every alert raised for it in the span, strongest first.
@@ -16,12 +13,20 @@ public struct Breakout: Sendable, Equatable {
     public var dailyThrough: Int64 = 0
 
     public init(lead: Alert, alerts: [Alert], daily: [Int] = []) {
-        self.entityType = lead.entityType
-        self.entityID = lead.signal.entity
         self.lead = lead
         self.alerts = alerts
         self.daily = daily
     }
+
+    public var entityType: EntityKind { lead.entityType }
+    /// The artist's id, or the genre's tag id.
+    public var entityID: Int64 { lead.signal.entity }
+    /// What tells one entity from another: `artist:12`, `genre:34`.
+    public var key: String { Self.key(entityType, entityID) }
+    /// A genre's tag key (its name when the alert lacks one); for an artist, its name.
+    public var genreKey: String { lead.details.key ?? name }
+
+    static func key(_ type: EntityKind, _ id: Int64) -> String { "\(type.rawValue):\(id)" }
 
     /// The windows, in hours, of the rules that found it (24, 168), shortest first, each once.
     public var windowHours: [Int] { Array(Set(alerts.map(\.windowHours))).sorted() }
@@ -36,7 +41,7 @@ public struct Breakout: Sendable, Equatable {
     /// One breakout per entity, strongest first.
     public static func grouping(_ alerts: [Alert]) -> [Breakout] {
         var groups: [String: [Alert]] = [:]
-        for alert in alerts { groups["\(alert.entityType.rawValue):\(alert.signal.entity)", default: []].append(alert) }
+        for alert in alerts { groups[key(alert.entityType, alert.signal.entity), default: []].append(alert) }
         return groups.values.map { group in
             let strongest = group.sorted { ($0.signal.lowerBound, -$0.id) > ($1.signal.lowerBound, -$1.id) }
             return Breakout(lead: strongest[0], alerts: strongest)

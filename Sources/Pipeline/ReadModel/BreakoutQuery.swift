@@ -49,13 +49,12 @@ public struct BreakoutQuery: Sendable {
             {
                 let id: Int64 = try row.decode("id")
                 let offset: Int = try row.decode("offset")
-                series["\(kind.rawValue):\(id)", default: Array(repeating: 0, count: days)][offset] =
+                series[Breakout.key(kind, id), default: Array(repeating: 0, count: days)][offset] =
                     try row.decode("sales")
             }
         }
         for index in breakouts.indices {
-            let key = "\(breakouts[index].entityType.rawValue):\(breakouts[index].entityID)"
-            breakouts[index].daily = series[key] ?? Array(repeating: 0, count: days)
+            breakouts[index].daily = series[breakouts[index].key] ?? Array(repeating: 0, count: days)
             breakouts[index].dailyThrough = through
         }
         return breakouts

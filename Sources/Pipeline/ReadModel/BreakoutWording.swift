@@ -34,8 +34,16 @@ extension Breakout {
 
     /// How sure one alert's rise is: from the larger of its two windows' q-values.
     public static func certainty(_ alert: Alert) -> String {
-        let q = max(alert.signal.qValue, alert.signal.previousQValue)
+        let q = q(alert)
         return q < 0.001 ? "almost certain" : q < 0.01 ? "very likely" : "likely"
+    }
+
+    /// The larger of an alert's two windows' q-values: the rise had to hold in both.
+    public static func q(_ alert: Alert) -> Double { max(alert.signal.qValue, alert.signal.previousQValue) }
+
+    /// A q-value as people read it: `< 0.001`, `0.012`.
+    public static func q(_ value: Double) -> String {
+        value < 0.001 ? "< 0.001" : Format.decimal(value, places: 3)
     }
 
     /// `About 12× its usual share of Bandcamp's sales (almost certain).`
@@ -79,7 +87,7 @@ extension Breakout {
     public var alertsPath: String {
         "/alerts?"
             + (entityType == .artist
-                ? "artist=\(entityID)" : "genre=\(PercentEncoding.encode(lead.details.key ?? name))")
+                ? "artist=\(entityID)" : "genre=\(PercentEncoding.encode(genreKey))")
     }
 
     /// What the days are: `Items sold a day, 30 days to Thu 19 Nov`, `…, 30 days to Fri 20 Nov 07:00 UTC (the

@@ -40,7 +40,6 @@ struct AlertsPage {
         for alert in breakout.alerts.sorted(by: { ($0.evaluatedAt, $0.windowHours) > ($1.evaluatedAt, $1.windowHours) })
         {
             let signal = alert.signal
-            let q = max(signal.qValue, signal.previousQValue)
             rows += """
                 <tr><td>\(Format.timestamp(alert.evaluatedAt))</td><td>\(Breakout.span(alert.windowHours))\
                 \(signal.kind == .emerging ? " · emerging" : "")</td>\
@@ -48,7 +47,7 @@ struct AlertsPage {
                 <td class="num">\(Format.decimal(signal.perDayBefore, places: 1)) → \
                 \(Format.decimal(signal.perDayNow, places: 1))</td>\
                 <td class="num">\(Breakout.times(signal.estimate)) (≥ \(Breakout.times(signal.lowerBound)))</td>\
-                <td>\(Breakout.certainty(alert)) (q \(q < 0.001 ? "< 0.001" : Format.decimal(q, places: 3)))</td>\
+                <td>\(Breakout.certainty(alert)) (q \(Breakout.q(Breakout.q(alert))))</td>\
                 <td class="num">\(told[alert.id] ?? 0)</td></tr>
 
                 """

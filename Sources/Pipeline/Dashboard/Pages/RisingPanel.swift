@@ -41,14 +41,18 @@ struct RisingPanel {
     /// A breakout's card: what it is, its multiplier and how sure, what sold against what is usual, its days,
     /// what sells and where, and links to its alerts and its Bandcamp page; `more` (its history) at the end.
     static func card(_ breakout: Breakout, _ filter: DashboardFilter, more: HTML = "") -> HTML {
-        let link =
-            breakout.entityType == .artist
-            ? filter.link("/artists") { $0.artist = breakout.entityID }
-            : filter.link("/genres") { $0.genre = breakout.lead.details.key ?? breakout.name }
-        let alerts =
-            breakout.entityType == .artist
-            ? filter.link("/alerts") { $0.artist = breakout.entityID }
-            : filter.link("/alerts") { $0.genre = breakout.lead.details.key ?? breakout.name }
+        /// A page of the dashboard narrowed to the breakout's artist or genre.
+        func narrowed(_ path: String) -> String {
+            filter.link(path) {
+                if breakout.entityType == .artist {
+                    $0.artist = breakout.entityID
+                } else {
+                    $0.genre = breakout.genreKey
+                }
+            }
+        }
+        let link = narrowed(breakout.entityType == .artist ? "/artists" : "/genres")
+        let alerts = narrowed("/alerts")
         let facts = [breakout.selling, breakout.buyers].compactMap { $0 }.joined(separator: " · ")
         return """
             <div class="riser\(breakout.emerging ? " emerging" : "")">\
