@@ -103,7 +103,13 @@ enum Charts {
         guard !genres.isEmpty, !countries.isEmpty else {
             return "<p class=\"empty\">No genre has sales in this range.</p>\n"
         }
+        // Each country's share of all these genres' sales: the average a cell is measured against.
         let allSales = Double(genres.reduce(0) { $0 + $1.sales })
+        var countryShares: [String: Double] = [:]
+        for country in countries {
+            countryShares[country.key] =
+                Double(genres.reduce(0) { $0 + (cells[$1.key]?[country.key] ?? 0) }) / max(allSales, 1)
+        }
         var html: HTML = """
             <div class="scroll"><table class="heatmap"><caption>How much more of each genre a country buys than \
             of these genres on average: 2.0× is twice its usual share (blue), 0.5× half (orange); hover for sales \
@@ -118,8 +124,7 @@ enum Charts {
             for country in countries {
                 let count = cells[genre.key]?[country.key] ?? 0
                 let share = genre.sales > 0 ? Double(count) / Double(genre.sales) : 0
-                let countryShare =
-                    Double(genres.reduce(0) { $0 + (cells[$1.key]?[country.key] ?? 0) }) / max(allSales, 1)
+                let countryShare = countryShares[country.key] ?? 0
                 let index = countryShare > 0 ? share / countryShare : 0
                 // Shade by how far from the average, on a log scale: 4× (or ¼) is the darkest.
                 let strength = count == 0 ? 0 : min(1, abs(log2(max(index, 1e-9))) / 2)

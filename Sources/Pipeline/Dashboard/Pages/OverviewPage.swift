@@ -22,6 +22,7 @@ struct OverviewPage {
     static func fetch(_ query: DashboardQuery, other: DashboardQuery? = nil, _ filter: DashboardFilter, now: Int64)
         async throws -> OverviewPage
     {
+        let rising = RisingPanel.span(filter, now: now)
         let (first, second) = try await TwoConnections.read(
             query, other: other,
             first: { query in
@@ -34,7 +35,7 @@ struct OverviewPage {
                 (
                     try await query.totals(filter.previous), try await query.artists(filter),
                     try await query.genres(filter), try await query.coverage(filter, now: now),
-                    try await query.breakouts(RisingPanel.span(filter, now: now)),
+                    try await query.breakouts(rising),
                     try await query.loadedDays(filter.previous)
                 )
             })
@@ -43,7 +44,7 @@ struct OverviewPage {
             artists: second.1, releases: first.1, itemTypes: first.3,
             rising: RisingPanel(
                 breakouts: second.4.breakouts, evaluations: second.4.evaluations,
-                through: RisingPanel.span(filter, now: now).through, filter: filter),
+                through: rising.through, filter: filter),
             loadedBefore: second.5)
     }
 
