@@ -145,17 +145,8 @@ public struct Settings: Sendable, Equatable {
             "BACKFILL_CHUNK_ROWS", .backfill, default: 50_000, in: 1...10_000_000, what: "a number of rows")
         let alertDigestHour = check.number(
             "ALERT_DIGEST_HOUR", .alertDigest, default: 7, in: 0...23, what: "an hour (UTC)")
-        let unsubscribeURL = check.optional("UNSUBSCRIBE_URL", .emailLinks)
-        if let unsubscribeURL, !(unsubscribeURL.hasPrefix("https://") || unsubscribeURL.hasPrefix("http://")) {
-            check.report("UNSUBSCRIBE_URL", "'\(unsubscribeURL)' is not an http:// or https:// URL")
-        }
-        var dashboardURL = check.optional("DASHBOARD_URL", .emailLinks)
-        if let url = dashboardURL {
-            if !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
-                check.report("DASHBOARD_URL", "'\(url)' is not an http:// or https:// URL")
-            }
-            dashboardURL = String(url.reversed().drop { $0 == "/" }.reversed())
-        }
+        let unsubscribeURL = check.optionalURL("UNSUBSCRIBE_URL", .emailLinks)
+        let dashboardURL = check.optionalURL("DASHBOARD_URL", .emailLinks).map(Self.withoutTrailingSlashes)
         let dashboardSecretID = check.optional("DASHBOARD_SECRET_ARN", .dashboardSignIn)
         if localDefaults == nil, needs.contains(.dashboardSignIn), dashboardSecretID == nil {
             check.report("DASHBOARD_SECRET_ARN", "is needed on Lambda: the dashboard's sign-in secret")
@@ -178,7 +169,7 @@ public struct Settings: Sendable, Equatable {
         self.mailer = mailer ?? .ses
         self.mailFrom = mailFrom
         self.notifier = notifier ?? .outbox(path: "/")
-        self.bandcampBaseURL = bandcamp.map { String($0.reversed().drop { $0 == "/" }.reversed()) } ?? ""
+        self.bandcampBaseURL = bandcamp.map(Self.withoutTrailingSlashes) ?? ""
         self.bandcampConnectTo = connectTo
         self.bandcampPageScheme = pageScheme
     }
@@ -250,6 +241,11 @@ extension Settings {
             if parts.first == Substring(name) { return parts.count > 1 ? String(parts[1]) : "" }
         }
         return nil
+    }
+
+    /// A base URL without its trailing slashes (paths are appended to it).
+    static func withoutTrailingSlashes(_ url: String) -> String {
+        String(url.reversed().drop { $0 == "/" }.reversed())
     }
 
     /// On AWS the connection is encrypted: `sslmode=require` unless the URL asks for more (`verify-full` with

@@ -41,6 +41,15 @@ final class SettingsCheck {
         return set
     }
 
+    /// A needed http(s) URL that may be left out; a problem when it is set to something else.
+    func optionalURL(_ name: String, _ need: Settings.Need) -> String? {
+        guard let url = optional(name, need) else { return nil }
+        if !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
+            report(name, "'\(url)' is not an http:// or https:// URL")
+        }
+        return url
+    }
+
     /// A needed whole number within a range, or its default when unset; a problem when it is not such a number.
     func number(_ name: String, _ need: Settings.Need, default value: Int, in range: ClosedRange<Int>, what: String)
         -> Int
