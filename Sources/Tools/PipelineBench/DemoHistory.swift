@@ -25,11 +25,7 @@ struct DemoHistory: ParsableCommand {
     @Option(help: "Sale items on an ordinary day (a Bandcamp Friday sells four times as many).")
     var perDay = 2_000
 
-    @Option(help: "The recorded feed items (buyer countries, item types).")
-    var items = "Tests/TrackerTests/Fixtures/salesfeed/items-2023-07.json"
-
-    @Option(help: "Rows of the Components dataset (amounts and currencies).")
-    var amounts = "Tests/WarehouseTests/Fixtures/components-sample.csv"
+    @OptionGroup var fixtures: SaleFixtures
 
     @Option(help: "The random seed.")
     var seed: UInt64 = 35
@@ -37,11 +33,7 @@ struct DemoHistory: ParsableCommand {
     mutating func run() throws {
         let now = Int64(Date().timeIntervalSince1970)
         let end = self.end ?? now - now % 3600
-        let recorded =
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: items))) as? [[String: Any]]
-            ?? []
-        let money = try GenerateSales.amountRows(amounts)
-        guard !recorded.isEmpty, !money.isEmpty else { throw ValidationError("no fixtures to draw from") }
+        let (recorded, money) = try fixtures.load()
         guard (8...400).contains(days) else { throw ValidationError("--days is 8 to 400, not \(days)") }
         var random = SplitMix64(seed: seed)
         let catalogue = DemoCatalogue(random: &random)

@@ -24,11 +24,7 @@ struct GenerateSales: ParsableCommand {
     @Option(help: "The gzip file to write.")
     var output: String
 
-    @Option(help: "The recorded feed items (types, countries, URL shapes).")
-    var items = "Tests/TrackerTests/Fixtures/salesfeed/items-2023-07.json"
-
-    @Option(help: "Rows of the Components dataset (amounts and currencies).")
-    var amounts = "Tests/WarehouseTests/Fixtures/components-sample.csv"
+    @OptionGroup var fixtures: SaleFixtures
 
     @Option(help: "The random seed.")
     var seed: UInt64 = 2020
@@ -37,11 +33,7 @@ struct GenerateSales: ParsableCommand {
     var start: Int64 = 1_749_513_600  // 2025-06-10 00:00 UTC
 
     mutating func run() throws {
-        let recorded =
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: items))) as? [[String: Any]]
-            ?? []
-        let money = try Self.amountRows(amounts)
-        guard !recorded.isEmpty, !money.isEmpty else { throw ValidationError("no fixtures to draw from") }
+        let (recorded, money) = try fixtures.load()
         var random = SplitMix64(seed: seed)
         let artists = Zipf(count: 160_000, exponent: 1.07)
         _ = FileManager.default.createFile(atPath: output, contents: nil)
