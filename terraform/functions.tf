@@ -2,7 +2,28 @@
 # module adds only its own log group, the failure queue, the project key and (in the VPC) its network
 # interfaces. Memory buys CPU on Lambda (a full vCPU at 1,769 MB); the choices are explained in the README.
 
+# The shared libraries of every function (lib/, found through the bootstraps' RPATH /opt/lib) and the report's
+# fonts (fonts/, /opt/fonts), as scripts/package makes them: each function's own zip is then only its bootstrap.
+resource "aws_lambda_layer_version" "libraries" {
+  layer_name               = "${var.name}-libraries"
+  description              = "Shared libraries of the bandcamp-tracker functions (libcurl, libxml2, libpq, libharu, ...)"
+  filename                 = "${var.package_dir}/libraries-layer.zip"
+  source_code_hash         = filebase64sha256("${var.package_dir}/libraries-layer.zip")
+  compatible_runtimes      = ["provided.al2023"]
+  compatible_architectures = ["x86_64"]
+}
+
+resource "aws_lambda_layer_version" "fonts" {
+  layer_name               = "${var.name}-fonts"
+  description              = "The report PDF's fonts (DejaVu Sans, Droid Sans Fallback) and their licences"
+  filename                 = "${var.package_dir}/fonts-layer.zip"
+  source_code_hash         = filebase64sha256("${var.package_dir}/fonts-layer.zip")
+  compatible_runtimes      = ["provided.al2023"]
+  compatible_architectures = ["x86_64"]
+}
+
 locals {
+  libraries = [aws_lambda_layer_version.libraries.arn]
   shared = {
     failure_queue_arn  = aws_sqs_queue.failures.arn
     kms_key_arn        = aws_kms_key.data.arn
@@ -74,6 +95,7 @@ module "extract" {
   name                 = "${var.name}-extract"
   description          = "Bandcamp's sales feed into raw objects; release pages enriched"
   package              = "${var.package_dir}/ExtractFunction.zip"
+  layers               = local.libraries
   memory_mb            = 512
   timeout_seconds      = 120
   policy_json          = data.aws_iam_policy_document.extract.json
@@ -107,6 +129,7 @@ module "load" {
   name                 = "${var.name}-load"
   description          = "Raw objects into the PostgreSQL warehouse, exactly once"
   package              = "${var.package_dir}/LoadFunction.zip"
+  layers               = local.libraries
   memory_mb            = 1024
   timeout_seconds      = 300
   policy_json          = data.aws_iam_policy_document.load.json
@@ -140,6 +163,7 @@ module "backfill" {
   name                 = "${var.name}-backfill"
   description          = "Components' dataset into the warehouse, chunk by chunk, resumable"
   package              = "${var.package_dir}/BackfillFunction.zip"
+  layers               = local.libraries
   memory_mb            = 1024
   timeout_seconds      = 900
   policy_json          = data.aws_iam_policy_document.backfill.json
@@ -173,6 +197,7 @@ module "charts" {
   name                 = "${var.name}-charts"
   description          = "Spotify chart exports into the chart tables, once per chart and date"
   package              = "${var.package_dir}/ChartsFunction.zip"
+  layers               = local.libraries
   memory_mb            = 512
   timeout_seconds      = 300
   policy_json          = data.aws_iam_policy_document.charts.json
@@ -209,6 +234,7 @@ module "report" {
   name                 = "${var.name}-report"
   description          = "The daily PDF report, stored and mailed to subscribers"
   package              = "${var.package_dir}/ReportFunction.zip"
+  layers               = [aws_lambda_layer_version.libraries.arn, aws_lambda_layer_version.fonts.arn]
   memory_mb            = 1024
   timeout_seconds      = 300
   policy_json          = data.aws_iam_policy_document.report.json
@@ -239,6 +265,7 @@ module "alert" {
   name                 = "${var.name}-alert"
   description          = "Hourly trend tests on genres and artists; alerts by email and SNS"
   package              = "${var.package_dir}/AlertFunction.zip"
+  layers               = local.libraries
   memory_mb            = 1024
   timeout_seconds      = 300
   policy_json          = data.aws_iam_policy_document.alert.json
@@ -262,6 +289,7 @@ module "unsubscribe" {
   name                 = "${var.name}-unsubscribe"
   description          = "One-click unsubscribe (RFC 8058) behind a function URL"
   package              = "${var.package_dir}/UnsubscribeFunction.zip"
+  layers               = local.libraries
   memory_mb            = 256
   timeout_seconds      = 15
   policy_json          = data.aws_iam_policy_document.unsubscribe.json
@@ -298,6 +326,7 @@ module "dashboard" {
   name                 = "${var.name}-dashboard"
   description          = "The dashboard and its sign-up page behind a function URL"
   package              = "${var.package_dir}/DashboardFunction.zip"
+  layers               = local.libraries
   memory_mb            = 1024
   timeout_seconds      = 30
   policy_json          = data.aws_iam_policy_document.dashboard.json

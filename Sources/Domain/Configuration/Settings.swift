@@ -31,11 +31,9 @@ public struct Settings: Sendable, Equatable {
     public var backfillChunkRows: Int
     /// The UTC hour the alerts' daily digests go out (`ALERT_DIGEST_HOUR`, 0 to 23; 7 when unset).
     public var alertDigestHour: Int
-    /// Where the report's fonts are (`REPORT_FONT_DIR`); else `fonts/` in the function's package
-    /// (`LAMBDA_TASK_ROOT`), else Debian's folders.
+    /// Where the report's fonts are (`REPORT_FONT_DIR`); else the fonts layer's `/opt/fonts`, else Debian's
+    /// folders.
     public var reportFontFolder: String?
-    /// The function's package folder on Lambda (`LAMBDA_TASK_ROOT`, set by Lambda).
-    public var lambdaTaskRoot: String?
     /// The unsubscribe page the emails link to (`UNSUBSCRIBE_URL`, an http(s) URL); no link when unset.
     public var unsubscribeURL: String?
     /// The dashboard's address the emails link to (`DASHBOARD_URL`, an http(s) URL, kept without a trailing
@@ -157,7 +155,6 @@ public struct Settings: Sendable, Equatable {
         self.backfillChunkRows = backfillChunkRows
         self.alertDigestHour = alertDigestHour
         self.reportFontFolder = check.optional("REPORT_FONT_DIR", .reportFonts)
-        self.lambdaTaskRoot = check.optional("LAMBDA_TASK_ROOT", .reportFonts)
         self.unsubscribeURL = unsubscribeURL
         self.dashboardURL = dashboardURL
         self.dashboardSecretID = dashboardSecretID

@@ -62,6 +62,9 @@ public struct PDFFontFiles: Sendable, Equatable {
         regular: "DejaVuSans.ttf", bold: "DejaVuSans-Bold.ttf", cjk: "DroidSansFallbackFull.ttf"
     )
 
+    /// Where Lambda unpacks the fonts layer that `scripts/package` makes (its `fonts/` folder, under `/opt`).
+    public static let layerFolder = "/opt/fonts"
+
     /// Where Debian installs them.
     public static let systemFolders = ["/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/droid"]
 

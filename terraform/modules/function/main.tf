@@ -97,6 +97,7 @@ resource "aws_lambda_function" "this" {
   architectures    = ["x86_64"]
   filename         = var.package
   source_code_hash = filebase64sha256(var.package)
+  layers           = var.layers
   memory_size      = var.memory_mb
   timeout          = var.timeout_seconds
   kms_key_arn      = var.shared.kms_key_arn

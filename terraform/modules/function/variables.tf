@@ -13,6 +13,11 @@ variable "package" {
   type        = string
 }
 
+variable "layers" {
+  description = "The layers' version ARNs, in order: the shared libraries first (the bootstrap looks in /opt/lib)."
+  type        = list(string)
+}
+
 variable "memory_mb" {
   description = "Memory in MB; CPU grows with it (one full vCPU at 1,769 MB)."
   type        = number

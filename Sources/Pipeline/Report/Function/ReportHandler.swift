@@ -38,10 +38,9 @@ public struct ReportHandler: WarehouseHandler {
     public static func start(_ setup: LambdaInitContext) throws -> ReportHandler {
         let start = try FunctionStart(setup, needs: [.objectStore, .database, .mail, .reportFonts, .emailLinks])
         let (settings, adapters) = (start.settings, start.adapters)
-        // Fonts: REPORT_FONT_DIR, else the function's package (fonts/ beside the bootstrap), else Debian's.
+        // Fonts: REPORT_FONT_DIR, else the fonts layer (Lambda unpacks it under /opt), else Debian's.
         let fontFolders =
-            settings.reportFontFolder.map { [$0] }
-            ?? (settings.lambdaTaskRoot.map { ["\($0)/fonts"] } ?? []) + PDFFontFiles.systemFolders
+            settings.reportFontFolder.map { [$0] } ?? [PDFFontFiles.layerFolder] + PDFFontFiles.systemFolders
         let store = try adapters.objectStore(settings.objectStore)
         let mailer = try adapters.mailer(settings.mailer)
         let publisher = ReportPublisher(
