@@ -24,14 +24,17 @@ struct RuntimeBench: AsyncParsableCommand {
     @Option(help: "Other functions whose cold start (to the first /next) to time as well; repeatable.")
     var coldStartFunction: [String] = []
 
+    @Option(help: "LD_LIBRARY_PATH of every function started (a layer's lib/, unpacked, as Lambda's /opt/lib).")
+    var libraryPath: String?
+
     /// Times `coldStarts` starts of a function to its first `/next`; with `invoke`, also its first invocation.
     func coldStart(_ path: String, invoke: Bool) async throws -> (starts: [Double], firstInvocations: [Double]) {
         var starts: [Double] = []
         var firstInvocations: [Double] = []
-        print("cold start: \(coldStarts) runs of \(path.split(separator: "/").last ?? "")")
+        print("cold start: \(coldStarts) runs of \(Self.name(path))")
         for run in 1...coldStarts {
             let emulator = try await RuntimeAPIEmulator.start()
-            let child = try ChildProcess(path: path, environment: Self.environment(emulator))
+            let child = try ChildProcess(path: path, environment: environment(emulator))
             let next = await emulator.waitForCall(pathPrefix: "/2018-06-01/runtime/invocation/next")
             starts.append(Double(next.arrivalNanoseconds - child.startNanoseconds) / 1e6)
             if invoke {
@@ -51,13 +54,12 @@ struct RuntimeBench: AsyncParsableCommand {
         let (starts, firstInvocations) = try await coldStart(function, invoke: true)
         var others: [(String, [Double])] = []
         for other in coldStartFunction {
-            others.append(
-                (String(other.split(separator: "/").last ?? ""), try await coldStart(other, invoke: false).starts))
+            others.append((Self.name(other), try await coldStart(other, invoke: false).starts))
         }
 
         print("throughput: \(invocations) invocations of one warm process")
         let emulator = try await RuntimeAPIEmulator.start()
-        let child = try ChildProcess(path: function, environment: Self.environment(emulator))
+        let child = try ChildProcess(path: function, environment: environment(emulator))
         let payload = Array(#"{"artist":"Sigur Rós","amount_paid_usd":7.5}"#.utf8)
         _ = await emulator.invoke(payload)
         let begin = RuntimeAPIEmulator.monotonicNanoseconds()
@@ -80,21 +82,32 @@ struct RuntimeBench: AsyncParsableCommand {
         print("  first invocation round trip: median \(Self.format(Self.percentile(firstInvocations, 0.5))) ms")
         print("  peak RSS after \(invocations + 1) invocations: \(Self.format(Double(peak) / 1_048_576)) MiB")
         print("  warm invocations per second: \(Int(Double(invocations) / seconds))")
+        let echoMedian = Self.percentile(starts, 0.5)
         for (name, times) in others {
+            let median = Self.percentile(times, 0.5)
             print(
-                "  \(name) cold start to first /next: median \(Self.format(Self.percentile(times, 0.5))) ms, "
-                    + "p90 \(Self.format(Self.percentile(times, 0.9))) ms")
+                "  \(name) cold start to first /next: median \(Self.format(median)) ms, "
+                    + "p90 \(Self.format(Self.percentile(times, 0.9))) ms, "
+                    + "\(Self.format(median / echoMedian))x \(Self.name(function))'s")
         }
     }
 
-    static func environment(_ emulator: RuntimeAPIEmulator) -> [String: String] {
-        [
+    /// A function's name from its path: the file's, or for a package's `bootstrap`, its folder's.
+    static func name(_ path: String) -> String {
+        let parts = path.split(separator: "/")
+        return String((parts.last == "bootstrap" ? parts.dropLast().last : parts.last) ?? "")
+    }
+
+    func environment(_ emulator: RuntimeAPIEmulator) -> [String: String] {
+        var environment = [
             "AWS_LAMBDA_RUNTIME_API": emulator.endpoint,
             // No AWS_LAMBDA_FUNCTION_NAME: the pipeline functions start on their local defaults.
             "BANDCAMP_TRACKER_HOME": "/tmp",
             "AWS_LAMBDA_LOG_LEVEL": "WARN",
             "PATH": "/usr/bin:/bin",
         ]
+        environment["LD_LIBRARY_PATH"] = libraryPath
+        return environment
     }
 
     static func percentile(_ values: [Double], _ fraction: Double) -> Double {
