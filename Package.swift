@@ -438,7 +438,7 @@ let package = Package(
             name: "DashboardTests",
             dependencies: [
                 "Dashboard", "ReadModel", "LambdaEvents", "Warehouse", "Postgres", "Adapters", "Tracker", "Alerts",
-                "TestSupport",
+                "AWS", "HTTPClient", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -319,6 +319,22 @@ data "aws_iam_policy_document" "dashboard" {
     actions   = ["secretsmanager:GetSecretValue"]
     resources = [aws_secretsmanager_secret.dashboard.arn]
   }
+  # The Reports page: the stored PDFs listed, and each downloaded by a presigned link that this role signs.
+  statement {
+    sid       = "ReadReports"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.data.arn}/reports/*"]
+  }
+  statement {
+    sid       = "ListReports"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.data.arn]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["reports/*"]
+    }
+  }
 }
 
 module "dashboard" {
@@ -339,6 +355,7 @@ module "dashboard" {
     MAILER_URL           = "ses:"
     MAIL_FROM            = var.mail_from
     DASHBOARD_SECRET_ARN = aws_secretsmanager_secret.dashboard.arn
+    OBJECT_STORE_URL     = local.object_store
   })
   shared = local.shared
 }

@@ -48,10 +48,11 @@ struct DashboardBench {
         return DashboardBench(url: url, db: db, seed: seed, outbox: outbox, hostileArtist: Int64(artist)!)
     }
 
-    func app(signIn: Bool = false, now: Int64 = TrendSeed.at) -> DashboardApp {
+    func app(signIn: Bool = false, now: Int64 = TrendSeed.at, reports: (any ObjectStore)? = nil) -> DashboardApp {
         DashboardApp(
             database: WarehouseDatabase(url: url, password: { nil }, logger: Logger(label: "test")),
             mailer: OutboxMailer(folder: outbox), mailFrom: "tracker@example.com",
+            reports: reports ?? FolderObjectStore(root: outbox + "-objects"),
             credentials: signIn ? DashboardCredentials(username: "label", password: Self.password) : nil,
             logger: Logger(label: "test"), now: { now })
     }
@@ -449,7 +450,9 @@ struct DashboardPageTests {
         let app = DashboardApp(
             database: WarehouseDatabase(
                 url: "postgresql://nobody@127.0.0.1:1/none", password: { nil }, logger: Logger(label: "test")),
-            mailer: OutboxMailer(folder: NSTemporaryDirectory()), mailFrom: "t@example.com", credentials: nil,
+            mailer: OutboxMailer(folder: NSTemporaryDirectory()), mailFrom: "t@example.com",
+            reports: FolderObjectStore(root: NSTemporaryDirectory() + "dashboard-\(UUID().uuidString)"),
+            credentials: nil,
             logger: Logger(label: "test"))
         let response = try await app.respond(FunctionURLRequest(method: "GET"))
         #expect(response.statusCode == 503 && response.body.contains("The warehouse is not reachable"))
@@ -495,6 +498,7 @@ struct DashboardSignInTests {
         let other = DashboardApp(
             database: WarehouseDatabase(url: bench.url, password: { nil }, logger: Logger(label: "test")),
             mailer: OutboxMailer(folder: bench.outbox), mailFrom: "t@example.com",
+            reports: FolderObjectStore(root: bench.outbox + "-objects"),
             credentials: DashboardCredentials(username: "label", password: "another password entirely"),
             logger: Logger(label: "test"), now: { TrendSeed.at })
         #expect(try await bench.get(other, "/", cookies: [session]).statusCode == 303)

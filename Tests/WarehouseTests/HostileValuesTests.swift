@@ -100,6 +100,7 @@ struct HostileValuesTests {
         func presignedURL(for key: String, expiresIn seconds: Int) -> String {
             base.presignedURL(for: key, expiresIn: seconds)
         }
+        var hasWebLinks: Bool { base.hasWebLinks }
     }
 
     @Test("a sweep goes on past an object that fails for a reason of its own, and counts it")

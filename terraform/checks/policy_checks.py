@@ -15,7 +15,7 @@ ALLOWED_ACTIONS = {
     "report": {"s3:GetObject", "s3:PutObject", "secretsmanager:GetSecretValue", "ses:SendEmail", "ses:SendRawEmail"},
     "alert": {"secretsmanager:GetSecretValue", "ses:SendEmail", "ses:SendRawEmail", "sns:Publish"},
     "unsubscribe": {"secretsmanager:GetSecretValue"},
-    "dashboard": {"secretsmanager:GetSecretValue", "ses:SendEmail", "ses:SendRawEmail"},
+    "dashboard": {"s3:GetObject", "s3:ListBucket", "secretsmanager:GetSecretValue", "ses:SendEmail", "ses:SendRawEmail"},
     "backfill": {"s3:GetObject", "s3:ListBucket", "secretsmanager:GetSecretValue"},
     "charts": {"s3:GetObject", "s3:ListBucket", "secretsmanager:GetSecretValue"},
 }
@@ -25,7 +25,7 @@ ALLOWED_OBJECT_PREFIXES = {
     "report": {"reports/", "exports/"},
     "alert": set(),
     "unsubscribe": set(),
-    "dashboard": set(),
+    "dashboard": {"reports/"},
     "backfill": {"backfill/"},
     "charts": {"charts/"},
 }

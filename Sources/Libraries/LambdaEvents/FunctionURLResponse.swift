@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// A function URL's response.
 public struct FunctionURLResponse: Codable, Sendable, Equatable {
     public var statusCode: Int
@@ -19,6 +25,18 @@ public struct FunctionURLResponse: Codable, Sendable, Equatable {
         var headers = securityHeaders(contentType: "text/plain; charset=utf-8")
         headers["location"] = location
         return FunctionURLResponse(statusCode: 303, headers: headers, cookies: cookies, body: "See \(location)\n")
+    }
+
+    /// A file to download (base64 in the response, as Lambda wants bytes), shown by the browser where it can
+    /// (`inline`) and saved under `filename` otherwise.
+    public static func download(_ bytes: [UInt8], contentType: String, filename: String) -> FunctionURLResponse {
+        var headers = securityHeaders(contentType: contentType)
+        let safeName = String(
+            filename.unicodeScalars.filter { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 32 })
+        headers["content-disposition"] = "inline; filename=\"\(safeName)\""
+        return FunctionURLResponse(
+            statusCode: 200, headers: headers, cookies: [], body: Data(bytes).base64EncodedString(),
+            isBase64Encoded: true)
     }
 
     /// The headers of every response: content type, no caching, and a policy allowing only the page's own

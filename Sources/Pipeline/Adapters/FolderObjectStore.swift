@@ -127,6 +127,8 @@ public struct FolderObjectStore: ObjectStore {
         LocalFiles.fileURL(path(key))
     }
 
+    public var hasWebLinks: Bool { false }
+
     private func path(_ key: String) -> String { "\(root)/\(key)" }
     private func sidecarPath(_ key: String) -> String { "\(root)/\(LocalFiles.reservedPrefix)meta/\(key).json" }
 

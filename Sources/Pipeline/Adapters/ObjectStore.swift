@@ -69,6 +69,10 @@ public protocol ObjectStore: Sendable {
 
     /// A URL that reads the object without other credentials for a while (a `file://` URL for a folder).
     func presignedURL(for key: String, expiresIn seconds: Int) -> String
+
+    /// Whether `presignedURL` is a link any browser can follow (S3's), not only a program on this machine (a
+    /// folder's `file://`).
+    var hasWebLinks: Bool { get }
 }
 
 /// A failure of an object store, naming the store and the key.

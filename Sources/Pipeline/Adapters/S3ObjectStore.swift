@@ -82,6 +82,8 @@ public struct S3ObjectStore: ObjectStore {
         s3.presignedGetURL(bucket: bucket, key: prefix + key, expires: seconds)
     }
 
+    public var hasWebLinks: Bool { true }
+
     private func info(_ object: S3ObjectInfo) -> ObjectInfo {
         ObjectInfo(
             key: String(object.key.dropFirst(prefix.count)), size: object.size, etag: object.etag,

@@ -16,21 +16,26 @@ public struct DashboardApp: Sendable {
     let database: WarehouseDatabase
     let mailer: any Mailer
     let mailFrom: String
+    /// Where the report function stores its PDFs (reports/), which the Reports page lists and downloads.
+    let reports: any ObjectStore
     let credentials: DashboardCredentials?
     let now: @Sendable () -> Int64
     let logger: Logger
 
     /// A dashboard.
     /// - Parameters:
+    ///   - reports: The object store the report function writes its PDFs to.
     ///   - credentials: Who may sign in; nil leaves the pages open (only for serving on this machine).
     ///   - now: The clock, seconds since 1970.
     public init(
-        database: WarehouseDatabase, mailer: any Mailer, mailFrom: String, credentials: DashboardCredentials?,
-        logger: Logger, now: @escaping @Sendable () -> Int64 = { Int64(time(nil)) }
+        database: WarehouseDatabase, mailer: any Mailer, mailFrom: String, reports: any ObjectStore,
+        credentials: DashboardCredentials?, logger: Logger,
+        now: @escaping @Sendable () -> Int64 = { Int64(time(nil)) }
     ) {
         self.database = database
         self.mailer = mailer
         self.mailFrom = mailFrom
+        self.reports = reports
         self.credentials = credentials
         self.logger = logger
         self.now = now
@@ -88,6 +93,10 @@ public struct DashboardApp: Sendable {
             let target = path + (request.rawQueryString.map { $0.isEmpty ? "" : "?" + $0 } ?? "")
             return .redirect("/sign-in?" + Form.encode([("next", target)]))
         }
+        if path.hasPrefix(Section.reports.rawValue + "/") {
+            guard method == "GET" || method == "HEAD" else { return Self.methodNotAllowed }
+            return try await download(String(path.dropFirst()))
+        }
         guard let section = Section(rawValue: path) else {
             return .page(
                 404,
@@ -134,7 +143,8 @@ public struct DashboardApp: Sendable {
             case .geography:
                 (status, body, extraNotices) = (200, try await GeographyPage.fetch(query, filter).render(), [])
             case .analysis:
-                (status, body, extraNotices) = (200, try await AnalysisPage.fetch(query, filter).render(), [])
+                let page = try await AnalysisPage.fetch(query, filter, reports: reports)
+                (status, body, extraNotices) = (200, page.render(), [])
             case .charts:
                 let explicit = request.query("from") != nil || request.query("to") != nil
                 let page = try await ChartsPage.fetch(
@@ -143,6 +153,8 @@ public struct DashboardApp: Sendable {
                 (status, body, extraNotices) = (200, page.render(), page.notices)
             case .alerts:
                 (status, body, extraNotices) = (200, try await AlertsPage.fetch(query, filter, now: now).render(), [])
+            case .reports:
+                (status, body, extraNotices) = (200, try await ReportsPage.fetch(reports).render(), [])
             case .subscribe:
                 let outcome = try await subscribe(request, query: query, filter: filter, form: form, db: db)
                 (status, body, extraNotices) = (outcome.status, outcome.html, outcome.notices)
@@ -156,6 +168,25 @@ public struct DashboardApp: Sendable {
                     signOut: credentials == nil ? nil : form, notices: notices, body: body),
                 cookies: form.setCookie.map { [$0] } ?? [])
         }
+    }
+
+    /// A stored report, by its key: on S3 a redirect to a link valid for five minutes (the PDF does not pass
+    /// through the function), from a folder the file itself. A key that names no report, or no report stored, is
+    /// a 404 page.
+    private func download(_ key: String) async throws -> FunctionURLResponse {
+        let missing = FunctionURLResponse.page(
+            404,
+            PageFrame.message(
+                "No such report", "No report is stored at this address: the stored ones are on the Reports page.",
+                navigation: true))
+        guard let file = ReportFile(key: key), try await reports.head(file.key) != nil else { return missing }
+        if reports.hasWebLinks {
+            return .redirect(reports.presignedURL(for: file.key, expiresIn: 300))
+        }
+        let object = try await reports.get(file.key)
+        return .download(
+            object.body, contentType: "application/pdf",
+            filename: file.key.split(separator: "/").last.map(String.init) ?? "report.pdf")
     }
 
     /// Filter values nothing in the warehouse has, named: otherwise a page of zeros would look like a quiet market.

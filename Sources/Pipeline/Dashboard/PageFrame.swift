@@ -10,6 +10,7 @@ enum Section: String, CaseIterable {
     case analysis = "/analysis"
     case charts = "/charts"
     case alerts = "/alerts"
+    case reports = "/reports"
     case subscribe = "/subscribe"
 
     var title: String {
@@ -21,13 +22,15 @@ enum Section: String, CaseIterable {
         case .analysis: "Analysis"
         case .charts: "Charts"
         case .alerts: "Alerts"
+        case .reports: "Reports"
         case .subscribe: "Subscribe"
         }
     }
 
     /// Whether the filter bar means something on the page: not on the sign-up form, nor on the charts, which
-    /// choose their own region, period and weeks (the bar's range would show dates the charts do not).
-    var hasFilters: Bool { self != .subscribe && self != .charts }
+    /// choose their own region, period and weeks (the bar's range would show dates the charts do not), nor on
+    /// the list of stored reports.
+    var hasFilters: Bool { self != .subscribe && self != .charts && self != .reports }
 }
 
 /// What the filter bar shows beside the filter itself: names for the codes it holds, choices for its lists.

@@ -68,11 +68,11 @@ public struct ReportPublisher: Sendable {
     }
 
     /// The key of a day's PDF.
-    public static func objectKey(_ day: CalendarDay) -> String { "reports/daily/\(day.iso).pdf" }
+    public static func objectKey(_ day: CalendarDay) -> String { ReportFile.daily(day).key }
 
     /// The key of a range's analysis.
     public static func analysisKey(from: CalendarDay, to: CalendarDay) -> String {
-        "reports/analysis/\(from.iso)_\(to.iso).pdf"
+        ReportFile.analysis(from: from, to: to).key
     }
 
     /// Builds the analysis of the UTC days `from` to `to` (Components' analysis, for any range) as a PDF, and

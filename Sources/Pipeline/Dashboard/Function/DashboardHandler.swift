@@ -19,7 +19,7 @@ public struct DashboardHandler: WarehouseHandler {
     /// - Throws: `ConfigurationError` naming every missing or malformed setting (the sign-in secret is needed on
     ///   Lambda); what reading the sign-in secret throws.
     public static func start(_ setup: LambdaInitContext) async throws -> DashboardHandler {
-        let start = try FunctionStart(setup, needs: [.database, .mail, .dashboardSignIn])
+        let start = try FunctionStart(setup, needs: [.database, .mail, .dashboardSignIn, .objectStore])
         let (settings, adapters) = (start.settings, start.adapters)
         let database = WarehouseDatabase(
             settings: settings, adapters: adapters, logger: setup.logger,
@@ -29,13 +29,15 @@ public struct DashboardHandler: WarehouseHandler {
             setup.logger.warning("no sign-in: the pages are open to anyone who reaches this address (local use only)")
         }
         let mailer = try adapters.mailer(settings.mailer)
+        let reports = try adapters.objectStore(settings.objectStore)
         let app = DashboardApp(
-            database: database, mailer: mailer, mailFrom: settings.mailFrom, credentials: credentials,
-            logger: setup.logger)
+            database: database, mailer: mailer, mailFrom: settings.mailFrom, reports: reports,
+            credentials: credentials, logger: setup.logger)
         setup.logger.info(
             "ready",
             metadata: [
                 "database": "\(settings.redactedDatabaseURL)", "mailer": "\(mailer.location)",
+                "reports": "\(reports.location)",
                 "signIn": "\(credentials == nil ? "off" : "on")",
             ])
         return DashboardHandler(app: app, database: database)

@@ -1,3 +1,4 @@
+import Adapters
 import ReadModel
 import Tracker
 
@@ -7,9 +8,16 @@ struct AnalysisPage {
     var filter: DashboardFilter
     var analysis: SalesAnalysis
     var backfills: [BackfillRow]
+    /// The stored PDF of this very range, when the report function has made one.
+    var storedPDF: ReportFile?
 
-    static func fetch(_ query: DashboardQuery, _ filter: DashboardFilter) async throws -> AnalysisPage {
-        AnalysisPage(filter: filter, analysis: try await query.analysis(filter), backfills: try await query.backfills())
+    static func fetch(_ query: DashboardQuery, _ filter: DashboardFilter, reports: any ObjectStore) async throws
+        -> AnalysisPage
+    {
+        let file = ReportFile.analysis(from: filter.from, to: filter.to)
+        return AnalysisPage(
+            filter: filter, analysis: try await query.analysis(filter), backfills: try await query.backfills(),
+            storedPDF: try await reports.head(file.key) == nil ? nil : file)
     }
 
     func render() -> HTML {
@@ -89,12 +97,21 @@ struct AnalysisPage {
                 + "<p class=\"scope\">\(Format.count(analysis.countryCount)) countries in all.</p>")
         html += PageParts.panel("Seller currencies", partsTable(analysis.currencies, first: "Currency"))
         html += "</div>\n"
-        html += """
-            <p class="scope">The same analysis as a PDF for any range: ReportFunction with \
-            <code>{"command": "analysis", "from": "\(filter.from.iso)", "to": "\(filter.to.iso)"}</code> \
-            (scripts/analysis-report locally).</p>
+        if let storedPDF {
+            html += """
+                <p class="scope"><a href="\(ReportsPage.link(storedPDF))">This analysis as a PDF</a> (made for this \
+                range; every stored one is on <a href="/reports">Reports</a>).</p>
 
-            """
+                """
+        } else {
+            html += """
+                <p class="scope">No PDF of this range is stored (those that are: <a href="/reports">Reports</a>). The \
+                report function makes one for any range: \
+                <code>{"command": "analysis", "from": "\(filter.from.iso)", "to": "\(filter.to.iso)"}</code> \
+                (scripts/analysis-report locally).</p>
+
+                """
+        }
         return html
     }
 

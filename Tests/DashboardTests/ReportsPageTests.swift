@@ -1,0 +1,120 @@
+import AWS
+import Adapters
+import Foundation
+import HTTPClient
+import LambdaEvents
+import TestSupport
+import Testing
+import Tracker
+
+@testable import Dashboard
+
+@Suite("The Reports page lists the stored PDFs and downloads them")
+struct ReportsPageTests {
+    static let pdf = Array("%PDF-1.7\n% a report\n%%EOF\n".utf8)
+
+    /// Stores two daily reports, an analysis and a file that is no report's.
+    func fill(_ store: any ObjectStore) async throws {
+        for key in [
+            "reports/daily/2026-12-03.pdf", "reports/daily/2026-12-04.pdf",
+            "reports/analysis/2026-11-01_2026-11-30.pdf",
+        ] {
+            _ = try await store.put(key, body: Self.pdf, contentType: "application/pdf", contentEncoding: nil)
+        }
+        _ = try await store.put("reports/daily/notes.txt", body: [1], contentType: "text/plain", contentEncoding: nil)
+    }
+
+    @Test("newest first, each linked to its download; the file that is no report is counted, not listed")
+    func listed() async throws {
+        let bench = try await DashboardBench.make("reports_list")
+        let store = FolderObjectStore(root: bench.outbox + "-objects")
+        try await fill(store)
+        let page = try await bench.get(bench.app(reports: store), "/reports")
+        #expect(page.statusCode == 200)
+        let body = page.body
+        let links = [
+            "/reports/daily/2026-12-04.pdf", "/reports/daily/2026-12-03.pdf",
+            "/reports/analysis/2026-11-01_2026-11-30.pdf",
+        ]
+        let positions = try links.map { try #require(body.range(of: "href=\"\($0)\"")?.lowerBound, "\($0)") }
+        #expect(positions[0] < positions[1])
+        #expect(
+            body.contains("Friday 4 December 2026")
+                && body.contains("Sunday 1 November 2026 to Monday 30 November 2026"))
+        #expect(body.contains("1 other files under reports/") && !body.contains("notes.txt"))
+        #expect(!body.contains("<form class=\"filters\""))
+        #expect(body.contains("href=\"/reports\"") || body.contains("href=\"/reports?"))
+    }
+
+    @Test("with nothing stored the page says when a report comes")
+    func empty() async throws {
+        let bench = try await DashboardBench.make("reports_empty")
+        let body = try await bench.get(bench.app(), "/reports").body
+        #expect(body.contains("No daily report yet") && body.contains("No analysis yet"))
+    }
+
+    @Test("from a folder the PDF itself; a report not stored, or an address that is no report's, is a 404")
+    func folderDownload() async throws {
+        let bench = try await DashboardBench.make("reports_folder")
+        let store = FolderObjectStore(root: bench.outbox + "-objects")
+        try await fill(store)
+        let app = bench.app(reports: store)
+        let response = try await bench.get(app, "/reports/daily/2026-12-04.pdf")
+        #expect(response.statusCode == 200 && response.isBase64Encoded)
+        #expect(response.headers["content-type"] == "application/pdf")
+        #expect(response.headers["content-disposition"] == "inline; filename=\"2026-12-04.pdf\"")
+        #expect(Data(base64Encoded: response.body).map(Array.init) == Self.pdf)
+        for missing in [
+            "/reports/daily/2026-12-05.pdf", "/reports/daily/notes.txt", "/reports/daily/../../outbox.pdf",
+            "/reports/raw/x.pdf",
+        ] {
+            let answer = try await bench.get(app, missing)
+            #expect(answer.statusCode == 404 && answer.body.contains("No such report"), "\(missing)")
+        }
+        let post = try await app.respond(FunctionURLRequest(method: "POST", path: "/reports/daily/2026-12-04.pdf"))
+        #expect(post.statusCode == 405)
+    }
+
+    @Test("the analysis page links the PDF of its very range when one is stored, and says how to make one if not")
+    func analysisLink() async throws {
+        let bench = try await DashboardBench.make("reports_analysis")
+        let store = FolderObjectStore(root: bench.outbox + "-objects")
+        try await fill(store)
+        let app = bench.app(reports: store)
+        let stored = try await bench.get(app, "/analysis", "from=2026-11-01&to=2026-11-30").body
+        #expect(stored.contains("<a href=\"/reports/analysis/2026-11-01_2026-11-30.pdf\">This analysis as a PDF</a>"))
+        let other = try await bench.get(app, "/analysis", "from=2026-11-02&to=2026-11-30").body
+        #expect(!other.contains("This analysis as a PDF") && other.contains("No PDF of this range is stored"))
+        #expect(
+            other.contains("&quot;from&quot;: &quot;2026-11-02&quot;") || other.contains("\"from\": \"2026-11-02\""))
+    }
+
+    @Test("behind the sign-in like every page")
+    func signedIn() async throws {
+        let bench = try await DashboardBench.make("reports_signin")
+        let store = FolderObjectStore(root: bench.outbox + "-objects")
+        try await fill(store)
+        let response = try await bench.get(bench.app(signIn: true, reports: store), "/reports/daily/2026-12-04.pdf")
+        #expect(response.statusCode == 303 && response.headers["location"]?.hasPrefix("/sign-in?") == true)
+    }
+
+    @Test("from S3 a redirect to a presigned link, which gives the PDF (moto_server on 127.0.0.1)")
+    func s3Download() async throws {
+        let bench = try await DashboardBench.make("reports_s3")
+        let moto = try await MotoServer.shared()
+        let client = moto.client()
+        let bucket = "reports-\(UInt32.random(in: 0...UInt32.max))"
+        try await client.createBucket(bucket)
+        let store = S3ObjectStore(bucket: bucket, prefix: "", client: client)
+        try await fill(store)
+        let app = bench.app(reports: store)
+        let page = try await bench.get(app, "/reports")
+        #expect(page.body.contains("href=\"/reports/daily/2026-12-04.pdf\""))
+        let response = try await bench.get(app, "/reports/daily/2026-12-04.pdf")
+        #expect(response.statusCode == 303)
+        let location = try #require(response.headers["location"])
+        #expect(location.contains("X-Amz-Expires=300") && location.contains("X-Amz-Signature="))
+        #expect(try await HTTPClient().execute(HTTPRequest(url: location)).body == Self.pdf)
+        #expect(try await bench.get(app, "/reports/daily/2026-12-05.pdf").statusCode == 404)
+    }
+}
