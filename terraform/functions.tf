@@ -1,29 +1,28 @@
-# The six functions. Each has a role of its own whose policy below names exactly what it touches; the
+# The eight functions. Each has a role of its own whose policy below names exactly what it touches; the
 # module adds only its own log group, the failure queue, the project key and (in the VPC) its network
 # interfaces. Memory buys CPU on Lambda (a full vCPU at 1,769 MB); the choices are explained in the README.
 
 # The shared libraries of every function (lib/, found through the bootstraps' RPATH /opt/lib) and the report's
 # fonts (fonts/, /opt/fonts), as scripts/package makes them: each function's own zip is then only its bootstrap.
-resource "aws_lambda_layer_version" "libraries" {
-  layer_name               = "${var.name}-libraries"
-  description              = "Shared libraries of the bandcamp-tracker functions (libcurl, libxml2, libpq, libharu, ...)"
-  filename                 = "${var.package_dir}/libraries-layer.zip"
-  source_code_hash         = filebase64sha256("${var.package_dir}/libraries-layer.zip")
-  compatible_runtimes      = ["provided.al2023"]
-  compatible_architectures = ["x86_64"]
+locals {
+  layers = {
+    libraries = "Shared libraries of the bandcamp-tracker functions (libcurl, libxml2, libpq, libharu, ...)"
+    fonts     = "The report PDF's fonts (DejaVu Sans, Droid Sans Fallback) and their licences"
+  }
 }
 
-resource "aws_lambda_layer_version" "fonts" {
-  layer_name               = "${var.name}-fonts"
-  description              = "The report PDF's fonts (DejaVu Sans, Droid Sans Fallback) and their licences"
-  filename                 = "${var.package_dir}/fonts-layer.zip"
-  source_code_hash         = filebase64sha256("${var.package_dir}/fonts-layer.zip")
+resource "aws_lambda_layer_version" "shared" {
+  for_each                 = local.layers
+  layer_name               = "${var.name}-${each.key}"
+  description              = each.value
+  filename                 = "${var.package_dir}/${each.key}-layer.zip"
+  source_code_hash         = filebase64sha256("${var.package_dir}/${each.key}-layer.zip")
   compatible_runtimes      = ["provided.al2023"]
   compatible_architectures = ["x86_64"]
 }
 
 locals {
-  libraries = [aws_lambda_layer_version.libraries.arn]
+  libraries = [aws_lambda_layer_version.shared["libraries"].arn]
   shared = {
     failure_queue_arn  = aws_sqs_queue.failures.arn
     kms_key_arn        = aws_kms_key.data.arn
@@ -234,7 +233,7 @@ module "report" {
   name                 = "${var.name}-report"
   description          = "The daily PDF report, stored and mailed to subscribers"
   package              = "${var.package_dir}/ReportFunction.zip"
-  layers               = [aws_lambda_layer_version.libraries.arn, aws_lambda_layer_version.fonts.arn]
+  layers               = [for layer in ["libraries", "fonts"] : aws_lambda_layer_version.shared[layer].arn]
   memory_mb            = 1024
   timeout_seconds      = 300
   policy_json          = data.aws_iam_policy_document.report.json

@@ -24,11 +24,17 @@ struct ReportsPageTests {
         _ = try await store.put("reports/daily/notes.txt", body: [1], contentType: "text/plain", contentEncoding: nil)
     }
 
-    @Test("newest first, each linked to its download; the file that is no report is counted, not listed")
-    func listed() async throws {
-        let bench = try await DashboardBench.make("reports_list")
+    /// A dashboard bench whose reports are a folder filled by `fill`.
+    func filledFolder(_ purpose: String) async throws -> (bench: DashboardBench, store: FolderObjectStore) {
+        let bench = try await DashboardBench.make(purpose)
         let store = FolderObjectStore(root: bench.outbox + "-objects")
         try await fill(store)
+        return (bench, store)
+    }
+
+    @Test("newest first, each linked to its download; the file that is no report is counted, not listed")
+    func listed() async throws {
+        let (bench, store) = try await filledFolder("reports_list")
         let page = try await bench.get(bench.app(reports: store), "/reports")
         #expect(page.statusCode == 200)
         let body = page.body
@@ -55,9 +61,7 @@ struct ReportsPageTests {
 
     @Test("from a folder the PDF itself; a report not stored, or an address that is no report's, is a 404")
     func folderDownload() async throws {
-        let bench = try await DashboardBench.make("reports_folder")
-        let store = FolderObjectStore(root: bench.outbox + "-objects")
-        try await fill(store)
+        let (bench, store) = try await filledFolder("reports_folder")
         let app = bench.app(reports: store)
         let response = try await bench.get(app, "/reports/daily/2026-12-04.pdf")
         #expect(response.statusCode == 200 && response.isBase64Encoded)
@@ -77,9 +81,7 @@ struct ReportsPageTests {
 
     @Test("the analysis page links the PDF of its very range when one is stored, and says how to make one if not")
     func analysisLink() async throws {
-        let bench = try await DashboardBench.make("reports_analysis")
-        let store = FolderObjectStore(root: bench.outbox + "-objects")
-        try await fill(store)
+        let (bench, store) = try await filledFolder("reports_analysis")
         let app = bench.app(reports: store)
         let stored = try await bench.get(app, "/analysis", "from=2026-11-01&to=2026-11-30").body
         #expect(stored.contains("<a href=\"/reports/analysis/2026-11-01_2026-11-30.pdf\">This analysis as a PDF</a>"))
@@ -91,9 +93,7 @@ struct ReportsPageTests {
 
     @Test("behind the sign-in like every page")
     func signedIn() async throws {
-        let bench = try await DashboardBench.make("reports_signin")
-        let store = FolderObjectStore(root: bench.outbox + "-objects")
-        try await fill(store)
+        let (bench, store) = try await filledFolder("reports_signin")
         let response = try await bench.get(bench.app(signIn: true, reports: store), "/reports/daily/2026-12-04.pdf")
         #expect(response.statusCode == 303 && response.headers["location"]?.hasPrefix("/sign-in?") == true)
     }
