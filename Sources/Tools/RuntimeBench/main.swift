@@ -24,8 +24,19 @@ struct RuntimeBench: AsyncParsableCommand {
     @Option(help: "Other functions whose cold start (to the first /next) to time as well; repeatable.")
     var coldStartFunction: [String] = []
 
-    @Option(help: "LD_LIBRARY_PATH of every function started (a layer's lib/, unpacked, as Lambda's /opt/lib).")
-    var libraryPath: String?
+    @Option(
+        name: .customLong("environment"),
+        help: """
+            NAME=VALUE added to the environment of every function started (e.g. LD_LIBRARY_PATH=a layer's lib/, \
+            unpacked, as Lambda's /opt/lib); repeatable.
+            """)
+    var extraEnvironment: [String] = []
+
+    func validate() throws {
+        for setting in extraEnvironment where !setting.contains("=") || setting.hasPrefix("=") {
+            throw ValidationError("--environment \(setting): expected NAME=VALUE")
+        }
+    }
 
     /// Times `coldStarts` starts of a function to its first `/next`; with `invoke`, also its first invocation.
     func coldStart(_ path: String, invoke: Bool) async throws -> (starts: [Double], firstInvocations: [Double]) {
@@ -106,7 +117,10 @@ struct RuntimeBench: AsyncParsableCommand {
             "AWS_LAMBDA_LOG_LEVEL": "WARN",
             "PATH": "/usr/bin:/bin",
         ]
-        environment["LD_LIBRARY_PATH"] = libraryPath
+        for setting in extraEnvironment {
+            let (name, value) = (setting.prefix { $0 != "=" }, setting.drop { $0 != "=" }.dropFirst())
+            environment[String(name)] = String(value)
+        }
         return environment
     }
 
