@@ -138,6 +138,15 @@ struct ChartsPageTests {
         #expect(html.contains("On the charts and on Bandcamp"))
         #expect(html.contains(">\(HTML(text: name).markup)</a>"), "the artist links to its page")
         #expect(html.contains("<td class=\"num\">\(Format.count(Int(sales)!))</td>"))
+        // Every table of the page reads back from its CSV.
+        try await DiscoverTests.readBack(
+            bench, bench.app(),
+            [
+                ("/charts", "region=global&period=weekly", "songs"),
+                ("/charts", "region=global&period=weekly", "chart-artists"),
+                ("/charts", "region=global&period=weekly", "first"), ("/charts", "region=us&period=daily", "weekdays"),
+                ("/charts", "", "shared"),
+            ])
         let none = try await DashboardBench.make("chartsnone")
         let empty = try await none.get(none.app(), "/charts").body
         #expect(empty.contains("No Spotify chart has been imported yet"))

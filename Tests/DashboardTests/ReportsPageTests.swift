@@ -50,6 +50,8 @@ struct ReportsPageTests {
         #expect(body.contains("1 other files under reports/") && !body.contains("notes.txt"))
         #expect(!body.contains("<form class=\"filters\""))
         #expect(body.contains("href=\"/reports\"") || body.contains("href=\"/reports?"))
+        try await DiscoverTests.readBack(
+            bench, bench.app(reports: store), [("/reports", "", "daily"), ("/reports", "", "analyses")])
     }
 
     @Test("with nothing stored the page says when a report comes")

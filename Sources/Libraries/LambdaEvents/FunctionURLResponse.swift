@@ -28,12 +28,14 @@ public struct FunctionURLResponse: Codable, Sendable, Equatable {
     }
 
     /// A file to download (base64 in the response, as Lambda wants bytes), shown by the browser where it can
-    /// (`inline`) and saved under `filename` otherwise.
-    public static func download(_ bytes: [UInt8], contentType: String, filename: String) -> FunctionURLResponse {
+    /// (`inline`) and saved under `filename` otherwise, or always saved (`attachment`).
+    public static func download(_ bytes: [UInt8], contentType: String, filename: String, attachment: Bool = false)
+        -> FunctionURLResponse
+    {
         var headers = securityHeaders(contentType: contentType)
         let safeName = String(
             filename.unicodeScalars.filter { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 32 })
-        headers["content-disposition"] = "inline; filename=\"\(safeName)\""
+        headers["content-disposition"] = "\(attachment ? "attachment" : "inline"); filename=\"\(safeName)\""
         return FunctionURLResponse(
             statusCode: 200, headers: headers, cookies: [], body: Data(bytes).base64EncodedString(),
             isBase64Encoded: true)

@@ -56,34 +56,28 @@ enum Charts {
         return svg + "</svg>\n"
     }
 
-    /// A ranked list with bars: name (a link that filters by it), a bar of its share of the largest, figures.
+    /// A ranked list with bars: name (a link that filters by it, its Bandcamp page in the CSV), a bar of its
+    /// share of the largest, sales, their share of `total` when given, revenue.
+    /// - Parameter name: The first column's title (`Genre`, `Artist`).
     static func ranking(
-        _ rows: [RankedRow], link: (RankedRow) -> String?, total: Int? = nil, caption: String, empty: String
-    ) -> HTML {
-        guard !rows.isEmpty else { return "<p class=\"empty\">\(empty)</p>\n" }
+        _ id: String, _ rows: [RankedRow], name: String, link: (RankedRow) -> String?, total: Int? = nil,
+        caption: String, empty: String
+    ) -> DataTable {
         let largest = max(rows.map(\.sales).max() ?? 1, 1)
-        var html: HTML = """
-            <table class="ranking"><caption>\(caption)</caption>
-            <thead><tr><th scope="col">#</th><th scope="col">Name</th><th scope="col" class="num">Sales</th>\
-            \(total == nil ? "" : "<th scope=\"col\" class=\"num\">Share</th>" as HTML)\
-            <th scope="col" class="num">Revenue</th></tr></thead><tbody>
-
-            """
-        for (index, row) in rows.enumerated() {
-            let name: HTML = link(row).map { "<a href=\"\($0)\">\(row.name)</a>" } ?? "\(row.name)"
-            let detail: HTML = row.detail.map { "<span class=\"detail\">\(Self.breakable($0))</span>" } ?? ""
-            let share = total.map { total -> HTML in
-                "<td class=\"num\">\(Format.percent(total > 0 ? Double(row.sales) / Double(total) : 0))</td>"
-            }
-            html += """
-                <tr><td class="rank">\(index + 1)</td><td>\(name)\(detail)<span class="meter" style="width:\
-                \(fixed(100 * Double(row.sales) / Double(largest)))%"></span></td>\
-                <td class="num">\(Format.count(row.sales))</td>\(share)\
-                <td class="num">\(Format.usd(row.revenueUSD))</td></tr>
-
-                """
+        let addresses = rows.contains { $0.url != nil }
+        var columns = [DataTable.Column("name", name, addressTitle: addresses ? "Bandcamp page" : nil)]
+        columns.append(DataTable.Column("sales", "Sales", numeric: true))
+        if total != nil { columns.append(DataTable.Column("share", "Share", numeric: true)) }
+        columns.append(DataTable.Column("revenue", "Revenue", numeric: true))
+        let cells = rows.map { row -> [DataTable.Cell] in
+            var name = DataTable.Cell.text(row.name, link: link(row), address: row.url, detail: row.detail)
+            name.meter = Double(row.sales) / Double(largest)
+            var cells = [name, .count(row.sales)]
+            if let total { cells.append(.percent(total > 0 ? Double(row.sales) / Double(total) : 0)) }
+            cells.append(.usd(row.revenueUSD))
+            return cells
         }
-        return html + "</tbody></table>\n"
+        return DataTable(id: id, caption: caption, columns: columns, rows: cells, empty: empty, numbered: true)
     }
 
     /// Text that may break after its dots (a host, `thepaperlanterns.<wbr>bandcamp.<wbr>com`) rather than inside
@@ -97,23 +91,21 @@ enum Charts {
     /// these genres there. A cell's index is the genre's share of its sales bought from the country, against the
     /// country's share of all these genres' sales: 1.0× is the average, 2.0× twice it (shaded blue), 0.5× half
     /// (shaded orange). Each cell's title gives its sales and share.
+    /// - Parameter csv: The link to the same table as CSV (`heatmapTable`).
     static func heatmap(
-        genres: [RankedRow], countries: [RankedRow], cells: [String: [String: Int]], link: (String, String) -> String
+        genres: [RankedRow], countries: [RankedRow], cells: [String: [String: Int]], csv: String,
+        link: (String, String) -> String
     ) -> HTML {
         guard !genres.isEmpty, !countries.isEmpty else {
             return "<p class=\"empty\">No genre has sales in this range.</p>\n"
         }
-        // Each country's share of all these genres' sales: the average a cell is measured against.
-        let allSales = Double(genres.reduce(0) { $0 + $1.sales })
-        var countryShares: [String: Double] = [:]
-        for country in countries {
-            countryShares[country.key] =
-                Double(genres.reduce(0) { $0 + (cells[$1.key]?[country.key] ?? 0) }) / max(allSales, 1)
-        }
+        let index = HeatmapIndex(genres: genres, countries: countries, cells: cells)
         var html: HTML = """
-            <div class="scroll"><table class="heatmap"><caption>How much more of each genre a country buys than \
-            of these genres on average: 2.0× is twice its usual share (blue), 0.5× half (orange); hover for sales \
-            and shares</caption><thead><tr><th scope="col">Genre</th>
+            <p class="caption" id="heatmap-caption">How much more of each genre a country buys than of these genres \
+            on average: 2.0× is twice its usual share (blue), 0.5× half (orange); hover for sales and shares \
+            <a class="csv" href="\(csv)" download>CSV</a></p>
+            <div class="scroll"><table class="heatmap" id="heatmap" aria-describedby="heatmap-caption">\
+            <thead><tr><th scope="col">Genre</th>
             """
         for country in countries {
             html += "<th scope=\"col\" title=\"\(country.name)\">\(country.key)</th>"
@@ -122,25 +114,43 @@ enum Charts {
         for genre in genres {
             html += "<tr><th scope=\"row\">\(genre.name)</th>"
             for country in countries {
-                let count = cells[genre.key]?[country.key] ?? 0
-                let share = genre.sales > 0 ? Double(count) / Double(genre.sales) : 0
-                let countryShare = countryShares[country.key] ?? 0
-                let index = countryShare > 0 ? share / countryShare : 0
+                let cell = index.cell(genre, country)
                 // Shade by how far from the average, on a log scale: 4× (or ¼) is the darkest.
-                let strength = count == 0 ? 0 : min(1, abs(log2(max(index, 1e-9))) / 2)
-                let colour = index >= 1 ? "14,110,150" : "224,122,47"
-                let shown = count == 0 ? "" : Format.decimal(index, places: index < 10 ? 1 : 0) + "×"
+                let strength = cell.sales == 0 ? 0 : min(1, abs(log2(max(cell.index, 1e-9))) / 2)
+                let colour = cell.index >= 1 ? "14,110,150" : "224,122,47"
                 html += """
                     <td style="background:rgba(\(colour),\(fixed(0.06 + 0.84 * strength)))" \
-                    class="\(strength > 0.55 && index >= 1 ? "dark" : "")">\
+                    class="\(strength > 0.55 && cell.index >= 1 ? "dark" : "")">\
                     <a href="\(link(genre.key, country.key))" title="\(genre.name) in \(country.name): \
-                    \(Format.count(count)) sales, \(Format.percent(share)) of the genre's (\(Format.percent(countryShare)) \
-                    of these genres' sales are bought there)">\(shown)</a></td>
+                    \(Format.count(cell.sales)) sales, \(Format.percent(cell.share)) of the genre's \
+                    (\(Format.percent(cell.countryShare)) of these genres' sales are bought there)">\
+                    \(HeatmapIndex.shown(cell))</a></td>
                     """
             }
             html += "</tr>\n"
         }
         return html + "</tbody></table></div>\n"
+    }
+
+    /// The heatmap's indices as a table (`heatmap`): a row per genre, a column per country.
+    static func heatmapTable(genres: [RankedRow], countries: [RankedRow], cells: [String: [String: Int]])
+        -> DataTable
+    {
+        let index = HeatmapIndex(genres: genres, countries: countries, cells: cells)
+        return DataTable(
+            id: "heatmap", caption: "How much more of each genre a country buys than of these genres on average",
+            columns: [DataTable.Column("genre", "Genre")]
+                + countries.map { DataTable.Column($0.key, $0.key, numeric: true) },
+            rows: genres.map { genre in
+                [.text(genre.name)]
+                    + countries.map { country in
+                        let cell = index.cell(genre, country)
+                        return cell.sales == 0
+                            ? DataTable.Cell("", .missing)
+                            : DataTable.Cell(HeatmapIndex.shown(cell), .number(cell.index))
+                    }
+            },
+            empty: "No genre has sales in this range.")
     }
 
     /// The world's countries shaded by sales (a logarithmic scale), each a link that filters by it.
@@ -168,24 +178,23 @@ enum Charts {
         return svg + "</svg>\n"
     }
 
-    /// Horizontal bars of labelled counts (no links).
-    static func bands(_ bands: [(label: String, sales: Int)], caption: String) -> HTML {
+    /// Labelled counts with bars and their shares of all.
+    static func bands(_ id: String, _ bands: [(label: String, sales: Int)], title: String, caption: String)
+        -> DataTable
+    {
         let total = max(bands.reduce(0) { $0 + $1.sales }, 1)
         let largest = max(bands.map(\.sales).max() ?? 1, 1)
-        var html: HTML = """
-            <table class="ranking"><caption>\(caption)</caption><tbody>
-
-            """
-        for band in bands {
-            html += """
-                <tr><td>\(band.label)<span class="meter" style="width:\
-                \(fixed(100 * Double(band.sales) / Double(largest)))%"></span></td>\
-                <td class="num">\(Format.count(band.sales))</td>\
-                <td class="num">\(Format.percent(Double(band.sales) / Double(total)))</td></tr>
-
-                """
-        }
-        return html + "</tbody></table>\n"
+        return DataTable(
+            id: id, caption: caption,
+            columns: [
+                .init("band", title), .init("sales", "Sales", numeric: true), .init("share", "Share", numeric: true),
+            ],
+            rows: bands.map { band in
+                var label = DataTable.Cell.text(band.label)
+                label.meter = Double(band.sales) / Double(largest)
+                return [label, .count(band.sales), .percent(Double(band.sales) / Double(total))]
+            },
+            empty: "No sales.")
     }
 
     /// The round number at or above a maximum, for a scale: 1, 2, 2.5 or 5 times a power of ten.

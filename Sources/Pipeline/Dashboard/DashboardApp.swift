@@ -121,6 +121,20 @@ public struct DashboardApp: Sendable {
                 genres: try await query.genreChoices())
             let unknown = Self.unknownValues(filter, choices: choices, section: section)
             let now = now()
+            let view = TableView(path: section.rawValue, query: request.queryItems)
+            // A table of the page as CSV, when the address asks for one; else the page.
+            func show(_ page: some TablePage) -> FunctionURLResponse? {
+                guard let id = TableView.requested(request.queryItems) else { return nil }
+                guard let table = page.tables.first(where: { $0.id == id }) else {
+                    return .page(
+                        404,
+                        PageFrame.message(
+                            "No such table", "This page has no table called '\(id.prefix(80))'.", navigation: true))
+                }
+                return .download(
+                    Array(view.sorted(table).csv.utf8), contentType: "text/csv; charset=utf-8",
+                    filename: view.filename(table), attachment: true)
+            }
             // Each page reads its data first, then renders it.
             let (status, body, extraNotices): (Int, HTML, [String])
             switch section {
@@ -129,32 +143,51 @@ public struct DashboardApp: Sendable {
                 let page = try await forgettingLostConnection {
                     try await OverviewPage.fetch(query, other: other, filter, now: now)
                 }
-                (status, body, extraNotices) = (200, page.render(), [])
+                if let csv = show(page) { return csv }
+                (status, body, extraNotices) = (200, page.render(view), [])
             case .genres:
                 let other = await database.secondConnection().map { DashboardQuery(db: $0) }
                 let page = try await forgettingLostConnection {
                     try await GenresPage.fetch(query, other: other, filter, now: now)
                 }
-                (status, body, extraNotices) = (200, page.render(), [])
+                if let csv = show(page) { return csv }
+                (status, body, extraNotices) = (200, page.render(view), [])
             case .artists:
                 let page = try await ArtistsPage.fetch(
                     query, filter, artist: choices.artist, search: request.query("q"))
-                (status, body, extraNotices) = (page.found ? 200 : 404, page.render(), [])
+                if let csv = show(page) { return csv }
+                (status, body, extraNotices) = (page.found ? 200 : 404, page.render(view), [])
+            case .discover:
+                let (small, problem) = DiscoverPage.smallUnder(request.query("small"))
+                let other = await database.secondConnection().map { DashboardQuery(db: $0) }
+                let page = try await forgettingLostConnection {
+                    try await DiscoverPage.fetch(query, other: other, filter, smallUnder: small)
+                }
+                if let csv = show(page) { return csv }
+                (status, body, extraNotices) = (200, page.render(view), problem.map { ["Ignored: \($0)."] } ?? [])
             case .geography:
-                (status, body, extraNotices) = (200, try await GeographyPage.fetch(query, filter).render(), [])
+                let page = try await GeographyPage.fetch(query, filter)
+                if let csv = show(page) { return csv }
+                (status, body, extraNotices) = (200, page.render(view), [])
             case .analysis:
                 let page = try await AnalysisPage.fetch(query, filter, reports: reports)
-                (status, body, extraNotices) = (200, page.render(), [])
+                if let csv = show(page) { return csv }
+                (status, body, extraNotices) = (200, page.render(view), [])
             case .charts:
                 let explicit = request.query("from") != nil || request.query("to") != nil
                 let page = try await ChartsPage.fetch(
                     query, filter, region: request.query("region"), period: request.query("period"),
                     explicitRange: explicit)
-                (status, body, extraNotices) = (200, page.render(), page.notices)
+                if let csv = show(page) { return csv }
+                (status, body, extraNotices) = (200, page.render(view), page.notices)
             case .alerts:
-                (status, body, extraNotices) = (200, try await AlertsPage.fetch(query, filter, now: now).render(), [])
+                let page = try await AlertsPage.fetch(query, filter, now: now)
+                if let csv = show(page) { return csv }
+                (status, body, extraNotices) = (200, page.render(view), [])
             case .reports:
-                (status, body, extraNotices) = (200, try await ReportsPage.fetch(reports).render(), [])
+                let page = try await ReportsPage.fetch(reports)
+                if let csv = show(page) { return csv }
+                (status, body, extraNotices) = (200, page.render(view), [])
             case .subscribe:
                 let outcome = try await subscribe(request, query: query, filter: filter, form: form, db: db)
                 (status, body, extraNotices) = (outcome.status, outcome.html, outcome.notices)

@@ -6,6 +6,7 @@ enum Section: String, CaseIterable {
     case overview = "/"
     case genres = "/genres"
     case artists = "/artists"
+    case discover = "/discover"
     case geography = "/geography"
     case analysis = "/analysis"
     case charts = "/charts"
@@ -18,6 +19,7 @@ enum Section: String, CaseIterable {
         case .overview: "Overview"
         case .genres: "Genres"
         case .artists: "Artists"
+        case .discover: "Discover"
         case .geography: "Geography"
         case .analysis: "Analysis"
         case .charts: "Charts"
@@ -222,7 +224,9 @@ enum PageFrame {
         svg.map .land{fill:#d5dde3;stroke:#fff;stroke-width:.4}svg.map .sold{fill:var(--brand);stroke:#fff;stroke-width:.4}
         svg.map a:hover .sold{fill:var(--accent)}
         table{border-collapse:collapse;width:100%}
-        caption{text-align:left;font-size:12px;color:var(--muted);padding:2px 0 6px}
+        caption,.caption{text-align:left;font-size:12px;color:var(--muted);padding:2px 0 6px;margin:0}
+        th a.sort{color:inherit;text-decoration:none}th a.sort:hover{text-decoration:underline}
+        a.csv{font-size:11px;border:1px solid var(--line);border-radius:3px;padding:0 4px;margin-left:4px;text-decoration:none}
         th,td{padding:5px 6px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
         th{font-size:12px;color:var(--muted);font-weight:600}
         .num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
@@ -241,6 +245,6 @@ enum PageFrame {
         form.box .checks{display:flex;flex-wrap:wrap;gap:4px 16px}form.box .checks label{flex-direction:row;gap:6px;align-items:center}
         fieldset{border:1px solid var(--line);border-radius:6px}
         footer{max-width:1360px;margin:0 auto;padding:10px 16px 24px;color:var(--muted);font-size:12px}
-        @media (max-width:600px){body{font-size:14px}.card .value{font-size:19px}th,td{padding:4px 3px}}
+        @media (max-width:600px){body{font-size:14px}.card .value{font-size:19px}th,td{padding:4px 3px}.opt{display:none}}
         """
 }

@@ -3,7 +3,7 @@ import Tracker
 
 /// The artists and genres alerts were raised for in the range, strongest first: one card each (as the overview's
 /// "Rising now" shows them) with every alert behind it, the statistics in words and figures.
-struct AlertsPage {
+struct AlertsPage: TablePage {
     var filter: DashboardFilter
     var breakouts: [Breakout]
     /// Subscribers told of each alert, by its id.
@@ -14,7 +14,38 @@ struct AlertsPage {
         return AlertsPage(filter: filter, breakouts: found.breakouts, told: found.told)
     }
 
-    func render() -> HTML {
+    var tables: [DataTable] {
+        breakouts.enumerated().map { index, breakout in
+            let alerts = breakout.alerts.sorted {
+                ($0.evaluatedAt, $0.windowHours) > ($1.evaluatedAt, $1.windowHours)
+            }
+            return DataTable(
+                id: "alerts-\(index + 1)", caption: "\(breakout.name): every alert, latest first",
+                columns: [
+                    .init("when", "When"), .init("over", "Over"), .init("sold", "Sold", numeric: true),
+                    .init("before", "Before /day", numeric: true), .init("now", "Now /day", numeric: true),
+                    .init("rise", "Rise", numeric: true), .init("bound", "At least", numeric: true),
+                    .init("sure", "How sure"), .init("q", "q", numeric: true), .init("told", "Told", numeric: true),
+                ],
+                rows: alerts.map { alert in
+                    let signal = alert.signal
+                    return [
+                        .text(Format.timestamp(alert.evaluatedAt)),
+                        .text(Breakout.span(alert.windowHours) + (signal.kind == .emerging ? " · emerging" : "")),
+                        .count(signal.current), GenresPage.figure(signal.perDayBefore, places: 1),
+                        GenresPage.figure(signal.perDayNow, places: 1),
+                        DataTable.Cell(Breakout.times(signal.estimate), .number(signal.estimate)),
+                        DataTable.Cell(Breakout.times(signal.lowerBound), .number(signal.lowerBound)),
+                        .text(Breakout.certainty(alert)),
+                        DataTable.Cell(Breakout.q(Breakout.q(alert)), .number(Breakout.q(alert))),
+                        .count(told[alert.id] ?? 0),
+                    ]
+                }, empty: "No alert.")
+        }
+    }
+
+    func render(_ view: TableView) -> HTML {
+        let tables = tables
         var html: HTML = "<h1>Alerts</h1>\n"
         guard !breakouts.isEmpty else {
             let narrowed = filter.genre != nil || filter.artist != nil ? " for this genre or artist" : ""
@@ -28,37 +59,14 @@ struct AlertsPage {
             in the one a day earlier, where the rise had to hold too.</p>
             <div class="risers alerts">
             """
-        for breakout in breakouts {
-            html += RisingPanel.card(breakout, filter, more: history(breakout))
+        for (index, breakout) in breakouts.enumerated() {
+            let count = breakout.alerts.count == 1 ? "1 alert" : "\(breakout.alerts.count) alerts"
+            let history: HTML = """
+                <details\(filter.artist != nil || filter.genre != nil ? " open" : "")><summary>\(count)</summary>\
+                \(view.html(tables.named("alerts-\(index + 1)"), tableClass: "history"))</details>
+                """
+            html += RisingPanel.card(breakout, filter, more: history)
         }
         return html + "</div>\n"
-    }
-
-    /// Every alert of a breakout, latest first.
-    func history(_ breakout: Breakout) -> HTML {
-        var rows = HTML()
-        for alert in breakout.alerts.sorted(by: { ($0.evaluatedAt, $0.windowHours) > ($1.evaluatedAt, $1.windowHours) })
-        {
-            let signal = alert.signal
-            rows += """
-                <tr><td>\(Format.timestamp(alert.evaluatedAt))</td><td>\(Breakout.span(alert.windowHours))\
-                \(signal.kind == .emerging ? " · emerging" : "")</td>\
-                <td class="num">\(Format.count(signal.current))</td>\
-                <td class="num">\(Format.decimal(signal.perDayBefore, places: 1)) → \
-                \(Format.decimal(signal.perDayNow, places: 1))</td>\
-                <td class="num">\(Breakout.times(signal.estimate)) (≥ \(Breakout.times(signal.lowerBound)))</td>\
-                <td>\(Breakout.certainty(alert)) (q \(Breakout.q(Breakout.q(alert))))</td>\
-                <td class="num">\(told[alert.id] ?? 0)</td></tr>
-
-                """
-        }
-        return """
-            <details\(filter.artist != nil || filter.genre != nil ? " open" : "")><summary>\
-            \(breakout.alerts.count == 1 ? "1 alert" : "\(breakout.alerts.count) alerts")</summary>\
-            <div class="scroll"><table class="history"><thead><tr><th>When</th><th>Over</th><th class="num">Sold</th>\
-            <th class="num">A day, before → now</th><th class="num">Rise (at least)</th><th>How sure</th>\
-            <th class="num">Told</th></tr></thead><tbody>
-            \(rows)</tbody></table></div></details>
-            """
     }
 }

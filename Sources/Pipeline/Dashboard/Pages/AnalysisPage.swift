@@ -4,7 +4,7 @@ import Tracker
 
 /// Components' analysis of the filtered sales (digital and physical, overpayment, paid-to-price, countries,
 /// currencies), with the datasets backfilled as ranges to pick.
-struct AnalysisPage {
+struct AnalysisPage: TablePage {
     var filter: DashboardFilter
     var analysis: SalesAnalysis
     var backfills: [BackfillRow]
@@ -20,7 +20,46 @@ struct AnalysisPage {
             storedPDF: try await reports.head(file.key) == nil ? nil : file)
     }
 
-    func render() -> HTML {
+    var tables: [DataTable] {
+        guard analysis.sales > 0 else { return [] }
+        let o = analysis.overpayment
+        let share = { (part: Int, whole: Int) in whole > 0 ? Format.percent(Double(part) / Double(whole)) : "—" }
+        let withShare = { (part: Int, whole: Int) in
+            DataTable.Cell.text("\(Format.count(part)) (\(share(part, whole)))")
+        }
+        let overpayment: [(String, DataTable.Cell)] = [
+            ("Items with a price above 0", .count(o.priced)),
+            ("… paid more than asked", withShare(o.paidMore, o.priced)),
+            ("… paid exactly the price", withShare(o.paidExactly, o.priced)),
+            ("Paid above the prices, in all", .usd(o.overpaidUSD)),
+            ("Mean overpayment of those who paid more", .usd(o.meanOverpaidUSD)),
+            ("Items with no price (name your price)", .count(o.free)),
+            ("… for which the buyer paid something", withShare(o.freePaid, o.free)),
+            ("… paying on average", .usd(o.freeMeanPaidUSD)),
+        ]
+        return [
+            Self.parts("types", analysis.itemTypes, first: "Kind", caption: "Sales by kind of item"),
+            Self.parts(
+                "formats", analysis.physicalFormats, first: "Format",
+                caption: "Read from the item's description; shares are of physical items"),
+            DataTable(
+                id: "overpayment", caption: "What buyers paid against the price asked",
+                columns: [.init("measure", "Measure"), .init("value", "Value", numeric: true)],
+                rows: overpayment.map { [.text($0.0), $0.1] }, empty: "No sales."),
+            Charts.bands(
+                "ratio", analysis.ratioBands, title: "Paid ÷ price",
+                caption: "Items with a price above 0 by what was paid over the price; median "
+                    + "\(analysis.medianRatio.map { Format.decimal($0, places: 2) } ?? "—") ×, 90th percentile "
+                    + "\(analysis.ratio90.map { Format.decimal($0, places: 2) } ?? "—") ×"),
+            Self.parts(
+                "countries", analysis.countries, first: "Country",
+                caption: "\(Format.count(analysis.countryCount)) countries in all; the leading ones"),
+            Self.parts("currencies", analysis.currencies, first: "Currency", caption: "The sellers' currencies"),
+        ]
+    }
+
+    func render(_ view: TableView) -> HTML {
+        let tables = tables
         let filter = filter
         let o = analysis.overpayment
         var html: HTML = "<h1>Analysis</h1>\n"
@@ -62,40 +101,15 @@ struct AnalysisPage {
             ], compare: false)
         // Two panels a row on a desktop: the parts' tables have six columns.
         html += "<div class=\"grid wide\">"
-        html += PageParts.panel("Digital, physical and bundles", partsTable(analysis.itemTypes, first: "Kind"))
+        html += PageParts.panel("Digital, physical and bundles", view.html(tables.named("types")))
         html += PageParts.panel(
             "Physical formats",
             analysis.physicalFormats.isEmpty
-                ? "<p class=\"empty\">No physical items in this range.</p>\n"
-                : partsTable(analysis.physicalFormats, first: "Format")
-                    + "<p class=\"scope\">Read from the item's description; shares are of physical items.</p>")
-        let share = { (part: Int, whole: Int) in whole > 0 ? Format.percent(Double(part) / Double(whole)) : "—" }
-        var rows = HTML()
-        for (label, value) in [
-            ("Items with a price above 0", Format.count(o.priced)),
-            ("… paid more than asked", "\(Format.count(o.paidMore)) (\(share(o.paidMore, o.priced)))"),
-            ("… paid exactly the price", "\(Format.count(o.paidExactly)) (\(share(o.paidExactly, o.priced)))"),
-            ("Paid above the prices, in all", Format.usd(o.overpaidUSD)),
-            ("Mean overpayment of those who paid more", o.meanOverpaidUSD.map(Format.usd) ?? "—"),
-            ("Items with no price (name your price)", Format.count(o.free)),
-            ("… for which the buyer paid something", "\(Format.count(o.freePaid)) (\(share(o.freePaid, o.free)))"),
-            ("… paying on average", o.freeMeanPaidUSD.map(Format.usd) ?? "—"),
-        ] {
-            rows += "<tr><td>\(label)</td><td class=\"num\">\(value)</td></tr>"
-        }
-        html += PageParts.panel("Paying more than asked", "<table><tbody>\(rows)</tbody></table>\n")
-        html += PageParts.panel(
-            "Paid-to-price ratio",
-            Charts.bands(
-                analysis.ratioBands,
-                caption: "Items with a price above 0 by what was paid over the price; median "
-                    + "\(analysis.medianRatio.map { Format.decimal($0, places: 2) } ?? "—") ×, 90th percentile "
-                    + "\(analysis.ratio90.map { Format.decimal($0, places: 2) } ?? "—") ×"))
-        html += PageParts.panel(
-            "Top buyer countries",
-            partsTable(analysis.countries, first: "Country")
-                + "<p class=\"scope\">\(Format.count(analysis.countryCount)) countries in all.</p>")
-        html += PageParts.panel("Seller currencies", partsTable(analysis.currencies, first: "Currency"))
+                ? "<p class=\"empty\">No physical items in this range.</p>\n" : view.html(tables.named("formats")))
+        html += PageParts.panel("Paying more than asked", view.html(tables.named("overpayment")))
+        html += PageParts.panel("Paid-to-price ratio", view.html(tables.named("ratio")))
+        html += PageParts.panel("Top buyer countries", view.html(tables.named("countries")))
+        html += PageParts.panel("Seller currencies", view.html(tables.named("currencies")))
         html += "</div>\n"
         if let storedPDF {
             html += """
@@ -117,25 +131,20 @@ struct AnalysisPage {
 
     /// Parts of the sales with their shares, as a table; the share that paid more than asked where the parts
     /// have one (item types and formats, not countries or currencies).
-    private func partsTable(_ parts: [SalesAnalysis.Part], first: String) -> HTML {
+    static func parts(_ id: String, _ parts: [SalesAnalysis.Part], first: String, caption: String) -> DataTable {
         let paidMore = parts.contains { $0.paidMoreShare != nil }
-        var html: HTML = """
-            <div class="scroll"><table><thead><tr><th scope="col">\(first)</th><th scope="col" class="num">Sales</th>\
-            <th scope="col" class="num">Share</th><th scope="col" class="num">Revenue</th>\
-            <th scope="col" class="num">Of revenue</th>
-            """
-        if paidMore { html += "<th scope=\"col\" class=\"num\">Paid more</th>" }
-        html += "</tr></thead><tbody>\n"
-        for part in parts {
-            html += """
-                <tr><td>\(part.label)</td><td class="num">\(Format.count(part.sales))</td>\
-                <td class="num">\(Format.percent(part.salesShare))</td>\
-                <td class="num">\(Format.usd(part.revenueUSD))</td>\
-                <td class="num">\(Format.percent(part.revenueShare))</td>
-                """
-            if paidMore { html += "<td class=\"num\">\(part.paidMoreShare.map(Format.percent) ?? "—")</td>" }
-            html += "</tr>\n"
-        }
-        return html + "</tbody></table></div>\n"
+        var columns: [DataTable.Column] = [
+            .init("part", first), .init("sales", "Sales", numeric: true), .init("share", "Share", numeric: true),
+            .init("revenue", "Revenue", numeric: true), .init("revenue-share", "Of revenue", numeric: true),
+        ]
+        if paidMore { columns.append(.init("more", "Paid more", numeric: true)) }
+        return DataTable(
+            id: id, caption: caption, columns: columns,
+            rows: parts.map { part in
+                [
+                    .text(part.label), .count(part.sales), .percent(part.salesShare), .usd(part.revenueUSD),
+                    .percent(part.revenueShare),
+                ] + (paidMore ? [.percent(part.paidMoreShare)] : [])
+            }, empty: "No sales.")
     }
 }

@@ -2,7 +2,7 @@ import ReadModel
 import Tracker
 
 /// The artists: a search by name, the leading artists, or, with an artist in the filter, that artist's page.
-struct ArtistsPage {
+struct ArtistsPage: TablePage {
     /// What the page shows under its search form.
     enum Content {
         /// The filter names an artist that does not exist.
@@ -63,7 +63,61 @@ struct ArtistsPage {
         return ArtistsPage(filter: filter, search: text, content: content)
     }
 
-    func render() -> HTML {
+    var tables: [DataTable] {
+        let filter = filter
+        switch content {
+        case .unknownArtist: return []
+        case .search(let text, let found):
+            return [
+                Charts.ranking(
+                    "artists", found, name: "Artist", link: PageParts.artistLink(filter),
+                    caption: "Artists named like \u{201C}\(text)\u{201D}: sales in the range; up to 50",
+                    empty: "No artist's name holds \u{201C}\(text)\u{201D}.")
+            ]
+        case .top(let artists):
+            return [
+                Charts.ranking(
+                    "artists", artists, name: "Artist", link: PageParts.artistLink(filter),
+                    caption: "By sales in the range; up to 50", empty: "No sales in this range.")
+            ]
+        case .artist(let detail):
+            let releases = detail.releases.map { release -> [DataTable.Cell] in
+                [
+                    .text(release.title, link: release.url, address: release.url), .count(release.sales),
+                    .usd(release.revenueUSD), .usd(release.medianAskedUSD), .usd(release.medianPaidUSD),
+                    .percent(release.paidMoreShare),
+                ]
+            }
+            return [
+                Charts.ranking(
+                    "countries", detail.countries, name: "Country",
+                    link: { row in filter.link("/geography") { $0.country = row.key } }, total: detail.totals.sales,
+                    caption: "The 10 that bought most", empty: "No buyer's country is known."),
+                DataTable(
+                    id: "releases",
+                    caption: """
+                        Medians in USD; "paid more": the share of priced sales where the buyer paid above the price
+                        """,
+                    columns: [
+                        .init("release", "Release", addressTitle: "Bandcamp page"),
+                        .init("sales", "Sales", numeric: true), .init("revenue", "Revenue", numeric: true),
+                        .init("asked", "Asked", numeric: true, secondary: true),
+                        .init("paid", "Paid", numeric: true, secondary: true),
+                        .init("more", "Paid more", numeric: true),
+                    ],
+                    rows: releases, empty: "No release of this artist sold in the range."),
+                Charts.bands(
+                    "paid", detail.bands.bands, title: "Paid ÷ asked",
+                    caption: "Sales by what the buyer paid against the price"
+                        + (detail.bands.meanRatio.map { "; on average ×" + Format.decimal($0, places: 2) } ?? "")),
+                Charts.ranking(
+                    "tags", detail.tags, name: "Genre", link: { row in filter.link("/genres") { $0.genre = row.key } },
+                    caption: "Genres of the releases sold, by sales", empty: "No genre is known for these releases."),
+            ]
+        }
+    }
+
+    func render(_ view: TableView) -> HTML {
         let hidden = filter.queryItems.filter { $0.0 != "artist" && !$0.1.isEmpty }.map {
             "<input type=\"hidden\" name=\"\($0.0)\" value=\"\($0.1)\">" as HTML
         }.joined()
@@ -78,24 +132,17 @@ struct ArtistsPage {
         case .unknownArtist(let id):
             html += "<p class=\"notice error\">There is no artist number \(id).</p>\n"
         case .artist(let detail):
-            html += render(detail)
-        case .search(let text, let found):
-            html += PageParts.panel(
-                "Artists named like \u{201C}\(text)\u{201D}",
-                Charts.ranking(
-                    found, link: PageParts.artistLink(filter), caption: "Sales in the range; up to 50",
-                    empty: "No artist's name holds \u{201C}\(text)\u{201D}."))
-        case .top(let artists):
-            html += PageParts.panel(
-                "Top artists",
-                Charts.ranking(
-                    artists, link: PageParts.artistLink(filter), caption: "By sales in the range; up to 50",
-                    empty: "No sales in this range."))
+            html += render(detail, view)
+        case .search(let text, _):
+            html += PageParts.panel("Artists named like \u{201C}\(text)\u{201D}", view.html(tables.named("artists")))
+        case .top:
+            html += PageParts.panel("Top artists", view.html(tables.named("artists")))
         }
         return html
     }
 
-    private func render(_ detail: ArtistDetail) -> HTML {
+    private func render(_ detail: ArtistDetail, _ view: TableView) -> HTML {
+        let tables = tables
         let filter = filter
         let artist = detail.artist
         let totals = detail.totals
@@ -122,48 +169,12 @@ struct ArtistsPage {
             Charts.daily(
                 detail.daily, value: { Double($0.sales) }, label: { Format.decimal($0, places: 0) },
                 title: "\(artist.name): sales per day"))
-        html += PageParts.panel(
-            "Buyers' countries",
-            Charts.ranking(
-                detail.countries, link: { row in filter.link("/geography") { $0.country = row.key } },
-                total: totals.sales, caption: "The 10 that bought most", empty: "No buyer's country is known."))
+        html += PageParts.panel("Buyers' countries", view.html(tables.named("countries")))
         html += "</div>\n"
-        var rows = HTML()
-        for release in detail.releases {
-            rows += """
-                <tr><td><a href="\(release.url)">\(release.title)</a></td>\
-                <td class="num">\(Format.count(release.sales))</td>\
-                <td class="num">\(Format.usd(release.revenueUSD))</td>\
-                <td class="num">\(release.medianAskedUSD.map(Format.usd) ?? "—")</td>\
-                <td class="num">\(release.medianPaidUSD.map(Format.usd) ?? "—")</td>\
-                <td class="num">\(release.paidMoreShare.map(Format.percent) ?? "—")</td></tr>
-
-                """
-        }
-        html += PageParts.panel(
-            "Releases: price paid against price asked",
-            detail.releases.isEmpty
-                ? "<p class=\"empty\">No release of this artist sold in the range.</p>"
-                : """
-                <div class="scroll"><table><caption>Medians in USD; "paid more": the share of priced sales where the \
-                buyer paid above the price</caption><thead><tr><th>Release</th><th class="num">Sales</th>\
-                <th class="num">Revenue</th><th class="num">Asked</th><th class="num">Paid</th>\
-                <th class="num">Paid more</th></tr></thead><tbody>
-                \(rows)</tbody></table></div>
-
-                """)
+        html += PageParts.panel("Releases: price paid against price asked", view.html(tables.named("releases")))
         html += "<div class=\"grid\">"
-        html += PageParts.panel(
-            "Paid ÷ asked",
-            Charts.bands(
-                detail.bands.bands,
-                caption: "Sales by what the buyer paid against the price"
-                    + (detail.bands.meanRatio.map { "; on average ×" + Format.decimal($0, places: 2) } ?? "")))
-        html += PageParts.panel(
-            "Tags",
-            Charts.ranking(
-                detail.tags, link: { row in filter.link("/genres") { $0.genre = row.key } },
-                caption: "Genres of the releases sold, by sales", empty: "No genre is known for these releases."))
+        html += PageParts.panel("Paid ÷ asked", view.html(tables.named("paid")))
+        html += PageParts.panel("Tags", view.html(tables.named("tags")))
         html += "</div>\n"
         return html
     }

@@ -4,7 +4,7 @@ import Tracker
 
 /// Spotify's charts: leading songs and artists, debuts by weekday, the first weeks after a debut, and the
 /// artists who are both on the charts and selling on Bandcamp.
-struct ChartsPage {
+struct ChartsPage: TablePage {
     typealias Region = (region: String, daily: Int, weekly: Int, first: CalendarDay, last: CalendarDay)
 
     /// The charts shown, and what they say.
@@ -61,13 +61,108 @@ struct ChartsPage {
         return ChartsPage(filter: filter, shown: shown, notices: notices)
     }
 
-    func render() -> HTML {
+    var tables: [DataTable] {
+        guard let shown else { return [] }
+        let filter = filter
+        let period = shown.scope.period
+        let unit = period == "weekly" ? "weeks" : "days"
+        var tables: [DataTable] = []
+        for (id, byArtist, leaders) in [("songs", false, shown.songs), ("chart-artists", true, shown.artists)] {
+            let what =
+                byArtist
+                ? "a song's streams count for each of its artists" : "best rank, \(unit) at #1, \(unit) on the chart"
+            tables.append(
+                DataTable(
+                    id: id, caption: "By streams over the range's \(period) charts; \(what)",
+                    columns: [
+                        .init("name", byArtist ? "Artist" : "Song"), .init("streams", "Streams", numeric: true),
+                        .init("best", "Best", numeric: true), .init("top", "At #1", numeric: true, secondary: true),
+                        .init("on", "On chart", numeric: true, secondary: true),
+                    ],
+                    rows: leaders.map { leader in
+                        [
+                            .text(leader.name, detail: leader.detail), .count(Int(leader.streams)),
+                            .count(leader.bestRank), .count(leader.periodsAtTop), .count(leader.appearances),
+                        ]
+                    }, empty: "No \(period) chart of this region in the range.", numbered: true))
+        }
+        let figure = { (value: Double?) in
+            value.map { DataTable.Cell(Format.decimal($0, places: 0), .number($0)) } ?? DataTable.Cell("—", .missing)
+        }
+        tables.append(
+            DataTable(
+                id: "weekdays",
+                caption: """
+                    Songs' first day on the daily chart, by weekday (a song's release shows here as its debut: the \
+                    exports carry no release date). Median debut rank and streams; share debuting in the top 50.
+                    """,
+                columns: [
+                    .init("weekday", "Weekday"), .init("debuts", "Debuts", numeric: true),
+                    .init("rank", "Rank", numeric: true), .init("streams", "Streams", numeric: true),
+                    .init("top", "Top 50", numeric: true),
+                ],
+                rows: !shown.weekdays.contains(where: { $0.debuts > 0 })
+                    ? []
+                    : shown.weekdays.map { day in
+                        [
+                            .text(CalendarDay.weekdays[day.weekday % 7]), .count(day.debuts), figure(day.medianRank),
+                            figure(day.medianStreams),
+                            .percent(day.debuts > 0 ? Double(day.topFifty) / Double(day.debuts) : nil),
+                        ]
+                    }, empty: "Debuts need the region's daily charts, day after day; there are none in the range."))
+        tables.append(
+            DataTable(
+                id: "first",
+                caption: """
+                    Songs that debuted in the range: of those whose nth \(period == "weekly" ? "week" : "day") the \
+                    charts in hand cover, the share still charting, their median streams against their debut's, and \
+                    their median rank.
+                    """,
+                columns: [
+                    .init("after", "After"), .init("songs", "Songs", numeric: true),
+                    .init("charting", "Still charting", numeric: true),
+                    .init("streams", "Streams vs debut", numeric: true), .init("rank", "Rank", numeric: true),
+                ],
+                rows: shown.firstPeriods.first.map({ $0.covered > 0 }) != true
+                    ? []
+                    : shown.firstPeriods.map { row in
+                        [
+                            .text("\(period == "weekly" ? "Week" : "Day") \(row.index)"), .count(row.covered),
+                            .percent(row.covered > 0 ? Double(row.charting) / Double(row.covered) : nil),
+                            .percent(row.medianOfDebut), figure(row.medianRank),
+                        ]
+                    }, empty: "No song debuts on these charts in the range."))
+        tables.append(
+            DataTable(
+                id: "shared",
+                caption: """
+                    Artists on any imported chart whose name a Bandcamp seller has (names compared without case): \
+                    their chart entries and regions, and their Bandcamp sales from \(filter.from.iso) to \
+                    \(filter.to.iso).
+                    """,
+                columns: [
+                    .init("artist", "Artist"), .init("best", "Best rank", numeric: true),
+                    .init("entries", "Entries", numeric: true), .init("regions", "Regions", numeric: true),
+                    .init("sales", "Sales", numeric: true), .init("revenue", "Revenue", numeric: true),
+                ],
+                rows: shown.shared.map { artist in
+                    [
+                        .text(artist.name, link: filter.link("/artists") { $0.artist = artist.bandcampArtistID }),
+                        .count(artist.bestRank), .count(artist.chartEntries), .count(artist.regions),
+                        .count(artist.sales), .usd(artist.revenueUSD),
+                    ]
+                }, empty: "No charted artist sells on Bandcamp under the same name."))
+        return tables
+    }
+
+    func render(_ view: TableView) -> HTML {
         var html: HTML = "<h1>Charts</h1>\n"
         guard let shown else {
             return html
                 + "<p class=\"empty\">No Spotify chart has been imported yet: put chart exports under charts/ "
                 + "in the object store (ChartsFunction imports them).</p>\n"
         }
+        let tables = tables
         let scope = shown.scope
         let period = scope.period
         let link = { (region: String, period: String) -> String in
@@ -92,125 +187,12 @@ struct ChartsPage {
             """
         // Two panels a row on a desktop: the rankings have six columns.
         html += "<div class=\"grid wide\">"
-        for (title, byArtist, leaders) in [
-            ("Leading songs", false, shown.songs), ("Leading artists", true, shown.artists),
-        ] {
-            var rows = HTML()
-            for (index, leader) in leaders.enumerated() {
-                rows += """
-                    <tr><td class="rank">\(index + 1)</td><td>\(leader.name)<span class="detail">\(leader.detail)</span></td>\
-                    <td class="num">\(Format.count(Int(leader.streams)))</td><td class="num">\(leader.bestRank)</td>\
-                    <td class="num">\(leader.periodsAtTop)</td><td class="num">\(leader.appearances)</td></tr>
-
-                    """
-            }
-            let what =
-                byArtist
-                ? "a song's streams count for each of its artists" : "best rank, \(unit) at #1, \(unit) on the chart"
-            html += PageParts.panel(
-                title,
-                leaders.isEmpty
-                    ? "<p class=\"empty\">No \(period) chart of this region in the range.</p>\n"
-                    : """
-                    <div class="scroll"><table class="ranking"><caption>By streams over the range's \(period) charts; \
-                    \(what)</caption><thead><tr><th>#</th><th>\(byArtist ? "Artist" : "Song")</th><th class="num">Streams</th>\
-                    <th class="num">Best</th><th class="num">At #1</th><th class="num">On chart</th></tr></thead><tbody>
-                    \(rows)</tbody></table></div>
-
-                    """)
-        }
-        html += weekdays(shown.weekdays)
-        html += firstPeriods(shown.firstPeriods, period: period, unit: unit)
-        html += shared(shown.shared)
+        html += PageParts.panel("Leading songs", view.html(tables.named("songs")))
+        html += PageParts.panel("Leading artists", view.html(tables.named("chart-artists")))
+        html += PageParts.panel("Which weekday debuts do best", view.html(tables.named("weekdays")))
+        html += PageParts.panel("The first \(unit) after a debut", view.html(tables.named("first")))
+        html += PageParts.panel("On the charts and on Bandcamp", view.html(tables.named("shared")))
         html += "</div>\n"
         return html
-    }
-
-    private func weekdays(_ weekdays: [WeekdayRow]) -> HTML {
-        guard weekdays.contains(where: { $0.debuts > 0 }) else {
-            return PageParts.panel(
-                "Which weekday debuts do best",
-                "<p class=\"empty\">Debuts need the region's daily charts, day after day; there are none in the range.</p>\n"
-            )
-        }
-        var rows = HTML()
-        for day in weekdays {
-            let topFifty = day.debuts > 0 ? Format.percent(Double(day.topFifty) / Double(day.debuts)) : "—"
-            rows += """
-                <tr><td>\(CalendarDay.weekdays[day.weekday % 7])</td><td class="num">\(day.debuts)</td>\
-                <td class="num">\(day.medianRank.map { Format.decimal($0, places: 0) } ?? "—")</td>\
-                <td class="num">\(day.medianStreams.map { Format.decimal($0, places: 0) } ?? "—")</td>\
-                <td class="num">\(topFifty)</td></tr>
-
-                """
-        }
-        return PageParts.panel(
-            "Which weekday debuts do best",
-            """
-            <div class="scroll"><table><caption>Songs' first day on the daily chart, by weekday (a song's release \
-            shows here as its debut: the exports carry no release date). Median debut rank and streams; share \
-            debuting in the top 50.</caption><thead><tr><th>Weekday</th><th class="num">Debuts</th>\
-            <th class="num">Rank</th><th class="num">Streams</th><th class="num">Top 50</th></tr></thead><tbody>
-            \(rows)</tbody></table></div>
-
-            """)
-    }
-
-    private func firstPeriods(_ first: [FirstPeriodsRow], period: String, unit: String) -> HTML {
-        guard first.first.map({ $0.covered > 0 }) == true else {
-            return PageParts.panel(
-                "The first \(unit) after a debut",
-                "<p class=\"empty\">No song debuts on these charts in the range.</p>\n")
-        }
-        var rows = HTML()
-        for row in first {
-            let charting = row.covered > 0 ? Format.percent(Double(row.charting) / Double(row.covered)) : "—"
-            rows += """
-                <tr><td>\(period == "weekly" ? "Week" : "Day") \(row.index)</td><td class="num">\(row.covered)</td>\
-                <td class="num">\(charting)</td>\
-                <td class="num">\(row.medianOfDebut.map(Format.percent) ?? "—")</td>\
-                <td class="num">\(row.medianRank.map { Format.decimal($0, places: 0) } ?? "—")</td></tr>
-
-                """
-        }
-        return PageParts.panel(
-            "The first \(unit) after a debut",
-            """
-            <div class="scroll"><table><caption>Songs that debuted in the range: of those whose nth \
-            \(period == "weekly" ? "week" : "day") the charts in hand cover, the share still charting, their median \
-            streams against their debut's, and their median rank.</caption><thead><tr><th></th>\
-            <th class="num">Songs</th><th class="num">Still charting</th><th class="num">Streams vs debut</th>\
-            <th class="num">Rank</th></tr></thead><tbody>
-            \(rows)</tbody></table></div>
-
-            """)
-    }
-
-    private func shared(_ shared: [SharedArtist]) -> HTML {
-        let filter = filter
-        var rows = HTML()
-        for artist in shared {
-            rows += """
-                <tr><td><a href="\(filter.link("/artists") { $0.artist = artist.bandcampArtistID })">\(artist.name)</a></td>\
-                <td class="num">\(artist.bestRank)</td><td class="num">\(artist.chartEntries)</td>\
-                <td class="num">\(artist.regions)</td><td class="num">\(Format.count(artist.sales))</td>\
-                <td class="num">\(Format.usd(artist.revenueUSD))</td></tr>
-
-                """
-        }
-        return PageParts.panel(
-            "On the charts and on Bandcamp",
-            shared.isEmpty
-                ? "<p class=\"empty\">No charted artist sells on Bandcamp under the same name.</p>\n"
-                : """
-                <div class="scroll"><table><caption>Artists on any imported chart whose name a Bandcamp seller has \
-                (names compared without case): their chart entries and regions, and their Bandcamp sales from \
-                \(filter.from.iso) to \(filter.to.iso).\
-                </caption><thead><tr><th>Artist</th><th class="num">Best rank</th><th class="num">Entries</th>\
-                <th class="num">Regions</th><th class="num">Sales</th><th class="num">Revenue</th></tr>\
-                </thead><tbody>
-                \(rows)</tbody></table></div>
-
-                """)
     }
 }

@@ -4,7 +4,7 @@ import Trends
 
 /// The genres: those the trend engine finds rising at the range's end, where each genre sells, each genre's
 /// leading artists, and every genre of the range.
-struct GenresPage {
+struct GenresPage: TablePage {
     var filter: DashboardFilter
     /// When the rising genres were tested: the range's end, or the last whole hour.
     var testedAt: Int64
@@ -45,40 +45,64 @@ struct GenresPage {
         TrendRule.standard.first { $0.id == rule }.map { Breakout.span($0.windowHours) } ?? "—"
     }
 
-    func render() -> HTML {
+    var tables: [DataTable] {
         let filter = filter
-        var html: HTML = "<h1>Genres</h1>\n"
-        var rows = HTML()
-        for genre in rising {
-            rows += """
-                <tr><td><a href="\(filter.link("/genres") { $0.genre = genre.key })">\(genre.name)</a></td>\
-                <td>\(Self.window(genre.rule))</td><td>\(genre.kind.rawValue)</td>\
-                <td class="num">\(Format.decimal(genre.perDayBefore, places: 1))</td>\
-                <td class="num">\(Format.decimal(genre.perDayNow, places: 1))</td>\
-                <td class="num">×\(Format.decimal(genre.estimate, places: 2))</td>\
-                <td class="num">×\(Format.decimal(genre.lowerBound, places: 2))</td>\
-                <td class="num">\(Format.decimal(genre.qValue, places: 4))</td></tr>
-
-                """
+        let rows = rising.map { genre -> [DataTable.Cell] in
+            [
+                .text(genre.name, link: filter.link("/genres") { $0.genre = genre.key }),
+                .text(Self.window(genre.rule)), .text(genre.kind.rawValue),
+                Self.figure(genre.perDayBefore, places: 1), Self.figure(genre.perDayNow, places: 1),
+                Self.figure(genre.estimate, places: 2, prefix: "×"),
+                Self.figure(genre.lowerBound, places: 2, prefix: "×"),
+                Self.figure(genre.qValue, places: 4),
+            ]
         }
-        html += PageParts.panel(
-            "Rising genres",
-            rising.isEmpty
-                ? "<p class=\"empty\">The trend engine finds no genre rising at \(Format.timestamp(testedAt)).</p>\n"
-                : """
-                <div class="scroll"><table><caption>The trend engine's genre rules at \(Format.timestamp(testedAt)) \
-                (site-wide: only the range's end applies). Rate: sales a day now and in the baseline; rise: the \
-                estimated ratio of shares, and its lower confidence bound; q: the false discovery rate.</caption>
-                <thead><tr><th>Genre</th><th>Over</th><th>Kind</th><th class="num">Before /day</th>\
-                <th class="num">Now /day</th><th class="num">Rise</th><th class="num">At least</th>\
-                <th class="num">q</th></tr></thead><tbody>
-                \(rows)</tbody></table></div>
+        var tables = [
+            DataTable(
+                id: "rising",
+                caption: """
+                    The trend engine's genre rules at \(Format.timestamp(testedAt)) (site-wide: only the range's end \
+                    applies). Rate: sales a day now and in the baseline; rise: the estimated ratio of shares, and its \
+                    lower confidence bound; q: the false discovery rate.
+                    """,
+                columns: [
+                    .init("genre", "Genre"), .init("over", "Over", secondary: true),
+                    .init("kind", "Kind", secondary: true),
+                    .init("before", "Before /day", numeric: true, secondary: true),
+                    .init("now", "Now /day", numeric: true), .init("rise", "Rise", numeric: true),
+                    .init("bound", "At least", numeric: true, secondary: true),
+                    .init("q", "q", numeric: true, secondary: true),
+                ],
+                rows: rows, empty: "The trend engine finds no genre rising at \(Format.timestamp(testedAt))."),
+            Charts.heatmapTable(genres: top, countries: countries, cells: cells),
+            Charts.ranking(
+                "genres", ranked, name: "Genre", link: { row in filter.link("/genres") { $0.genre = row.key } },
+                caption: "The 40 best-selling", empty: "No sale in this range has a genre yet."),
+        ]
+        for (index, genre) in withLeaders.enumerated() {
+            tables.append(
+                Charts.ranking(
+                    "leaders-\(index + 1)", leaders[genre.key] ?? [], name: "Artist",
+                    link: PageParts.artistLink(filter),
+                    caption: "\(genre.name): \(Format.count(genre.sales)) sales", empty: ""))
+        }
+        return tables
+    }
 
-                """)
+    /// A figure as the page writes it, kept exact for sorting and the CSV.
+    static func figure(_ value: Double, places: Int, prefix: String = "") -> DataTable.Cell {
+        DataTable.Cell(prefix + Format.decimal(value, places: places), .number(value))
+    }
+
+    func render(_ view: TableView) -> HTML {
+        let filter = filter
+        let tables = tables
+        var html: HTML = "<h1>Genres</h1>\n"
+        html += PageParts.panel("Rising genres", view.html(tables.named("rising")))
         html += PageParts.panel(
             "Where each genre sells",
             Charts.heatmap(
-                genres: top, countries: countries, cells: cells,
+                genres: top, countries: countries, cells: cells, csv: view.link([("csv", "heatmap")]),
                 link: { genre, country in
                     filter.link("/genres") {
                         $0.genre = genre
@@ -86,17 +110,11 @@ struct GenresPage {
                     }
                 }))
         var leaderHTML = HTML()
-        for genre in withLeaders {
-            leaderHTML += Charts.ranking(
-                leaders[genre.key] ?? [], link: PageParts.artistLink(filter),
-                caption: "\(genre.name): \(Format.count(genre.sales)) sales", empty: "")
+        for index in withLeaders.indices {
+            leaderHTML += view.html(tables.named("leaders-\(index + 1)"))
         }
         html += PageParts.panel("Each genre's top artists", "<div class=\"grid\">\(leaderHTML)</div>")
-        html += PageParts.panel(
-            "All genres in the range",
-            Charts.ranking(
-                ranked, link: { row in filter.link("/genres") { $0.genre = row.key } }, caption: "The 40 best-selling",
-                empty: "No sale in this range has a genre yet."))
+        html += PageParts.panel("All genres in the range", view.html(tables.named("genres")))
         return html
     }
 }

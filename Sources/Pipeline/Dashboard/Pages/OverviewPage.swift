@@ -3,7 +3,7 @@ import Tracker
 
 /// The overview: who is rising now, the range's headline figures against the range before, sales and revenue per day, and the
 /// leading genres, artists, releases and item types.
-struct OverviewPage {
+struct OverviewPage: TablePage {
     var filter: DashboardFilter
     var totals: Totals
     var before: Totals
@@ -48,7 +48,26 @@ struct OverviewPage {
             loadedBefore: second.5)
     }
 
-    func render() -> HTML {
+    var tables: [DataTable] {
+        let filter = filter
+        return [
+            Charts.ranking(
+                "genres", genres, name: "Genre", link: { row in filter.link("/genres") { $0.genre = row.key } },
+                caption: "A sale counts for each genre of its release", empty: "No sale in this range has a genre yet."),
+            Charts.ranking(
+                "artists", artists, name: "Artist", link: PageParts.artistLink(filter),
+                caption: "By sales in the range",
+                empty: "No sales in this range."),
+            Charts.ranking(
+                "releases", releases, name: "Release", link: { $0.url }, caption: "By sales; links go to Bandcamp",
+                empty: "No sales in this range."),
+            Charts.ranking(
+                "types", itemTypes, name: "Item type", link: { row in filter.link("/") { $0.itemType = row.key } },
+                total: totals.sales, caption: "Digital, physical and bundles", empty: "No sales in this range."),
+        ]
+    }
+
+    func render(_ view: TableView) -> HTML {
         var html: HTML = "<h1>Overview</h1>\n"
         html += rising.render()
         html += PageParts.cards(
@@ -92,28 +111,11 @@ struct OverviewPage {
             Charts.daily(
                 daily, value: \.revenueUSD, label: { "$" + Format.decimal($0, places: 0) }, title: "Revenue per day"))
         html += "</div>\n<div class=\"grid\">"
-        let filter = filter
-        html += PageParts.panel(
-            "Top genres",
-            Charts.ranking(
-                genres, link: { row in filter.link("/genres") { $0.genre = row.key } },
-                caption: "A sale counts for each genre of its release", empty: "No sale in this range has a genre yet.")
-        )
-        html += PageParts.panel(
-            "Top artists",
-            Charts.ranking(
-                artists, link: PageParts.artistLink(filter), caption: "By sales in the range",
-                empty: "No sales in this range."))
-        html += PageParts.panel(
-            "Top releases",
-            Charts.ranking(
-                releases, link: { $0.url }, caption: "By sales; links go to Bandcamp", empty: "No sales in this range.")
-        )
-        html += PageParts.panel(
-            "What sold",
-            Charts.ranking(
-                itemTypes, link: { row in filter.link("/") { $0.itemType = row.key } }, total: totals.sales,
-                caption: "Digital, physical and bundles", empty: "No sales in this range."))
+        let tables = tables
+        html += PageParts.panel("Top genres", view.html(tables.named("genres")))
+        html += PageParts.panel("Top artists", view.html(tables.named("artists")))
+        html += PageParts.panel("Top releases", view.html(tables.named("releases")))
+        html += PageParts.panel("What sold", view.html(tables.named("types")))
         html += "</div>\n"
         return html
     }

@@ -1,0 +1,199 @@
+import Postgres
+import Tracker
+
+/// An artist, release or genre with its sales in a range and in the range of the same length before: what a
+/// scout scans for who is moving.
+public struct Mover: Sendable, Equatable {
+    /// The artist's or release's id, or the genre's tag key.
+    public var key: String
+    public var name: String
+    /// A second line: an artist's page host, a release's artist.
+    public var detail: String?
+    /// The Bandcamp page.
+    public var url: String?
+    /// Where the artist says they are based (their latest release page's location line).
+    public var location: String?
+    /// The genre the artist's (or the release's) releases are most often tagged with.
+    public var genreKey: String?
+    public var genreName: String?
+    public var sales: Int
+    public var before: Int
+    public var revenueUSD: Money
+    /// The day of the first sale the warehouse holds (artists and releases).
+    public var firstDay: CalendarDay?
+
+    /// The change against the range before.
+    public var change: Change { Change.between(Double(before), Double(sales)) }
+}
+
+/// Who to look at: the artists, releases and genres that rose most against the range before, the artists whose
+/// first sale is in the range, and the same for small artists only (fewer than N sales in the 90 days before).
+extension DashboardQuery {
+    /// How many days before the range a small artist's sales are counted over.
+    public static let smallArtistDays = 90
+
+    /// The artists whose sales rose most against the range before (most more sales first), at most `limit`.
+    /// - Parameter smallUnder: Only artists with fewer sales than this in the 90 days before the range.
+    public func artistMovers(_ filter: DashboardFilter, smallUnder: Int?, limit: Int = 50) async throws -> [Mover] {
+        try await artists(
+            movers(filter, entity: "artist"), filter, smallUnder: smallUnder, newOnly: false, limit: limit)
+    }
+
+    /// The artists whose first sale in the warehouse is in the range, most sales first, at most `limit`.
+    public func newArtists(_ filter: DashboardFilter, smallUnder: Int?, limit: Int = 50) async throws -> [Mover] {
+        try await artists(movers(filter, entity: "artist"), filter, smallUnder: smallUnder, newOnly: true, limit: limit)
+    }
+
+    /// The releases whose sales rose most against the range before, at most `limit`; with `smallUnder`, only
+    /// small artists' releases.
+    public func releaseMovers(_ filter: DashboardFilter, smallUnder: Int?, limit: Int = 50) async throws -> [Mover] {
+        try await db.query(
+            """
+            WITH x AS (\(movers(filter, entity: "release")))
+            SELECT r.id::text AS key, coalesce(r.title, r.album_title, r.url) AS name, a.name AS detail, r.url,
+                r.location, g.key AS genre_key, g.name AS genre_name, x.sales, x.before, x.revenue,
+                (SELECT floor(date_part('epoch', min(h.sold_at)) / 86400)::bigint FROM sale h
+                    WHERE h.release_id = x.entity_id) AS first_day
+            FROM x JOIN release r ON r.id = x.entity_id JOIN artist a ON a.id = r.artist_id
+            LEFT JOIN LATERAL (
+                SELECT t.key, t.name FROM release_tag rt JOIN tag t ON t.id = rt.tag_id
+                WHERE rt.release_id = r.id ORDER BY rt.position, t.key LIMIT 1
+            ) g ON true
+            WHERE x.sales > x.before \(small(smallUnder, filter, artist: "r.artist_id"))
+            ORDER BY x.sales - x.before DESC, x.sales DESC, x.revenue DESC, r.id LIMIT \(limit)
+            """
+        ).decode(Mover.self)
+    }
+
+    /// The genres whose sales rose most against the range before (a sale counts for each genre of its release).
+    public func genreMovers(_ filter: DashboardFilter, limit: Int = 30) async throws -> [Mover] {
+        var span = filter
+        span.from = filter.previous.from
+        let rows: SQLQuery
+        if useSummaries, filter.genre == nil, filter.artist == nil, filter.itemType == nil {
+            rows = """
+                SELECT g.tag_id, g.day >= \(filter.from.iso)::date AS in_range, g.sales, g.revenue
+                FROM \(Self.genreDays(filter)) g WHERE \(span.days("g"))
+                """
+        } else {
+            rows = """
+                SELECT rt.tag_id, s.sold_at >= to_timestamp(\(filter.from.start)::float8) AS in_range, 1 AS sales,
+                    coalesce(s.amount_paid_usd, 0) AS revenue
+                FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id WHERE \(span.condition)
+                """
+        }
+        return try await db.query(
+            """
+            WITH x AS (
+                SELECT r.tag_id, coalesce(sum(r.sales) FILTER (WHERE r.in_range), 0)::bigint AS sales,
+                    coalesce(sum(r.sales) FILTER (WHERE NOT r.in_range), 0)::bigint AS before,
+                    round(coalesce(sum(r.revenue) FILTER (WHERE r.in_range), 0), 2) AS revenue
+                FROM (\(rows)) r GROUP BY 1
+            )
+            SELECT t.key, t.name, NULL AS detail, NULL AS url, NULL AS location, t.key AS genre_key,
+                t.name AS genre_name, x.sales, x.before, x.revenue, NULL::bigint AS first_day
+            FROM x JOIN tag t ON t.id = x.tag_id WHERE x.sales > x.before
+            ORDER BY x.sales - x.before DESC, x.sales DESC, t.key LIMIT \(limit)
+            """
+        ).decode(Mover.self)
+    }
+
+    /// The first day the warehouse has a sale on, if any: what "new" and "before" can reach back to.
+    public func firstSaleDay() async throws -> CalendarDay? {
+        let day: Int64? = try await db.query(
+            "SELECT (min(d.day) - date '1970-01-01')::bigint AS day FROM summary_day d"
+        ).scalar()
+        return day.map { CalendarDay(daysSinceEpoch: $0) }
+    }
+
+    /// The artists of `movers` as the page lists them: rising (more sales than before) or new (no sale before the
+    /// range), with their location, genre and first sale.
+    private func artists(
+        _ movers: SQLQuery, _ filter: DashboardFilter, smallUnder: Int?, newOnly: Bool, limit: Int
+    ) async throws -> [Mover] {
+        let condition: SQLQuery =
+            newOnly
+            ? """
+            x.sales > 0 AND NOT EXISTS (
+                SELECT 1 FROM sale h WHERE h.artist_id = x.entity_id
+                    AND h.sold_at < to_timestamp(\(filter.from.start)::float8))
+            """
+            : "x.sales > x.before"
+        let order: SQLQuery = newOnly ? "x.sales DESC" : "x.sales - x.before DESC, x.sales DESC"
+        return try await db.query(
+            """
+            WITH x AS (\(movers))
+            SELECT a.id::text AS key, a.name, a.page_url AS detail, a.page_url AS url, l.location,
+                g.key AS genre_key, g.name AS genre_name, x.sales, x.before, x.revenue,
+                (SELECT floor(date_part('epoch', min(h.sold_at)) / 86400)::bigint FROM sale h
+                    WHERE h.artist_id = x.entity_id) AS first_day
+            FROM x JOIN artist a ON a.id = x.entity_id
+            LEFT JOIN LATERAL (
+                SELECT r.location FROM release r WHERE r.artist_id = a.id AND r.location IS NOT NULL
+                ORDER BY r.page_read_at DESC NULLS LAST, r.id DESC LIMIT 1
+            ) l ON true
+            LEFT JOIN LATERAL (
+                SELECT t.key, t.name FROM release r JOIN release_tag rt ON rt.release_id = r.id
+                    JOIN tag t ON t.id = rt.tag_id
+                WHERE r.artist_id = a.id GROUP BY t.id ORDER BY count(*) DESC, min(rt.position), t.key LIMIT 1
+            ) g ON true
+            WHERE \(condition) \(small(smallUnder, filter, artist: "x.entity_id"))
+            ORDER BY \(order), x.revenue DESC, a.id LIMIT \(limit)
+            """
+        ).decode(Mover.self)
+    }
+
+    /// Each artist's or release's (`entity`) sales and revenue in the range and its sales in the range before, as
+    /// `entity_id`, `sales`, `before`, `revenue`: from the day summaries when only days narrow the filter, else
+    /// from `sale`.
+    private func movers(_ filter: DashboardFilter, entity: String) -> SQLQuery {
+        var span = filter
+        span.from = filter.previous.from
+        let id: SQLQuery = "\(unescaped: entity)_id"
+        let rows: SQLQuery =
+            onlyDays(filter)
+            ? """
+            SELECT d.\(id) AS entity_id, d.day >= \(filter.from.iso)::date AS in_range, d.sales, d.revenue
+            FROM summary_\(unescaped: entity)_day d WHERE \(span.days("d"))
+            """
+            : """
+            SELECT s.\(id) AS entity_id, s.sold_at >= to_timestamp(\(filter.from.start)::float8) AS in_range, 1 AS sales,
+                coalesce(s.amount_paid_usd, 0) AS revenue
+            FROM sale s WHERE \(span.condition)
+            """
+        return """
+            SELECT r.entity_id, coalesce(sum(r.sales) FILTER (WHERE r.in_range), 0)::bigint AS sales,
+                coalesce(sum(r.sales) FILTER (WHERE NOT r.in_range), 0)::bigint AS before,
+                round(coalesce(sum(r.revenue) FILTER (WHERE r.in_range), 0), 2) AS revenue
+            FROM (\(rows)) r GROUP BY 1
+            """
+    }
+
+    /// The condition that an artist (`artist`, a column) had fewer than `under` sales in the 90 days before the
+    /// range, whatever else the filter narrows to (an artist is small or not on all of Bandcamp): read by index
+    /// from `sale`, counting no further than `under`.
+    private func small(_ under: Int?, _ filter: DashboardFilter, artist: String) -> SQLQuery {
+        guard let under else { return "" }
+        let start = filter.from.adding(days: -Int64(Self.smallArtistDays)).start
+        return """
+            AND (SELECT count(*) FROM (
+                SELECT 1 FROM sale h WHERE h.artist_id = \(unescaped: artist)
+                    AND h.sold_at >= to_timestamp(\(start)::float8) AND h.sold_at < to_timestamp(\(filter.from.start)::float8)
+                LIMIT \(under)) z) < \(under)
+            """
+    }
+}
+
+extension Mover: PostgresRowDecodable {
+    /// From `key`, `name`, `detail` (a page URL is shown as its host), `url`, `location`, `genre_key`,
+    /// `genre_name`, `sales`, `before`, `revenue` and `first_day` (days since 1970).
+    public init(row: PostgresRow) throws {
+        self.init(
+            key: try row.decode("key"), name: try row.decode("name"),
+            detail: try row.decode("detail", as: String?.self).map(DashboardQuery.host), url: try row.decode("url"),
+            location: try row.decode("location"), genreKey: try row.decode("genre_key"),
+            genreName: try row.decode("genre_name"), sales: try row.decode("sales"), before: try row.decode("before"),
+            revenueUSD: try row.decode("revenue"),
+            firstDay: try row.decode("first_day", as: Int64?.self).map { CalendarDay(daysSinceEpoch: $0) })
+    }
+}
