@@ -49,9 +49,14 @@ struct SalesAnalysisTests {
             ratios = [round(D(r['amount_paid']) / price(r), 6) for r in priced]
             currencies = sorted(Counter(r['currency'] for r in rows).items(), key=lambda kv: (-kv[1], kv[0]))
             countries = sorted(Counter(r['country_code'].upper() for r in rows).items(), key=lambda kv: (-kv[1], kv[0]))
+            def more_share(key, value):
+                p = [r for r in priced if key(r) == value]
+                return '%.6f' % (sum(D(r['amount_paid']) > price(r) for r in p) / len(p)) if p else 'none'
             print(len(rows), sum(r['item_type'] in ('a', 't') for r in rows), len(priced), more, exact,
                   '%.6f' % statistics.median(ratios), currencies[0][0], currencies[0][1], len(currencies),
-                  countries[0][0], countries[0][1], len(countries))
+                  countries[0][0], countries[0][1], len(countries),
+                  more_share(lambda r: r['country_code'].upper(), countries[0][0]),
+                  more_share(lambda r: r['currency'], currencies[0][0]))
             """, Self.sample.path)
         let digital = analysis.itemTypes.filter { ["album", "track"].contains($0.key) }.reduce(0) { $0 + $1.sales }
         let mine = [
@@ -59,9 +64,14 @@ struct SalesAnalysisTests {
             "\(analysis.overpayment.paidExactly)", String(format: "%.6f", analysis.medianRatio ?? -1),
             analysis.currencies[0].key, "\(analysis.currencies[0].sales)", "\(analysis.currencies.count)",
             analysis.countries[0].key, "\(analysis.countries[0].sales)", "\(analysis.countryCount)",
+            analysis.countries[0].paidMoreShare.map { String(format: "%.6f", $0) } ?? "none",
+            analysis.currencies[0].paidMoreShare.map { String(format: "%.6f", $0) } ?? "none",
         ].joined(separator: " ")
         #expect(mine == python)
         #expect(abs(analysis.digitalShare - Double(digital) / 101) < 1e-12)
+        // One day of sales: the day's figures, every sale in it.
+        #expect(analysis.daily.map(\.sales) == [101] && analysis.daily.first?.day == Self.day)
+        #expect(abs((analysis.daily.first?.revenueUSD ?? 0) - analysis.revenueUSD.value) < 0.005)
         // The physical formats, labelled by hand from the sample's 18 descriptions.
         let formats = Dictionary(uniqueKeysWithValues: analysis.physicalFormats.map { ($0.key, $0.sales) })
         #expect(formats == ["vinyl": 8, "cd": 3, "merch": 5, "other": 2])
@@ -95,5 +105,24 @@ struct SalesAnalysisTests {
         #expect(text.contains("Paid-to-price ratio") && text.contains("Seller currencies"))
         #expect(text.contains(Format.percent(Double(83) / 101)) && text.contains("Vinyl"))
         #expect(text.contains("United Kingdom") || text.contains("United States"))
+        // Paid more is there for countries and currencies too; each band of the ratio says its count.
+        let analysis = try await SalesAnalysis.read(db, from: Self.day, to: Self.day)
+        let country = try #require(analysis.countries.first?.paidMoreShare)
+        let countries = try #require(
+            text.range(of: "Top buyer countries").flatMap { start in
+                text.range(of: "Seller currencies", range: start.upperBound..<text.endIndex).map {
+                    text[start.upperBound..<$0.lowerBound]
+                }
+            })
+        #expect(countries.contains("Paid more") && countries.contains(Format.percent(country)))
+        // A dash only for a country none of whose items had a price.
+        #expect(
+            countries.components(separatedBy: "—").count - 1
+                == analysis.countries.filter { $0.paidMoreShare == nil }.count)
+        #expect(analysis.countries.filter { $0.paidMoreShare == nil }.count < analysis.countries.count / 2)
+        for band in analysis.ratioBands {
+            let share = Double(band.sales) / Double(analysis.overpayment.priced)
+            #expect(text.contains("\(Format.count(band.sales)) · \(Format.percent(share))"), "\(band.label)")
+        }
     }
 }

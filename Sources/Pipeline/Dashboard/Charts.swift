@@ -12,11 +12,12 @@ enum Charts {
     static func daily(_ points: [DayPoint], value: (DayPoint) -> Double, label: (Double) -> String, title: String)
         -> HTML
     {
-        let width = 720.0
-        let height = 190.0
-        let left = 52.0
-        let bottom = 22.0
-        let top = 8.0
+        // Drawn about as wide as a panel shows it, so that the labels come out near their size in the stylesheet.
+        let width = 520.0
+        let height = 210.0
+        let left = 66.0
+        let bottom = 24.0
+        let top = 10.0
         let values = points.map(value)
         let scale = niceMaximum(values.max() ?? 0)
         let plotWidth = width - left - 4

@@ -219,7 +219,7 @@ enum PageFrame {
         .grid.wide{grid-template-columns:repeat(auto-fit,minmax(min(480px,100%),1fr))}
         .panel{background:#fff;border:1px solid var(--line);border-radius:6px;padding:8px 12px;margin:10px 0;overflow:hidden}
         svg.chart{width:100%;height:auto;display:block}
-        svg .bar{fill:var(--accent)}svg .grid{stroke:var(--line)}svg .axis{font-size:11px;fill:var(--muted)}
+        svg .bar{fill:var(--accent)}svg .grid{stroke:var(--line)}svg .axis{font-size:13px;fill:var(--muted)}
         svg.map{width:100%;height:auto;display:block;background:#eef5f8}
         svg.map .land{fill:#d5dde3;stroke:#fff;stroke-width:.4}svg.map .sold{fill:var(--brand);stroke:#fff;stroke-width:.4}
         svg.map a:hover .sold{fill:var(--accent)}

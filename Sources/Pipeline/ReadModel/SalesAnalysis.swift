@@ -2,8 +2,8 @@ import Postgres
 import Tracker
 
 /// The analysis people know from Components' dataset, for any range of the warehouse: digital against physical,
-/// the physical formats, how often and by how much buyers pay more than asked, the paid-to-price ratio, and the
-/// buyer countries and seller currencies.
+/// the physical formats, how often and by how much buyers pay more than asked, the paid-to-price ratio, the
+/// buyer countries and seller currencies, the sales of each day and the leading genres.
 public struct SalesAnalysis: Sendable, Equatable {
     /// A part of the sales: its sales, revenue and their shares of the whole it belongs to.
     public struct Part: Sendable, Equatable {
@@ -54,6 +54,11 @@ public struct SalesAnalysis: Sendable, Equatable {
     public var countries: [Part] = []
     public var countryCount = 0
     public var currencies: [Part] = []
+    /// Every day of the range, days without a sale at zero.
+    public var daily: [DayPoint] = []
+    /// The ten leading genres by sales (a sale counts for each genre of its release, so their shares may add up
+    /// to more than the whole).
+    public var genres: [Part] = []
 
     /// The share of sales that were digital (albums and tracks).
     public var digitalShare: Double {
@@ -67,7 +72,8 @@ public struct SalesAnalysis: Sendable, Equatable {
             && lhs.overpayment == rhs.overpayment && lhs.medianRatio == rhs.medianRatio && lhs.ratio90 == rhs.ratio90
             && lhs.ratioBands.map(\.label) == rhs.ratioBands.map(\.label)
             && lhs.ratioBands.map(\.sales) == rhs.ratioBands.map(\.sales) && lhs.countries == rhs.countries
-            && lhs.countryCount == rhs.countryCount && lhs.currencies == rhs.currencies
+            && lhs.countryCount == rhs.countryCount && lhs.currencies == rhs.currencies && lhs.daily == rhs.daily
+            && lhs.genres == rhs.genres
     }
 }
 
@@ -92,6 +98,10 @@ extension SalesAnalysis {
         _ db: PostgresConnection, from: CalendarDay, to: CalendarDay, condition: SQLQuery
     ) async throws -> SalesAnalysis {
         var analysis = SalesAnalysis(from: from, to: to)
+        let paidMoreShare: SQLQuery = """
+            avg((s.amount_paid > s.price_asked)::int) FILTER (WHERE s.price_asked > 0 AND s.amount_paid IS NOT NULL)
+                AS paid_more_share
+            """
         let totals =
             try await db.query(
                 """
@@ -160,7 +170,7 @@ extension SalesAnalysis {
         let countries = try await db.query(
             """
             SELECT coalesce(s.buyer_country_code, '—') AS key, max(c.name) AS name, count(*) AS sales,
-                round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
+                round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue, \(paidMoreShare)
             FROM sale s LEFT JOIN country c ON c.code = s.buyer_country_code
             WHERE \(condition) GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 10
             """
@@ -169,11 +179,26 @@ extension SalesAnalysis {
         let currencies = try await db.query(
             """
             SELECT coalesce(s.currency, '—') AS key, NULL AS name, count(*) AS sales,
-                round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
+                round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue, \(paidMoreShare)
             FROM sale s WHERE \(condition) GROUP BY 1 ORDER BY 3 DESC, 1
             """
         )
         analysis.currencies = try currencyParts(currencies, analysis)
+        let days = try await db.query(
+            """
+            SELECT floor(date_part('epoch', s.sold_at) / 86400)::bigint AS day, count(*) AS sales,
+                coalesce(sum(s.amount_paid_usd), 0) AS revenue
+            FROM sale s WHERE \(condition) GROUP BY 1
+            """)
+        analysis.daily = try everyDay(days, from: from, to: to)
+        let genres = try await db.query(
+            """
+            SELECT t.key, t.name, count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
+                NULL::numeric AS paid_more_share
+            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
+            WHERE \(condition) GROUP BY t.id ORDER BY 3 DESC, 4 DESC, t.key LIMIT 10
+            """)
+        analysis.genres = try genreParts(genres, analysis)
         return analysis
     }
 

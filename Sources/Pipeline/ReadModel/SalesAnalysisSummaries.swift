@@ -54,7 +54,7 @@ extension SalesAnalysis {
                 GROUP BY GROUPING SETS ((), (k.item_type), (k.item_type, k.format), (k.country), (k.currency))
             )
             SELECT p.*, coalesce(p.code, '—') AS key, c.name,
-                CASE WHEN p.by_kind THEN p.paid_more::numeric / nullif(p.priced, 0) END AS paid_more_share
+                p.paid_more::numeric / nullif(p.priced, 0) AS paid_more_share
             FROM parts p LEFT JOIN country c ON p.part = 'country' AND c.code = p.code
             ORDER BY p.part, p.sales DESC, key
             """)
@@ -100,6 +100,20 @@ extension SalesAnalysis {
             try rows("format").filter { try $0.decode("physical") }, analysis)
         analysis.countries = try countryParts(Array(try rows("country").prefix(10)), analysis)
         analysis.currencies = try currencyParts(try rows("currency"), analysis)
+        let dayRows = try await db.query(
+            """
+            SELECT (a.day - date '1970-01-01')::bigint AS day, sum(a.sales)::bigint AS sales, sum(a.revenue) AS revenue
+            FROM summary_day a WHERE \(days) GROUP BY 1
+            """)
+        analysis.daily = try everyDay(dayRows, from: from, to: to)
+        let genres = try await db.query(
+            """
+            SELECT t.key, t.name, x.sales, x.revenue, NULL::numeric AS paid_more_share FROM (
+                SELECT a.tag_id, sum(a.sales)::bigint AS sales, round(sum(a.revenue), 2) AS revenue
+                FROM summary_genre_day a WHERE \(days) GROUP BY 1
+            ) x JOIN tag t ON t.id = x.tag_id ORDER BY 3 DESC, 4 DESC, t.key LIMIT 10
+            """)
+        analysis.genres = try genreParts(genres, analysis)
         return analysis
     }
 
@@ -117,8 +131,7 @@ extension SalesAnalysis {
         countryCount = try totals.decode("countries")
     }
 
-    /// Parts from rows of `key`, `name` (or NULL), `sales`, `revenue` and, where there is one,
-    /// `paid_more_share`.
+    /// Parts from rows of `key`, `name` (or NULL), `sales`, `revenue` and `paid_more_share` (or NULL).
     static func parts(
         _ rows: some Sequence<PostgresRow>, whole: Int, wholeRevenue: Double, label: (String, String?) -> String
     ) throws -> [Part] {
@@ -130,7 +143,22 @@ extension SalesAnalysis {
                 key: key, label: label(key, try row.decode("name")), sales: sales, revenueUSD: money,
                 salesShare: whole > 0 ? Double(sales) / Double(whole) : 0,
                 revenueShare: wholeRevenue > 0 ? money.value / wholeRevenue : 0,
-                paidMoreShare: row.has("paid_more_share") ? try row.decode("paid_more_share") : nil)
+                paidMoreShare: try row.decode("paid_more_share"))
+        }
+    }
+
+    static func genreParts(_ rows: some Sequence<PostgresRow>, _ analysis: SalesAnalysis) throws -> [Part] {
+        try parts(rows, whole: analysis.sales, wholeRevenue: analysis.revenueUSD.value) { key, name in name ?? key }
+    }
+
+    /// Every day from `from` to `to` from rows of `day` (days since 1970), `sales` and `revenue`; days without a
+    /// row at zero.
+    static func everyDay(_ rows: some Sequence<PostgresRow>, from: CalendarDay, to: CalendarDay) throws -> [DayPoint] {
+        var byDay: [Int64: (Int, Double)] = [:]
+        for row in rows { byDay[try row.decode("day")] = (try row.decode("sales"), try row.decode("revenue")) }
+        return (from.daysSinceEpoch...to.daysSinceEpoch).map { day in
+            let value = byDay[day] ?? (0, 0)
+            return DayPoint(day: CalendarDay(daysSinceEpoch: day), sales: value.0, revenueUSD: value.1)
         }
     }
 

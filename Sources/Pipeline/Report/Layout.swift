@@ -214,6 +214,8 @@ struct BarChart {
     var comparison: [Double]?
     var labels: [String]
     var valueLabel: (Double) -> String
+    /// Text over each bar (its count and share), so that a bar too short to see still says what it holds.
+    var barLabels: [String]? = nil
 
     func draw(on page: PDFPage, x: Float, y: Float, width: Float, height: Float) throws {
         let axis: Float = 40
@@ -237,6 +239,11 @@ struct BarChart {
             page.fillRectangle(
                 x: plotX + Float(index) * slot + slot * 0.18, y: y + plotHeight - barHeight, width: slot * 0.64,
                 height: barHeight, color: Palette.accent)
+            if let barLabels, index < barLabels.count {
+                try page.text(
+                    barLabels[index], x: plotX + Float(index) * slot + slot / 2, y: y + plotHeight - barHeight - 3,
+                    size: 6.5, color: Palette.ink, align: .center)
+            }
             if index < labels.count, !labels[index].isEmpty {
                 try page.text(
                     labels[index], x: plotX + Float(index) * slot + slot / 2, y: y + plotHeight + 11, size: 6.5,

@@ -15,7 +15,9 @@ public struct SalesAnalysisPDF {
         let range = "\(analysis.from.iso) to \(analysis.to.iso)"
         let document = try PDFDocument(
             fonts: fonts, title: "Bandcamp sales analysis, \(range)", author: "bandcamp-tracker",
-            subject: "Digital and physical, overpayment, paid-to-price ratio, countries and currencies, \(range) (UTC)")
+            subject:
+                "Sales per day, digital and physical, overpayment, paid-to-price ratio, countries, currencies and "
+                + "genres, \(range) (UTC)")
         var layout = try Layout(document: document)
         try layout.titleBand(
             kicker: "BANDCAMP SALES · ANALYSIS", title: analysis.from == analysis.to ? analysis.from.long : range,
@@ -26,6 +28,7 @@ public struct SalesAnalysisPDF {
             try layout.paragraph("The warehouse holds no sale in this range.")
         } else {
             try summary(analysis, &layout)
+            try daily(analysis, &layout)
             try parts(
                 "Digital, physical and bundles", analysis.itemTypes, first: "Kind",
                 caption: "Paid more: the share of items with a price above 0 whose buyer paid more than asked.",
@@ -43,6 +46,12 @@ public struct SalesAnalysisPDF {
             try parts(
                 "Seller currencies", analysis.currencies, first: "Currency",
                 caption: "Revenue is what buyers paid, in USD as the feed converted it.", &layout)
+            if !analysis.genres.isEmpty {
+                try parts(
+                    "Top genres", analysis.genres, first: "Genre",
+                    caption: "A sale counts for each genre of its release, so the shares may add up to more than all.",
+                    &layout)
+            }
         }
         try layout.heading("About these figures", need: 60)
         for line in [
@@ -84,16 +93,20 @@ public struct SalesAnalysisPDF {
         _ title: String, _ parts: [SalesAnalysis.Part], first: String, caption: String, _ layout: inout Layout
     ) throws {
         try layout.heading(title, need: 40 + Float(min(parts.count, 12)) * Table.rowHeight)
-        var table = Table(columns: [
-            .init(first, width: 160), .init("Items", width: 70, align: .right),
-            .init("Share", width: 60, align: .right), .init("Revenue (USD)", width: 90, align: .right),
-            .init("Of revenue", width: 60, align: .right), .init("Paid more", width: 71, align: .right),
-        ])
+        // The share that paid more where the parts have it (not genres: a sale counts for several).
+        let paidMore = parts.contains { $0.paidMoreShare != nil }
+        var table = Table(
+            columns: [
+                .init(first, width: paidMore ? 160 : 231), .init("Items", width: 70, align: .right),
+                .init("Share", width: 60, align: .right), .init("Revenue (USD)", width: 90, align: .right),
+                .init("Of revenue", width: 60, align: .right),
+            ] + (paidMore ? [.init("Paid more", width: 71, align: .right)] : []))
         for part in parts {
-            table.rows.append([
-                part.label, Format.count(part.sales), Format.percent(part.salesShare), Format.usd(part.revenueUSD),
-                Format.percent(part.revenueShare), part.paidMoreShare.map(Format.percent) ?? "—",
-            ])
+            table.rows.append(
+                [
+                    part.label, Format.count(part.sales), Format.percent(part.salesShare), Format.usd(part.revenueUSD),
+                    Format.percent(part.revenueShare),
+                ] + (paidMore ? [part.paidMoreShare.map(Format.percent) ?? "—"] : []))
         }
         table.bars = parts.map { $0.salesShare / max(parts.first?.salesShare ?? 1, 0.000_001) }
         try table.draw(&layout)
@@ -118,15 +131,36 @@ public struct SalesAnalysisPDF {
         try table.draw(&layout)
     }
 
+    /// Items sold each day, with the first, middle and last days named.
+    private func daily(_ analysis: SalesAnalysis, _ layout: inout Layout) throws {
+        guard analysis.daily.count > 1 else { return }
+        try layout.heading("Sales per day", need: 150)
+        let points = analysis.daily
+        let named = Set([0, points.count / 2, points.count - 1])
+        let top = layout.y
+        try BarChart(
+            values: points.map { Double($0.sales) }, comparison: nil,
+            labels: points.indices.map { named.contains($0) ? points[$0].day.iso : "" },
+            valueLabel: { Format.decimal($0, places: 0) }
+        ).draw(on: layout.page, x: Layout.margin, y: top, width: Layout.contentWidth, height: 110)
+        layout.y = top + 118
+        let busiest = points.max { $0.sales < $1.sales }!
+        try layout.caption(
+            "Items sold each UTC day; the busiest was \(busiest.day.long) with \(Format.count(busiest.sales)).")
+    }
+
     private func ratio(_ analysis: SalesAnalysis, _ layout: inout Layout) throws {
         try layout.heading("Paid-to-price ratio", need: 150)
         let total = analysis.ratioBands.reduce(0) { $0 + $1.sales }
         let top = layout.y
         try BarChart(
             values: analysis.ratioBands.map { Double($0.sales) }, comparison: nil,
-            labels: analysis.ratioBands.map(\.label), valueLabel: { Format.decimal($0, places: 0) }
-        ).draw(on: layout.page, x: Layout.margin, y: top, width: Layout.contentWidth, height: 110)
-        layout.y = top + 118
+            labels: analysis.ratioBands.map(\.label), valueLabel: { Format.decimal($0, places: 0) },
+            barLabels: analysis.ratioBands.map { band in
+                Format.count(band.sales) + " · " + Format.percent(total > 0 ? Double(band.sales) / Double(total) : 0)
+            }
+        ).draw(on: layout.page, x: Layout.margin, y: top + 10, width: Layout.contentWidth, height: 110)
+        layout.y = top + 128
         try layout.caption(
             "Items with a price above 0, by what was paid over the price (\(Format.count(total)) items). Median "
                 + "\(analysis.medianRatio.map { Format.decimal($0, places: 2) } ?? "—") ×, 90th percentile "

@@ -55,6 +55,9 @@ struct AnalysisPage: TablePage {
                 "countries", analysis.countries, first: "Country",
                 caption: "\(Format.count(analysis.countryCount)) countries in all; the leading ones"),
             Self.parts("currencies", analysis.currencies, first: "Currency", caption: "The sellers' currencies"),
+            Self.parts(
+                "genres", analysis.genres, first: "Genre",
+                caption: "A sale counts for each genre of its release, so the shares may add up to more than all"),
         ]
     }
 
@@ -99,6 +102,11 @@ struct AnalysisPage: TablePage {
                 ),
                 ("Currencies", Format.count(analysis.currencies.count), .none),
             ], compare: false)
+        html += PageParts.panel(
+            "Sales per day",
+            Charts.daily(
+                analysis.daily, value: { Double($0.sales) }, label: { Format.decimal($0, places: 0) },
+                title: "Items sold per day"))
         // Two panels a row on a desktop: the parts' tables have six columns.
         html += "<div class=\"grid wide\">"
         html += PageParts.panel("Digital, physical and bundles", view.html(tables.named("types")))
@@ -110,6 +118,7 @@ struct AnalysisPage: TablePage {
         html += PageParts.panel("Paid-to-price ratio", view.html(tables.named("ratio")))
         html += PageParts.panel("Top buyer countries", view.html(tables.named("countries")))
         html += PageParts.panel("Seller currencies", view.html(tables.named("currencies")))
+        html += PageParts.panel("Top genres", view.html(tables.named("genres")))
         html += "</div>\n"
         if let storedPDF {
             html += """
@@ -135,7 +144,8 @@ struct AnalysisPage: TablePage {
         let paidMore = parts.contains { $0.paidMoreShare != nil }
         var columns: [DataTable.Column] = [
             .init("part", first), .init("sales", "Sales", numeric: true), .init("share", "Share", numeric: true),
-            .init("revenue", "Revenue", numeric: true), .init("revenue-share", "Of revenue", numeric: true),
+            .init("revenue", "Revenue", numeric: true),
+            .init("revenue-share", "Of revenue", numeric: true, secondary: true),
         ]
         if paidMore { columns.append(.init("more", "Paid more", numeric: true)) }
         return DataTable(
