@@ -226,6 +226,23 @@ data "aws_iam_policy_document" "report" {
     actions   = ["s3:GetObject", "s3:PutObject"]
     resources = ["${aws_s3_bucket.data.arn}/exports/*"]
   }
+  # Analyses asked for from the dashboard: each request read, and deleted once its PDF is stored; the daily run
+  # lists those whose event was lost.
+  statement {
+    sid       = "TakeAnalysisRequests"
+    actions   = ["s3:GetObject", "s3:DeleteObject"]
+    resources = ["${aws_s3_bucket.data.arn}/requests/analysis/*"]
+  }
+  statement {
+    sid       = "ListAnalysisRequests"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.data.arn]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["requests/analysis/*"]
+    }
+  }
 }
 
 module "report" {
@@ -333,6 +350,12 @@ data "aws_iam_policy_document" "dashboard" {
       variable = "s3:prefix"
       values   = ["reports/*"]
     }
+  }
+  # The analysis PDF of a range, asked for from /analysis: the request written (and looked for), never read.
+  statement {
+    sid       = "AskForAnalyses"
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["${aws_s3_bucket.data.arn}/requests/analysis/*"]
   }
 }
 

@@ -1,7 +1,8 @@
-# EventBridge: Extract on a rate, Load on every new raw object and on an hourly sweep, Report daily, Alert
-# hourly, Backfill on every dataset put under backfill/ and every 15 minutes until it is done, Charts on every
-# export put under charts/ and a daily sweep. Each target retries for up to an hour and sends what it could not deliver to the failure queue;
-# each permission lets only its own rule invoke the function.
+# EventBridge: Extract on a rate, Load on every new raw object and on an hourly sweep, Report daily and on every
+# analysis asked for under requests/analysis/, Alert hourly, Backfill on every dataset put under backfill/ and
+# every 15 minutes until it is done, Charts on every export put under charts/ and a daily sweep. Each target
+# retries for up to an hour and sends what it could not deliver to the failure queue; each permission lets only
+# its own rule invoke the function.
 
 locals {
   schedules = {
@@ -18,6 +19,7 @@ locals {
     load     = { prefix = "raw/", function = module.load, what = "each new raw object" }
     backfill = { prefix = "backfill/", function = module.backfill, what = "each dataset to backfill" }
     charts   = { prefix = "charts/", function = module.charts, what = "each chart export" }
+    report   = { prefix = "requests/analysis/", function = module.report, what = "each analysis asked for" }
   }
 }
 

@@ -7,7 +7,8 @@ let help = FunctionHelp(
         + "analysis PDF of a range.",
     events: [
         .init(
-            "EventBridge's scheduled event (06:00 UTC): the report of the day before, and its sales' export.",
+            "EventBridge's scheduled event (06:00 UTC): the report of the day before, its sales' export, and any "
+                + "analysis asked for and not yet built.",
             example: "--event events/report-scheduled.json"),
         .init(
             "The report of a day (resend: mail those who had it again too).",
@@ -18,6 +19,10 @@ let help = FunctionHelp(
         .init(
             "The analysis of a range of days, stored under reports/analysis/.",
             example: #"{"command": "analysis", "from": "2020-09-09", "to": "2020-10-02"}"#),
+        .init(
+            "EventBridge's S3 Object Created under requests/analysis/ (the dashboard's request): that analysis, then "
+                + "the request deleted.",
+            example: "--event events/report-analysis-requested.json"),
     ])
 
 await Lambda.main(help: help) { try ReportHandler.start($0) }

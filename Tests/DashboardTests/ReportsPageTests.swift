@@ -81,16 +81,37 @@ struct ReportsPageTests {
         #expect(post.statusCode == 405)
     }
 
-    @Test("the analysis page links the PDF of its very range when one is stored, and says how to make one if not")
+    @Test("the analysis page links the PDF of its very range when stored, else asks the report function for one")
     func analysisLink() async throws {
         let (bench, store) = try await filledFolder("reports_analysis")
         let app = bench.app(reports: store)
         let stored = try await bench.get(app, "/analysis", "from=2026-11-01&to=2026-11-30").body
         #expect(stored.contains("<a href=\"/reports/analysis/2026-11-01_2026-11-30.pdf\">This analysis as a PDF</a>"))
-        let other = try await bench.get(app, "/analysis", "from=2026-11-02&to=2026-11-30").body
-        #expect(!other.contains("This analysis as a PDF") && other.contains("No PDF of this range is stored"))
+        #expect(!stored.contains("Make a PDF"))
+        // Another range: a button that asks for it.
+        let range = "from=2026-11-02&to=2026-11-30"
+        let other = try await bench.get(app, "/analysis", range).body
+        #expect(!other.contains("This analysis as a PDF") && other.contains("Make a PDF of this analysis"))
         #expect(
-            other.contains("&quot;from&quot;: &quot;2026-11-02&quot;") || other.contains("\"from\": \"2026-11-02\""))
+            other.contains(
+                "<form class=\"pdf\" method=\"post\" action=\"/analysis?from=2026-11-02&amp;to=2026-11-30\">"))
+        let request = "requests/analysis/2026-11-02_2026-11-30.json"
+        // A post from elsewhere (no form token) asks for nothing.
+        let forged = try await app.respond(FunctionURLRequest(method: "POST", path: "/analysis", query: range))
+        let forgedRequest = try await store.head(request)
+        #expect(forged.statusCode == 403 && forgedRequest == nil)
+        let asked = try await bench.post(app, "/analysis", range, form: [])
+        #expect(asked.statusCode == 303 && asked.headers["location"] == "/analysis?\(range)")
+        #expect(try await store.head(request) != nil)
+        // Asked for: the page says so, and how it is made on this machine (a folder delivers no event).
+        let waiting = try await bench.get(app, "/analysis", range).body
+        #expect(waiting.contains("was asked for") && waiting.contains("scripts/analysis-report 2026-11-02 2026-11-30"))
+        #expect(!waiting.contains("Make a PDF"))
+        // Asking again changes nothing; a narrowed page asks for the whole range and says so.
+        #expect(try await bench.post(app, "/analysis", range, form: []).statusCode == 303)
+        #expect(try await store.list(prefix: "requests/", startAfter: nil, limit: 10).count == 1)
+        let narrowed = try await bench.get(app, "/analysis", "from=2026-10-01&to=2026-10-31&country=JP").body
+        #expect(narrowed.contains("every sale from 2026-10-01 to 2026-10-31: a PDF is not narrowed by genre, artist, country"))
     }
 
     @Test("behind the sign-in like every page")

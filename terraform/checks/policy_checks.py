@@ -12,20 +12,26 @@ FUNCTION_MODULE = "./modules/function"
 ALLOWED_ACTIONS = {
     "extract": {"s3:GetObject", "s3:PutObject", "s3:ListBucket"},
     "load": {"s3:GetObject", "s3:ListBucket", "secretsmanager:GetSecretValue"},
-    "report": {"s3:GetObject", "s3:PutObject", "secretsmanager:GetSecretValue", "ses:SendEmail", "ses:SendRawEmail"},
+    "report": {
+        "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket", "secretsmanager:GetSecretValue",
+        "ses:SendEmail", "ses:SendRawEmail",
+    },
     "alert": {"secretsmanager:GetSecretValue", "ses:SendEmail", "ses:SendRawEmail", "sns:Publish"},
     "unsubscribe": {"secretsmanager:GetSecretValue"},
-    "dashboard": {"s3:GetObject", "s3:ListBucket", "secretsmanager:GetSecretValue", "ses:SendEmail", "ses:SendRawEmail"},
+    "dashboard": {
+        "s3:GetObject", "s3:PutObject", "s3:ListBucket", "secretsmanager:GetSecretValue", "ses:SendEmail",
+        "ses:SendRawEmail",
+    },
     "backfill": {"s3:GetObject", "s3:ListBucket", "secretsmanager:GetSecretValue"},
     "charts": {"s3:GetObject", "s3:ListBucket", "secretsmanager:GetSecretValue"},
 }
 ALLOWED_OBJECT_PREFIXES = {
     "extract": {"raw/", "state/"},
     "load": {"raw/"},
-    "report": {"reports/", "exports/"},
+    "report": {"reports/", "exports/", "requests/analysis/"},
     "alert": set(),
     "unsubscribe": set(),
-    "dashboard": {"reports/"},
+    "dashboard": {"reports/", "requests/analysis/"},
     "backfill": {"backfill/"},
     "charts": {"charts/"},
 }
@@ -34,7 +40,7 @@ IN_VPC = {"load", "report", "alert", "unsubscribe", "dashboard", "backfill", "ch
 # How each is started.
 SCHEDULED = {"extract", "load", "report", "alert", "backfill", "charts"}
 # The functions started by S3 "Object Created", and under which prefix.
-ON_OBJECTS = {"load": "raw/", "backfill": "backfill/", "charts": "charts/"}
+ON_OBJECTS = {"load": "raw/", "backfill": "backfill/", "charts": "charts/", "report": "requests/analysis/"}
 BY_URL = {"unsubscribe", "dashboard"}
 MANAGED_POLICIES = {"AWSLambdaVPCAccessExecutionRole", "AWSXrayWriteOnlyAccess"}
 

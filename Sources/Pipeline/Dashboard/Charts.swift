@@ -9,11 +9,12 @@ import Tracker
 /// `<title>` (a tooltip, and what a screen reader says).
 enum Charts {
     /// A column per day, with a scale of round numbers.
-    static func daily(_ points: [DayPoint], value: (DayPoint) -> Double, label: (Double) -> String, title: String)
-        -> HTML
-    {
-        // Drawn about as wide as a panel shows it, so that the labels come out near their size in the stylesheet.
-        let width = 520.0
+    /// - Parameter width: About as wide as the panel shows it (half a desktop's page by default; the whole for a
+    ///   panel of its own), so that the labels come out near their size in the stylesheet.
+    static func daily(
+        _ points: [DayPoint], value: (DayPoint) -> Double, label: (Double) -> String, title: String,
+        width: Double = 520
+    ) -> HTML {
         let height = 210.0
         let left = 66.0
         let bottom = 24.0

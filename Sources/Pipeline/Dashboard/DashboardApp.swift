@@ -60,7 +60,7 @@ public struct DashboardApp: Sendable {
         let method = request.method
         let form = FormGuard(request)
         // Forms that change something come from this site's own pages only.
-        if method == "POST", ["/sign-in", "/sign-out", "/subscribe"].contains(path),
+        if method == "POST", ["/sign-in", "/sign-out", "/subscribe", "/analysis"].contains(path),
             let refusal = FormGuard.refusal(request)
         {
             logger.notice("form refused", metadata: ["path": "\(path)", "why": "\(refusal)"])
@@ -104,8 +104,8 @@ public struct DashboardApp: Sendable {
                     "Not found", "There is no page at this address: the dashboard's pages are above.",
                     navigation: true))
         }
-        if section == .subscribe {
-            guard method == "GET" || method == "POST" else { return Self.methodNotAllowed }
+        if section == .subscribe || section == .analysis {
+            guard method == "GET" || method == "HEAD" || method == "POST" else { return Self.methodNotAllowed }
         } else if method != "GET" && method != "HEAD" {
             return Self.methodNotAllowed
         }
@@ -170,7 +170,15 @@ public struct DashboardApp: Sendable {
                 if let csv = show(page) { return csv }
                 (status, body, extraNotices) = (200, page.render(view), [])
             case .analysis:
-                let page = try await AnalysisPage.fetch(query, filter, reports: reports)
+                if method == "POST" {
+                    // The range's PDF asked for, then the page again (a reload does not ask twice).
+                    try await AnalysisPage.request(filter, reports)
+                    logger.info(
+                        "analysis PDF asked for", metadata: ["from": "\(filter.from.iso)", "to": "\(filter.to.iso)"])
+                    return .redirect(filter.link("/analysis"), cookies: form.setCookie.map { [$0] } ?? [])
+                }
+                var page = try await AnalysisPage.fetch(query, filter, reports: reports)
+                page.formField = form.field
                 if let csv = show(page) { return csv }
                 (status, body, extraNotices) = (200, page.render(view), [])
             case .charts:

@@ -198,6 +198,7 @@ enum PageFrame {
         .filters label{display:flex;flex-direction:column;font-size:12px;color:var(--muted)}
         .filters input,.filters select,.filters button,form.box input,form.box select{font:inherit;padding:4px 6px;border:1px solid #c5ccd3;border-radius:4px}
         button{font:inherit;cursor:pointer}
+        form.pdf{margin:8px 0}form.pdf button{background:var(--brand);color:#fff;border:0;padding:5px 12px;border-radius:4px}
         .filters button,form.box button,.message button{background:var(--brand);color:#fff;border:0;padding:6px 14px;border-radius:4px}
         .presets a{margin-right:8px;font-size:13px}
         .chip{background:#e4f3f8;border-radius:12px;padding:3px 10px;font-size:13px}
@@ -245,6 +246,8 @@ enum PageFrame {
         form.box .checks{display:flex;flex-wrap:wrap;gap:4px 16px}form.box .checks label{flex-direction:row;gap:6px;align-items:center}
         fieldset{border:1px solid var(--line);border-radius:6px}
         footer{max-width:1360px;margin:0 auto;padding:10px 16px 24px;color:var(--muted);font-size:12px}
+        .narrow-only{display:none}
+        @media (max-width:700px){.wide-only{display:none}.narrow-only{display:block}}
         @media (max-width:600px){body{font-size:14px}.card .value{font-size:19px}th,td{padding:4px 3px}.opt{display:none}}
         """
 }

@@ -8,16 +8,83 @@ struct AnalysisPage: TablePage {
     var filter: DashboardFilter
     var analysis: SalesAnalysis
     var backfills: [BackfillRow]
-    /// The stored PDF of this very range, when the report function has made one.
-    var storedPDF: ReportFile?
+    /// The PDF of this very range: stored, asked for, or neither.
+    var pdf: PDFState
+    /// Whether the store delivers its events (S3: the report function starts on a request); a folder does not.
+    var eventsDelivered: Bool
+    /// The form's token field, for the button that asks for the PDF.
+    var formField: HTML = ""
+
+    enum PDFState: Equatable {
+        case stored(ReportFile)
+        case requested
+        case none
+    }
 
     static func fetch(_ query: DashboardQuery, _ filter: DashboardFilter, reports: any ObjectStore) async throws
         -> AnalysisPage
     {
-        let file = ReportFile.analysis(from: filter.from, to: filter.to)
-        return AnalysisPage(
+        AnalysisPage(
             filter: filter, analysis: try await query.analysis(filter), backfills: try await query.backfills(),
-            storedPDF: try await reports.head(file.key) == nil ? nil : file)
+            pdf: try await pdfState(filter, reports), eventsDelivered: reports.hasWebLinks)
+    }
+
+    /// Whether the range's PDF is stored, or asked for.
+    static func pdfState(_ filter: DashboardFilter, _ reports: any ObjectStore) async throws -> PDFState {
+        let file = ReportFile.analysis(from: filter.from, to: filter.to)
+        if try await reports.head(file.key) != nil { return .stored(file) }
+        guard let request = AnalysisRequest(from: filter.from, to: filter.to) else { return .none }
+        return try await reports.head(request.key) != nil ? .requested : .none
+    }
+
+    /// Asks the report function for the range's PDF (an object under requests/analysis/), unless it is stored or
+    /// asked for already.
+    static func request(_ filter: DashboardFilter, _ reports: any ObjectStore) async throws {
+        guard try await pdfState(filter, reports) == .none,
+            let request = AnalysisRequest(from: filter.from, to: filter.to)
+        else { return }
+        _ = try await reports.put(
+            request.key, body: Array("{}".utf8), contentType: "application/json", contentEncoding: nil)
+    }
+
+    /// The line about the range's PDF: a link to it, that it is being made, or a button that asks for it.
+    var pdfLine: HTML {
+        let range = "\(filter.from.iso) to \(filter.to.iso)"
+        // A PDF is of every sale of its range: a narrowed page says so.
+        let whole: HTML =
+            filter.isNarrowed
+            ? " (of every sale from \(range): the PDF is not narrowed by genre, artist, country or type)" : ""
+        let covers: HTML =
+            filter.isNarrowed
+            ? "every sale from \(range): a PDF is not narrowed by genre, artist, country or type" : "\(range)"
+        switch pdf {
+        case .stored(let file):
+            return """
+                <p class="scope"><a href="\(ReportsPage.link(file))">This analysis as a PDF</a>\(whole); every \
+                stored one is on <a href="/reports">Reports</a>.</p>
+
+                """
+        case .requested:
+            let local: HTML =
+                eventsDelivered
+                ? ""
+                : """
+                 On this machine nothing delivers the store's events to it: the report function's scheduled run \
+                makes it, or now: <code>scripts/analysis-report \(filter.from.iso) \(filter.to.iso)</code>.
+                """
+            return """
+                <p class="notice" role="status">A PDF of this analysis\(whole) was asked for: the report function \
+                is making it, and it will be linked here and on <a href="/reports">Reports</a>.\(local)</p>
+
+                """
+        case .none:
+            return """
+                <form class="pdf" method="post" action="\(filter.link("/analysis"))">\(formField)\
+                <button type="submit">Make a PDF of this analysis</button> <span class="scope">\(covers); \
+                stored ones are on <a href="/reports">Reports</a></span></form>
+
+                """
+        }
     }
 
     var tables: [DataTable] {
@@ -66,6 +133,7 @@ struct AnalysisPage: TablePage {
         let filter = filter
         let o = analysis.overpayment
         var html: HTML = "<h1>Analysis</h1>\n"
+        html += pdfLine
         if !backfills.isEmpty {
             var items = HTML()
             for backfill in backfills {
@@ -104,9 +172,15 @@ struct AnalysisPage: TablePage {
             ], compare: false)
         html += PageParts.panel(
             "Sales per day",
-            Charts.daily(
-                analysis.daily, value: { Double($0.sales) }, label: { Format.decimal($0, places: 0) },
-                title: "Items sold per day"))
+            // A panel of its own: drawn for a desktop's whole width, and for a phone's.
+            [1100.0, 520].map { width in
+                Charts.daily(
+                    analysis.daily, value: { Double($0.sales) }, label: { Format.decimal($0, places: 0) },
+                    title: "Items sold per day", width: width)
+            }.enumerated().map {
+                "<div class=\"\($0.offset == 0 ? "wide-only" : "narrow-only")\">\($0.element)</div>" as HTML
+            }
+            .joined())
         // Two panels a row on a desktop: the parts' tables have six columns.
         html += "<div class=\"grid wide\">"
         html += PageParts.panel("Digital, physical and bundles", view.html(tables.named("types")))
@@ -120,21 +194,6 @@ struct AnalysisPage: TablePage {
         html += PageParts.panel("Seller currencies", view.html(tables.named("currencies")))
         html += PageParts.panel("Top genres", view.html(tables.named("genres")))
         html += "</div>\n"
-        if let storedPDF {
-            html += """
-                <p class="scope"><a href="\(ReportsPage.link(storedPDF))">This analysis as a PDF</a> (made for this \
-                range; every stored one is on <a href="/reports">Reports</a>).</p>
-
-                """
-        } else {
-            html += """
-                <p class="scope">No PDF of this range is stored (those that are: <a href="/reports">Reports</a>). The \
-                report function makes one for any range: \
-                <code>{"command": "analysis", "from": "\(filter.from.iso)", "to": "\(filter.to.iso)"}</code> \
-                (scripts/analysis-report locally).</p>
-
-                """
-        }
         return html
     }
 

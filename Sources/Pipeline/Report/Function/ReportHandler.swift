@@ -1,7 +1,10 @@
 import Adapters
 import Configuration
+import Logging
 import PDF
+import Postgres
 import RuntimeShim
+import Tracker
 import Warehouse
 
 #if canImport(Glibc)
@@ -66,8 +69,21 @@ public struct ReportHandler: WarehouseHandler {
             switch request {
             case .analysis(let from, let to):
                 let outcome = try await publisher.publishAnalysis(from: from, to: to, now: Int64(time(nil)), db: db)
+                // The same PDF as a request from the dashboard asks for: that request is answered.
+                if let request = AnalysisRequest(from: from, to: to), try await objectStore.head(request.key) != nil {
+                    try await objectStore.delete(request.key)
+                }
                 return ReportResponse(
                     summary: "analysis of \(outcome.from) to \(outcome.to): \(outcome.sales) sales, "
+                        + "\(outcome.pages) pages at \(location)\(outcome.objectKey)",
+                    analysis: outcome)
+            case .requested(let asked):
+                guard let outcome = try await build(asked, db: db) else {
+                    return ReportResponse(
+                        summary: "the analysis of \(asked.from.iso) to \(asked.to.iso) asked for was built before")
+                }
+                return ReportResponse(
+                    summary: "analysis of \(outcome.from) to \(outcome.to) as asked: \(outcome.sales) sales, "
                         + "\(outcome.pages) pages at \(location)\(outcome.objectKey)",
                     analysis: outcome)
             case .exportSales(let day):
@@ -89,16 +105,43 @@ public struct ReportHandler: WarehouseHandler {
                         "date": "\(outcome.date)", "key": "\(outcome.objectKey)", "mailed": "\(outcome.mailed)",
                         "alreadyMailed": "\(outcome.alreadyMailed)",
                     ])
-                // The scheduled run also exports the day's sales (once: a rerun finds the export there).
+                // The scheduled run also exports the day's sales (once: a rerun finds the export there), and
+                // builds the analyses asked for whose event was lost.
                 let export = exportSales ? try await SalesExport(store: objectStore).export(day, db: db) : nil
+                let built = exportSales ? try await buildRequested(db: db, logger: context.logger) : 0
                 return ReportResponse(
                     summary: "report of \(outcome.date): \(outcome.sales) sales, \(outcome.pages) pages at "
                         + "\(location)\(outcome.objectKey); mailed to \(outcome.mailed) subscribers"
                         + (outcome.alreadyMailed > 0 ? " (\(outcome.alreadyMailed) already had it)" : "")
-                        + (export.map { "; " + Self.exportSummary($0, location: location) } ?? ""),
+                        + (export.map { "; " + Self.exportSummary($0, location: location) } ?? "")
+                        + (built > 0 ? "; \(built) analyses asked for built" : ""),
                     report: outcome, export: export)
             }
         }
+    }
+
+    /// The analysis a request asks for, built and stored, and the request deleted; nil when the request is gone
+    /// (another run built it). A run that dies between the two leaves the request, and the next builds it again.
+    func build(_ request: AnalysisRequest, db: PostgresConnection) async throws -> AnalysisOutcome? {
+        guard try await objectStore.head(request.key) != nil else { return nil }
+        let outcome = try await publisher.publishAnalysis(
+            from: request.from, to: request.to, now: Int64(time(nil)), db: db)
+        try await objectStore.delete(request.key)
+        return outcome
+    }
+
+    /// Builds every analysis requested and not yet built; a key under the prefix that is no request is left, and
+    /// said. Returns how many were built.
+    func buildRequested(db: PostgresConnection, logger: Logger) async throws -> Int {
+        var built = 0
+        for object in try await objectStore.listAll(prefix: AnalysisRequest.prefix) {
+            guard let request = AnalysisRequest(key: object.key) else {
+                logger.warning("not an analysis request: left as it is", metadata: ["key": "\(object.key)"])
+                continue
+            }
+            if try await build(request, db: db) != nil { built += 1 }
+        }
+        return built
     }
 
     /// What an export did, in words.

@@ -10,22 +10,38 @@ public enum ReportRequest: Decodable, Sendable, Equatable {
     case exportSales(day: CalendarDay)
     /// The one-off analysis of a range of UTC days (inclusive).
     case analysis(from: CalendarDay, to: CalendarDay)
+    /// The analysis someone asked for from the dashboard (its request object's Object Created event): built, and
+    /// the request deleted.
+    case requested(AnalysisRequest)
 
     /// The longest range an analysis takes.
-    public static let longestAnalysis: Int64 = 3660
+    public static let longestAnalysis = AnalysisRequest.longestRange
 
     private enum Keys: String, CodingKey {
         case date, resend, command, from, to
     }
 
-    /// EventBridge's "Scheduled Event": the UTC day before the event's time, its report and its sales' export. Or
+    /// EventBridge's "Scheduled Event": the UTC day before the event's time, its report and its sales' export (and
+    /// any analysis requested and not yet built). An "Object Created" event of a request under
+    /// `requests/analysis/`: that analysis. Or
     /// `{"date": "YYYY-MM-DD"}`, with `"resend": true` to mail those who already had it. Or `{"command":
     /// "analysis", "from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}`. Or `{"command": "export-sales", "date":
     /// "YYYY-MM-DD"}`.
     public init(from decoder: any Decoder) throws {
-        if case .scheduled(let time) = try EventBridgeTrigger.decode(
-            from: decoder, function: "Report", accepts: [.scheduled])
-        {
+        let trigger = try EventBridgeTrigger.decode(
+            from: decoder, function: "Report", accepts: [.scheduled, .objectCreated])
+        if case .objectCreated(let key, _) = trigger {
+            guard let request = AnalysisRequest(key: key) else {
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: decoder.codingPath,
+                        debugDescription:
+                            "'\(key.prefix(200))' is no analysis request (\(AnalysisRequest.prefix)FROM_TO.json)"))
+            }
+            self = .requested(request)
+            return
+        }
+        if case .scheduled(let time) = trigger {
             guard let today = CalendarDay(iso: time) else {
                 throw DecodingError.dataCorrupted(
                     .init(codingPath: decoder.codingPath, debugDescription: "'\(time)' is not an ISO 8601 time"))
