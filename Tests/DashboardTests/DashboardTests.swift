@@ -350,6 +350,47 @@ struct DashboardPageTests {
             WorldMap.countries.allSatisfy { $0.code.count == 2 && $0.path.hasPrefix("M") && $0.path.hasSuffix("Z") })
     }
 
+    @Test("geography: the artists' towns, their sales as SQL counts them by the releases' location lines")
+    func artistTowns() async throws {
+        let bench = try await DashboardBench.make("dashtowns")
+        // Two lines naming Leeds, one Oslo, one no town the map knows, the rest none.
+        let lines = [
+            ("Old Guard", "Leeds, UK"), ("Vapor 1", "Leeds, England"), ("Vapor 2", "Oslo, Norway"),
+            ("Nova Fen", "Xyzzyville, Atlantis"),
+        ]
+        for (artist, line) in lines {
+            try await bench.db.query(
+                "UPDATE release SET location = $1 WHERE artist_id = $2", [line, String(bench.seed.artists[artist]!)])
+        }
+        for query in ["", "country=JP"] {
+            let app = bench.app()
+            let html = try await bench.get(app, "/geography", query).body
+            let condition =
+                "s.sold_at >= '2026-10-22T00:00:00Z' AND s.sold_at < '2026-11-21T00:00:00Z'"
+                + (query.isEmpty ? "" : " AND s.buyer_country_code = 'JP'")
+            func sales(_ where: String) async throws -> Int {
+                Int(
+                    try await bench.scalar(
+                        "SELECT count(*) FROM sale s JOIN release r ON r.id = s.release_id WHERE \(condition) AND \(`where`)"
+                    ))!
+            }
+            let leeds = try await sales("r.location IN ('Leeds, UK', 'Leeds, England')")
+            let oslo = try await sales("r.location = 'Oslo, Norway'")
+            let unplaced = try await sales("r.location = 'Xyzzyville, Atlantis'")
+            let none = try await sales("r.location IS NULL")
+            let table = try #require(DiscoverTests.table("places", in: html))
+            #expect(table.contains("<title>") == false && table.contains(">Leeds<span class=\"detail\">United Kingdom"))
+            #expect(table.contains("<td class=\"num\">\(Format.count(leeds))</td>"), "\(query)")
+            #expect(
+                html.contains("<title>Leeds, United Kingdom: \(Format.count(leeds)) sales of 2 artists"), "\(query)")
+            #expect(html.contains("<title>Oslo, Norway: \(Format.count(oslo)) sales of 1 artist,"), "\(query)")
+            #expect(
+                html.contains("\(Format.count(leeds + oslo)) sales placed; \(Format.count(unplaced)) more name a place")
+            )
+            #expect(html.contains("and \(Format.count(none)) come from releases whose page gives no place"))
+        }
+    }
+
     @Test("analysis: Components' figures of the filtered sales, as SQL counts them, with the backfills to pick")
     func analysis() async throws {
         let bench = try await DashboardBench.make("dashanalysis")

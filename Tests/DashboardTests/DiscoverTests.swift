@@ -178,7 +178,8 @@ struct DiscoverTests {
             ("/", range, "types"),
             ("/genres", range, "genres"), ("/genres", range, "heatmap"), ("/genres", range, "leaders-1"),
             ("/genres", "", "rising"),
-            ("/geography", range, "countries"), ("/artists", range, "artists"), ("/artists", "q=vapor", "artists"),
+            ("/geography", range, "countries"), ("/geography", range, "places"), ("/artists", range, "artists"),
+            ("/artists", "q=vapor", "artists"),
             ("/artists", range + "&artist=\(old)", "releases"), ("/artists", range + "&artist=\(old)", "countries"),
             ("/artists", range + "&artist=\(old)", "tags"),
         ]

@@ -6,6 +6,9 @@ public enum CountryNames {
     /// The name of a code (upper case); nil for a code the standard does not assign.
     public static func name(_ code: String) -> String? { names[code] }
 
+    /// Every code and its name.
+    public static var all: [(code: String, name: String)] { names.map { ($0.key, $0.value) } }
+
     static let names: [String: String] = [
         // Not assigned by the standard but used for Kosovo by the EU, PayPal and Bandcamp alike.
         "XK": "Kosovo",

@@ -180,6 +180,32 @@ enum Charts {
         return svg + "</svg>\n"
     }
 
+    /// The towns artists say they are in, a circle each over the world's outlines, its area in proportion to
+    /// its sales; each circle's title gives the town and its figures.
+    static func placesMap(_ rows: [ArtistPlaces.Row]) -> HTML {
+        let largest = Double(max(rows.map(\.sales).max() ?? 1, 1))
+        var svg: HTML = """
+            <svg class="map" viewBox="0 0 \(Int(WorldMap.size.width)) \(Int(WorldMap.size.height.rounded(.up)))" \
+            role="img" aria-label="Where the artists are based"><title>Where the artists are based</title>
+
+            """
+        for country in WorldMap.countries {
+            svg += "<path d=\"\(country.path)\" class=\"land\"/>\n"
+        }
+        // The largest first, so that the smaller towns are drawn over them.
+        for row in rows.sorted(by: { $0.sales > $1.sales }) {
+            let radius = 1.5 + 16 * (Double(row.sales) / largest).squareRoot()
+            svg += """
+                <circle cx="\(fixed(row.place.x))" cy="\(fixed(row.place.y))" r="\(fixed(radius))" class="place">\
+                <title>\(row.place.title): \(Format.count(row.sales)) sales of \
+                \(row.artists == 1 ? "1 artist" : "\(Format.count(row.artists)) artists"), \
+                \(Format.usd(row.revenueUSD))</title></circle>
+
+                """
+        }
+        return svg + "</svg>\n"
+    }
+
     /// Labelled counts with bars and their shares of all.
     static func bands(_ id: String, _ bands: [(label: String, sales: Int)], title: String, caption: String)
         -> DataTable

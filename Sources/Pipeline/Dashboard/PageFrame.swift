@@ -224,6 +224,7 @@ enum PageFrame {
         svg.map{width:100%;height:auto;display:block;background:#eef5f8}
         svg.map .land{fill:#d5dde3;stroke:#fff;stroke-width:.4}svg.map .sold{fill:var(--brand);stroke:#fff;stroke-width:.4}
         svg.map a:hover .sold{fill:var(--accent)}
+        svg.map .place{fill:var(--accent);fill-opacity:.55;stroke:var(--brand);stroke-width:.5}svg.map .place:hover{fill-opacity:.9}
         table{border-collapse:collapse;width:100%}
         caption,.caption{text-align:left;font-size:12px;color:var(--muted);padding:2px 0 6px;margin:0}
         th a.sort{color:inherit;text-decoration:none}th a.sort:hover{text-decoration:underline}

@@ -46,8 +46,8 @@ public enum ReleasePageParser {
         let place = placeTag(tags, locationLine: locationLine, fromLinks: source == "tags")
         // Every tag that names a part of the location ("berlin" and "germany" of "Berlin, Germany"; "montreal" of
         // "Montréal, Québec") is a place, never a genre.
-        let placeKeys = Set((locationLine ?? "").split(separator: ",").map { Self.placeKey(String($0)) })
-        let otherPlaces = tags.filter { $0 != place && placeKeys.contains(Self.placeKey($0.name)) }
+        let placeKeys = Set((locationLine ?? "").split(separator: ",").map { PlaceName.key(String($0)) })
+        let otherPlaces = tags.filter { $0 != place && placeKeys.contains(PlaceName.key($0.name)) }
 
         let kind = tralbum?.itemType ?? linked?.kind ?? kindFromPath(url)
         var albumURL: String?
@@ -88,28 +88,6 @@ public enum ReleasePageParser {
         else { return nil }
         return last
     }
-
-    /// A place's name as a key that ignores case, accents and punctuation: `montreal` for "Montréal".
-    static func placeKey(_ name: String) -> String {
-        String(
-            ReleasePage.Tag.slug(name).unicodeScalars.map { scalar -> String in
-                Self.unaccented[scalar].map(String.init) ?? String(scalar)
-            }.joined())
-    }
-
-    /// Latin letters with diacritics (those of Europe's and the Americas' place names) and their base letters.
-    static let unaccented: [Unicode.Scalar: Character] = {
-        var table: [Unicode.Scalar: Character] = [:]
-        for (base, accented) in [
-            ("a", "àáâãäåāăą"), ("c", "çćĉċč"), ("d", "ďđ"), ("e", "èéêëēĕėęě"), ("g", "ĝğġģ"), ("h", "ĥħ"),
-            ("i", "ìíîïĩīĭįı"), ("j", "ĵ"), ("k", "ķ"), ("l", "ĺļľŀł"), ("n", "ñńņňŉ"), ("o", "òóôõöøōŏő"),
-            ("r", "ŕŗř"), ("s", "śŝşšș"), ("t", "ţťŧț"), ("u", "ùúûüũūŭůűų"), ("w", "ŵ"), ("y", "ýÿŷ"),
-            ("z", "źżž"),
-        ] {
-            for scalar in accented.unicodeScalars { table[scalar] = Character(base) }
-        }
-        return table
-    }()
 
     /// Bandcamp's slug from a tag link: `…/discover/<slug>?…` or `…/tag/<slug>?…`, percent-decoded.
     static func slug(fromHref href: String?) -> String? {
