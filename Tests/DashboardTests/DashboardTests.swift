@@ -437,10 +437,10 @@ struct DashboardPageTests {
         #expect(none.contains("No alert was raised in this range"))
         try await bench.alertOnGenre("vaporwave", at: "2026-11-20T07:00:00Z")
         let html = try await bench.get(app, "/alerts").body
-        #expect(html.contains(">vaporwave</a>") && html.contains(">7.5×</td><td class=\"num\">4.3×</td>"))
-        #expect(html.contains("<td class=\"num\">1.0</td><td class=\"num\">18.0</td>"))
+        #expect(html.contains(">vaporwave</a>") && html.contains(">7.5×</td><td class=\"num opt\">4.3×</td>"))
+        #expect(html.contains("<td class=\"num opt\">1.0</td><td class=\"num opt\">18.0</td>"))
         #expect(html.contains("36 sold in the last 24 hours; usually about 1 a day."))
-        #expect(html.contains("<td>almost certain</td><td class=\"num\">&lt; 0.001</td>"))
+        #expect(html.contains("<td>almost certain</td><td class=\"num opt\">&lt; 0.001</td>"))
         #expect(!html.contains("genre.24h"))
         let vaporwave = try await bench.get(app, "/alerts", "genre=vaporwave").body
         #expect(vaporwave.contains("<details open>") && vaporwave.contains(">vaporwave</a>"))

@@ -56,9 +56,10 @@ struct TableView {
         guard !table.rows.isEmpty else { return "<p class=\"empty\">\(table.empty)</p>\n" }
         let table = sorted(table)
         let classes: HTML = (tableClass ?? (table.numbered ? "ranking" : nil)).map { " class=\"\($0)\"" } ?? ""
-        // The caption above the scrolling box, so that a phone shows it whole however wide the table is.
+        // The caption above the scrolling box, so that a phone shows it whole however wide the table is; both in
+        // one box, which a grid places as one.
         var html: HTML = """
-            <p class="caption" id="\(table.id)-caption">\(table.caption) \
+            <div class="data"><p class="caption" id="\(table.id)-caption">\(table.caption) \
             <a class="csv" href="\(link([("csv", table.id)]))" download>CSV</a></p>
             <div class="scroll"><table\(classes) id="\(table.id)" aria-describedby="\(table.id)-caption">
             <thead><tr>
@@ -87,7 +88,7 @@ struct TableView {
             }
             html += "</tr>\n"
         }
-        return html + "</tbody></table></div>\n"
+        return html + "</tbody></table></div></div>\n"
     }
 
     /// One cell: its text (a link where it has one), its second line, its bar, its colour.

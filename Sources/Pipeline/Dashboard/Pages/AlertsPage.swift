@@ -23,9 +23,11 @@ struct AlertsPage: TablePage {
                 id: "alerts-\(index + 1)", caption: "\(breakout.name): every alert, latest first",
                 columns: [
                     .init("when", "When"), .init("over", "Over"), .init("sold", "Sold", numeric: true),
-                    .init("before", "Before /day", numeric: true), .init("now", "Now /day", numeric: true),
-                    .init("rise", "Rise", numeric: true), .init("bound", "At least", numeric: true),
-                    .init("sure", "How sure"), .init("q", "q", numeric: true), .init("told", "Told", numeric: true),
+                    .init("before", "Before /day", numeric: true, secondary: true),
+                    .init("now", "Now /day", numeric: true, secondary: true), .init("rise", "Rise", numeric: true),
+                    .init("bound", "At least", numeric: true, secondary: true), .init("sure", "How sure"),
+                    .init("q", "q", numeric: true, secondary: true),
+                    .init("told", "Told", numeric: true, secondary: true),
                 ],
                 rows: alerts.map { alert in
                     let signal = alert.signal
