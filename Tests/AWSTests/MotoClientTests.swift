@@ -93,7 +93,7 @@ struct MotoClientTests {
             bucket: "presigned", key: key, body: Array("%PDF-1.7".utf8), contentType: "application/pdf")
         let url = s3.presignedGetURL(bucket: "presigned", key: key, expires: 3600)
         #expect(url.contains("X-Amz-Signature=") && url.contains("X-Amz-Expires=3600"))
-        let response = try await HTTPClient().execute(HTTPRequest(url: url))
+        let response = try await HTTPClient().execute(HTTPRequest(url: url, timeout: .seconds(120)))
         #expect(response.status == 200)
         #expect(response.body == Array("%PDF-1.7".utf8))
     }

@@ -137,7 +137,7 @@ struct ReportsPageTests {
         #expect(response.statusCode == 303)
         let location = try #require(response.headers["location"])
         #expect(location.contains("X-Amz-Expires=300") && location.contains("X-Amz-Signature="))
-        #expect(try await HTTPClient().execute(HTTPRequest(url: location)).body == Self.pdf)
+        #expect(try await HTTPClient().execute(HTTPRequest(url: location, timeout: .seconds(120))).body == Self.pdf)
         #expect(try await bench.get(app, "/reports/daily/2026-12-05.pdf").statusCode == 404)
     }
 }

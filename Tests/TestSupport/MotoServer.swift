@@ -106,7 +106,9 @@ public final class MotoServer: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            let response = try await HTTPClient().execute(HTTPRequest(url: "\(endpoint)/moto-api/data.json"))
+            // Writing every model out holds moto's interpreter for seconds while the whole suite runs on two cores.
+            let response = try await HTTPClient().execute(
+                HTTPRequest(url: "\(endpoint)/moto-api/data.json", timeout: .seconds(120)))
             if response.status == 200,
                 let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
             {
