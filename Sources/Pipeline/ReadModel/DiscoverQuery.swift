@@ -47,20 +47,24 @@ extension DashboardQuery {
     /// The releases whose sales rose most against the range before, at most `limit`; with `smallUnder`, only
     /// small artists' releases.
     public func releaseMovers(_ filter: DashboardFilter, smallUnder: Int?, limit: Int = 50) async throws -> [Mover] {
-        try await db.query(
+        let order: SQLQuery = "x.sales - x.before DESC, x.sales DESC, x.revenue DESC, x.entity_id"
+        let artist: SQLQuery = "(SELECT r0.artist_id FROM release r0 WHERE r0.id = x.entity_id)"
+        return try await db.query(
             """
-            WITH x AS (\(movers(filter, entity: "release")))
+            WITH x AS MATERIALIZED (\(movers(filter, entity: "release"))),
+            ranked AS (\(Self.ranked(
+                where: "x.sales > x.before", order: order,
+                probes: smallUnder.map { [small($0, filter, artist: artist)] } ?? [], limit: limit)))
             SELECT r.id::text AS key, coalesce(r.title, r.album_title, r.url) AS name, a.name AS detail, r.url,
                 r.location, g.key AS genre_key, g.name AS genre_name, x.sales, x.before, x.revenue,
                 (SELECT floor(date_part('epoch', min(h.sold_at)) / 86400)::bigint FROM sale h
                     WHERE h.release_id = x.entity_id) AS first_day
-            FROM x JOIN release r ON r.id = x.entity_id JOIN artist a ON a.id = r.artist_id
+            FROM ranked x JOIN release r ON r.id = x.entity_id JOIN artist a ON a.id = r.artist_id
             LEFT JOIN LATERAL (
                 SELECT t.key, t.name FROM release_tag rt JOIN tag t ON t.id = rt.tag_id
                 WHERE rt.release_id = r.id ORDER BY rt.position, t.key LIMIT 1
             ) g ON true
-            WHERE x.sales > x.before \(small(smallUnder, filter, artist: "r.artist_id"))
-            ORDER BY x.sales - x.before DESC, x.sales DESC, x.revenue DESC, r.id LIMIT \(limit)
+            ORDER BY \(order)
             """
         ).decode(Mover.self)
     }
@@ -111,23 +115,29 @@ extension DashboardQuery {
     private func artists(
         _ movers: SQLQuery, _ filter: DashboardFilter, smallUnder: Int?, newOnly: Bool, limit: Int
     ) async throws -> [Mover] {
-        let condition: SQLQuery =
+        let order: SQLQuery =
             newOnly
-            ? """
-            x.sales > 0 AND NOT EXISTS (
-                SELECT 1 FROM sale h WHERE h.artist_id = x.entity_id
-                    AND h.sold_at < to_timestamp(\(filter.from.start)::float8))
-            """
-            : "x.sales > x.before"
-        let order: SQLQuery = newOnly ? "x.sales DESC" : "x.sales - x.before DESC, x.sales DESC"
+            ? "x.sales DESC, x.revenue DESC, x.entity_id"
+            : "x.sales - x.before DESC, x.sales DESC, x.revenue DESC, x.entity_id"
+        var probes: [SQLQuery] = []
+        if newOnly {
+            probes.append(
+                """
+                (SELECT 1 FROM sale h WHERE h.artist_id = x.entity_id
+                    AND h.sold_at < to_timestamp(\(filter.from.start)::float8) LIMIT 1) IS NULL
+                """)
+        }
+        if let smallUnder { probes.append(small(smallUnder, filter, artist: "x.entity_id")) }
         return try await db.query(
             """
-            WITH x AS (\(movers))
+            WITH x AS MATERIALIZED (\(movers)),
+            ranked AS (\(Self.ranked(
+                where: newOnly ? "x.sales > 0" : "x.sales > x.before", order: order, probes: probes, limit: limit)))
             SELECT a.id::text AS key, a.name, a.page_url AS detail, a.page_url AS url, l.location,
                 g.key AS genre_key, g.name AS genre_name, x.sales, x.before, x.revenue,
                 (SELECT floor(date_part('epoch', min(h.sold_at)) / 86400)::bigint FROM sale h
                     WHERE h.artist_id = x.entity_id) AS first_day
-            FROM x JOIN artist a ON a.id = x.entity_id
+            FROM ranked x JOIN artist a ON a.id = x.entity_id
             LEFT JOIN LATERAL (
                 SELECT r.location FROM release r WHERE r.artist_id = a.id AND r.location IS NOT NULL
                 ORDER BY r.page_read_at DESC NULLS LAST, r.id DESC LIMIT 1
@@ -137,10 +147,23 @@ extension DashboardQuery {
                     JOIN tag t ON t.id = rt.tag_id
                 WHERE r.artist_id = a.id GROUP BY t.id ORDER BY count(*) DESC, min(rt.position), t.key LIMIT 1
             ) g ON true
-            WHERE \(condition) \(small(smallUnder, filter, artist: "x.entity_id"))
-            ORDER BY \(order), x.revenue DESC, a.id LIMIT \(limit)
+            ORDER BY \(order)
             """
         ).decode(Mover.self)
+    }
+
+    /// The first `limit` rows of `x` (an entity's `sales`, `before`, `revenue`) in `order` that meet `where` and
+    /// every probe: ranked first, then probed one at a time down the ranking until `limit` pass (the fence,
+    /// `OFFSET 0`, keeps the planner from running a probe on every row, or turning it into a join over all of
+    /// `sale`), so that a probe by index runs for about as many rows as are shown, not for every artist.
+    static func ranked(where condition: SQLQuery, order: SQLQuery, probes: [SQLQuery], limit: Int) -> SQLQuery {
+        guard !probes.isEmpty else {
+            return "SELECT x.* FROM x WHERE \(condition) ORDER BY \(order) LIMIT \(limit)"
+        }
+        return """
+            SELECT x.* FROM (SELECT x.* FROM x WHERE \(condition) ORDER BY \(order) OFFSET 0) x
+            WHERE \(SQLQuery.joined(probes, separator: " AND ")) LIMIT \(limit)
+            """
     }
 
     /// Each artist's or release's (`entity`) sales and revenue in the range and its sales in the range before, as
@@ -169,15 +192,14 @@ extension DashboardQuery {
             """
     }
 
-    /// The condition that an artist (`artist`, a column) had fewer than `under` sales in the 90 days before the
-    /// range, whatever else the filter narrows to (an artist is small or not on all of Bandcamp): read by index
-    /// from `sale`, counting no further than `under`.
-    private func small(_ under: Int?, _ filter: DashboardFilter, artist: String) -> SQLQuery {
-        guard let under else { return "" }
+    /// The condition that an artist (`artist`, an expression) had fewer than `under` sales in the 90 days before
+    /// the range, whatever else the filter narrows to (an artist is small or not on all of Bandcamp): read by
+    /// index from `sale`, counting no further than `under`.
+    private func small(_ under: Int, _ filter: DashboardFilter, artist: SQLQuery) -> SQLQuery {
         let start = filter.from.adding(days: -Int64(Self.smallArtistDays)).start
         return """
-            AND (SELECT count(*) FROM (
-                SELECT 1 FROM sale h WHERE h.artist_id = \(unescaped: artist)
+            (SELECT count(*) FROM (
+                SELECT 1 FROM sale h WHERE h.artist_id = \(artist)
                     AND h.sold_at >= to_timestamp(\(start)::float8) AND h.sold_at < to_timestamp(\(filter.from.start)::float8)
                 LIMIT \(under)) z) < \(under)
             """
