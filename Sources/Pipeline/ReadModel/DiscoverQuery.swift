@@ -76,27 +76,22 @@ extension DashboardQuery {
         let rows: SQLQuery
         if useSummaries, filter.genre == nil, filter.artist == nil, filter.itemType == nil {
             rows = """
-                SELECT g.tag_id, g.day >= \(filter.from.iso)::date AS in_range, g.sales, g.revenue
+                SELECT g.tag_id AS entity_id, g.day >= \(filter.from.iso)::date AS in_range, g.sales, g.revenue
                 FROM \(Self.genreDays(filter)) g WHERE \(span.days("g"))
                 """
         } else {
             rows = """
-                SELECT rt.tag_id, s.sold_at >= to_timestamp(\(filter.from.start)::float8) AS in_range, 1 AS sales,
-                    coalesce(s.amount_paid_usd, 0) AS revenue
+                SELECT rt.tag_id AS entity_id, s.sold_at >= to_timestamp(\(filter.from.start)::float8) AS in_range,
+                    1 AS sales, coalesce(s.amount_paid_usd, 0) AS revenue
                 FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id WHERE \(span.condition)
                 """
         }
         return try await db.query(
             """
-            WITH x AS (
-                SELECT r.tag_id, coalesce(sum(r.sales) FILTER (WHERE r.in_range), 0)::bigint AS sales,
-                    coalesce(sum(r.sales) FILTER (WHERE NOT r.in_range), 0)::bigint AS before,
-                    round(coalesce(sum(r.revenue) FILTER (WHERE r.in_range), 0), 2) AS revenue
-                FROM (\(rows)) r GROUP BY 1
-            )
+            WITH x AS (\(Self.nowAndBefore(rows)))
             SELECT t.key, t.name, NULL AS detail, NULL AS url, NULL AS location, t.key AS genre_key,
                 t.name AS genre_name, x.sales, x.before, x.revenue, NULL::bigint AS first_day
-            FROM x JOIN tag t ON t.id = x.tag_id WHERE x.sales > x.before
+            FROM x JOIN tag t ON t.id = x.entity_id WHERE x.sales > x.before
             ORDER BY x.sales - x.before DESC, x.sales DESC, t.key LIMIT \(limit)
             """
         ).decode(Mover.self)
@@ -184,12 +179,18 @@ extension DashboardQuery {
                 coalesce(s.amount_paid_usd, 0) AS revenue
             FROM sale s WHERE \(span.condition)
             """
-        return """
-            SELECT r.entity_id, coalesce(sum(r.sales) FILTER (WHERE r.in_range), 0)::bigint AS sales,
-                coalesce(sum(r.sales) FILTER (WHERE NOT r.in_range), 0)::bigint AS before,
-                round(coalesce(sum(r.revenue) FILTER (WHERE r.in_range), 0), 2) AS revenue
-            FROM (\(rows)) r GROUP BY 1
-            """
+        return Self.nowAndBefore(rows)
+    }
+
+    /// Rows of `entity_id`, `in_range`, `sales` and `revenue` summed for each entity: its `sales` and `revenue`
+    /// in the range and its sales `before`.
+    static func nowAndBefore(_ rows: SQLQuery) -> SQLQuery {
+        """
+        SELECT r.entity_id, coalesce(sum(r.sales) FILTER (WHERE r.in_range), 0)::bigint AS sales,
+            coalesce(sum(r.sales) FILTER (WHERE NOT r.in_range), 0)::bigint AS before,
+            round(coalesce(sum(r.revenue) FILTER (WHERE r.in_range), 0), 2) AS revenue
+        FROM (\(rows)) r GROUP BY 1
+        """
     }
 
     /// The condition that an artist (`artist`, an expression) had fewer than `under` sales in the 90 days before
