@@ -73,6 +73,11 @@ public struct DataTable: Sendable, Equatable {
         /// A count: `12,345`.
         public static func count(_ value: Int) -> Cell { Cell(Format.count(value), .integer(value)) }
 
+        /// A figure with a fixed count of decimals, after a prefix (`×2.50`); a dash when there is none.
+        public static func decimal(_ value: Double?, places: Int, prefix: String = "") -> Cell {
+            value.map { Cell(prefix + Format.decimal($0, places: places), .number($0)) } ?? Cell("—", .missing)
+        }
+
         /// Dollars: `$1,234.50`.
         public static func usd(_ money: Money) -> Cell { Cell(Format.usd(money), .decimal(money.text)) }
 

@@ -34,8 +34,8 @@ struct AlertsPage: TablePage {
                     return [
                         .text(Format.timestamp(alert.evaluatedAt)),
                         .text(Breakout.span(alert.windowHours) + (signal.kind == .emerging ? " · emerging" : "")),
-                        .count(signal.current), GenresPage.figure(signal.perDayBefore, places: 1),
-                        GenresPage.figure(signal.perDayNow, places: 1),
+                        .count(signal.current), .decimal(signal.perDayBefore, places: 1),
+                        .decimal(signal.perDayNow, places: 1),
                         DataTable.Cell(Breakout.times(signal.estimate), .number(signal.estimate)),
                         DataTable.Cell(Breakout.times(signal.lowerBound), .number(signal.lowerBound)),
                         .text(Breakout.certainty(alert)),

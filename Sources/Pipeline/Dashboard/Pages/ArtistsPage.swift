@@ -118,9 +118,7 @@ struct ArtistsPage: TablePage {
     }
 
     func render(_ view: TableView) -> HTML {
-        let hidden = filter.queryItems.filter { $0.0 != "artist" && !$0.1.isEmpty }.map {
-            "<input type=\"hidden\" name=\"\($0.0)\" value=\"\($0.1)\">" as HTML
-        }.joined()
+        let hidden = PageParts.hiddenFields(filter, except: "artist")
         var html: HTML = """
             <h1>Artists</h1>
             <form class="filters" method="get" action="/artists">\(hidden)\

@@ -86,9 +86,6 @@ struct ChartsPage: TablePage {
                         ]
                     }, empty: "No \(period) chart of this region in the range.", numbered: true))
         }
-        let figure = { (value: Double?) in
-            value.map { DataTable.Cell(Format.decimal($0, places: 0), .number($0)) } ?? DataTable.Cell("—", .missing)
-        }
         tables.append(
             DataTable(
                 id: "weekdays",
@@ -105,8 +102,9 @@ struct ChartsPage: TablePage {
                     ? []
                     : shown.weekdays.map { day in
                         [
-                            .text(CalendarDay.weekdays[day.weekday % 7]), .count(day.debuts), figure(day.medianRank),
-                            figure(day.medianStreams),
+                            .text(CalendarDay.weekdays[day.weekday % 7]), .count(day.debuts),
+                            .decimal(day.medianRank, places: 0),
+                            .decimal(day.medianStreams, places: 0),
                             .percent(day.debuts > 0 ? Double(day.topFifty) / Double(day.debuts) : nil),
                         ]
                     }, empty: "Debuts need the region's daily charts, day after day; there are none in the range."))
@@ -129,7 +127,7 @@ struct ChartsPage: TablePage {
                         [
                             .text("\(period == "weekly" ? "Week" : "Day") \(row.index)"), .count(row.covered),
                             .percent(row.covered > 0 ? Double(row.charting) / Double(row.covered) : nil),
-                            .percent(row.medianOfDebut), figure(row.medianRank),
+                            .percent(row.medianOfDebut), .decimal(row.medianRank, places: 0),
                         ]
                     }, empty: "No song debuts on these charts in the range."))
         tables.append(

@@ -131,9 +131,7 @@ struct DiscoverPage: TablePage {
     func render(_ view: TableView) -> HTML {
         let tables = tables
         var html: HTML = "<h1>Discover</h1>\n"
-        let hidden = filter.queryItems.filter { !$0.1.isEmpty }.map {
-            "<input type=\"hidden\" name=\"\($0.0)\" value=\"\($0.1)\">" as HTML
-        }.joined()
+        let hidden = PageParts.hiddenFields(filter)
         var options: HTML = "<option value=\"\">Any size</option>"
         for size in Self.sizes {
             let selected: HTML = smallUnder == size ? " selected" : ""

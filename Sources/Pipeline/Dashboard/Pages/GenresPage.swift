@@ -51,10 +51,10 @@ struct GenresPage: TablePage {
             [
                 .text(genre.name, link: filter.link("/genres") { $0.genre = genre.key }),
                 .text(Self.window(genre.rule)), .text(genre.kind.rawValue),
-                Self.figure(genre.perDayBefore, places: 1), Self.figure(genre.perDayNow, places: 1),
-                Self.figure(genre.estimate, places: 2, prefix: "×"),
-                Self.figure(genre.lowerBound, places: 2, prefix: "×"),
-                Self.figure(genre.qValue, places: 4),
+                .decimal(genre.perDayBefore, places: 1), .decimal(genre.perDayNow, places: 1),
+                .decimal(genre.estimate, places: 2, prefix: "×"),
+                .decimal(genre.lowerBound, places: 2, prefix: "×"),
+                .decimal(genre.qValue, places: 4),
             ]
         }
         var tables = [
@@ -87,11 +87,6 @@ struct GenresPage: TablePage {
                     caption: "\(genre.name): \(Format.count(genre.sales)) sales", empty: ""))
         }
         return tables
-    }
-
-    /// A figure as the page writes it, kept exact for sorting and the CSV.
-    static func figure(_ value: Double, places: Int, prefix: String = "") -> DataTable.Cell {
-        DataTable.Cell(prefix + Format.decimal(value, places: places), .number(value))
     }
 
     func render(_ view: TableView) -> HTML {

@@ -37,6 +37,14 @@ enum PageParts {
         return html + "</div>\n"
     }
 
+    /// The filter as hidden fields of a GET form of the page's own (a search, a size), so that sending it keeps
+    /// the filter; `except` a field the form replaces.
+    static func hiddenFields(_ filter: DashboardFilter, except: String? = nil) -> HTML {
+        filter.queryItems.filter { $0.0 != except && !$0.1.isEmpty }.map {
+            "<input type=\"hidden\" name=\"\($0.0)\" value=\"\($0.1)\">" as HTML
+        }.joined()
+    }
+
     /// The artist page of a ranking's artist row (its key is the artist's id), under the filter.
     static func artistLink(_ filter: DashboardFilter) -> (RankedRow) -> String? {
         { row in Int64(row.key).map { id in filter.link("/artists") { $0.artist = id } } }
