@@ -35,26 +35,22 @@ extension DashboardQuery {
     /// The artists whose sales rose most against the range before (most more sales first), at most `limit`.
     /// - Parameter smallUnder: Only artists with fewer sales than this in the 90 days before the range.
     public func artistMovers(_ filter: DashboardFilter, smallUnder: Int?, limit: Int = 50) async throws -> [Mover] {
-        try await artists(
-            movers(filter, entity: "artist"), filter, smallUnder: smallUnder, newOnly: false, limit: limit)
+        try await artists(filter, smallUnder: smallUnder, newOnly: false, limit: limit)
     }
 
     /// The artists whose first sale in the warehouse is in the range, most sales first, at most `limit`.
     public func newArtists(_ filter: DashboardFilter, smallUnder: Int?, limit: Int = 50) async throws -> [Mover] {
-        try await artists(movers(filter, entity: "artist"), filter, smallUnder: smallUnder, newOnly: true, limit: limit)
+        try await artists(filter, smallUnder: smallUnder, newOnly: true, limit: limit)
     }
 
     /// The releases whose sales rose most against the range before, at most `limit`; with `smallUnder`, only
     /// small artists' releases.
     public func releaseMovers(_ filter: DashboardFilter, smallUnder: Int?, limit: Int = 50) async throws -> [Mover] {
-        let order: SQLQuery = "x.sales - x.before DESC, x.sales DESC, x.revenue DESC, x.entity_id"
         let artist: SQLQuery = "(SELECT r0.artist_id FROM release r0 WHERE r0.id = x.entity_id)"
+        let probes = smallUnder.map { [small($0, filter, artist: artist)] } ?? []
         return try await db.query(
             """
-            WITH x AS MATERIALIZED (\(movers(filter, entity: "release"))),
-            ranked AS (\(Self.ranked(
-                where: "x.sales > x.before", order: order,
-                probes: smallUnder.map { [small($0, filter, artist: artist)] } ?? [], limit: limit)))
+            WITH ranked AS (\(ranked(filter, entity: "release", newOnly: false, probes: probes, limit: limit)))
             SELECT r.id::text AS key, coalesce(r.title, r.album_title, r.url) AS name, a.name AS detail, r.url,
                 r.location, g.key AS genre_key, g.name AS genre_name, x.sales, x.before, x.revenue,
                 (SELECT floor(date_part('epoch', min(h.sold_at)) / 86400)::bigint FROM sale h
@@ -64,7 +60,7 @@ extension DashboardQuery {
                 SELECT t.key, t.name FROM release_tag rt JOIN tag t ON t.id = rt.tag_id
                 WHERE rt.release_id = r.id ORDER BY rt.position, t.key LIMIT 1
             ) g ON true
-            ORDER BY \(order)
+            ORDER BY \(Self.order(newOnly: false))
             """
         ).decode(Mover.self)
     }
@@ -108,12 +104,8 @@ extension DashboardQuery {
     /// The artists of `movers` as the page lists them: rising (more sales than before) or new (no sale before the
     /// range), with their location, genre and first sale.
     private func artists(
-        _ movers: SQLQuery, _ filter: DashboardFilter, smallUnder: Int?, newOnly: Bool, limit: Int
+        _ filter: DashboardFilter, smallUnder: Int?, newOnly: Bool, limit: Int
     ) async throws -> [Mover] {
-        let order: SQLQuery =
-            newOnly
-            ? "x.sales DESC, x.revenue DESC, x.entity_id"
-            : "x.sales - x.before DESC, x.sales DESC, x.revenue DESC, x.entity_id"
         var probes: [SQLQuery] = []
         if newOnly {
             probes.append(
@@ -125,9 +117,7 @@ extension DashboardQuery {
         if let smallUnder { probes.append(small(smallUnder, filter, artist: "x.entity_id")) }
         return try await db.query(
             """
-            WITH x AS MATERIALIZED (\(movers)),
-            ranked AS (\(Self.ranked(
-                where: newOnly ? "x.sales > 0" : "x.sales > x.before", order: order, probes: probes, limit: limit)))
+            WITH ranked AS (\(ranked(filter, entity: "artist", newOnly: newOnly, probes: probes, limit: limit)))
             SELECT a.id::text AS key, a.name, a.page_url AS detail, a.page_url AS url, l.location,
                 g.key AS genre_key, g.name AS genre_name, x.sales, x.before, x.revenue,
                 (SELECT floor(date_part('epoch', min(h.sold_at)) / 86400)::bigint FROM sale h
@@ -142,9 +132,72 @@ extension DashboardQuery {
                     JOIN tag t ON t.id = rt.tag_id
                 WHERE r.artist_id = a.id GROUP BY t.id ORDER BY count(*) DESC, min(rt.position), t.key LIMIT 1
             ) g ON true
-            ORDER BY \(order)
+            ORDER BY \(Self.order(newOnly: newOnly))
             """
         ).decode(Mover.self)
+    }
+
+    /// The order of a list: rising (most more sales than before first) or new (most sales first); then revenue,
+    /// then the id, so that the order is total.
+    static func order(newOnly: Bool) -> SQLQuery {
+        newOnly
+            ? "x.sales DESC, x.revenue DESC, x.entity_id"
+            : "x.sales - x.before DESC, x.sales DESC, x.revenue DESC, x.entity_id"
+    }
+
+    /// The first `limit` artists or releases (`entity`) of a list (rising, or `newOnly`) that meet every probe, as
+    /// `entity_id`, `sales`, `before`, `revenue` (in no order). When a preset range ends on the latest day, they
+    /// are read from its rolling window (`windowRanked`), else ranked from the day summaries or from `sale`.
+    private func ranked(
+        _ filter: DashboardFilter, entity: String, newOnly: Bool, probes: [SQLQuery], limit: Int
+    ) -> SQLQuery {
+        let condition: SQLQuery = newOnly ? "x.sales > 0" : "x.sales > x.before"
+        let ranked = Self.ranked(where: condition, order: Self.order(newOnly: newOnly), probes: probes, limit: limit)
+        let general: SQLQuery = "WITH x AS MATERIALIZED (\(movers(filter, entity: entity))) \(ranked)"
+        guard onlyDays(filter) else { return general }
+        return """
+            SELECT * FROM (\(Self.windowRanked(
+                filter, entity: entity, newOnly: newOnly, probes: probes, limit: limit))) w
+            WHERE \(filter.windowPeriod) = 0
+            UNION ALL
+            SELECT * FROM (\(general)) d WHERE \(filter.windowPeriod) IS DISTINCT FROM 0
+            """
+    }
+
+    /// `ranked` from the range's rolling window (period 0; the range before is period 1), without a scan of every
+    /// row. New artists are read down the window's ranking index (most sales first) until `limit` pass. The
+    /// rising are ranked by their gain, which no index holds: but an entity gains at most its sales, so the
+    /// `limit`-th gain among the window's `10 × limit` best sellers that pass the probes is a floor under the
+    /// `limit`-th gain of all, and only the entities selling at least that floor are ranked (a handful, read by
+    /// index; all of them when too few best sellers pass).
+    static func windowRanked(
+        _ filter: DashboardFilter, entity: String, newOnly: Bool, probes: [SQLQuery], limit: Int
+    ) -> SQLQuery {
+        let order = order(newOnly: newOnly)
+        func rows(_ condition: SQLQuery) -> SQLQuery {
+            let id: SQLQuery = "\(unescaped: entity)_id"
+            return """
+                SELECT w.\(id) AS entity_id, w.sales, coalesce((
+                    SELECT b.sales FROM summary_window_\(unescaped: entity) b
+                    WHERE b.span = w.span AND b.period = 1 AND b.\(id) = w.\(id)), 0)::bigint AS before,
+                    round(w.revenue, 2) AS revenue
+                FROM summary_window_\(unescaped: entity) w
+                WHERE w.span = \(filter.days)::integer AND w.period = 0 AND \(condition)
+                """
+        }
+        if newOnly {
+            return "WITH x AS (\(rows("true"))) \(ranked(where: "true", order: order, probes: probes, limit: limit))"
+        }
+        let passing = SQLQuery.joined(["x.sales > x.before"] + probes, separator: " AND ")
+        let floor: SQLQuery = """
+            (SELECT coalesce((
+                SELECT x.sales - x.before FROM (\(rows("true")) ORDER BY w.sales DESC LIMIT \(limit * 10)) x
+                WHERE \(passing) ORDER BY x.sales - x.before DESC OFFSET \(limit - 1) LIMIT 1), 1))
+            """
+        return """
+            WITH x AS (\(rows("w.sales >= \(floor)")))
+            \(ranked(where: "x.sales > x.before", order: order, probes: probes, limit: limit))
+            """
     }
 
     /// The first `limit` rows of `x` (an entity's `sales`, `before`, `revenue`) in `order` that meet `where` and
