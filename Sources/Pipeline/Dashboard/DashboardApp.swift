@@ -54,6 +54,13 @@ public struct DashboardApp: Sendable {
         }
     }
 
+    /// What a section answers: its page (status, body, notices) in the site's frame, or a response of its own
+    /// (a table as CSV, a missing table).
+    private enum Shown {
+        case page(Int, HTML, [String])
+        case response(FunctionURLResponse)
+    }
+
     private func route(_ request: FunctionURLRequest) async throws -> FunctionURLResponse {
         let path =
             request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
@@ -123,52 +130,52 @@ public struct DashboardApp: Sendable {
             let now = now()
             let view = TableView(path: section.rawValue, query: request.queryItems)
             // A table of the page as CSV, when the address asks for one; else the page.
-            func show(_ page: some TablePage) -> FunctionURLResponse? {
-                guard let id = TableView.requested(request.queryItems) else { return nil }
-                guard let table = page.tables.first(where: { $0.id == id }) else {
-                    return .page(
-                        404,
-                        PageFrame.message(
-                            "No such table", "This page has no table called '\(id.prefix(80))'.", navigation: true))
+            func show(_ page: some TablePage, status: Int = 200, notices: [String] = []) -> Shown {
+                guard let id = TableView.requested(request.queryItems) else {
+                    return .page(status, page.render(view), notices)
                 }
-                return .download(
-                    Array(view.sorted(table).csv.utf8), contentType: "text/csv; charset=utf-8",
-                    filename: view.filename(table), attachment: true)
+                guard let table = page.tables.first(where: { $0.id == id }) else {
+                    return .response(
+                        .page(
+                            404,
+                            PageFrame.message(
+                                "No such table", "This page has no table called '\(id.prefix(80))'.",
+                                navigation: true)))
+                }
+                return .response(
+                    .download(
+                        Array(view.sorted(table).csv.utf8), contentType: "text/csv; charset=utf-8",
+                        filename: view.filename(table), attachment: true))
             }
             // Each page reads its data first, then renders it.
-            let (status, body, extraNotices): (Int, HTML, [String])
+            let shown: Shown
             switch section {
             case .overview:
                 let other = await database.secondConnection().map { DashboardQuery(db: $0) }
                 let page = try await forgettingLostConnection {
                     try await OverviewPage.fetch(query, other: other, filter, now: now)
                 }
-                if let csv = show(page) { return csv }
-                (status, body, extraNotices) = (200, page.render(view), [])
+                shown = show(page)
             case .genres:
                 let other = await database.secondConnection().map { DashboardQuery(db: $0) }
                 let page = try await forgettingLostConnection {
                     try await GenresPage.fetch(query, other: other, filter, now: now)
                 }
-                if let csv = show(page) { return csv }
-                (status, body, extraNotices) = (200, page.render(view), [])
+                shown = show(page)
             case .artists:
                 let page = try await ArtistsPage.fetch(
                     query, filter, artist: choices.artist, search: request.query("q"))
-                if let csv = show(page) { return csv }
-                (status, body, extraNotices) = (page.found ? 200 : 404, page.render(view), [])
+                shown = show(page, status: page.found ? 200 : 404)
             case .discover:
                 let (small, problem) = DiscoverPage.smallUnder(request.query("small"))
                 let other = await database.secondConnection().map { DashboardQuery(db: $0) }
                 let page = try await forgettingLostConnection {
                     try await DiscoverPage.fetch(query, other: other, filter, smallUnder: small)
                 }
-                if let csv = show(page) { return csv }
-                (status, body, extraNotices) = (200, page.render(view), problem.map { ["Ignored: \($0)."] } ?? [])
+                shown = show(page, notices: problem.map { ["Ignored: \($0)."] } ?? [])
             case .geography:
                 let page = try await GeographyPage.fetch(query, filter)
-                if let csv = show(page) { return csv }
-                (status, body, extraNotices) = (200, page.render(view), [])
+                shown = show(page)
             case .analysis:
                 if method == "POST" {
                     // The range's PDF asked for, then the page again (a reload does not ask twice).
@@ -179,26 +186,27 @@ public struct DashboardApp: Sendable {
                 }
                 var page = try await AnalysisPage.fetch(query, filter, reports: reports)
                 page.formField = form.field
-                if let csv = show(page) { return csv }
-                (status, body, extraNotices) = (200, page.render(view), [])
+                shown = show(page)
             case .charts:
                 let explicit = request.query("from") != nil || request.query("to") != nil
                 let page = try await ChartsPage.fetch(
                     query, filter, region: request.query("region"), period: request.query("period"),
                     explicitRange: explicit)
-                if let csv = show(page) { return csv }
-                (status, body, extraNotices) = (200, page.render(view), page.notices)
+                shown = show(page, notices: page.notices)
             case .alerts:
                 let page = try await AlertsPage.fetch(query, filter, now: now)
-                if let csv = show(page) { return csv }
-                (status, body, extraNotices) = (200, page.render(view), [])
+                shown = show(page)
             case .reports:
                 let page = try await ReportsPage.fetch(reports)
-                if let csv = show(page) { return csv }
-                (status, body, extraNotices) = (200, page.render(view), [])
+                shown = show(page)
             case .subscribe:
                 let outcome = try await subscribe(request, query: query, filter: filter, form: form, db: db)
-                (status, body, extraNotices) = (outcome.status, outcome.html, outcome.notices)
+                shown = .page(outcome.status, outcome.html, outcome.notices)
+            }
+            let (status, body, extraNotices): (Int, HTML, [String])
+            switch shown {
+            case .response(let response): return response
+            case .page(let code, let html, let notices): (status, body, extraNotices) = (code, html, notices)
             }
             let title = section.title
             let notices = problems.map { "Ignored: \($0)." } + unknown + extraNotices
