@@ -28,30 +28,12 @@ struct ArtistPlaces {
             var row = byPlace[place] ?? (0, 0, 0)
             row.sales += line.sales
             row.artists += line.artists
-            row.cents += Self.cents(line.revenueUSD)
+            row.cents += line.revenueUSD.cents
             byPlace[place] = row
         }
         rows = byPlace.map { place, row in
-            Row(place: place, sales: row.sales, artists: row.artists, revenueUSD: Self.money(cents: row.cents))
+            Row(place: place, sales: row.sales, artists: row.artists, revenueUSD: Money(cents: row.cents))
         }.sorted { ($0.sales, $0.place.population) > ($1.sales, $1.place.population) }
         unplacedSales = unplaced
-    }
-
-    /// Whole cents of an amount PostgreSQL rounded to two places (`1234.5`, `-0.07`).
-    static func cents(_ money: Money) -> Int {
-        let negative = money.text.hasPrefix("-")
-        let parts = money.text.drop { $0 == "-" }.split(separator: ".", omittingEmptySubsequences: false)
-        let whole = Int(parts.first ?? "0") ?? 0
-        var fraction = parts.count > 1 ? String(parts[1].prefix(2)) : ""
-        while fraction.count < 2 { fraction += "0" }
-        let cents = whole * 100 + (Int(fraction) ?? 0)
-        return negative ? -cents : cents
-    }
-
-    /// An amount of whole cents as exact decimal text.
-    static func money(cents: Int) -> Money {
-        let magnitude = cents.magnitude
-        let rest = magnitude % 100
-        return Money("\(cents < 0 ? "-" : "")\(magnitude / 100).\(rest < 10 ? "0" : "")\(rest)")
     }
 }
