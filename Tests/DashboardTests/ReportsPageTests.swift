@@ -111,7 +111,7 @@ struct ReportsPageTests {
         #expect(try await bench.post(app, "/analysis", range, form: []).statusCode == 303)
         #expect(try await store.list(prefix: "requests/", startAfter: nil, limit: 10).count == 1)
         let narrowed = try await bench.get(app, "/analysis", "from=2026-10-01&to=2026-10-31&country=JP").body
-        #expect(narrowed.contains("every sale from 2026-10-01 to 2026-10-31: a PDF is not narrowed by genre"))
+        #expect(narrowed.contains("every sale from 2026-10-01 to 2026-10-31: the PDF is not narrowed by genre"))
     }
 
     @Test("behind the sign-in like every page")

@@ -51,12 +51,11 @@ struct AnalysisPage: TablePage {
     var pdfLine: HTML {
         let range = "\(filter.from.iso) to \(filter.to.iso)"
         // A PDF is of every sale of its range: a narrowed page says so.
-        let whole: HTML =
+        let everySale: HTML? =
             filter.isNarrowed
-            ? " (of every sale from \(range): the PDF is not narrowed by genre, artist, country or type)" : ""
-        let covers: HTML =
-            filter.isNarrowed
-            ? "every sale from \(range): a PDF is not narrowed by genre, artist, country or type" : "\(range)"
+            ? "every sale from \(range): the PDF is not narrowed by genre, artist, country or type" : nil
+        let whole: HTML = everySale.map { " (of \($0))" } ?? ""
+        let covers: HTML = everySale ?? "\(range)"
         switch pdf {
         case .stored(let file):
             return """
