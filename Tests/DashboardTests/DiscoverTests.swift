@@ -34,6 +34,15 @@ struct DiscoverTests {
             })
     }
 
+    /// The filter a page's query string (`from=…&to=…&country=…`) asks for, the latest sale on 2026-11-20.
+    static func filter(_ query: String) -> DashboardFilter {
+        let items = query.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            return (name: parts[0], value: parts[1])
+        }
+        return DashboardFilter.parse(items, latest: CalendarDay(iso: "2026-11-20")!).filter
+    }
+
     static func listed(_ movers: [Mover], id: (Mover) -> String = \.key) -> Set<String> {
         Set(movers.map { "\(id($0)):\($0.sales):\($0.before)" })
     }
@@ -47,11 +56,7 @@ struct DiscoverTests {
     func sameAsSales(query: String) async throws {
         let bench = try await DashboardBench.make("discover")
         try await SummaryFiguresTests.varied(bench)
-        let items = query.split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            return (name: parts[0], value: parts[1])
-        }
-        let filter = DashboardFilter.parse(items, latest: CalendarDay(iso: "2026-11-20")!).filter
+        let filter = Self.filter(query)
         var condition = ["true"]
         if let country = filter.country { condition.append("s.buyer_country_code = '\(country)'") }
         if let type = filter.itemType { condition.append("s.item_type = '\(type)'") }
@@ -102,11 +107,7 @@ struct DiscoverTests {
     func windows(query: String) async throws {
         let bench = try await DashboardBench.make("discoverwindow")
         try await SummaryFiguresTests.varied(bench)
-        let items = query.split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            return (name: parts[0], value: parts[1])
-        }
-        let filter = DashboardFilter.parse(items, latest: CalendarDay(iso: "2026-11-20")!).filter
+        let filter = Self.filter(query)
         // The range is a window's, and the range before it holds sales.
         let period = try await bench.scalar(
             "SELECT summary_window_period($1::date, $2::integer)", [filter.to.iso, String(filter.days)])
