@@ -129,7 +129,7 @@ struct SummaryTests {
             try await h.db.query(statement)
         }
         let outcome = try await WarehouseSchema.migrator.migrate(h.db)
-        #expect(outcome.applied == [7, 8, 9])
+        #expect(outcome.applied == [7, 8, 9, 10])
         #expect(try await SummaryCheck.mismatches(h.db) == [])
         #expect(try await h.scalar("SELECT sum(sales) FROM summary_day") == "60")
         // Summaries gone wrong (by hand) are made right again.
@@ -142,6 +142,43 @@ struct SummaryTests {
         let rebuilt = try await Summaries.rebuild(h.db, logger: Logger(label: "test"))
         #expect(rebuilt == 60)
         #expect(try await SummaryCheck.mismatches(h.db) == [])
+    }
+
+    @Test("windows built from nothing (the first load, rebuild-summaries) hold every day of each, its edges too")
+    func windowsBuilt() async throws {
+        let h = try await Harness("summary_built")
+        let day: Int64 = 86_400
+        let latest: Int64 = 1_749_513_600 + 43_200  // noon, 2025-06-10
+        // The first and last days of each window (7, 30, 90, 365 days, and the as many before), and beside them.
+        let back: [Int64] = [
+            729, 730, 731, 728, 365, 364, 363, 179, 180, 89, 90, 59, 60, 29, 30, 14, 13, 7, 6, 1, 0,
+        ]
+        let events = back.enumerated().map { n, daysBack in
+            Harness.event(
+                Harness.item(
+                    n % 5 + 1, paid: ["10", "3.33", "0"][n % 3], price: "3", country: ["us", "de"][n % 2],
+                    date: "\(latest - daysBack * day + Int64(n))"))
+        }
+        // One load of them all: the windows are built from nothing when it adds its sales.
+        let window = try await h.putWindow(start: latest - 732 * day, end: latest + 60, events: events)
+        #expect(try await h.loader().load(key: window).inserted == back.count)
+        #expect(try await h.scalar("SELECT ends::text FROM summary_window") == "2025-06-10")
+        let key = "raw/releases/artist.bandcamp.com/album/a1.json.gz"
+        try await pages.put(
+            h,
+            ReleasePageRecord(
+                url: "https://artist.bandcamp.com/album/a1", status: .ok, fetchedAt: 1_749_600_000,
+                page: pages.page(genres: ["post-rock", "ambient"], place: nil)), key: key)
+        #expect(try await h.loader().load(key: key).status == .loaded)
+        #expect(try await SummaryCheck.mismatches(h.db) == [])
+        // The 365 days before the latest year hold the sales from 365 to 729 days back.
+        #expect(
+            try await h.scalar("SELECT sum(sales) FROM summary_window_release WHERE span = 365 AND period = 1")
+                == String(back.filter { (365...729).contains($0) }.count))
+        // Built again from nothing, with genres this time.
+        #expect(try await Summaries.rebuild(h.db, logger: Logger(label: "test")) == back.count)
+        #expect(try await SummaryCheck.mismatches(h.db) == [])
+        #expect(try await h.count("summary_window_genre_artist") > 0)
     }
 
     @Test(

@@ -21,6 +21,7 @@ public enum WarehouseSchema {
             version: 8, name: "each release's, artist's and genre's last sale; the windows' sizes",
             sql: lastSales + "\n" + windowSizes),
         Migration(version: 9, name: "the hours the trend rules were evaluated at", sql: alertRuns),
+        Migration(version: 10, name: "the rolling windows' first build by plain inserts", sql: windowBuild),
     ]
 
     /// The migrator of these migrations.
