@@ -24,26 +24,26 @@ struct SummaryTests {
         #expect(try await h.loader().load(key: window).inserted == 60)
     }
 
+    /// Loads release a1's page, read at `at`, with `genres`.
+    func tag(_ h: Harness, _ genres: [String], at: Int64) async throws {
+        let key = "raw/releases/artist.bandcamp.com/album/a1.json.gz"
+        try await pages.put(
+            h,
+            ReleasePageRecord(
+                url: "https://artist.bandcamp.com/album/a1", status: .ok, fetchedAt: at,
+                page: pages.page(genres: genres, place: nil)), key: key)
+        #expect(try await h.loader().load(key: key).status == .loaded)
+    }
+
     @Test("a release page that arrives after its sales, then is read again with other tags, moves its sales")
     func retagged() async throws {
         let h = try await Harness("summary_tags")
         try await loadSales(h)
         #expect(try await h.count("summary_genre_day") == 0)
-        let key = "raw/releases/artist.bandcamp.com/album/a1.json.gz"
-        try await pages.put(
-            h,
-            ReleasePageRecord(
-                url: "https://artist.bandcamp.com/album/a1", status: .ok, fetchedAt: 1_749_600_000,
-                page: pages.page(genres: ["post-rock", "ambient"], place: nil)), key: key)
-        #expect(try await h.loader().load(key: key).status == .loaded)
+        try await tag(h, ["post-rock", "ambient"], at: 1_749_600_000)
         #expect(try await SummaryCheck.mismatches(h.db) == [])
         #expect(try await h.scalar("SELECT sum(sales) FROM summary_genre_day") != "0")
-        try await pages.put(
-            h,
-            ReleasePageRecord(
-                url: "https://artist.bandcamp.com/album/a1", status: .ok, fetchedAt: 1_749_700_000,
-                page: pages.page(genres: ["ambient", "drone"], place: nil)), key: key)
-        #expect(try await h.loader().load(key: key).status == .loaded)
+        try await tag(h, ["ambient", "drone"], at: 1_749_700_000)
         #expect(try await SummaryCheck.mismatches(h.db) == [])
         // Post-rock counts nothing any more: its rows are gone, not left at zero.
         #expect(
@@ -119,7 +119,7 @@ struct SummaryTests {
             """,
             """
             DROP FUNCTION summary_add(), summary_add_genres(integer), summary_lock(), physical_format(text),
-                summary_add_analysis(), summary_add_windows(), summary_collect_windows(), summary_add_window_genres(integer), summary_window_collected(date), summary_window_move(date, date),
+                summary_add_analysis(), summary_add_windows(), summary_collect_windows(), summary_add_window_genres(integer), summary_window_collected(date), summary_window_move(date, date), summary_window_shift(date, date),
                 summary_window_changes(date, date), summary_window_days(date), summary_window_period(date, integer),
                 summary_add_last(), summary_add_last_genres(), summary_retag_last(integer), summary_window_size_rows()
             """,
@@ -163,13 +163,7 @@ struct SummaryTests {
         let window = try await h.putWindow(start: latest - 732 * day, end: latest + 60, events: events)
         #expect(try await h.loader().load(key: window).inserted == back.count)
         #expect(try await h.scalar("SELECT ends::text FROM summary_window") == "2025-06-10")
-        let key = "raw/releases/artist.bandcamp.com/album/a1.json.gz"
-        try await pages.put(
-            h,
-            ReleasePageRecord(
-                url: "https://artist.bandcamp.com/album/a1", status: .ok, fetchedAt: 1_749_600_000,
-                page: pages.page(genres: ["post-rock", "ambient"], place: nil)), key: key)
-        #expect(try await h.loader().load(key: key).status == .loaded)
+        try await tag(h, ["post-rock", "ambient"], at: 1_749_600_000)
         #expect(try await SummaryCheck.mismatches(h.db) == [])
         // The 365 days before the latest year hold the sales from 365 to 729 days back.
         #expect(
