@@ -101,7 +101,7 @@ extension DashboardQuery {
         return day.map { CalendarDay(daysSinceEpoch: $0) }
     }
 
-    /// The artists of `movers` as the page lists them: rising (more sales than before) or new (no sale before the
+    /// The artists as the page lists them: rising (more sales than before) or new (no sale before the
     /// range), with their location, genre and first sale.
     private func artists(
         _ filter: DashboardFilter, smallUnder: Int?, newOnly: Bool, limit: Int
