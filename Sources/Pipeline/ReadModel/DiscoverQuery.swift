@@ -151,8 +151,7 @@ extension DashboardQuery {
     private func ranked(
         _ filter: DashboardFilter, entity: String, newOnly: Bool, probes: [SQLQuery], limit: Int
     ) -> SQLQuery {
-        // New artists sold nothing in the range before either: that cheap test spares most of their probes.
-        let condition: SQLQuery = newOnly ? "x.sales > 0 AND x.before = 0" : "x.sales > x.before"
+        let condition: SQLQuery = newOnly ? "x.sales > 0" : "x.sales > x.before"
         let ranked = Self.ranked(where: condition, order: Self.order(newOnly: newOnly), probes: probes, limit: limit)
         let general: SQLQuery = "WITH x AS MATERIALIZED (\(movers(filter, entity: entity))) \(ranked)"
         guard onlyDays(filter) else { return general }
@@ -187,9 +186,7 @@ extension DashboardQuery {
                 """
         }
         if newOnly {
-            return """
-                WITH x AS (\(rows("true"))) \(ranked(where: "x.before = 0", order: order, probes: probes, limit: limit))
-                """
+            return "WITH x AS (\(rows("true"))) \(ranked(where: "true", order: order, probes: probes, limit: limit))"
         }
         let passing = SQLQuery.joined(["x.sales > x.before"] + probes, separator: " AND ")
         let floor: SQLQuery = """
