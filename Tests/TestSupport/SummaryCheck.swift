@@ -116,6 +116,10 @@ public enum SummaryCheck {
             window("rt.tag_id, s.artist_id", join: "JOIN release_tag rt USING (release_id)")
         ),
         (
+            "summary_window_place",
+            window("l.location, s.artist_id", join: "JOIN release l ON l.id = s.release_id AND l.location <> ''")
+        ),
+        (
             "summary_window_size",
             """
             WITH latest AS (SELECT max((sold_at AT TIME ZONE 'UTC')::date) AS day FROM sale),

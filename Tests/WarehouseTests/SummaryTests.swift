@@ -24,26 +24,33 @@ struct SummaryTests {
         #expect(try await h.loader().load(key: window).inserted == 60)
     }
 
-    /// Loads release a1's page, read at `at`, with `genres`.
-    func tag(_ h: Harness, _ genres: [String], at: Int64) async throws {
+    /// Loads release a1's page, read at `at`, with `genres` (and the location line "`place`, Iceland").
+    func tag(_ h: Harness, _ genres: [String], place: String? = nil, at: Int64) async throws {
         let key = "raw/releases/artist.bandcamp.com/album/a1.json.gz"
         try await pages.put(
             h,
             ReleasePageRecord(
                 url: "https://artist.bandcamp.com/album/a1", status: .ok, fetchedAt: at,
-                page: pages.page(genres: genres, place: nil)), key: key)
+                page: pages.page(genres: genres, place: place)), key: key)
         #expect(try await h.loader().load(key: key).status == .loaded)
     }
 
-    @Test("a release page that arrives after its sales, then is read again with other tags, moves its sales")
+    @Test(
+        "a release page that arrives after its sales, then is read again with other tags and place, moves its sales")
     func retagged() async throws {
         let h = try await Harness("summary_tags")
         try await loadSales(h)
         #expect(try await h.count("summary_genre_day") == 0)
-        try await tag(h, ["post-rock", "ambient"], at: 1_749_600_000)
+        try await tag(h, ["post-rock", "ambient"], place: "Reykjavík", at: 1_749_600_000)
         #expect(try await SummaryCheck.mismatches(h.db) == [])
         #expect(try await h.scalar("SELECT sum(sales) FROM summary_genre_day") != "0")
-        try await tag(h, ["ambient", "drone"], at: 1_749_700_000)
+        #expect(try await h.scalar("SELECT DISTINCT location FROM summary_window_place") == "Reykjavík, Iceland")
+        try await tag(h, ["ambient", "drone"], place: "Akureyri", at: 1_749_700_000)
+        #expect(try await SummaryCheck.mismatches(h.db) == [])
+        #expect(try await h.scalar("SELECT DISTINCT location FROM summary_window_place") == "Akureyri, Iceland")
+        // A page read before the one stored changes nothing; one that is gone takes the line away.
+        try await tag(h, ["post-rock"], place: "Reykjavík", at: 1_749_650_000)
+        #expect(try await h.scalar("SELECT DISTINCT location FROM summary_window_place") == "Akureyri, Iceland")
         #expect(try await SummaryCheck.mismatches(h.db) == [])
         // Post-rock counts nothing any more: its rows are gone, not left at zero.
         #expect(
@@ -55,6 +62,16 @@ struct SummaryTests {
             start: 1_749_900_000, end: 1_749_900_600,
             events: [Harness.event(Harness.item(1, date: "1749900100"))])
         #expect(try await h.loader().load(key: later).inserted == 1)
+        #expect(try await SummaryCheck.mismatches(h.db) == [])
+        // The page gone: the release has no line any more, and its sales leave the place windows.
+        let key = "raw/releases/artist.bandcamp.com/album/a1.json.gz"
+        try await pages.put(
+            h,
+            ReleasePageRecord(
+                url: "https://artist.bandcamp.com/album/a1", status: .gone, fetchedAt: 1_749_950_000, page: nil,
+                httpStatus: 404), key: key)
+        #expect(try await h.loader().load(key: key).status == .loaded)
+        #expect(try await h.count("summary_window_place") == 0)
         #expect(try await SummaryCheck.mismatches(h.db) == [])
     }
 
@@ -115,13 +132,16 @@ struct SummaryTests {
                 summary_genre_day, summary_genre_hour, summary_genre_country_day, summary_analysis_day,
                 summary_ratio_day, summary_window_span, summary_window, summary_window_release,
                 summary_window_artist, summary_window_genre_artist, summary_last_release,
-                summary_last_artist_country, summary_last_genre_artist, summary_last_genre_country, summary_window_size
+                summary_last_artist_country, summary_last_genre_artist, summary_last_genre_country, summary_window_size,
+                summary_window_place
             """,
             """
             DROP FUNCTION summary_add(), summary_add_genres(integer), summary_lock(), physical_format(text),
                 summary_add_analysis(), summary_add_windows(), summary_collect_windows(), summary_add_window_genres(integer), summary_window_collected(date), summary_window_move(date, date), summary_window_shift(date, date),
                 summary_window_changes(date, date), summary_window_days(date), summary_window_period(date, integer),
-                summary_add_last(), summary_add_last_genres(), summary_retag_last(integer), summary_window_size_rows()
+                summary_add_last(), summary_add_last_genres(), summary_retag_last(integer), summary_window_size_rows(),
+                summary_window_place_build(date), summary_add_window_places(integer),
+                summary_add_windows_but_places(), summary_window_move_but_places(date, date)
             """,
             "DROP TABLE alert_run",
             "DELETE FROM schema_migration WHERE version >= 7",
@@ -129,7 +149,7 @@ struct SummaryTests {
             try await h.db.query(statement)
         }
         let outcome = try await WarehouseSchema.migrator.migrate(h.db)
-        #expect(outcome.applied == [7, 8, 9, 10])
+        #expect(outcome.applied == [7, 8, 9, 10, 11])
         #expect(try await SummaryCheck.mismatches(h.db) == [])
         #expect(try await h.scalar("SELECT sum(sales) FROM summary_day") == "60")
         // Summaries gone wrong (by hand) are made right again.
@@ -163,7 +183,7 @@ struct SummaryTests {
         let window = try await h.putWindow(start: latest - 732 * day, end: latest + 60, events: events)
         #expect(try await h.loader().load(key: window).inserted == back.count)
         #expect(try await h.scalar("SELECT ends::text FROM summary_window") == "2025-06-10")
-        try await tag(h, ["post-rock", "ambient"], at: 1_749_600_000)
+        try await tag(h, ["post-rock", "ambient"], place: "Reykjavík", at: 1_749_600_000)
         #expect(try await SummaryCheck.mismatches(h.db) == [])
         // The 365 days before the latest year hold the sales from 365 to 729 days back.
         #expect(
@@ -173,6 +193,7 @@ struct SummaryTests {
         #expect(try await Summaries.rebuild(h.db, logger: Logger(label: "test")) == back.count)
         #expect(try await SummaryCheck.mismatches(h.db) == [])
         #expect(try await h.count("summary_window_genre_artist") > 0)
+        #expect(try await h.count("summary_window_place") > 0)
     }
 
     @Test(
@@ -182,6 +203,8 @@ struct SummaryTests {
         let day: Int64 = 86_400
         let first: Int64 = 1_686_355_200  // 2023-06-10, midnight UTC: two years and more before now
         var sale = 0
+        // Release a1's page first: its sales count for its genre and location line as they come.
+        try await tag(h, ["post-rock"], place: "Reykjavík", at: first)
         // (when, how many days the windows end after the first sale's day)
         for (offset, ends) in [
             (Int64(0), 0), (5 * day + 3_600, 5), (5 * day + 7_200, 5), (37 * day, 37), (day + 60, 37), (36 * day, 37),
@@ -206,5 +229,6 @@ struct SummaryTests {
             try await h.scalar("SELECT sum(sales) FROM summary_window_release WHERE span = 30 AND period = 0") == "3")
         #expect(
             try await h.scalar("SELECT sum(sales) FROM summary_window_release WHERE span = 365 AND period = 1") == "3")
+        #expect(try await h.count("summary_window_place") > 0)
     }
 }

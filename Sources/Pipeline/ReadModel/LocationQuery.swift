@@ -18,17 +18,25 @@ public struct LocationSales: Sendable, Equatable {
 }
 
 extension DashboardQuery {
-    /// Sales by the location line of the release sold, most first (at most `limit` lines), from the day summaries
-    /// by release when only days narrow the filter, else from `sale`.
+    /// Sales by the location line of the release sold, most first (at most `limit` lines): from the rolling
+    /// window of a preset range (a row a line and seller), from the day summaries by release when only other days
+    /// narrow the filter, else from `sale`.
     public func locations(_ filter: DashboardFilter, limit: Int = 5000) async throws -> [LocationSales] {
         let rows: SQLQuery =
             onlyDays(filter)
-            ? """
-            SELECT r.location, sum(d.sales)::bigint AS sales, count(DISTINCT d.artist_id) AS artists,
-                round(sum(d.revenue), 2) AS revenue
-            FROM summary_release_day d JOIN release r ON r.id = d.release_id
-            WHERE \(filter.days("d")) AND r.location <> '' GROUP BY 1
-            """
+            ? Self.windowedRows(
+                filter,
+                window: """
+                    SELECT p.location, sum(p.sales)::bigint AS sales, count(*) AS artists,
+                        round(sum(p.revenue), 2) AS revenue
+                    FROM summary_window_place p WHERE \(Self.inWindow(filter, "p")) GROUP BY 1
+                    """,
+                days: """
+                    SELECT r.location, sum(d.sales)::bigint AS sales, count(DISTINCT d.artist_id) AS artists,
+                        round(sum(d.revenue), 2) AS revenue
+                    FROM summary_release_day d JOIN release r ON r.id = d.release_id
+                    WHERE \(filter.days("d")) AND r.location <> '' GROUP BY 1
+                    """)
             : """
             SELECT r.location, count(*) AS sales, count(DISTINCT s.artist_id) AS artists,
                 round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue

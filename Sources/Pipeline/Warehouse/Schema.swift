@@ -22,6 +22,7 @@ public enum WarehouseSchema {
             sql: lastSales + "\n" + windowSizes),
         Migration(version: 9, name: "the hours the trend rules were evaluated at", sql: alertRuns),
         Migration(version: 10, name: "the rolling windows' first build by plain inserts", sql: windowBuild),
+        Migration(version: 11, name: "the rolling windows by the artists' location lines", sql: placeWindows),
     ]
 
     /// The migrator of these migrations.

@@ -47,8 +47,8 @@ public enum Summaries {
         try await db.query("TRUNCATE sale_delta")
     }
 
-    /// Moves a release's sales from the genres it had to those it has after `change` (its page read for the first
-    /// time, or again with other tags).
+    /// Moves a release's sales from the genres and location line it had to those it has after `change` (its page
+    /// read for the first time, or again with other tags or another line).
     static func retag(_ releaseID: Int64, _ db: PostgresConnection, change: () async throws -> Void) async throws {
         // The sales collected so far first, by the tags they were sold under; sale_delta is then empty.
         try await addDelta(db)
@@ -56,11 +56,19 @@ public enum Summaries {
             "INSERT INTO sale_delta SELECT \(deltaColumns) FROM sale WHERE release_id = \(releaseID)"
         ).affected
         if sales > 0 {
-            try await db.query("SELECT summary_add_genres(-1), summary_add_window_genres(-1), summary_retag_last(-1)")
+            try await db.query(
+                """
+                SELECT summary_add_genres(-1), summary_add_window_genres(-1), summary_retag_last(-1),
+                    summary_add_window_places(-1)
+                """)
         }
         try await change()
         if sales > 0 {
-            try await db.query("SELECT summary_add_genres(1), summary_add_window_genres(1), summary_retag_last(1)")
+            try await db.query(
+                """
+                SELECT summary_add_genres(1), summary_add_window_genres(1), summary_retag_last(1),
+                    summary_add_window_places(1)
+                """)
         }
         try await db.query("TRUNCATE sale_delta")
     }
@@ -81,7 +89,7 @@ public enum Summaries {
             TRUNCATE summary_day, summary_hour, summary_artist_day, summary_release_day, summary_amount_day,
                 summary_genre_day, summary_genre_hour, summary_genre_country_day, summary_analysis_day,
                 summary_ratio_day, summary_window_release, summary_window_artist, summary_window_genre_artist,
-                summary_last_release, summary_last_artist_country, summary_last_genre_artist,
+                summary_window_place, summary_last_release, summary_last_artist_country, summary_last_genre_artist,
                 summary_last_genre_country
             """)
         try await db.query("UPDATE summary_window SET ends = NULL")
