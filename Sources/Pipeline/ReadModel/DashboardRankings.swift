@@ -148,9 +148,16 @@ extension DashboardQuery {
                 try await db.query(
                     """
                     SELECT t.key, g.country, sum(g.sales)::bigint AS sales
-                    FROM summary_genre_country_day g JOIN tag t ON t.id = g.tag_id
-                    WHERE \(filter.days("g")) AND t.key = ANY(\(genres)::text[])
-                        AND g.country = ANY(\(countries.filter { filter.country == nil || $0 == filter.country })::text[])
+                    FROM tag t CROSS JOIN generate_series(\(filter.from.iso)::date, \(filter.to.iso)::date, '1 day') d (day)
+                    -- A day and genre at a time, by the key's first columns (the fence keeps the planner from
+                    -- scanning every genre's rows of the range: 30 days of a year, 57 ms against 5).
+                    CROSS JOIN LATERAL (
+                        SELECT g.country, g.sales FROM summary_genre_country_day g
+                        WHERE g.day = d.day::date AND g.tag_id = t.id
+                            AND g.country = ANY(\(countries.filter { filter.country == nil || $0 == filter.country })::text[])
+                        OFFSET 0
+                    ) g
+                    WHERE t.key = ANY(\(genres)::text[])
                     GROUP BY 1, 2
                     """)
             } else {
@@ -218,7 +225,10 @@ extension DashboardQuery {
         for row in try await db.query(
             """
             SELECT x.genre, a.id::text AS key, a.name, a.page_url AS detail, a.page_url AS url, x.sales, x.revenue
-            FROM (\(totals)) x JOIN artist a ON a.id = x.artist_id
+            FROM (\(totals)) x
+            -- Each artist by its key (the fence keeps the planner, which guesses thousands of rows from the
+            -- day summaries' branch, from hashing every artist: 63 ms for a year's 159,000).
+            CROSS JOIN LATERAL (SELECT a.id, a.name, a.page_url FROM artist a WHERE a.id = x.artist_id OFFSET 0) a
             WHERE x.place <= \(each) ORDER BY x.genre, x.place
             """)
         {
