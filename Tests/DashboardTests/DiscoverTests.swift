@@ -115,8 +115,34 @@ struct DiscoverTests {
         let before = try await bench.scalar(
             "SELECT count(*) FROM summary_window_artist WHERE span = $1::integer AND period = 1", [String(filter.days)])
         #expect(Int(before)! > 0)
+        // At the range's edges: an artist whose first sale is its first second (new), one who sold a second
+        // before it (not new); three sales each in the range.
+        for (name, first) in [("Edge New", filter.from.start), ("Edge Old", filter.from.start - 1)] {
+            try await bench.db.query(
+                """
+                INSERT INTO artist (page_url, name) VALUES ('https://edge.bandcamp.com', $1);
+                """, [name])
+            try await bench.db.query(
+                """
+                INSERT INTO release (url, artist_id)
+                SELECT 'https://edge.bandcamp.com/album/' || replace(lower(name), ' ', '-'), id FROM artist
+                WHERE name = $1
+                """, [name])
+            try await bench.db.insertSales(
+                """
+                INSERT INTO sale (sale_key, sold_at, utc_date, release_id, artist_id, item_type, amount_paid_usd,
+                    buyer_country_code, ledger_id)
+                SELECT sha256(convert_to($1 || k, 'UTF8')), to_timestamp(t), t::numeric, r.id, r.artist_id, 'album',
+                    1, 'US', (SELECT min(id) FROM load_ledger)
+                FROM unnest(ARRAY[$2::bigint, $3::bigint + 3600, $3::bigint + 7200, $3::bigint + 10800])
+                    WITH ORDINALITY u (t, k)
+                JOIN release r ON r.url = 'https://edge.bandcamp.com/album/' || replace(lower($1), ' ', '-')
+                """, [name, String(first), String(filter.from.start)])
+        }
         let window = DashboardQuery(db: bench.db)
         let sales = DashboardQuery(db: bench.db, useSummaries: false)
+        let new = try await window.newArtists(filter, smallUnder: nil, limit: 50).map(\.name)
+        #expect(new.contains("Edge New") && !new.contains("Edge Old"), "\(new)")
         func lists(_ read: DashboardQuery, limit: Int, small: Int?) async throws -> [[Mover]] {
             [
                 try await read.artistMovers(filter, smallUnder: small, limit: limit),

@@ -132,6 +132,7 @@ public enum SummaryCheck {
             GROUP BY r.span, r.period
             """
         ),
+        ("summary_first_artist", "SELECT artist_id, min(sold_at) FROM sale GROUP BY 1"),
         ("summary_last_release", "SELECT release_id, artist_id, max(sold_at) FROM sale GROUP BY 1, 2"),
         (
             "summary_last_artist_country",

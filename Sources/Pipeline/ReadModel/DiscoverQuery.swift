@@ -108,11 +108,17 @@ extension DashboardQuery {
     ) async throws -> [Mover] {
         var probes: [SQLQuery] = []
         if newOnly {
+            // No sale before the range: the artist's first sale, or (without the summaries) none found in `sale`.
             probes.append(
-                """
-                (SELECT 1 FROM sale h WHERE h.artist_id = x.entity_id
-                    AND h.sold_at < to_timestamp(\(filter.from.start)::float8) LIMIT 1) IS NULL
-                """)
+                useSummaries
+                    ? """
+                    (SELECT f.first_at FROM summary_first_artist f WHERE f.artist_id = x.entity_id)
+                        >= to_timestamp(\(filter.from.start)::float8)
+                    """
+                    : """
+                    (SELECT 1 FROM sale h WHERE h.artist_id = x.entity_id
+                        AND h.sold_at < to_timestamp(\(filter.from.start)::float8) LIMIT 1) IS NULL
+                    """)
         }
         if let smallUnder { probes.append(small(smallUnder, filter, artist: "x.entity_id")) }
         return try await db.query(
@@ -186,7 +192,13 @@ extension DashboardQuery {
                 """
         }
         if newOnly {
-            return "WITH x AS (\(rows("true"))) \(ranked(where: "true", order: order, probes: probes, limit: limit))"
+            // Only the artists whose first sale is in the range can be new: read by the first sales' index.
+            let first: SQLQuery = """
+                w.artist_id IN (
+                    SELECT f.artist_id FROM summary_first_artist f
+                    WHERE f.first_at >= to_timestamp(\(filter.from.start)::float8))
+                """
+            return "WITH x AS (\(rows(first))) \(ranked(where: "true", order: order, probes: probes, limit: limit))"
         }
         let passing = SQLQuery.joined(["x.sales > x.before"] + probes, separator: " AND ")
         let floor: SQLQuery = """

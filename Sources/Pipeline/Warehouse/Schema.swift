@@ -23,6 +23,7 @@ public enum WarehouseSchema {
         Migration(version: 9, name: "the hours the trend rules were evaluated at", sql: alertRuns),
         Migration(version: 10, name: "the rolling windows' first build by plain inserts", sql: windowBuild),
         Migration(version: 11, name: "the rolling windows by the artists' location lines", sql: placeWindows),
+        Migration(version: 12, name: "each artist's first sale", sql: firstSales),
     ]
 
     /// The migrator of these migrations.
