@@ -89,6 +89,8 @@ extension Loader {
                 CASE WHEN s.item_type = 'track' THEN s.album_title END,
                 s.image_url
             FROM load_staging s JOIN artist a ON a.page_url = s.artist_page AND a.name = s.artist_name
+            -- Releases already known are left before the sort (most of a stage's, after the first).
+            WHERE NOT EXISTS (SELECT FROM release r WHERE r.url = s.release_url)
             ORDER BY s.release_url COLLATE "C", s.item_type IN ('album', 'track') DESC, s.utc_date
             ON CONFLICT (url) DO NOTHING
             """)

@@ -47,7 +47,9 @@ public struct StoreAndWarehouse: Sendable {
         let start = try FunctionStart(setup, needs: needs.union([.objectStore, .database]))
         settings = start.settings
         store = try start.adapters.objectStore(settings.objectStore)
-        database = WarehouseDatabase(settings: settings, adapters: start.adapters, logger: setup.logger)
+        database = WarehouseDatabase(
+            settings: settings, adapters: start.adapters, logger: setup.logger,
+            sessionSettings: WarehouseDatabase.writeSettings)
         setup.logger.info(
             "ready", metadata: ["objectStore": "\(store.location)", "database": "\(settings.redactedDatabaseURL)"])
     }
