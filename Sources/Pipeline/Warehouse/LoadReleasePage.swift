@@ -46,8 +46,9 @@ extension Loader {
         if let place = page?.place, !place.key.isEmpty, place.key.utf8.count <= Self.longestTagKey {
             placeID = try await upsertTag(ReleasePage.Tag(key: place.key.lowercased(), name: place.name))
         }
-        let upsert: () async throws -> Int64? = {
-            try await db.query(
+        // The release's row (unless a later page is stored already), and then its genres.
+        let write: () async throws -> Int64? = {
+            let releaseID = try await db.query(
                 """
                 INSERT INTO release (url, artist_id, title, page_status, page_http_status, kind, page_title,
                     record_label, album_url, release_date, location, place_tag_id, tag_source, page_read_at)
@@ -68,20 +69,16 @@ extension Loader {
                 RETURNING id
                 """
             ).scalarIfPresent(Int64.self)
+            if let releaseID, let page { try await replaceTags(of: releaseID, with: page) }
+            return releaseID
         }
-        let releaseID: Int64?
+        var releaseID: Int64?
         if let known = try await db.query("SELECT id FROM release WHERE url = \(url)").scalarIfPresent(Int64.self) {
             // The page read now is the truth about its genres and location line; the release's sales move to them.
-            var written: Int64?
-            try await Summaries.retag(known, db) {
-                written = try await upsert()
-                if let written, let page { try await replaceTags(of: written, with: page) }
-            }
-            releaseID = written
+            try await Summaries.retag(known, db) { releaseID = try await write() }
         } else {
             // A release new to the warehouse: no sales of it yet (loads of sales wait for this one's lock).
-            releaseID = try await upsert()
-            if let releaseID, let page { try await replaceTags(of: releaseID, with: page) }
+            releaseID = try await write()
         }
         var outcome = LoadOutcome(
             key: key, status: .loaded, etag: info.etag, items: 1, inserted: releaseID == nil ? 0 : 1)
