@@ -120,6 +120,20 @@ public enum SummaryCheck {
             window("l.location, s.artist_id", join: "JOIN release l ON l.id = s.release_id AND l.location <> ''")
         ),
         (
+            "summary_window_country_artist",
+            window("s.buyer_country_code::text, s.artist_id", where: "s.buyer_country_code IS NOT NULL")
+        ),
+        (
+            "summary_window_country_release",
+            window("s.buyer_country_code::text, s.release_id", where: "s.buyer_country_code IS NOT NULL")
+        ),
+        (
+            "summary_window_country_amount",
+            window(
+                "s.buyer_country_code::text, round(s.amount_paid_usd * 100)::bigint", revenue: false,
+                where: "s.buyer_country_code IS NOT NULL AND s.amount_paid_usd IS NOT NULL")
+        ),
+        (
             "summary_window_size",
             """
             WITH latest AS (SELECT max((sold_at AT TIME ZONE 'UTC')::date) AS day FROM sale),
@@ -154,17 +168,19 @@ public enum SummaryCheck {
         ),
     ]
 
-    /// The sales and revenue by `entity` in the 7, 30, 90 and 365 days up to the latest sale's day (period 0) and
-    /// as many days before them (period 1).
-    static func window(_ entity: String, join: String = "") -> String {
+    /// The sales and revenue (or the sales alone) by `entity` in the 7, 30, 90 and 365 days up to the latest
+    /// sale's day (period 0) and as many days before them (period 1), of the sales `where` holds for.
+    static func window(_ entity: String, join: String = "", revenue: Bool = true, where: String = "true") -> String {
         """
         WITH latest AS (SELECT max((sold_at AT TIME ZONE 'UTC')::date) AS day FROM sale),
         ranges AS (
             SELECT s.span, p.period, l.day - s.span * (p.period + 1) + 1 AS first, l.day - s.span * p.period AS last
             FROM latest l, (VALUES (7), (30), (90), (365)) s (span), (VALUES (0), (1)) p (period)
         )
-        SELECT r.span, r.period::smallint, \(entity), count(*), coalesce(sum(s.amount_paid_usd), 0)
+        SELECT r.span, r.period::smallint, \(entity), count(*)
+            \(revenue ? ", coalesce(sum(s.amount_paid_usd), 0)" : "")
         FROM sale s \(join) JOIN ranges r ON (s.sold_at AT TIME ZONE 'UTC')::date BETWEEN r.first AND r.last
+        WHERE \(`where`)
         GROUP BY \(entity), r.span, r.period
         """
     }

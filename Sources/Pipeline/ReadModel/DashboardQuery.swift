@@ -20,6 +20,9 @@ public struct DashboardQuery: Sendable {
     /// Whether the summaries are read and nothing but days narrows the filter.
     func onlyDays(_ filter: DashboardFilter) -> Bool { useSummaries && filter.onlyDays }
 
+    /// The buyer country, when the summaries are read and it and the days are all that narrow the filter.
+    func onlyCountry(_ filter: DashboardFilter) -> String? { useSummaries ? filter.onlyCountry : nil }
+
     /// The day of the latest sale (today when there is none), where the default range ends.
     public func latestDay(now: Int64) async throws -> CalendarDay {
         let latest: Int64? = try await db.query(
@@ -49,23 +52,45 @@ public struct DashboardQuery: Sendable {
                 FROM summary_day d WHERE \(filter.days("d"))
                 """
             ).single()
-        } else {
+        } else if let country = onlyCountry(filter), let summary = filter.summaryDay {
+            // One country: from its rolling windows when one holds the range, else from `sale`.
+            let inCountry: SQLQuery = "\(Self.inWindow(filter, "w")) AND w.country = \(country)"
             row = try await db.query(
-                """
-                SELECT count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
-                    count(DISTINCT s.artist_id) AS artists, count(DISTINCT s.release_id) AS releases,
-                    count(DISTINCT s.buyer_country_code) AS countries,
-                    round(percentile_cont(0.5) WITHIN GROUP (ORDER BY round(s.amount_paid_usd, 2))::numeric, 2)
-                        AS median_paid,
-                    avg((s.overpaid_usd > 0)::int) FILTER (WHERE s.price_asked_usd > 0) AS paid_more
-                FROM sale s WHERE \(filter.condition)
-                """
+                Self.windowedRows(
+                    filter,
+                    window: """
+                        SELECT coalesce(sum(d.sales), 0)::bigint AS sales,
+                            round(coalesce(sum(d.revenue), 0), 2) AS revenue,
+                            (SELECT count(*) FROM summary_window_country_artist w WHERE \(inCountry)) AS artists,
+                            (SELECT count(*) FROM summary_window_country_release w WHERE \(inCountry)) AS releases,
+                            count(DISTINCT d.country) FILTER (WHERE d.country <> '') AS countries,
+                            (\(Self.median("SELECT w.cents, w.sales FROM summary_window_country_amount w WHERE \(inCountry)")))
+                                AS median_paid,
+                            sum(d.priced_more)::numeric / nullif(sum(d.priced_known), 0) AS paid_more
+                        FROM summary_day d WHERE \(summary)
+                        """,
+                    days: Self.saleTotals(filter))
             ).single()
+        } else {
+            row = try await db.query(Self.saleTotals(filter)).single()
         }
         return Totals(
             sales: try row.decode("sales"), revenueUSD: try row.decode("revenue"), artists: try row.decode("artists"),
             releases: try row.decode("releases"), countries: try row.decode("countries"),
             medianPaidUSD: try row.decode("median_paid"), paidMoreShare: try row.decode("paid_more"))
+    }
+
+    /// The figures of a filtered range from `sale`, in the columns `totals` decodes.
+    static func saleTotals(_ filter: DashboardFilter) -> SQLQuery {
+        """
+        SELECT count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
+            count(DISTINCT s.artist_id) AS artists, count(DISTINCT s.release_id) AS releases,
+            count(DISTINCT s.buyer_country_code) AS countries,
+            round(percentile_cont(0.5) WITHIN GROUP (ORDER BY round(s.amount_paid_usd, 2))::numeric, 2)
+                AS median_paid,
+            avg((s.overpaid_usd > 0)::int) FILTER (WHERE s.price_asked_usd > 0) AS paid_more
+        FROM sale s WHERE \(filter.condition)
+        """
     }
 
     /// A count from the rolling window that holds the filter's days when one does (`window`), else from the day
@@ -89,14 +114,18 @@ public struct DashboardQuery: Sendable {
         """
     }
 
-    /// The median paid (to the cent) over the days of a filter, from how many paid each amount: the mean of the
-    /// two middle amounts when there are two, as `percentile_cont(0.5)`.
+    /// The median paid (to the cent) over the days of a filter, from how many paid each amount each day.
     static func medianPaid(_ filter: DashboardFilter) -> SQLQuery {
+        median("SELECT m.cents, sum(m.sales) AS sales FROM summary_amount_day m WHERE \(filter.days("m")) GROUP BY 1")
+    }
+
+    /// The median paid (to the cent) of the sales that `amounts` (`cents`, `sales`: how many paid each amount, one
+    /// row an amount) counts: the mean of the two middle amounts when there are two, as `percentile_cont(0.5)`.
+    static func median(_ amounts: SQLQuery) -> SQLQuery {
         """
-        WITH amounts AS (
-            SELECT m.cents, sum(m.sales) AS sales FROM summary_amount_day m WHERE \(filter.days("m")) GROUP BY 1
-        ), placed AS (
-            SELECT cents, sum(sales) OVER (ORDER BY cents) AS upto, sum(sales) OVER () AS total FROM amounts
+        WITH placed AS (
+            SELECT a.cents, sum(a.sales) OVER (ORDER BY a.cents) AS upto, sum(a.sales) OVER () AS total
+            FROM (\(amounts)) a
         )
         SELECT round((min(cents) FILTER (WHERE upto > floor((total - 1) / 2))
             + min(cents) FILTER (WHERE upto > ceil((total - 1) / 2.0))) / 200.0, 2)

@@ -57,16 +57,26 @@ extension DashboardQuery {
 
     /// The `limit` leading artists or releases (`entity`) of a range: `ENTITY_id`, sales and revenue (rounded to
     /// the cent, which ranks ties), from the rolling window that holds the range, else its day summaries, else
-    /// `sale` when the filter narrows by more than days.
+    /// `sale` when the filter narrows by more than days (by a country alone: its rolling window, else `sale`).
     private func leaders(_ filter: DashboardFilter, limit: Int, _ entity: String) -> SQLQuery {
         let id: SQLQuery = "\(unescaped: entity)_id"
-        guard onlyDays(filter) else {
-            return """
-                SELECT s.\(id), count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
-                FROM sale s WHERE \(filter.condition) GROUP BY s.\(id)
-                ORDER BY 2 DESC, 3 DESC, s.\(id) LIMIT \(limit)
-                """
+        let sale: SQLQuery = """
+            SELECT s.\(id), count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
+            FROM sale s WHERE \(filter.condition) GROUP BY s.\(id)
+            ORDER BY 2 DESC, 3 DESC, s.\(id) LIMIT \(limit)
+            """
+        if let country = onlyCountry(filter) {
+            return Self.windowedRows(
+                filter,
+                window: """
+                    SELECT w.\(id), w.sales, round(w.revenue, 2) AS revenue
+                    FROM summary_window_country_\(unescaped: entity) w
+                    WHERE \(Self.inWindow(filter, "w")) AND w.country = \(country)
+                    ORDER BY w.sales DESC, round(w.revenue, 2) DESC, w.\(id) LIMIT \(limit)
+                    """,
+                days: sale)
         }
+        guard onlyDays(filter) else { return sale }
         return Self.windowedRows(
             filter,
             window: """
