@@ -143,7 +143,7 @@ struct SummaryTests {
                 summary_add_last(), summary_add_last_genres(), summary_retag_last(integer), summary_window_size_rows(),
                 summary_window_place_build(date), summary_add_window_places(integer),
                 summary_add_windows_but_places(), summary_window_move_but_places(date, date), summary_add_first(),
-                summary_window_country_apply(), summary_window_country_tables(), summary_window_country_read(date[]),
+                summary_window_country_apply(boolean), summary_window_country_tables(), summary_window_country_read(date[]),
                 summary_collect_windows_but_countries(), summary_add_windows_but_countries(),
                 summary_window_country_build(date), summary_window_move_but_countries(date, date)
             """,

@@ -44,35 +44,43 @@ extension WarehouseSchema {
 
         -- Adds the sales of the temporary table country_delta (by day, country, release, seller and cents; cents
         -- NULL when the amount is unknown) to the windows as country_days maps them: each day, with its sign (-1:
-        -- the day leaves the window), to the windows it counts in.
-        CREATE FUNCTION summary_window_country_apply() RETURNS void LANGUAGE plpgsql AS $$
+        -- the day leaves the window), to the windows it counts in. Into empty tables (`fresh`, the first build)
+        -- by plain inserts: an upsert checks every row for a conflict that cannot be there. More memory than the
+        -- default for the groupings of every window's rows, and the temporary tables analyzed (autovacuum never
+        -- does): guessing their sizes, the planner sorted three million rows where it could hash them.
+        CREATE FUNCTION summary_window_country_apply(fresh boolean) RETURNS void LANGUAGE plpgsql
+            SET work_mem = '64MB' AS $$
+        DECLARE
+            -- The windows' rows: the days' sales, summed into each window they count in.
+            windowed text := 'FROM country_delta d JOIN country_days m ON m.day = d.day';
+            -- What an upsert adds to a row that is there.
+            upsert text := CASE WHEN fresh THEN '' ELSE
+                ' ON CONFLICT (span, period, country, %s) DO UPDATE SET sales = t.sales + excluded.sales%s' END;
+            revenue text := ', revenue = t.revenue + excluded.revenue';
         BEGIN
-            INSERT INTO summary_window_country_artist AS t (span, period, country, artist_id, sales, revenue)
-            SELECT m.span, m.period, d.country, d.artist_id, sum(m.sign * d.sales), sum(m.sign * d.revenue)
-            FROM country_delta d JOIN country_days m ON m.day = d.day
-            GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-            ON CONFLICT (span, period, country, artist_id) DO UPDATE
-                SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
-            INSERT INTO summary_window_country_release AS t (span, period, country, release_id, sales, revenue)
-            SELECT m.span, m.period, d.country, d.release_id, sum(m.sign * d.sales), sum(m.sign * d.revenue)
-            FROM country_delta d JOIN country_days m ON m.day = d.day
-            GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-            ON CONFLICT (span, period, country, release_id) DO UPDATE
-                SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
-            INSERT INTO summary_window_country_amount AS t (span, period, country, cents, sales)
-            SELECT m.span, m.period, d.country, d.cents, sum(m.sign * d.sales)
-            FROM country_delta d JOIN country_days m ON m.day = d.day
-            WHERE d.cents IS NOT NULL
-            GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-            ON CONFLICT (span, period, country, cents) DO UPDATE SET sales = t.sales + excluded.sales;
-            DELETE FROM summary_window_country_artist WHERE sales = 0;
-            DELETE FROM summary_window_country_release WHERE sales = 0;
-            DELETE FROM summary_window_country_amount WHERE sales = 0;
+            ANALYZE country_delta, country_days;
+            EXECUTE 'INSERT INTO summary_window_country_artist AS t (span, period, country, artist_id, sales, revenue)
+                SELECT m.span, m.period, d.country, d.artist_id, sum(m.sign * d.sales), sum(m.sign * d.revenue) '
+                || windowed || ' GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4' || format(upsert, 'artist_id', revenue);
+            EXECUTE 'INSERT INTO summary_window_country_release AS t (span, period, country, release_id, sales, revenue)
+                SELECT m.span, m.period, d.country, d.release_id, sum(m.sign * d.sales), sum(m.sign * d.revenue) '
+                || windowed || ' GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4' || format(upsert, 'release_id', revenue);
+            -- The amounts summed by day first: a few thousand rows a day, not one a sale.
+            EXECUTE 'INSERT INTO summary_window_country_amount AS t (span, period, country, cents, sales)
+                SELECT m.span, m.period, d.country, d.cents, sum(m.sign * d.sales)
+                FROM (SELECT x.day, x.country, x.cents, sum(x.sales) AS sales FROM country_delta x
+                    WHERE x.cents IS NOT NULL GROUP BY 1, 2, 3) d JOIN country_days m ON m.day = d.day
+                GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4' || format(upsert, 'cents', '');
+            IF NOT fresh THEN
+                DELETE FROM summary_window_country_artist WHERE sales = 0;
+                DELETE FROM summary_window_country_release WHERE sales = 0;
+                DELETE FROM summary_window_country_amount WHERE sales = 0;
+            END IF;
             TRUNCATE country_delta, country_days;
         END
         $$;
 
-        -- The temporary tables summary_window_country_apply() reads, made if this session has none yet.
+        -- The temporary tables summary_window_country_apply(fresh) reads, made if this session has none yet.
         CREATE FUNCTION summary_window_country_tables() RETURNS void LANGUAGE plpgsql AS $$
         BEGIN
             CREATE TEMPORARY TABLE IF NOT EXISTS country_delta (
@@ -127,7 +135,7 @@ extension WarehouseSchema {
                     SELECT w.span, w.period, x.day, 1
                     FROM (SELECT DISTINCT d.day FROM country_delta d) x
                         JOIN summary_window_days(window_end) w ON x.day BETWEEN w.first AND w.last;
-                    PERFORM summary_window_country_apply();
+                    PERFORM summary_window_country_apply(false);
                 END IF;
                 TRUNCATE country_delta, country_days;
             END IF;
@@ -144,7 +152,7 @@ extension WarehouseSchema {
             SELECT w.span, w.period, w.first + i, 1
             FROM summary_window_days(ends) w, generate_series(0, w.last - w.first) i;
             PERFORM summary_window_country_read(ARRAY(SELECT DISTINCT m.day FROM country_days m));
-            PERFORM summary_window_country_apply();
+            PERFORM summary_window_country_apply(true);
         END
         $$;
         SELECT summary_window_country_build(w.ends) FROM summary_window w WHERE w.ends IS NOT NULL;
@@ -164,7 +172,7 @@ extension WarehouseSchema {
                 TRUNCATE country_delta, country_days;
                 INSERT INTO country_days SELECT * FROM summary_window_changes(old, new);
                 PERFORM summary_window_country_read(ARRAY(SELECT DISTINCT m.day FROM country_days m));
-                PERFORM summary_window_country_apply();
+                PERFORM summary_window_country_apply(false);
             END IF;
             PERFORM summary_window_move_but_countries(old, new);
         END
