@@ -204,8 +204,9 @@ struct DashboardPageTests {
             #expect(DashboardBench.card("Sales", in: html) == Format.count(expected), "\(query)")
             #expect(!html.contains("class=\"notice\""), "\(query)")
         }
-        // The filter is carried by the navigation.
+        // The filter is carried by the navigation; one country is one.
         let html = try await bench.get(app, "/", "country=JP&genre=vaporwave").body
+        #expect(html.contains("Buyers from 1 country."))
         #expect(
             html.contains("href=\"/geography?from=2026-10-22&amp;to=2026-11-20&amp;genre=vaporwave&amp;country=JP\""))
         // Problems are named and the rest applies.

@@ -6,6 +6,9 @@ struct FormatTests {
     @Test("counts, dollars from exact text, shares, changes, durations")
     func figures() {
         #expect(Format.count(0) == "0" && Format.count(999) == "999" && Format.count(1_234_567) == "1,234,567")
+        #expect(Format.count(1, "country", "countries") == "1 country")
+        #expect(Format.count(0, "country", "countries") == "0 countries")
+        #expect(Format.count(12_345, "alert", "alerts") == "12,345 alerts")
         #expect(Format.usd(Money("1234567.5")) == "$1,234,567.50")
         #expect(Format.usd(Money("0.00")) == "$0.00" && Format.usd(Money("-12.345")) == "−$12.34")
         #expect(Format.percent(0.1234) == "12.3%" && Format.percent(1) == "100.0%")

@@ -9,6 +9,11 @@ public enum Format {
         grouped(String(value.magnitude), negative: value < 0)
     }
 
+    /// A count and its noun, singular for one: `1 country`, `12,345 countries`.
+    public static func count(_ value: Int, _ one: String, _ many: String) -> String {
+        "\(count(value)) \(value == 1 ? one : many)"
+    }
+
     /// Dollars and cents from exact decimal text, with thousands separators: `$1,234.50`.
     public static func usd(_ money: Money) -> String {
         var text = money.text

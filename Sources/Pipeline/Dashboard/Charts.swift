@@ -198,7 +198,7 @@ enum Charts {
             svg += """
                 <circle cx="\(fixed(row.place.x))" cy="\(fixed(row.place.y))" r="\(fixed(radius))" class="place">\
                 <title>\(row.place.title): \(Format.count(row.sales)) sales of \
-                \(row.artists == 1 ? "1 artist" : "\(Format.count(row.artists)) artists"), \
+                \(Format.count(row.artists, "artist", "artists")), \
                 \(Format.usd(row.revenueUSD))</title></circle>
 
                 """

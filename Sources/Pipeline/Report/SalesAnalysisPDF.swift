@@ -42,7 +42,7 @@ public struct SalesAnalysisPDF {
             try ratio(analysis, &layout)
             try parts(
                 "Top buyer countries", analysis.countries, first: "Country",
-                caption: "\(Format.count(analysis.countryCount)) countries in all.", &layout)
+                caption: "\(Format.count(analysis.countryCount, "country", "countries")) in all.", &layout)
             try parts(
                 "Seller currencies", analysis.currencies, first: "Currency",
                 caption: "Revenue is what buyers paid, in USD as the feed converted it.", &layout)

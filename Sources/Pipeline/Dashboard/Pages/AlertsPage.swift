@@ -62,7 +62,7 @@ struct AlertsPage: TablePage {
             <div class="risers alerts">
             """
         for (index, breakout) in breakouts.enumerated() {
-            let count = breakout.alerts.count == 1 ? "1 alert" : "\(breakout.alerts.count) alerts"
+            let count = Format.count(breakout.alerts.count, "alert", "alerts")
             let history: HTML = """
                 <details\(filter.artist != nil || filter.genre != nil ? " open" : "")><summary>\(count)</summary>\
                 \(view.html(tables.named("alerts-\(index + 1)"), tableClass: "history"))</details>

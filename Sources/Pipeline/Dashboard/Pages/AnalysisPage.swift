@@ -119,7 +119,7 @@ struct AnalysisPage: TablePage {
                     + "\(analysis.ratio90.map { Format.decimal($0, places: 2) } ?? "—") ×"),
             Self.parts(
                 "countries", analysis.countries, first: "Country",
-                caption: "\(Format.count(analysis.countryCount)) countries in all; the leading ones"),
+                caption: "\(Format.count(analysis.countryCount, "country", "countries")) in all; the leading ones"),
             Self.parts("currencies", analysis.currencies, first: "Currency", caption: "The sellers' currencies"),
             Self.parts(
                 "genres", analysis.genres, first: "Genre",

@@ -25,7 +25,8 @@ struct GeographyPage: TablePage {
         return [
             Charts.ranking(
                 "countries", countries, name: "Country", link: { row in filter.link("/") { $0.country = row.key } },
-                total: sales, caption: "\(Format.count(countries.count)) countries; links narrow the overview to one",
+                total: sales,
+                caption: "\(Format.count(countries.count, "country", "countries")); links narrow the overview to one",
                 empty: "No sales in this range."),
             DataTable(
                 id: "places",

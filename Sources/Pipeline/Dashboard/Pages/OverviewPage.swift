@@ -97,7 +97,7 @@ struct OverviewPage: TablePage {
             : "Changes against the \(filter.days) days before (\(filter.previous.from.iso) to "
                 + "\(filter.previous.to.iso))."
         html += """
-            <p class="scope">\(comparison) Buyers from \(Format.count(totals.countries)) countries. The loaded feed \
+            <p class="scope">\(comparison) Buyers from \(Format.count(totals.countries, "country", "countries")). The loaded feed \
             covers \(Format.percent(coverage)) of the range\(missing).</p>
 
             """
