@@ -130,7 +130,7 @@ module "load" {
   package              = "${var.package_dir}/LoadFunction.zip"
   layers               = local.libraries
   memory_mb            = 1024
-  timeout_seconds      = 300
+  timeout_seconds      = 900
   policy_json          = data.aws_iam_policy_document.load.json
   network              = local.in_vpc
   reserved_concurrency = local.concurrency ? 4 : null
