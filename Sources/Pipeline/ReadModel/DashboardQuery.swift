@@ -36,21 +36,18 @@ public struct DashboardQuery: Sendable {
         let row: PostgresRow
         if onlyDays(filter) {
             row = try await db.query(
-                """
-                SELECT coalesce(sum(d.sales), 0)::bigint AS sales, round(coalesce(sum(d.revenue), 0), 2) AS revenue,
-                    \(Self.windowed(filter,
+                Self.summaryTotals(
+                    filter.days("d"),
+                    artists: Self.windowed(
+                        filter,
                         window: "SELECT w.artists FROM summary_window_size w WHERE \(Self.inWindow(filter, "w"))",
-                        days: "SELECT count(DISTINCT a.artist_id) FROM summary_artist_day a WHERE \(filter.days("a"))"))
-                        AS artists,
-                    \(Self.windowed(filter,
+                        days: "SELECT count(DISTINCT a.artist_id) FROM summary_artist_day a WHERE \(filter.days("a"))"),
+                    releases: Self.windowed(
+                        filter,
                         window: "SELECT w.releases FROM summary_window_size w WHERE \(Self.inWindow(filter, "w"))",
-                        days: "SELECT count(DISTINCT r.release_id) FROM summary_release_day r WHERE \(filter.days("r"))"))
-                        AS releases,
-                    count(DISTINCT d.country) FILTER (WHERE d.country <> '') AS countries,
-                    (\(Self.medianPaid(filter))) AS median_paid,
-                    sum(d.priced_more)::numeric / nullif(sum(d.priced_known), 0) AS paid_more
-                FROM summary_day d WHERE \(filter.days("d"))
-                """
+                        days: "SELECT count(DISTINCT r.release_id) FROM summary_release_day r WHERE \(filter.days("r"))"
+                    ),
+                    median: Self.medianPaid(filter))
             ).single()
         } else if let country = onlyCountry(filter), let summary = filter.summaryDay {
             // One country: from its rolling windows when one holds the range, else from `sale`.
@@ -58,17 +55,12 @@ public struct DashboardQuery: Sendable {
             row = try await db.query(
                 Self.windowedRows(
                     filter,
-                    window: """
-                        SELECT coalesce(sum(d.sales), 0)::bigint AS sales,
-                            round(coalesce(sum(d.revenue), 0), 2) AS revenue,
-                            (SELECT count(*) FROM summary_window_country_artist w WHERE \(inCountry)) AS artists,
-                            (SELECT count(*) FROM summary_window_country_release w WHERE \(inCountry)) AS releases,
-                            count(DISTINCT d.country) FILTER (WHERE d.country <> '') AS countries,
-                            (\(Self.median("SELECT w.cents, w.sales FROM summary_window_country_amount w WHERE \(inCountry)")))
-                                AS median_paid,
-                            sum(d.priced_more)::numeric / nullif(sum(d.priced_known), 0) AS paid_more
-                        FROM summary_day d WHERE \(summary)
-                        """,
+                    window: Self.summaryTotals(
+                        summary,
+                        artists: "SELECT count(*) FROM summary_window_country_artist w WHERE \(inCountry)",
+                        releases: "SELECT count(*) FROM summary_window_country_release w WHERE \(inCountry)",
+                        median: Self.median(
+                            "SELECT w.cents, w.sales FROM summary_window_country_amount w WHERE \(inCountry)")),
                     days: Self.saleTotals(filter))
             ).single()
         } else {
@@ -78,6 +70,18 @@ public struct DashboardQuery: Sendable {
             sales: try row.decode("sales"), revenueUSD: try row.decode("revenue"), artists: try row.decode("artists"),
             releases: try row.decode("releases"), countries: try row.decode("countries"),
             medianPaidUSD: try row.decode("median_paid"), paidMoreShare: try row.decode("paid_more"))
+    }
+
+    /// The figures of the `summary_day d` rows that `days` selects, in the columns `totals` decodes, with its
+    /// distinct `artists` and `releases` and its `median` paid (scalar subqueries of the summaries that hold them).
+    static func summaryTotals(_ days: SQLQuery, artists: SQLQuery, releases: SQLQuery, median: SQLQuery) -> SQLQuery {
+        """
+        SELECT coalesce(sum(d.sales), 0)::bigint AS sales, round(coalesce(sum(d.revenue), 0), 2) AS revenue,
+            (\(artists)) AS artists, (\(releases)) AS releases,
+            count(DISTINCT d.country) FILTER (WHERE d.country <> '') AS countries, (\(median)) AS median_paid,
+            sum(d.priced_more)::numeric / nullif(sum(d.priced_known), 0) AS paid_more
+        FROM summary_day d WHERE \(days)
+        """
     }
 
     /// The figures of a filtered range from `sale`, in the columns `totals` decodes.
@@ -102,6 +106,17 @@ public struct DashboardQuery: Sendable {
     /// The rows of the rolling window `alias` that holds the filter's days.
     static func inWindow(_ filter: DashboardFilter, _ alias: String) -> SQLQuery {
         "\(unescaped: alias).span = \(filter.days)::integer AND \(unescaped: alias).period = \(filter.windowPeriod)"
+    }
+
+    /// The rolling window table of `entity` (`artist`, `release`): the whole site's, or by buyer country for a
+    /// `country` (whose rows `inCountry` then picks).
+    static func windowTable(_ entity: String, country: String?) -> SQLQuery {
+        "summary_window_\(unescaped: country == nil ? "" : "country_")\(unescaped: entity)"
+    }
+
+    /// The condition on a country window's rows `alias` that picks `country`'s (none without one).
+    static func inCountry(_ country: String?, _ alias: String) -> SQLQuery {
+        country.map { "AND \(unescaped: alias).country = \($0)" } ?? ""
     }
 
     /// The rows of `window` (which reads `inWindow`) when a rolling window holds the filter's days, else those of

@@ -65,26 +65,20 @@ extension DashboardQuery {
             FROM sale s WHERE \(filter.condition) GROUP BY s.\(id)
             ORDER BY 2 DESC, 3 DESC, s.\(id) LIMIT \(limit)
             """
-        if let country = onlyCountry(filter) {
-            return Self.windowedRows(
-                filter,
-                window: """
-                    SELECT w.\(id), w.sales, round(w.revenue, 2) AS revenue
-                    FROM summary_window_country_\(unescaped: entity) w
-                    WHERE \(Self.inWindow(filter, "w")) AND w.country = \(country)
-                    ORDER BY w.sales DESC, round(w.revenue, 2) DESC, w.\(id) LIMIT \(limit)
-                    """,
-                days: sale)
-        }
-        guard onlyDays(filter) else { return sale }
+        let country = onlyCountry(filter)
+        guard onlyDays(filter) || country != nil else { return sale }
         return Self.windowedRows(
             filter,
             window: """
                 SELECT w.\(id), w.sales, round(w.revenue, 2) AS revenue
-                FROM summary_window_\(unescaped: entity) w WHERE \(Self.inWindow(filter, "w"))
+                FROM \(Self.windowTable(entity, country: country)) w
+                WHERE \(Self.inWindow(filter, "w")) \(Self.inCountry(country, "w"))
                 ORDER BY w.sales DESC, round(w.revenue, 2) DESC, w.\(id) LIMIT \(limit)
                 """,
-            days: """
+            // No day summary by country: a country's other ranges read `sale`.
+            days: country != nil
+                ? sale
+                : """
                 SELECT d.\(id), sum(d.sales)::bigint AS sales, round(sum(d.revenue), 2) AS revenue
                 FROM summary_\(unescaped: entity)_day d WHERE \(filter.days("d")) GROUP BY d.\(id)
                 ORDER BY 2 DESC, 3 DESC, d.\(id) LIMIT \(limit)

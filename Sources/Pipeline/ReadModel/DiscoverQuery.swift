@@ -172,8 +172,9 @@ extension DashboardQuery {
     }
 
     /// `ranked` from the range's rolling window (period 0; the range before is period 1), the window by buyer
-    /// country for a `country`, without a scan of every row. New artists are read down the window's ranking index (most sales first) until `limit` pass. The
-    /// rising are ranked by their gain, which no index holds: but an entity gains at most its sales, so the
+    /// country for a `country`, without a scan of every row. New artists are read down the window's ranking index
+    /// (most sales first) until `limit` pass. The rising are ranked by their gain, which no index holds: but an
+    /// entity gains at most its sales, so the
     /// `limit`-th gain among the window's `10 × limit` best sellers that pass the probes is a floor under the
     /// `limit`-th gain of all, and only the entities selling at least that floor are ranked (a handful, read by
     /// index; all of them when too few best sellers pass).
@@ -181,9 +182,8 @@ extension DashboardQuery {
         _ filter: DashboardFilter, entity: String, country: String?, newOnly: Bool, probes: [SQLQuery], limit: Int
     ) -> SQLQuery {
         let order = order(newOnly: newOnly)
-        let table: SQLQuery = "summary_window_\(unescaped: country == nil ? "" : "country_")\(unescaped: entity)"
+        let table = windowTable(entity, country: country)
         let sameCountry: SQLQuery = country == nil ? "" : "AND b.country = w.country"
-        let inCountry: SQLQuery = country.map { "AND w.country = \($0)" } ?? ""
         func rows(_ condition: SQLQuery) -> SQLQuery {
             let id: SQLQuery = "\(unescaped: entity)_id"
             return """
@@ -192,7 +192,7 @@ extension DashboardQuery {
                     WHERE b.span = w.span AND b.period = 1 AND b.\(id) = w.\(id) \(sameCountry)), 0)::bigint AS before,
                     round(w.revenue, 2) AS revenue
                 FROM \(table) w
-                WHERE w.span = \(filter.days)::integer AND w.period = 0 \(inCountry) AND \(condition)
+                WHERE w.span = \(filter.days)::integer AND w.period = 0 \(inCountry(country, "w")) AND \(condition)
                 """
         }
         if newOnly {
