@@ -24,7 +24,7 @@ public enum WarehouseSchema {
         Migration(version: 10, name: "the rolling windows' first build by plain inserts", sql: windowBuild),
         Migration(version: 11, name: "the rolling windows by the artists' location lines", sql: placeWindows),
         Migration(version: 12, name: "each artist's first sale", sql: firstSales),
-        Migration(version: 13, name: "the rolling windows by buyer country", sql: countryWindows),
+        Migration(version: 13, name: "the rolling windows by buyer country", sql: sliceWindows(.country)),
     ]
 
     /// The migrator of these migrations.
