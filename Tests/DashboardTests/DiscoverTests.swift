@@ -103,7 +103,10 @@ struct DiscoverTests {
 
     @Test(
         "a preset range up to the latest day reads its rolling window: the same lists, in the same order, as the sales",
-        arguments: ["", "from=2026-11-14&to=2026-11-20", "country=US", "from=2026-11-14&to=2026-11-20&country=US"])
+        arguments: [
+            "", "from=2026-11-14&to=2026-11-20", "country=US", "from=2026-11-14&to=2026-11-20&country=US", "type=album",
+            "from=2026-11-14&to=2026-11-20&type=album",
+        ])
     func windows(query: String) async throws {
         let bench = try await DashboardBench.make("discoverwindow")
         try await SummaryFiguresTests.varied(bench)

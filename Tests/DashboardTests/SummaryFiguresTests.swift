@@ -37,7 +37,8 @@ struct SummaryFiguresTests {
             "from=2026-10-22&to=2026-10-22", "from=2026-11-14&to=2026-11-20", "from=2026-09-22&to=2026-10-21",
             "from=2026-08-23&to=2026-11-20", "from=2026-11-07&to=2026-11-13",
             "country=US&from=2025-11-21&to=2026-11-20", "country=IS&from=2026-11-14&to=2026-11-20",
-            "country=DE&from=2026-10-16&to=2026-11-13",
+            "country=DE&from=2026-10-16&to=2026-11-13", "type=album&from=2025-11-21&to=2026-11-20",
+            "type=track&from=2026-11-14&to=2026-11-20", "type=physical&from=2026-10-16&to=2026-11-13",
         ])
     func sameFigures(query: String) async throws {
         let bench = try await DashboardBench.make("dashsummary")
@@ -49,18 +50,20 @@ struct SummaryFiguresTests {
         }
         let filter = DashboardFilter.parse(items, latest: CalendarDay(iso: "2026-11-20")!).filter
         // The preset ranges up to the latest day, and the range before the default one, are read from the rolling
-        // windows (by country too); the others from the day summaries, or from `sale` for a country.
+        // windows (by country or item type too); the others from the day summaries, or from `sale` for a country or
+        // an item type.
         let windowed = [
             "", "from=2025-11-21&to=2026-11-20", "from=2026-11-14&to=2026-11-20", "from=2026-09-22&to=2026-10-21",
             "from=2026-08-23&to=2026-11-20", "from=2026-11-07&to=2026-11-13", "country=JP",
-            "country=US&from=2025-11-21&to=2026-11-20", "country=IS&from=2026-11-14&to=2026-11-20",
+            "country=US&from=2025-11-21&to=2026-11-20", "country=IS&from=2026-11-14&to=2026-11-20", "type=physical",
+            "type=album&from=2025-11-21&to=2026-11-20", "type=track&from=2026-11-14&to=2026-11-20",
         ]
         let period: Int? = try await bench.db.query(
             "SELECT summary_window_period($1::date, $2::integer)", [filter.to.iso, String(filter.days)]
         ).scalar()
         if windowed.contains(query) {
             #expect(period != nil)
-        } else if !filter.isNarrowed || query.hasPrefix("country=DE&from") {
+        } else if !filter.isNarrowed || query.hasPrefix("country=DE&from") || query.hasPrefix("type=physical&from") {
             #expect(period == nil)
         }
         let summaries = DashboardQuery(db: bench.db)

@@ -133,6 +133,14 @@ public enum SummaryCheck {
                 "s.buyer_country_code::text, round(s.amount_paid_usd * 100)::bigint", revenue: false,
                 where: "s.buyer_country_code IS NOT NULL AND s.amount_paid_usd IS NOT NULL")
         ),
+        ("summary_window_type_artist", window("s.item_type, s.artist_id")),
+        ("summary_window_type_release", window("s.item_type, s.release_id")),
+        (
+            "summary_window_type_amount",
+            window(
+                "s.item_type, round(s.amount_paid_usd * 100)::bigint", revenue: false,
+                where: "s.amount_paid_usd IS NOT NULL")
+        ),
         (
             "summary_window_size",
             """

@@ -155,9 +155,6 @@ public struct DashboardFilter: Sendable, Equatable {
         return SQLQuery.joined(parts, separator: " AND ")
     }
 
-    /// The buyer country, when it and the days are all that narrow the filter: what the country windows answer.
-    var onlyCountry: String? { genre == nil && artist == nil && itemType == nil ? country : nil }
-
     /// The days alone, when nothing else narrows the filter: what the summaries by artist, release and amount
     /// answer.
     var onlyDays: Bool { !isNarrowed }

@@ -20,8 +20,9 @@ public struct DashboardQuery: Sendable {
     /// Whether the summaries are read and nothing but days narrows the filter.
     func onlyDays(_ filter: DashboardFilter) -> Bool { useSummaries && filter.onlyDays }
 
-    /// The buyer country, when the summaries are read and it and the days are all that narrow the filter.
-    func onlyCountry(_ filter: DashboardFilter) -> String? { useSummaries ? filter.onlyCountry : nil }
+    /// The buyer country or item type, when the summaries are read and it and the days are all that narrow the
+    /// filter: what the windows by that slice answer.
+    func onlySlice(_ filter: DashboardFilter) -> SalesSlice? { useSummaries ? SalesSlice(filter) : nil }
 
     /// The day of the latest sale (today when there is none), where the default range ends.
     public func latestDay(now: Int64) async throws -> CalendarDay {
@@ -49,18 +50,17 @@ public struct DashboardQuery: Sendable {
                     ),
                     median: Self.medianPaid(filter))
             ).single()
-        } else if let country = onlyCountry(filter), let summary = filter.summaryDay {
-            // One country: from its rolling windows when one holds the range, else from `sale`.
-            let inCountry: SQLQuery = "\(Self.inWindow(filter, "w")) AND w.country = \(country)"
+        } else if let slice = onlySlice(filter), let summary = filter.summaryDay {
+            // One country or item type: from its rolling windows when one holds the range, else from `sale`.
+            let inSlice: SQLQuery = "\(Self.inWindow(filter, "w")) AND \(slice.picks("w"))"
             row = try await db.query(
                 Self.windowedRows(
                     filter,
                     window: Self.summaryTotals(
                         summary,
-                        artists: "SELECT count(*) FROM summary_window_country_artist w WHERE \(inCountry)",
-                        releases: "SELECT count(*) FROM summary_window_country_release w WHERE \(inCountry)",
-                        median: Self.median(
-                            "SELECT w.cents, w.sales FROM summary_window_country_amount w WHERE \(inCountry)")),
+                        artists: "SELECT count(*) FROM \(slice.table("artist")) w WHERE \(inSlice)",
+                        releases: "SELECT count(*) FROM \(slice.table("release")) w WHERE \(inSlice)",
+                        median: Self.median("SELECT w.cents, w.sales FROM \(slice.table("amount")) w WHERE \(inSlice)")),
                     days: Self.saleTotals(filter))
             ).single()
         } else {
@@ -108,15 +108,15 @@ public struct DashboardQuery: Sendable {
         "\(unescaped: alias).span = \(filter.days)::integer AND \(unescaped: alias).period = \(filter.windowPeriod)"
     }
 
-    /// The rolling window table of `entity` (`artist`, `release`): the whole site's, or by buyer country for a
-    /// `country` (whose rows `inCountry` then picks).
-    static func windowTable(_ entity: String, country: String?) -> SQLQuery {
-        "summary_window_\(unescaped: country == nil ? "" : "country_")\(unescaped: entity)"
+    /// The rolling window table of `entity` (`artist`, `release`): the whole site's, or by a `slice` (whose rows
+    /// `inSlice` then picks).
+    static func windowTable(_ entity: String, slice: SalesSlice?) -> SQLQuery {
+        slice?.table(entity) ?? "summary_window_\(unescaped: entity)"
     }
 
-    /// The condition on a country window's rows `alias` that picks `country`'s (none without one).
-    static func inCountry(_ country: String?, _ alias: String) -> SQLQuery {
-        country.map { "AND \(unescaped: alias).country = \($0)" } ?? ""
+    /// The condition on a sliced window's rows `alias` that picks `slice`'s (none without one).
+    static func inSlice(_ slice: SalesSlice?, _ alias: String) -> SQLQuery {
+        slice.map { "AND \($0.picks(alias))" } ?? ""
     }
 
     /// The rows of `window` (which reads `inWindow`) when a rolling window holds the filter's days, else those of

@@ -24,12 +24,25 @@ extension DashboardQuery {
                 ) x JOIN tag t ON t.id = x.tag_id ORDER BY 5 DESC, 6 DESC, t.key LIMIT \(limit)
                 """)
         }
+        var byTag: SQLQuery = """
+            SELECT rt.tag_id, count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
+            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id WHERE \(filter.condition) GROUP BY 1
+            """
+        if let slice = onlySlice(filter), case .itemType = slice {
+            // One item type: its releases' sales in the rolling window that holds the range, by their tags.
+            byTag = Self.windowedRows(
+                filter,
+                window: """
+                    SELECT rt.tag_id, sum(w.sales)::bigint AS sales, round(sum(w.revenue), 2) AS revenue
+                    FROM \(slice.table("release")) w JOIN release_tag rt ON rt.release_id = w.release_id
+                    WHERE \(Self.inWindow(filter, "w")) AND \(slice.picks("w")) GROUP BY 1
+                    """,
+                days: byTag)
+        }
         return try await ranked(
             """
-            SELECT t.key, t.name, NULL AS detail, NULL AS url, count(*) AS sales,
-                round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
-            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
-            WHERE \(filter.condition) GROUP BY t.id ORDER BY 5 DESC, 6 DESC, t.key LIMIT \(limit)
+            SELECT t.key, t.name, NULL AS detail, NULL AS url, x.sales, x.revenue
+            FROM (\(byTag)) x JOIN tag t ON t.id = x.tag_id ORDER BY 5 DESC, 6 DESC, t.key LIMIT \(limit)
             """)
     }
 
@@ -57,7 +70,8 @@ extension DashboardQuery {
 
     /// The `limit` leading artists or releases (`entity`) of a range: `ENTITY_id`, sales and revenue (rounded to
     /// the cent, which ranks ties), from the rolling window that holds the range, else its day summaries, else
-    /// `sale` when the filter narrows by more than days (by a country alone: its rolling window, else `sale`).
+    /// `sale` when the filter narrows by more than days (by a country or an item type alone: its rolling window,
+    /// else `sale`).
     private func leaders(_ filter: DashboardFilter, limit: Int, _ entity: String) -> SQLQuery {
         let id: SQLQuery = "\(unescaped: entity)_id"
         let sale: SQLQuery = """
@@ -65,18 +79,18 @@ extension DashboardQuery {
             FROM sale s WHERE \(filter.condition) GROUP BY s.\(id)
             ORDER BY 2 DESC, 3 DESC, s.\(id) LIMIT \(limit)
             """
-        let country = onlyCountry(filter)
-        guard onlyDays(filter) || country != nil else { return sale }
+        let slice = onlySlice(filter)
+        guard onlyDays(filter) || slice != nil else { return sale }
         return Self.windowedRows(
             filter,
             window: """
                 SELECT w.\(id), w.sales, round(w.revenue, 2) AS revenue
-                FROM \(Self.windowTable(entity, country: country)) w
-                WHERE \(Self.inWindow(filter, "w")) \(Self.inCountry(country, "w"))
+                FROM \(Self.windowTable(entity, slice: slice)) w
+                WHERE \(Self.inWindow(filter, "w")) \(Self.inSlice(slice, "w"))
                 ORDER BY w.sales DESC, round(w.revenue, 2) DESC, w.\(id) LIMIT \(limit)
                 """,
-            // No day summary by country: a country's other ranges read `sale`.
-            days: country != nil
+            // No day summary by country or item type and seller: their other ranges read `sale`.
+            days: slice != nil
                 ? sale
                 : """
                 SELECT d.\(id), sum(d.sales)::bigint AS sales, round(sum(d.revenue), 2) AS revenue

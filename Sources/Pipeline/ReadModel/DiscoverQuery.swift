@@ -160,11 +160,11 @@ extension DashboardQuery {
         let condition: SQLQuery = newOnly ? "x.sales > 0" : "x.sales > x.before"
         let ranked = Self.ranked(where: condition, order: Self.order(newOnly: newOnly), probes: probes, limit: limit)
         let general: SQLQuery = "WITH x AS MATERIALIZED (\(movers(filter, entity: entity))) \(ranked)"
-        let country = onlyCountry(filter)
-        guard onlyDays(filter) || country != nil else { return general }
+        let slice = onlySlice(filter)
+        guard onlyDays(filter) || slice != nil else { return general }
         return """
             SELECT * FROM (\(Self.windowRanked(
-                filter, entity: entity, country: country, newOnly: newOnly, probes: probes, limit: limit))) w
+                filter, entity: entity, slice: slice, newOnly: newOnly, probes: probes, limit: limit))) w
             WHERE \(filter.windowPeriod) = 0
             UNION ALL
             SELECT * FROM (\(general)) d WHERE \(filter.windowPeriod) IS DISTINCT FROM 0
@@ -172,27 +172,26 @@ extension DashboardQuery {
     }
 
     /// `ranked` from the range's rolling window (period 0; the range before is period 1), the window by buyer
-    /// country for a `country`, without a scan of every row. New artists are read down the window's ranking index
-    /// (most sales first) until `limit` pass. The rising are ranked by their gain, which no index holds: but an
-    /// entity gains at most its sales, so the
-    /// `limit`-th gain among the window's `10 × limit` best sellers that pass the probes is a floor under the
-    /// `limit`-th gain of all, and only the entities selling at least that floor are ranked (a handful, read by
-    /// index; all of them when too few best sellers pass).
+    /// country or item type for a `slice`, without a scan of every row. New artists are read down the window's
+    /// ranking index (most sales first) until `limit` pass. The rising are ranked by their gain, which no index
+    /// holds: but an entity gains at most its sales, so the `limit`-th gain among the window's `10 × limit` best
+    /// sellers that pass the probes is a floor under the `limit`-th gain of all, and only the entities selling at
+    /// least that floor are ranked (a handful, read by index; all of them when too few best sellers pass).
     static func windowRanked(
-        _ filter: DashboardFilter, entity: String, country: String?, newOnly: Bool, probes: [SQLQuery], limit: Int
+        _ filter: DashboardFilter, entity: String, slice: SalesSlice?, newOnly: Bool, probes: [SQLQuery], limit: Int
     ) -> SQLQuery {
         let order = order(newOnly: newOnly)
-        let table = windowTable(entity, country: country)
-        let sameCountry: SQLQuery = country == nil ? "" : "AND b.country = w.country"
+        let table = windowTable(entity, slice: slice)
+        let sameSlice: SQLQuery = slice.map { "AND \($0.matches("b", "w"))" } ?? ""
         func rows(_ condition: SQLQuery) -> SQLQuery {
             let id: SQLQuery = "\(unescaped: entity)_id"
             return """
                 SELECT w.\(id) AS entity_id, w.sales, coalesce((
                     SELECT b.sales FROM \(table) b
-                    WHERE b.span = w.span AND b.period = 1 AND b.\(id) = w.\(id) \(sameCountry)), 0)::bigint AS before,
+                    WHERE b.span = w.span AND b.period = 1 AND b.\(id) = w.\(id) \(sameSlice)), 0)::bigint AS before,
                     round(w.revenue, 2) AS revenue
                 FROM \(table) w
-                WHERE w.span = \(filter.days)::integer AND w.period = 0 \(inCountry(country, "w")) AND \(condition)
+                WHERE w.span = \(filter.days)::integer AND w.period = 0 \(inSlice(slice, "w")) AND \(condition)
                 """
         }
         if newOnly {

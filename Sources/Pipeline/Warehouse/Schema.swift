@@ -25,6 +25,7 @@ public enum WarehouseSchema {
         Migration(version: 11, name: "the rolling windows by the artists' location lines", sql: placeWindows),
         Migration(version: 12, name: "each artist's first sale", sql: firstSales),
         Migration(version: 13, name: "the rolling windows by buyer country", sql: sliceWindows(.country)),
+        Migration(version: 14, name: "the rolling windows by item type", sql: sliceWindows(.itemType)),
     ]
 
     /// The migrator of these migrations.
