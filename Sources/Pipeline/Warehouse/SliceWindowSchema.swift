@@ -51,32 +51,27 @@ extension WarehouseSchema {
         let (name, column) = (slice.name, slice.column)
         let table = "summary_window_\(name)"
         let (delta, days) = ("\(name)_delta", "\(name)_days")
+        // The table by slice and `entity` (`artist`, `release`), with its index in ranking order.
+        func ranked(_ entity: String) -> String {
+            """
+            CREATE TABLE \(table)_\(entity) (
+                span integer NOT NULL,
+                period smallint NOT NULL,
+                \(column) \(slice.columnType) NOT NULL,
+                \(entity)_id bigint NOT NULL,
+                sales bigint NOT NULL,
+                revenue numeric NOT NULL,
+                PRIMARY KEY (span, period, \(column), \(entity)_id)
+            );
+            CREATE INDEX \(table)_\(entity)_rank ON \(table)_\(entity)
+                (span, period, \(column), sales DESC, round(revenue, 2) DESC, \(entity)_id);
+            CREATE INDEX \(table)_\(entity)_empty ON \(table)_\(entity) (span) WHERE sales = 0;
+            """
+        }
         return """
             \(slice.about)
-            CREATE TABLE \(table)_artist (
-                span integer NOT NULL,
-                period smallint NOT NULL,
-                \(column) \(slice.columnType) NOT NULL,
-                artist_id bigint NOT NULL,
-                sales bigint NOT NULL,
-                revenue numeric NOT NULL,
-                PRIMARY KEY (span, period, \(column), artist_id)
-            );
-            CREATE INDEX \(table)_artist_rank ON \(table)_artist
-                (span, period, \(column), sales DESC, round(revenue, 2) DESC, artist_id);
-            CREATE INDEX \(table)_artist_empty ON \(table)_artist (span) WHERE sales = 0;
-            CREATE TABLE \(table)_release (
-                span integer NOT NULL,
-                period smallint NOT NULL,
-                \(column) \(slice.columnType) NOT NULL,
-                release_id bigint NOT NULL,
-                sales bigint NOT NULL,
-                revenue numeric NOT NULL,
-                PRIMARY KEY (span, period, \(column), release_id)
-            );
-            CREATE INDEX \(table)_release_rank ON \(table)_release
-                (span, period, \(column), sales DESC, round(revenue, 2) DESC, release_id);
-            CREATE INDEX \(table)_release_empty ON \(table)_release (span) WHERE sales = 0;
+            \(ranked("artist"))
+            \(ranked("release"))
             CREATE TABLE \(table)_amount (
                 span integer NOT NULL,
                 period smallint NOT NULL,
