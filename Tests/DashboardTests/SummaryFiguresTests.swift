@@ -39,6 +39,7 @@ struct SummaryFiguresTests {
             "country=US&from=2025-11-21&to=2026-11-20", "country=IS&from=2026-11-14&to=2026-11-20",
             "country=DE&from=2026-10-16&to=2026-11-13", "type=album&from=2025-11-21&to=2026-11-20",
             "type=track&from=2026-11-14&to=2026-11-20", "type=physical&from=2026-10-16&to=2026-11-13",
+            "genre=folk&type=album",
         ])
     func sameFigures(query: String) async throws {
         let bench = try await DashboardBench.make("dashsummary")

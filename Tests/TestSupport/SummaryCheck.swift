@@ -133,6 +133,13 @@ public enum SummaryCheck {
                 "s.buyer_country_code::text, round(s.amount_paid_usd * 100)::bigint", revenue: false,
                 where: "s.buyer_country_code IS NOT NULL AND s.amount_paid_usd IS NOT NULL")
         ),
+        (
+            "summary_genre_type_day",
+            """
+            SELECT (s.sold_at AT TIME ZONE 'UTC')::date, rt.tag_id, s.item_type, count(*), coalesce(sum(s.amount_paid_usd), 0)
+            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id GROUP BY 1, 2, 3
+            """
+        ),
         ("summary_window_type_artist", window("s.item_type, s.artist_id")),
         ("summary_window_type_release", window("s.item_type, s.release_id")),
         (

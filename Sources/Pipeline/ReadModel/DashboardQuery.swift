@@ -161,13 +161,13 @@ public struct DashboardQuery: Sendable {
     public func daily(_ filter: DashboardFilter) async throws -> [DayPoint] {
         var byDay: [Int64: (Int, Double)] = [:]
         let rows =
-            if let genre = filter.genre, useSummaries, filter.artist == nil, filter.itemType == nil {
-                // A genre's days (in one country): its summaries by day, or by day and buyer country.
+            if let genre = filter.genre, useSummaries, filter.artist == nil, let genreDays = Self.genreDays(filter) {
+                // A genre's days (in one country, or of one item type): its summaries by day.
                 try await db.query(
                     """
                     SELECT (g.day - date '1970-01-01')::bigint AS day, sum(g.sales)::bigint AS sales,
                         sum(g.revenue) AS revenue
-                    FROM \(Self.genreDays(filter)) g JOIN tag t ON t.id = g.tag_id
+                    FROM \(genreDays) g JOIN tag t ON t.id = g.tag_id
                     WHERE \(filter.days("g")) AND t.key = \(genre) GROUP BY 1
                     """)
             } else if let summary = summaryDay(filter) {
@@ -194,13 +194,24 @@ public struct DashboardQuery: Sendable {
         }
     }
 
-    /// A genre's sales by day as `day`, `tag_id`, `sales` and `revenue`: in the filter's buyer country if it has
-    /// one.
-    static func genreDays(_ filter: DashboardFilter) -> SQLQuery {
-        guard let country = filter.country else { return "summary_genre_day" }
-        return """
+    /// The genres' sales by day as `day`, `tag_id`, `sales` and `revenue`: in the filter's buyer country or of
+    /// its item type if it has one; nil when it has both (no summary holds them).
+    static func genreDays(_ filter: DashboardFilter) -> SQLQuery? {
+        switch (filter.country, filter.itemType) {
+        case (nil, nil):
+            "summary_genre_day"
+        case (let country?, nil):
+            """
             (SELECT c.day, c.tag_id, c.sales, c.revenue FROM summary_genre_country_day c WHERE c.country = \(country))
             """
+        case (nil, let type?):
+            """
+            (SELECT c.day, c.tag_id, c.sales, c.revenue FROM summary_genre_type_day c
+                WHERE c.item_type = \(type)::item_type)
+            """
+        default:
+            nil
+        }
     }
 
     /// The feed windows loaded for the range, as the share of its seconds they cover (up to `now`).

@@ -6,43 +6,22 @@ import Trends
 extension DashboardQuery {
     /// The top genres by sales (a sale counts for each genre of its release).
     public func genres(_ filter: DashboardFilter, limit: Int = 10) async throws -> [RankedRow] {
-        if onlyDays(filter)
-            || (useSummaries && filter.country != nil && filter.genre == nil && filter.artist == nil
-                && filter.itemType == nil)
-        {
-            let (table, country): (SQLQuery, SQLQuery) =
-                if let code = filter.country {
-                    ("summary_genre_country_day", "AND g.country = \(code)")
-                } else {
-                    ("summary_genre_day", "")
-                }
+        // The genre day summaries: of the whole site, of one country, or of one item type.
+        if useSummaries, filter.genre == nil, filter.artist == nil, let genreDays = Self.genreDays(filter) {
             return try await ranked(
                 """
                 SELECT t.key, t.name, NULL AS detail, NULL AS url, x.sales, x.revenue FROM (
                     SELECT g.tag_id, sum(g.sales)::bigint AS sales, round(sum(g.revenue), 2) AS revenue
-                    FROM \(table) g WHERE \(filter.days("g")) \(country) GROUP BY 1
+                    FROM \(genreDays) g WHERE \(filter.days("g")) GROUP BY 1
                 ) x JOIN tag t ON t.id = x.tag_id ORDER BY 5 DESC, 6 DESC, t.key LIMIT \(limit)
                 """)
         }
-        var byTag: SQLQuery = """
-            SELECT rt.tag_id, count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
-            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id WHERE \(filter.condition) GROUP BY 1
-            """
-        if let slice = onlySlice(filter), case .itemType = slice {
-            // One item type: its releases' sales in the rolling window that holds the range, by their tags.
-            byTag = Self.windowedRows(
-                filter,
-                window: """
-                    SELECT rt.tag_id, sum(w.sales)::bigint AS sales, round(sum(w.revenue), 2) AS revenue
-                    FROM \(slice.table("release")) w JOIN release_tag rt ON rt.release_id = w.release_id
-                    WHERE \(Self.inWindow(filter, "w")) AND \(slice.picks("w")) GROUP BY 1
-                    """,
-                days: byTag)
-        }
         return try await ranked(
             """
-            SELECT t.key, t.name, NULL AS detail, NULL AS url, x.sales, x.revenue
-            FROM (\(byTag)) x JOIN tag t ON t.id = x.tag_id ORDER BY 5 DESC, 6 DESC, t.key LIMIT \(limit)
+            SELECT t.key, t.name, NULL AS detail, NULL AS url, count(*) AS sales,
+                round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
+            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
+            WHERE \(filter.condition) GROUP BY t.id ORDER BY 5 DESC, 6 DESC, t.key LIMIT \(limit)
             """)
     }
 

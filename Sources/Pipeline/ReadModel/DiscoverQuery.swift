@@ -70,10 +70,10 @@ extension DashboardQuery {
         var span = filter
         span.from = filter.previous.from
         let rows: SQLQuery
-        if useSummaries, filter.genre == nil, filter.artist == nil, filter.itemType == nil {
+        if useSummaries, filter.genre == nil, filter.artist == nil, let genreDays = Self.genreDays(filter) {
             rows = """
                 SELECT g.tag_id AS entity_id, g.day >= \(filter.from.iso)::date AS in_range, g.sales, g.revenue
-                FROM \(Self.genreDays(filter)) g WHERE \(span.days("g"))
+                FROM \(genreDays) g WHERE \(span.days("g"))
                 """
         } else {
             rows = """

@@ -26,6 +26,7 @@ public enum WarehouseSchema {
         Migration(version: 12, name: "each artist's first sale", sql: firstSales),
         Migration(version: 13, name: "the rolling windows by buyer country", sql: sliceWindows(.country)),
         Migration(version: 14, name: "the rolling windows by item type", sql: sliceWindows(.itemType)),
+        Migration(version: 15, name: "each day's sales by genre and item type", sql: genreTypeDays),
     ]
 
     /// The migrator of these migrations.
