@@ -197,21 +197,9 @@ public struct DashboardQuery: Sendable {
     /// The genres' sales by day as `day`, `tag_id`, `sales` and `revenue`: in the filter's buyer country or of
     /// its item type if it has one; nil when it has both (no summary holds them).
     static func genreDays(_ filter: DashboardFilter) -> SQLQuery? {
-        switch (filter.country, filter.itemType) {
-        case (nil, nil):
-            "summary_genre_day"
-        case (let country?, nil):
-            """
-            (SELECT c.day, c.tag_id, c.sales, c.revenue FROM summary_genre_country_day c WHERE c.country = \(country))
-            """
-        case (nil, let type?):
-            """
-            (SELECT c.day, c.tag_id, c.sales, c.revenue FROM summary_genre_type_day c
-                WHERE c.item_type = \(type)::item_type)
-            """
-        default:
-            nil
-        }
+        if filter.country == nil, filter.itemType == nil { return "summary_genre_day" }
+        guard let slice = SalesSlice(country: filter.country, itemType: filter.itemType) else { return nil }
+        return "(SELECT c.day, c.tag_id, c.sales, c.revenue FROM \(slice.genreDays) c WHERE \(slice.picks("c")))"
     }
 
     /// The feed windows loaded for the range, as the share of its seconds they cover (up to `now`).

@@ -9,7 +9,12 @@ enum SalesSlice: Sendable, Equatable {
     /// The slice a filter is, when one buyer country or one item type and the days are all that narrow it.
     init?(_ filter: DashboardFilter) {
         guard filter.genre == nil, filter.artist == nil else { return nil }
-        switch (filter.country, filter.itemType) {
+        self.init(country: filter.country, itemType: filter.itemType)
+    }
+
+    /// The slice of a buyer country or an item type, when exactly one is given.
+    init?(country: String?, itemType: String?) {
+        switch (country, itemType) {
         case (let country?, nil): self = .country(country)
         case (nil, let itemType?): self = .itemType(itemType)
         default: return nil
@@ -26,6 +31,9 @@ enum SalesSlice: Sendable, Equatable {
 
     /// The rolling window table of `entity` (`artist`, `release`, `amount`) by this slice.
     func table(_ entity: String) -> SQLQuery { "summary_window_\(unescaped: names.table)_\(unescaped: entity)" }
+
+    /// The genres' day summary by this slice (`summary_genre_country_day`, `summary_genre_type_day`).
+    var genreDays: SQLQuery { "summary_genre_\(unescaped: names.table)_day" }
 
     /// The condition on the window row `alias` that picks this slice's rows.
     func picks(_ alias: String) -> SQLQuery {
