@@ -140,6 +140,15 @@ public enum SummaryCheck {
             FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id GROUP BY 1, 2, 3
             """
         ),
+        (
+            "summary_genre_amount_day",
+            """
+            SELECT rt.tag_id, (s.sold_at AT TIME ZONE 'UTC')::date, round(s.amount_paid_usd * 100)::bigint, count(*),
+                count(*) FILTER (WHERE s.price_asked_usd > 0 AND s.overpaid_usd IS NOT NULL),
+                count(*) FILTER (WHERE s.price_asked_usd > 0 AND s.overpaid_usd > 0)
+            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id GROUP BY 1, 2, 3
+            """
+        ),
         ("summary_window_type_artist", window("s.item_type, s.artist_id")),
         ("summary_window_type_release", window("s.item_type, s.release_id")),
         (

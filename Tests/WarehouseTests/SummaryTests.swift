@@ -135,7 +135,8 @@ struct SummaryTests {
                 summary_last_artist_country, summary_last_genre_artist, summary_last_genre_country, summary_window_size,
                 summary_window_place, summary_first_artist, summary_window_country_artist,
                 summary_window_country_release, summary_window_country_amount, summary_window_type_artist,
-                summary_window_type_release, summary_window_type_amount, summary_genre_type_day
+                summary_window_type_release, summary_window_type_amount, summary_genre_type_day,
+                summary_genre_amount_day
             """,
             """
             DROP FUNCTION summary_add(), summary_add_genres(integer), summary_lock(), physical_format(text),
@@ -149,7 +150,8 @@ struct SummaryTests {
                 summary_window_country_build(date), summary_window_move_but_countries(date, date),
                 summary_window_type_apply(boolean), summary_window_type_tables(), summary_window_type_read(date[]),
                 summary_collect_windows_but_types(), summary_add_windows_but_types(), summary_window_type_build(date),
-                summary_window_move_but_types(date, date), summary_add_genres_but_types(integer)
+                summary_window_move_but_types(date, date), summary_add_genres_but_types(integer),
+                summary_add_genres_but_amounts(integer)
             """,
             "DROP TABLE alert_run",
             "DELETE FROM schema_migration WHERE version >= 7",
@@ -157,7 +159,7 @@ struct SummaryTests {
             try await h.db.query(statement)
         }
         let outcome = try await WarehouseSchema.migrator.migrate(h.db)
-        #expect(outcome.applied == [7, 8, 9, 10, 11, 12, 13, 14, 15])
+        #expect(outcome.applied == [7, 8, 9, 10, 11, 12, 13, 14, 15, 16])
         #expect(try await SummaryCheck.mismatches(h.db) == [])
         #expect(try await h.scalar("SELECT sum(sales) FROM summary_day") == "60")
         // Summaries gone wrong (by hand) are made right again.

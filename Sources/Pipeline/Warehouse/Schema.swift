@@ -27,6 +27,7 @@ public enum WarehouseSchema {
         Migration(version: 13, name: "the rolling windows by buyer country", sql: sliceWindows(.country)),
         Migration(version: 14, name: "the rolling windows by item type", sql: sliceWindows(.itemType)),
         Migration(version: 15, name: "each day's sales by genre and item type", sql: genreTypeDays),
+        Migration(version: 16, name: "each day's amounts paid by genre", sql: genreAmountDays),
     ]
 
     /// The migrator of these migrations.
