@@ -159,6 +159,15 @@ public struct DashboardFilter: Sendable, Equatable {
     /// answer.
     var onlyDays: Bool { !isNarrowed }
 
+    /// The genre, when it and the days are all that narrow the filter: what the genre summaries answer.
+    var onlyGenre: Bool { genre != nil && artist == nil && country == nil && itemType == nil }
+
+    /// The genre's tag id in SQL: bound once looked up, else looked up by its key (NULL when no tag has it).
+    var genreID: SQLQuery? {
+        if let genreTagID { return "\(genreTagID)::bigint" }
+        return genre.map { "(SELECT t.id FROM tag t WHERE t.key = \($0))" }
+    }
+
     /// The SQL condition on `sale s` that this filter is, every value bound.
     var condition: SQLQuery {
         var parts: [SQLQuery] = [

@@ -24,6 +24,10 @@ public struct DashboardQuery: Sendable {
     /// filter: what the windows by that slice answer.
     func onlySlice(_ filter: DashboardFilter) -> SalesSlice? { useSummaries ? SalesSlice(filter) : nil }
 
+    /// The genre's tag id (SQL), when the summaries are read and the genre and the days are all that narrow the
+    /// filter: what the genre summaries, and the release windows and summaries joined with its tags, answer.
+    func onlyGenre(_ filter: DashboardFilter) -> SQLQuery? { useSummaries && filter.onlyGenre ? filter.genreID : nil }
+
     /// The day of the latest sale (today when there is none), where the default range ends.
     public func latestDay(now: Int64) async throws -> CalendarDay {
         let latest: Int64? = try await db.query(
@@ -63,6 +67,8 @@ public struct DashboardQuery: Sendable {
                         median: Self.median("SELECT w.cents, w.sales FROM \(slice.table("amount")) w WHERE \(inSlice)")),
                     days: Self.saleTotals(filter))
             ).single()
+        } else if let tag = onlyGenre(filter) {
+            row = try await db.query(Self.genreTotals(filter, tag: tag)).single()
         } else {
             row = try await db.query(Self.saleTotals(filter)).single()
         }

@@ -16,6 +16,15 @@ extension DashboardQuery {
                 ) x JOIN tag t ON t.id = x.tag_id ORDER BY 5 DESC, 6 DESC, t.key LIMIT \(limit)
                 """)
         }
+        // One genre: the genres its releases carry, from the release window or days of its releases.
+        if let tag = onlyGenre(filter) {
+            return try await ranked(
+                """
+                SELECT t.key, t.name, NULL AS detail, NULL AS url, x.sales, x.revenue
+                FROM (\(Self.genreNeighbours(filter, tag: tag))) x JOIN tag t ON t.id = x.tag_id
+                ORDER BY 5 DESC, 6 DESC, t.key LIMIT \(limit)
+                """)
+        }
         return try await ranked(
             """
             SELECT t.key, t.name, NULL AS detail, NULL AS url, count(*) AS sales,
@@ -50,7 +59,7 @@ extension DashboardQuery {
     /// The `limit` leading artists or releases (`entity`) of a range: `ENTITY_id`, sales and revenue (rounded to
     /// the cent, which ranks ties), from the rolling window that holds the range, else its day summaries, else
     /// `sale` when the filter narrows by more than days (by a country or an item type alone: its rolling window,
-    /// else `sale`).
+    /// else `sale`; by a genre alone: its window or release days).
     private func leaders(_ filter: DashboardFilter, limit: Int, _ entity: String) -> SQLQuery {
         let id: SQLQuery = "\(unescaped: entity)_id"
         let sale: SQLQuery = """
@@ -58,6 +67,7 @@ extension DashboardQuery {
             FROM sale s WHERE \(filter.condition) GROUP BY s.\(id)
             ORDER BY 2 DESC, 3 DESC, s.\(id) LIMIT \(limit)
             """
+        if let tag = onlyGenre(filter) { return Self.genreLeaders(filter, tag: tag, limit: limit, entity) }
         let slice = onlySlice(filter)
         guard onlyDays(filter) || slice != nil else { return sale }
         return Self.windowedRows(
@@ -116,6 +126,8 @@ extension DashboardQuery {
                 SELECT d.item_type::text AS key, sum(d.sales)::bigint AS sales, round(sum(d.revenue), 2) AS revenue
                 FROM summary_day d WHERE \(summary) GROUP BY 1
                 """
+            } else if let tag = onlyGenre(filter) {
+                Self.genreItemTypes(filter, tag: tag)
             } else {
                 """
                 SELECT s.item_type::text AS key, count(*) AS sales, round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue
