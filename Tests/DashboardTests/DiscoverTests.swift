@@ -99,6 +99,18 @@ struct DiscoverTests {
             let new = try await read.newArtists(filter, smallUnder: nil)
             #expect(Set(new.map { "\($0.key):\($0.sales)" }) == newArtists)
         }
+        if filter.genre != nil {
+            // As the page reads them: the genre looked up first.
+            let read = DashboardQuery(db: bench.db)
+            let resolved = try await read.resolvingGenre(filter).filter
+            #expect(resolved.genreTagID != nil)
+            #expect(Self.listed(try await read.artistMovers(resolved, smallUnder: nil)) == artists)
+            #expect(Self.listed(try await read.releaseMovers(resolved, smallUnder: nil)) == releases)
+            let genreList = try await read.genreMovers(resolved)
+            #expect(Self.listed(genreList, id: { mover in tagKeys.first { $0.value == mover.key }!.key }) == genres)
+            let new = try await read.newArtists(resolved, smallUnder: nil)
+            #expect(Set(new.map { "\($0.key):\($0.sales)" }) == newArtists)
+        }
     }
 
     @Test(

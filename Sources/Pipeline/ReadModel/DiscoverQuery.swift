@@ -75,6 +75,12 @@ extension DashboardQuery {
                 SELECT g.tag_id AS entity_id, g.day >= \(filter.from.iso)::date AS in_range, g.sales, g.revenue
                 FROM \(genreDays) g WHERE \(span.days("g"))
                 """
+        } else if let tag = onlyGenre(filter) {
+            // One genre: the genres its releases carry, from their release days.
+            rows = """
+                SELECT o.tag_id AS entity_id, r.day >= \(filter.from.iso)::date AS in_range, r.sales, r.revenue
+                \(Self.genreReleaseDays(span, tag: tag, joining: "JOIN release_tag o ON o.release_id = r.release_id"))
+                """
         } else {
             rows = """
                 SELECT rt.tag_id AS entity_id, s.sold_at >= to_timestamp(\(filter.from.start)::float8) AS in_range,
@@ -230,23 +236,31 @@ extension DashboardQuery {
     }
 
     /// Each artist's or release's (`entity`) sales and revenue in the range and its sales in the range before, as
-    /// `entity_id`, `sales`, `before`, `revenue`: from the day summaries when only days narrow the filter, else
-    /// from `sale`.
+    /// `entity_id`, `sales`, `before`, `revenue`: from the day summaries when only days narrow the filter (or a
+    /// genre: its releases' days), else from `sale`.
     private func movers(_ filter: DashboardFilter, entity: String) -> SQLQuery {
         var span = filter
         span.from = filter.previous.from
         let id: SQLQuery = "\(unescaped: entity)_id"
         let rows: SQLQuery =
-            onlyDays(filter)
-            ? """
-            SELECT d.\(id) AS entity_id, d.day >= \(filter.from.iso)::date AS in_range, d.sales, d.revenue
-            FROM summary_\(unescaped: entity)_day d WHERE \(span.days("d"))
-            """
-            : """
-            SELECT s.\(id) AS entity_id, s.sold_at >= to_timestamp(\(filter.from.start)::float8) AS in_range, 1 AS sales,
-                coalesce(s.amount_paid_usd, 0) AS revenue
-            FROM sale s WHERE \(span.condition)
-            """
+            if onlyDays(filter) {
+                """
+                SELECT d.\(id) AS entity_id, d.day >= \(filter.from.iso)::date AS in_range, d.sales, d.revenue
+                FROM summary_\(unescaped: entity)_day d WHERE \(span.days("d"))
+                """
+            } else if let tag = onlyGenre(filter) {
+                // One genre: the release days of its releases.
+                """
+                SELECT r.\(id) AS entity_id, r.day >= \(filter.from.iso)::date AS in_range, r.sales, r.revenue
+                \(Self.genreReleaseDays(span, tag: tag))
+                """
+            } else {
+                """
+                SELECT s.\(id) AS entity_id, s.sold_at >= to_timestamp(\(filter.from.start)::float8) AS in_range, 1 AS sales,
+                    coalesce(s.amount_paid_usd, 0) AS revenue
+                FROM sale s WHERE \(span.condition)
+                """
+            }
         return Self.nowAndBefore(rows)
     }
 

@@ -88,7 +88,7 @@ extension DashboardQuery {
 
     /// `FROM` the release day rows `r` of the filter's days, of the genre's releases (and what `joining` joins
     /// to them).
-    private static func genreReleaseDays(_ filter: DashboardFilter, tag: SQLQuery, joining: SQLQuery = "")
+    static func genreReleaseDays(_ filter: DashboardFilter, tag: SQLQuery, joining: SQLQuery = "")
         -> SQLQuery
     {
         """
