@@ -166,38 +166,59 @@ extension DashboardQuery {
         let condition: SQLQuery = newOnly ? "x.sales > 0" : "x.sales > x.before"
         let ranked = Self.ranked(where: condition, order: Self.order(newOnly: newOnly), probes: probes, limit: limit)
         let general: SQLQuery = "WITH x AS MATERIALIZED (\(movers(filter, entity: entity))) \(ranked)"
-        let slice = onlySlice(filter)
-        guard onlyDays(filter) || slice != nil else { return general }
+        guard let window = windowRows(filter, entity: entity) else { return general }
         return """
             SELECT * FROM (\(Self.windowRanked(
-                filter, entity: entity, slice: slice, newOnly: newOnly, probes: probes, limit: limit))) w
+                filter, entity: entity, window: window, newOnly: newOnly, probes: probes, limit: limit))) w
             WHERE \(filter.windowPeriod) = 0
             UNION ALL
             SELECT * FROM (\(general)) d WHERE \(filter.windowPeriod) IS DISTINCT FROM 0
             """
     }
 
-    /// `ranked` from the range's rolling window (period 0; the range before is period 1), the window by buyer
-    /// country or item type for a `slice`, without a scan of every row. New artists are read down the window's
+    /// The rolling window that holds `entity`'s rows under the filter, when one does: the site's (days alone), a
+    /// buyer country's or an item type's, or a genre's artists. As its table, the condition that picks the
+    /// filter's rows `w` of it, and the condition that a row `b` is of the same country, type or genre as `w`.
+    private func windowRows(_ filter: DashboardFilter, entity: String) -> WindowRows? {
+        if onlyDays(filter) { return WindowRows(table: Self.windowTable(entity, slice: nil), picks: "", same: "") }
+        if let slice = onlySlice(filter) {
+            return WindowRows(
+                table: slice.table(entity), picks: "AND \(slice.picks("w"))", same: "AND \(slice.matches("b", "w"))")
+        }
+        if entity == "artist", let tag = onlyGenre(filter) {
+            return WindowRows(
+                table: "summary_window_genre_artist", picks: "AND w.tag_id = \(tag)", same: "AND b.tag_id = w.tag_id")
+        }
+        return nil
+    }
+
+    /// A rolling window table and the conditions on its rows that `windowRows` gives.
+    struct WindowRows {
+        let table: SQLQuery
+        let picks: SQLQuery
+        let same: SQLQuery
+    }
+
+    /// `ranked` from the range's rolling window (period 0; the range before is period 1) that `window` names,
+    /// without a scan of every row. New artists are read down the window's
     /// ranking index (most sales first) until `limit` pass. The rising are ranked by their gain, which no index
     /// holds: but an entity gains at most its sales, so the `limit`-th gain among the window's `10 × limit` best
     /// sellers that pass the probes is a floor under the `limit`-th gain of all, and only the entities selling at
     /// least that floor are ranked (a handful, read by index; all of them when too few best sellers pass).
     static func windowRanked(
-        _ filter: DashboardFilter, entity: String, slice: SalesSlice?, newOnly: Bool, probes: [SQLQuery], limit: Int
+        _ filter: DashboardFilter, entity: String, window: WindowRows, newOnly: Bool, probes: [SQLQuery], limit: Int
     ) -> SQLQuery {
         let order = order(newOnly: newOnly)
-        let table = windowTable(entity, slice: slice)
-        let sameSlice: SQLQuery = slice.map { "AND \($0.matches("b", "w"))" } ?? ""
+        let table = window.table
         func rows(_ condition: SQLQuery) -> SQLQuery {
             let id: SQLQuery = "\(unescaped: entity)_id"
             return """
                 SELECT w.\(id) AS entity_id, w.sales, coalesce((
                     SELECT b.sales FROM \(table) b
-                    WHERE b.span = w.span AND b.period = 1 AND b.\(id) = w.\(id) \(sameSlice)), 0)::bigint AS before,
+                    WHERE b.span = w.span AND b.period = 1 AND b.\(id) = w.\(id) \(window.same)), 0)::bigint AS before,
                     round(w.revenue, 2) AS revenue
                 FROM \(table) w
-                WHERE w.span = \(filter.days)::integer AND w.period = 0 \(inSlice(slice, "w")) AND \(condition)
+                WHERE w.span = \(filter.days)::integer AND w.period = 0 \(window.picks) AND \(condition)
                 """
         }
         if newOnly {
