@@ -74,6 +74,7 @@ public final class MotoServer: Sendable {
                 HTTPRequest(url: "\(server.endpoint)/moto-api/data.json", timeout: .seconds(2))),
                 response.status == 200
             {
+                await server.warmUp()
                 return server
             }
             guard process.isRunning else { break }
@@ -82,6 +83,20 @@ public final class MotoServer: Sendable {
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         throw MotoError(
             "moto_server did not start on port \(port) (is it installed? pip install 'moto[server]'): \(output)")
+    }
+
+    /// One call to each service the tests use, one at a time, answered or refused (no bucket, sender, topic or
+    /// secret is there): moto loads a service's models on its first call, and when the tests' first calls all came
+    /// at once on two busy cores it answered none of them for 30 s and more.
+    private func warmUp() async {
+        let client = AWSClient(
+            configuration: configuration(), retryPolicy: RetryPolicy(maximumAttempts: 1, attemptTimeout: .seconds(120)))
+        _ = try? await S3Client(client: client).headObject(bucket: "warm-up", key: "warm-up")
+        _ = try? await SESClient(client: client).sendEmail(
+            from: "warm-up@unverified.example", to: ["warm-up@example.org"], subject: "warm-up", text: "warm-up")
+        _ = try? await SNSClient(client: client).publish(
+            topicARN: "arn:aws:sns:eu-west-2:123456789012:warm-up", message: "warm-up")
+        _ = try? await SecretsManagerClient(client: client).getSecretString("warm-up")
     }
 
     /// A configuration that reaches this server with moto's default test credentials.
