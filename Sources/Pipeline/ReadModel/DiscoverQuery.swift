@@ -200,11 +200,11 @@ extension DashboardQuery {
     }
 
     /// `ranked` from the range's rolling window (period 0; the range before is period 1) that `window` names,
-    /// without a scan of every row. New artists are read down the window's
-    /// ranking index (most sales first) until `limit` pass. The rising are ranked by their gain, which no index
-    /// holds: but an entity gains at most its sales, so the `limit`-th gain among the window's `10 × limit` best
-    /// sellers that pass the probes is a floor under the `limit`-th gain of all, and only the entities selling at
-    /// least that floor are ranked (a handful, read by index; all of them when too few best sellers pass).
+    /// without a scan of every row. New artists are read down the window's ranking index (most sales first) until
+    /// `limit` pass. The rising are ranked by their gain, which no index holds: but an entity gains at most its
+    /// sales, so the `limit`-th gain among the window's `10 × limit` best sellers that pass the probes is a floor
+    /// under the `limit`-th gain of all, and only the entities selling at least that floor are ranked (a handful,
+    /// read by index; all of them when too few best sellers pass).
     static func windowRanked(
         _ filter: DashboardFilter, entity: String, window: WindowRows, newOnly: Bool, probes: [SQLQuery], limit: Int
     ) -> SQLQuery {
