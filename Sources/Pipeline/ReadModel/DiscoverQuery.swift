@@ -180,10 +180,11 @@ extension DashboardQuery {
     /// buyer country's or an item type's, or a genre's artists. As its table, the condition that picks the
     /// filter's rows `w` of it, and the condition that a row `b` is of the same country, type or genre as `w`.
     private func windowRows(_ filter: DashboardFilter, entity: String) -> WindowRows? {
-        if onlyDays(filter) { return WindowRows(table: Self.windowTable(entity, slice: nil), picks: "", same: "") }
-        if let slice = onlySlice(filter) {
+        let slice = onlySlice(filter)
+        if onlyDays(filter) || slice != nil {
             return WindowRows(
-                table: slice.table(entity), picks: "AND \(slice.picks("w"))", same: "AND \(slice.matches("b", "w"))")
+                table: Self.windowTable(entity, slice: slice), picks: Self.inSlice(slice, "w"),
+                same: slice.map { "AND \($0.matches("b", "w"))" } ?? "")
         }
         if entity == "artist", let tag = onlyGenre(filter) {
             return WindowRows(

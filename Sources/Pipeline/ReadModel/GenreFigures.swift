@@ -11,10 +11,7 @@ extension DashboardQuery {
         let amounts: SQLQuery = "FROM summary_genre_amount_day m WHERE m.tag_id = \(tag) AND \(filter.days("m"))"
         let artists = windowed(
             filter,
-            window: """
-                SELECT count(*) FROM summary_window_genre_artist w
-                WHERE \(inWindow(filter, "w")) AND w.tag_id = \(tag)
-                """,
+            window: "SELECT count(*) \(genreArtistWindow(filter, tag: tag))",
             days: "SELECT count(DISTINCT r.artist_id) \(genreReleaseDays(filter, tag: tag))")
         let releases = windowed(
             filter, window: "SELECT count(*) \(genreReleaseWindow(filter, tag: tag))",
@@ -35,10 +32,7 @@ extension DashboardQuery {
     /// cent, which ranks ties), in ranking order.
     static func genreLeaders(_ filter: DashboardFilter, tag: SQLQuery, limit: Int, _ entity: String) -> SQLQuery {
         let id: SQLQuery = "\(unescaped: entity)_id"
-        let window: SQLQuery =
-            entity == "artist"
-            ? "FROM summary_window_genre_artist w WHERE \(inWindow(filter, "w")) AND w.tag_id = \(tag)"
-            : genreReleaseWindow(filter, tag: tag)
+        let window = entity == "artist" ? genreArtistWindow(filter, tag: tag) : genreReleaseWindow(filter, tag: tag)
         return windowedRows(
             filter,
             window: """
@@ -73,6 +67,11 @@ extension DashboardQuery {
         SELECT g.item_type::text AS key, sum(g.sales)::bigint AS sales, round(sum(g.revenue), 2) AS revenue
         FROM summary_genre_type_day g WHERE g.tag_id = \(tag) AND \(filter.days("g")) GROUP BY 1
         """
+    }
+
+    /// `FROM` the genre's rows `w` of the genre-artist window that holds the filter's days.
+    private static func genreArtistWindow(_ filter: DashboardFilter, tag: SQLQuery) -> SQLQuery {
+        "FROM summary_window_genre_artist w WHERE \(inWindow(filter, "w")) AND w.tag_id = \(tag)"
     }
 
     /// `FROM` the rows `w` of the release window that holds the filter's days, of the genre's releases (and
