@@ -108,6 +108,14 @@ public enum SummaryCheck {
             FROM sale WHERE paid_to_price_ratio IS NOT NULL GROUP BY 1, 2
             """
         ),
+        (
+            "summary_ratio_slice_day",
+            """
+            SELECT (sold_at AT TIME ZONE 'UTC')::date, coalesce(buyer_country_code, ''), item_type,
+                paid_to_price_ratio, count(*)
+            FROM sale WHERE paid_to_price_ratio IS NOT NULL GROUP BY 1, 2, 3, 4
+            """
+        ),
         ("summary_window", "SELECT true, max((sold_at AT TIME ZONE 'UTC')::date) FROM sale"),
         ("summary_window_release", window("s.release_id")),
         ("summary_window_artist", window("s.artist_id")),

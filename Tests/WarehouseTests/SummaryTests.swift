@@ -136,7 +136,7 @@ struct SummaryTests {
                 summary_window_place, summary_first_artist, summary_window_country_artist,
                 summary_window_country_release, summary_window_country_amount, summary_window_type_artist,
                 summary_window_type_release, summary_window_type_amount, summary_genre_type_day,
-                summary_genre_amount_day
+                summary_genre_amount_day, summary_ratio_slice_day
             """,
             """
             DROP FUNCTION summary_add(), summary_add_genres(integer), summary_lock(), physical_format(text),
@@ -151,7 +151,7 @@ struct SummaryTests {
                 summary_window_type_apply(boolean), summary_window_type_tables(), summary_window_type_read(date[]),
                 summary_collect_windows_but_types(), summary_add_windows_but_types(), summary_window_type_build(date),
                 summary_window_move_but_types(date, date), summary_add_genres_but_types(integer),
-                summary_add_genres_but_amounts(integer)
+                summary_add_genres_but_amounts(integer), summary_add_analysis_but_slices()
             """,
             "DROP TABLE alert_run",
             "DELETE FROM schema_migration WHERE version >= 7",
@@ -159,7 +159,7 @@ struct SummaryTests {
             try await h.db.query(statement)
         }
         let outcome = try await WarehouseSchema.migrator.migrate(h.db)
-        #expect(outcome.applied == [7, 8, 9, 10, 11, 12, 13, 14, 15, 16])
+        #expect(outcome.applied == [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17])
         #expect(try await SummaryCheck.mismatches(h.db) == [])
         #expect(try await h.scalar("SELECT sum(sales) FROM summary_day") == "60")
         // Summaries gone wrong (by hand) are made right again.

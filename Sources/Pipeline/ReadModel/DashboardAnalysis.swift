@@ -6,9 +6,10 @@ import Trends
 extension DashboardQuery {
     /// Components' analysis of the filtered sales.
     public func analysis(_ filter: DashboardFilter) async throws -> SalesAnalysis {
-        onlyDays(filter)
-            ? try await SalesAnalysis.readSummaries(db, from: filter.from, to: filter.to)
-            : try await SalesAnalysis.read(db, from: filter.from, to: filter.to, condition: filter.condition)
+        if onlyDays(filter) || onlySlice(filter) != nil {
+            return try await SalesAnalysis.readSummaries(db, from: filter.from, to: filter.to, slice: onlySlice(filter))
+        }
+        return try await SalesAnalysis.read(db, from: filter.from, to: filter.to, condition: filter.condition)
     }
 
     /// The datasets backfilled, newest first.

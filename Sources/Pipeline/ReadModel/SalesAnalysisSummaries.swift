@@ -8,8 +8,20 @@ extension SalesAnalysis {
     public static func readSummaries(_ db: PostgresConnection, from: CalendarDay, to: CalendarDay) async throws
         -> SalesAnalysis
     {
+        try await readSummaries(db, from: from, to: to, slice: nil)
+    }
+
+    /// The analysis of the sales of whole UTC days, `from` to `to` inclusive, of one buyer country or one item
+    /// type (`slice`; all the sales when nil), from the summaries: each is kept by both (the ratios by
+    /// `summary_ratio_slice_day`, the genres by `summary_genre_country_day` and `summary_genre_type_day`).
+    static func readSummaries(_ db: PostgresConnection, from: CalendarDay, to: CalendarDay, slice: SalesSlice?)
+        async throws -> SalesAnalysis
+    {
         var analysis = SalesAnalysis(from: from, to: to)
-        let days: SQLQuery = "a.day >= \(from.iso)::date AND a.day <= \(to.iso)::date"
+        var days: SQLQuery = "a.day >= \(from.iso)::date AND a.day <= \(to.iso)::date"
+        if let slice { days = "\(days) AND \(slice.picks("a"))" }
+        let ratios: SQLQuery = slice == nil ? "summary_ratio_day" : "summary_ratio_slice_day"
+        let genreDays: SQLQuery = slice?.genreDays ?? "summary_genre_day"
         // One pass over the days: first what each (item type, format, currency, country) sold, in parallel
         // workers, then the totals and each part's rows from those few combinations, told apart by `part`.
         let grouped = try await db.query(
@@ -70,7 +82,7 @@ extension SalesAnalysis {
         let percentiles = try await db.query(
             """
             WITH ratios AS (
-                SELECT a.ratio, sum(a.sales) AS sales FROM summary_ratio_day a WHERE \(days) GROUP BY 1
+                SELECT a.ratio, sum(a.sales) AS sales FROM \(ratios) a WHERE \(days) GROUP BY 1
             ), placed AS (
                 SELECT ratio::float8 AS value, sum(sales) OVER (ORDER BY ratio) AS upto, sum(sales) OVER () AS total
                 FROM ratios
@@ -110,7 +122,7 @@ extension SalesAnalysis {
             """
             SELECT t.key, t.name, x.sales, x.revenue, NULL::numeric AS paid_more_share FROM (
                 SELECT a.tag_id, sum(a.sales)::bigint AS sales, round(sum(a.revenue), 2) AS revenue
-                FROM summary_genre_day a WHERE \(days) GROUP BY 1
+                FROM \(genreDays) a WHERE \(days) GROUP BY 1
             ) x JOIN tag t ON t.id = x.tag_id ORDER BY 3 DESC, 4 DESC, t.key LIMIT 10
             """)
         analysis.genres = try genreParts(genres, analysis)

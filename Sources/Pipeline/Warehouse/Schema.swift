@@ -28,6 +28,8 @@ public enum WarehouseSchema {
         Migration(version: 14, name: "the rolling windows by item type", sql: sliceWindows(.itemType)),
         Migration(version: 15, name: "each day's sales by genre and item type", sql: genreTypeDays),
         Migration(version: 16, name: "each day's amounts paid by genre", sql: genreAmountDays),
+        Migration(
+            version: 17, name: "each day's paid-to-price ratios by buyer country and item type", sql: ratioSliceDays),
     ]
 
     /// The migrator of these migrations.
