@@ -4,12 +4,17 @@ import Trends
 
 /// Components' analysis of the filtered sales, and the datasets backfilled.
 extension DashboardQuery {
-    /// Components' analysis of the filtered sales.
+    /// Components' analysis of the filtered sales (with `useSummaries` false, from `sale` by the reference's
+    /// eight statements).
     public func analysis(_ filter: DashboardFilter) async throws -> SalesAnalysis {
-        if onlyDays(filter) || onlySlice(filter) != nil {
-            return try await SalesAnalysis.readSummaries(db, from: filter.from, to: filter.to, slice: onlySlice(filter))
+        guard useSummaries else {
+            return try await SalesAnalysis.read(db, from: filter.from, to: filter.to, condition: filter.condition)
         }
-        return try await SalesAnalysis.read(db, from: filter.from, to: filter.to, condition: filter.condition)
+        // A range, or one country's or item type's, from the summaries; any other filter from its sales, read once.
+        let source: SalesAnalysisSource =
+            onlyDays(filter) || onlySlice(filter) != nil
+            ? .summaries(from: filter.from, to: filter.to, slice: onlySlice(filter)) : .sales(filter.condition)
+        return try await SalesAnalysis.read(db, from: filter.from, to: filter.to, source: source)
     }
 
     /// The datasets backfilled, newest first.
