@@ -172,6 +172,7 @@ struct DiscoverTests {
                 try await read.artistMovers(filter, smallUnder: small, limit: limit),
                 try await read.newArtists(filter, smallUnder: small, limit: limit),
                 try await read.releaseMovers(filter, smallUnder: small, limit: limit),
+                try await read.genreMovers(filter, limit: limit),
             ]
         }
         // Short lists cut the ranking where the floor under the gains matters; small artists drop best sellers.

@@ -76,10 +76,18 @@ extension DashboardQuery {
                 FROM \(genreDays) g WHERE \(span.days("g"))
                 """
         } else if let tag = onlyGenre(filter) {
-            // One genre: the genres its releases carry, from their release days.
+            // One genre: the genres its releases carry, from the release window of a preset range up to the
+            // latest day (period 0; the range before is period 1), else from their release days.
             rows = """
+                SELECT o.tag_id AS entity_id, w.period = 0 AS in_range, w.sales, w.revenue
+                FROM summary_window_release w
+                    JOIN release_tag rt ON rt.release_id = w.release_id AND rt.tag_id = \(tag)
+                    JOIN release_tag o ON o.release_id = w.release_id
+                WHERE w.span = \(filter.days)::integer AND w.period IN (0, 1) AND \(filter.windowPeriod) = 0
+                UNION ALL
                 SELECT o.tag_id AS entity_id, r.day >= \(filter.from.iso)::date AS in_range, r.sales, r.revenue
                 \(Self.genreReleaseDays(span, tag: tag, joining: "JOIN release_tag o ON o.release_id = r.release_id"))
+                    AND \(filter.windowPeriod) IS DISTINCT FROM 0
                 """
         } else {
             rows = """
@@ -177,8 +185,9 @@ extension DashboardQuery {
     }
 
     /// The rolling window that holds `entity`'s rows under the filter, when one does: the site's (days alone), a
-    /// buyer country's or an item type's, or a genre's artists. As its table, the condition that picks the
-    /// filter's rows `w` of it, and the condition that a row `b` is of the same country, type or genre as `w`.
+    /// buyer country's or an item type's, a genre's artists, or the site's releases of a genre's. As its table,
+    /// the condition that picks the filter's rows `w` of it, and the condition that a row `b` is of the same
+    /// country, type or genre as `w` (a release is its own).
     private func windowRows(_ filter: DashboardFilter, entity: String) -> WindowRows? {
         let slice = onlySlice(filter)
         if onlyDays(filter) || slice != nil {
@@ -186,9 +195,15 @@ extension DashboardQuery {
                 table: Self.windowTable(entity, slice: slice), picks: Self.inSlice(slice, "w"),
                 same: slice.map { "AND \($0.matches("b", "w"))" } ?? "")
         }
-        if entity == "artist", let tag = onlyGenre(filter) {
-            return WindowRows(
-                table: "summary_window_genre_artist", picks: "AND w.tag_id = \(tag)", same: "AND b.tag_id = w.tag_id")
+        if let tag = onlyGenre(filter) {
+            return entity == "artist"
+                ? WindowRows(
+                    table: "summary_window_genre_artist", picks: "AND w.tag_id = \(tag)",
+                    same: "AND b.tag_id = w.tag_id")
+                : WindowRows(
+                    table: "summary_window_release",
+                    picks: "AND w.release_id IN (SELECT rt.release_id FROM release_tag rt WHERE rt.tag_id = \(tag))",
+                    same: "")
         }
         return nil
     }
