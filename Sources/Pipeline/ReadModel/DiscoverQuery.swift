@@ -80,10 +80,10 @@ extension DashboardQuery {
             // latest day (period 0; the range before is period 1), else from their release days.
             rows = """
                 SELECT o.tag_id AS entity_id, w.period = 0 AS in_range, w.sales, w.revenue
-                FROM summary_window_release w
-                    JOIN release_tag rt ON rt.release_id = w.release_id AND rt.tag_id = \(tag)
-                    JOIN release_tag o ON o.release_id = w.release_id
-                WHERE w.span = \(filter.days)::integer AND w.period IN (0, 1) AND \(filter.windowPeriod) = 0
+                \(Self.genreReleaseWindow(
+                    filter, tag: tag, joining: "JOIN release_tag o ON o.release_id = w.release_id",
+                    rows: "w.span = \(filter.days)::integer AND w.period IN (0, 1)"))
+                    AND \(filter.windowPeriod) = 0
                 UNION ALL
                 SELECT o.tag_id AS entity_id, r.day >= \(filter.from.iso)::date AS in_range, r.sales, r.revenue
                 \(Self.genreReleaseDays(span, tag: tag, joining: "JOIN release_tag o ON o.release_id = r.release_id"))

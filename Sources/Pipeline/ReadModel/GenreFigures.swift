@@ -74,14 +74,14 @@ extension DashboardQuery {
         "FROM summary_window_genre_artist w WHERE \(inWindow(filter, "w")) AND w.tag_id = \(tag)"
     }
 
-    /// `FROM` the rows `w` of the release window that holds the filter's days, of the genre's releases (and
-    /// what `joining` joins to them).
-    private static func genreReleaseWindow(_ filter: DashboardFilter, tag: SQLQuery, joining: SQLQuery = "")
-        -> SQLQuery
-    {
+    /// `FROM` the rows `w` of the release window that holds the filter's days (or the rows `rows` picks), of
+    /// the genre's releases (and what `joining` joins to them).
+    static func genreReleaseWindow(
+        _ filter: DashboardFilter, tag: SQLQuery, joining: SQLQuery = "", rows: SQLQuery? = nil
+    ) -> SQLQuery {
         """
         FROM summary_window_release w JOIN release_tag rt ON rt.release_id = w.release_id AND rt.tag_id = \(tag)
-        \(joining) WHERE \(inWindow(filter, "w"))
+        \(joining) WHERE \(rows ?? inWindow(filter, "w"))
         """
     }
 
