@@ -11,9 +11,10 @@ extension DashboardQuery {
             return try await SalesAnalysis.read(db, from: filter.from, to: filter.to, condition: filter.condition)
         }
         // A range, or one country's or item type's, from the summaries; any other filter from its sales, read once.
+        let slice = onlySlice(filter)
         let source: SalesAnalysisSource =
-            onlyDays(filter) || onlySlice(filter) != nil
-            ? .summaries(from: filter.from, to: filter.to, slice: onlySlice(filter)) : .sales(filter.condition)
+            onlyDays(filter) || slice != nil
+            ? .summaries(from: filter.from, to: filter.to, slice: slice) : .sales(filter.condition)
         return try await SalesAnalysis.read(db, from: filter.from, to: filter.to, source: source)
     }
 

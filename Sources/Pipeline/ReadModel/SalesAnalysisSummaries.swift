@@ -77,26 +77,27 @@ extension SalesAnalysis {
                     (SELECT min(p.value) FROM placed p WHERE p.upto > ceil(r.position)) AS high
                 FROM positions r
             ), everything AS (
-                SELECT p.*, NULL::float8 AS q, NULL::float8 AS value, NULL::bigint AS day FROM parts p
+                SELECT p.*, NULL::text AS genre, NULL::float8 AS q, NULL::float8 AS value, NULL::bigint AS day
+                FROM parts p
                 UNION ALL
-                SELECT \(Self.others("'percentile'", sales: "NULL", revenue: "NULL")), e.q,
+                SELECT \(Self.others("'percentile'", sales: "NULL", revenue: "NULL")), NULL, e.q,
                     e.low + e.proportion * (e.high - e.low), NULL
                 FROM ends e
                 UNION ALL
-                SELECT \(Self.others("'day'", sales: "sum(a.sales)", revenue: "sum(a.revenue)")), NULL, NULL,
+                SELECT \(Self.others("'day'", sales: "sum(a.sales)", revenue: "sum(a.revenue)")), NULL, NULL, NULL,
                     (a.day - date '1970-01-01')::bigint
                 FROM (\(source.days)) a GROUP BY a.day
                 UNION ALL
-                SELECT \(Self.others("'genre'", code: "t.key", sales: "x.sales", revenue: "x.revenue")), NULL, NULL, NULL
+                SELECT \(Self.others("'genre'", code: "t.key", sales: "x.sales", revenue: "x.revenue")), t.name, NULL,
+                    NULL, NULL
                 FROM (
                     SELECT a.tag_id, sum(a.sales) AS sales, round(sum(a.revenue), 2) AS revenue
                     FROM (\(source.genres)) a GROUP BY 1
                 ) x JOIN tag t ON t.id = x.tag_id
             )
-            SELECT e.*, coalesce(e.code, '—') AS key, coalesce(c.name, t.name) AS name,
+            SELECT e.*, coalesce(e.code, '—') AS key, coalesce(c.name, e.genre) AS name,
                 e.paid_more::numeric / nullif(e.priced, 0) AS paid_more_share
             FROM everything e LEFT JOIN country c ON e.part = 'country' AND c.code = e.code
-                LEFT JOIN tag t ON e.part = 'genre' AND t.key = e.code
             ORDER BY e.part, e.sales DESC, CASE WHEN e.part = 'genre' THEN e.revenue END DESC, key
             """)
         func rows(_ part: String) throws -> [PostgresRow] {
