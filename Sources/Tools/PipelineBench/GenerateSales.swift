@@ -18,6 +18,9 @@ struct GenerateSales: ParsableCommand {
     @Option(help: "Days the sales spread over.")
     var days = 1
 
+    @Flag(help: "The first Friday of a month sells four times as much as another day (Bandcamp waives its share).")
+    var bandcampFridays = false
+
     @Option(help: "Sale items.")
     var sales = 1_000_000
 
@@ -43,12 +46,13 @@ struct GenerateSales: ParsableCommand {
         }
         let csv = format == "components-csv"
         let span = 86_400 * Double(max(1, days))
+        let clock = SaleClock(start: start, days: max(1, days), bandcampFridays: bandcampFridays)
         var text =
             csv
             ? "_id,art_url,item_type,utc_date,country_code,track_album_slug_text,country,slug_type,amount_paid_fmt,"
                 + "item_price,item_description,art_id,url,amount_paid,releases,artist_name,currency,album_title,"
                 + "amount_paid_usd,package_image_id,amount_over_fmt,item_slug,addl_count\n"
-            : #"{"start_date":\#(start),"end_date":\#(start + 86_400),"data_delay_sec":120,"events":["#
+            : #"{"start_date":\#(start),"end_date":\#(start + Int64(span)),"data_delay_sec":120,"events":["#
         var written = 0
         var compressedBytes = 0
         var rawBytes = 0
@@ -64,7 +68,7 @@ struct GenerateSales: ParsableCommand {
         }
         while written < sales {
             let itemCount = min(sales - written, random.unit() < 0.08 ? 2 + Int(random.next() % 3) : 1)
-            let time = Double(start) + span * Double(written) / Double(sales)
+            let time = clock.time(ofFraction: Double(written) / Double(sales))
             var itemsText: [String] = []
             let buyer = recorded[Int(random.next() % UInt64(recorded.count))]
             for index in 0..<itemCount {
@@ -127,7 +131,7 @@ struct GenerateSales: ParsableCommand {
             try flush(false)
             if written % 100_000 < itemCount { print("  \(written)/\(sales) items") }
         }
-        if !csv { text += #"],"server_time":\#(start + 86_409)}"# }
+        if !csv { text += #"],"server_time":\#(start + Int64(span) + 9)}"# }
         try flush(true)
         try file.close()
         print(
@@ -171,6 +175,38 @@ struct GenerateSales: ParsableCommand {
                 currency: String(fields[currency]), paid: cents(paidValue), price: cents(priceValue),
                 paidUSD: cents(usdValue))
         }
+    }
+}
+
+/// When the sale that is a given fraction of the way through the window happens: evenly over its days, or with
+/// the first Friday of each month weighing four days.
+struct SaleClock {
+    let start: Int64
+    /// Each day's weight, and the weights before it.
+    private let weights: [Double]
+    private let before: [Double]
+
+    init(start: Int64, days: Int, bandcampFridays: Bool) {
+        self.start = start
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        weights = (0..<days).map { day in
+            let date = Date(timeIntervalSince1970: Double(start + Int64(day) * 86_400))
+            let parts = calendar.dateComponents([.weekday, .day], from: date)
+            return bandcampFridays && parts.weekday == 6 && (parts.day ?? 8) <= 7 ? 4 : 1
+        }
+        var sum = 0.0
+        before = weights.map { weight in
+            defer { sum += weight }
+            return sum
+        }
+    }
+
+    func time(ofFraction fraction: Double) -> Double {
+        let total = (before.last ?? 0) + (weights.last ?? 1)
+        let point = fraction * total
+        let day = max(0, (before.lastIndex { $0 <= point }) ?? 0)
+        return Double(start) + 86_400 * (Double(day) + (point - before[day]) / weights[day])
     }
 }
 
