@@ -45,14 +45,13 @@ struct GenerateSales: ParsableCommand {
             throw ValidationError("--format is feed or components-csv, not \(format)")
         }
         let csv = format == "components-csv"
-        let span = 86_400 * Double(max(1, days))
         let clock = SaleClock(start: start, days: max(1, days), bandcampFridays: bandcampFridays)
         var text =
             csv
             ? "_id,art_url,item_type,utc_date,country_code,track_album_slug_text,country,slug_type,amount_paid_fmt,"
                 + "item_price,item_description,art_id,url,amount_paid,releases,artist_name,currency,album_title,"
                 + "amount_paid_usd,package_image_id,amount_over_fmt,item_slug,addl_count\n"
-            : #"{"start_date":\#(start),"end_date":\#(start + Int64(span)),"data_delay_sec":120,"events":["#
+            : #"{"start_date":\#(start),"end_date":\#(clock.end),"data_delay_sec":120,"events":["#
         var written = 0
         var compressedBytes = 0
         var rawBytes = 0
@@ -131,7 +130,7 @@ struct GenerateSales: ParsableCommand {
             try flush(false)
             if written % 100_000 < itemCount { print("  \(written)/\(sales) items") }
         }
-        if !csv { text += #"],"server_time":\#(start + Int64(span) + 9)}"# }
+        if !csv { text += #"],"server_time":\#(clock.end + 9)}"# }
         try flush(true)
         try file.close()
         print(
@@ -182,9 +181,13 @@ struct GenerateSales: ParsableCommand {
 /// the first Friday of each month weighing four days.
 struct SaleClock {
     let start: Int64
-    /// Each day's weight, and the weights before it.
+    /// Each day's weight, the weights before it, and all of them.
     private let weights: [Double]
     private let before: [Double]
+    private let total: Double
+
+    /// The end of the window's last day.
+    var end: Int64 { start + 86_400 * Int64(weights.count) }
 
     init(start: Int64, days: Int, bandcampFridays: Bool) {
         self.start = start
@@ -200,12 +203,12 @@ struct SaleClock {
             defer { sum += weight }
             return sum
         }
+        total = sum
     }
 
     func time(ofFraction fraction: Double) -> Double {
-        let total = (before.last ?? 0) + (weights.last ?? 1)
         let point = fraction * total
-        let day = max(0, (before.lastIndex { $0 <= point }) ?? 0)
+        let day = before.lastIndex { $0 <= point } ?? 0
         return Double(start) + 86_400 * (Double(day) + (point - before[day]) / weights[day])
     }
 }
