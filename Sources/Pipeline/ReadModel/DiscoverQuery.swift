@@ -78,17 +78,18 @@ extension DashboardQuery {
         } else if let tag = onlyGenre(filter) {
             // One genre: the genres its releases carry, from the release window of a preset range up to the
             // latest day (period 0; the range before is period 1), else from their release days.
-            rows = """
-                SELECT o.tag_id AS entity_id, w.period = 0 AS in_range, w.sales, w.revenue
-                \(Self.genreReleaseWindow(
-                    filter, tag: tag, joining: "JOIN release_tag o ON o.release_id = w.release_id",
-                    rows: "w.span = \(filter.days)::integer AND w.period IN (0, 1)"))
-                    AND \(filter.windowPeriod) = 0
-                UNION ALL
-                SELECT o.tag_id AS entity_id, r.day >= \(filter.from.iso)::date AS in_range, r.sales, r.revenue
-                \(Self.genreReleaseDays(span, tag: tag, joining: "JOIN release_tag o ON o.release_id = r.release_id"))
-                    AND \(filter.windowPeriod) IS DISTINCT FROM 0
-                """
+            rows = Self.latestWindowRows(
+                filter,
+                window: """
+                    SELECT o.tag_id AS entity_id, w.period = 0 AS in_range, w.sales, w.revenue
+                    \(Self.genreReleaseWindow(
+                        filter, tag: tag, joining: "JOIN release_tag o ON o.release_id = w.release_id",
+                        rows: "w.span = \(filter.days)::integer AND w.period IN (0, 1)"))
+                    """,
+                otherwise: """
+                    SELECT o.tag_id AS entity_id, r.day >= \(filter.from.iso)::date AS in_range, r.sales, r.revenue
+                    \(Self.genreReleaseDays(span, tag: tag, joining: "JOIN release_tag o ON o.release_id = r.release_id"))
+                    """)
         } else {
             rows = """
                 SELECT rt.tag_id AS entity_id, s.sold_at >= to_timestamp(\(filter.from.start)::float8) AS in_range,
@@ -175,13 +176,22 @@ extension DashboardQuery {
         let ranked = Self.ranked(where: condition, order: Self.order(newOnly: newOnly), probes: probes, limit: limit)
         let general: SQLQuery = "WITH x AS MATERIALIZED (\(movers(filter, entity: entity))) \(ranked)"
         guard let window = windowRows(filter, entity: entity) else { return general }
-        return """
-            SELECT * FROM (\(Self.windowRanked(
-                filter, entity: entity, window: window, newOnly: newOnly, probes: probes, limit: limit))) w
-            WHERE \(filter.windowPeriod) = 0
-            UNION ALL
-            SELECT * FROM (\(general)) d WHERE \(filter.windowPeriod) IS DISTINCT FROM 0
-            """
+        return Self.latestWindowRows(
+            filter,
+            window: Self.windowRanked(
+                filter, entity: entity, window: window, newOnly: newOnly, probes: probes, limit: limit),
+            otherwise: general)
+    }
+
+    /// The rows of `window` when the filter's range is a preset one up to the latest day (its rolling window's
+    /// period 0, the range before it period 1), else those of `otherwise`: in one statement, and only the one
+    /// taken is run (the other's condition is a one-time filter).
+    static func latestWindowRows(_ filter: DashboardFilter, window: SQLQuery, otherwise: SQLQuery) -> SQLQuery {
+        """
+        SELECT * FROM (\(window)) w WHERE \(filter.windowPeriod) = 0
+        UNION ALL
+        SELECT * FROM (\(otherwise)) d WHERE \(filter.windowPeriod) IS DISTINCT FROM 0
+        """
     }
 
     /// The rolling window that holds `entity`'s rows under the filter, when one does: the site's (days alone), a
