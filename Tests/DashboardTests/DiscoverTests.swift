@@ -7,6 +7,7 @@ import Testing
 import Tracker
 
 @testable import Dashboard
+@testable import ReadModel
 
 @Suite("Discover: movers, new artists and small artists, equal to the same worked out from the sales")
 struct DiscoverTests {
@@ -118,18 +119,20 @@ struct DiscoverTests {
         arguments: [
             "", "from=2026-11-14&to=2026-11-20", "country=US", "from=2026-11-14&to=2026-11-20&country=US", "type=album",
             "from=2026-11-14&to=2026-11-20&type=album", "genre=folk", "from=2026-11-14&to=2026-11-20&genre=folk",
+            "from=2026-08-23&to=2026-11-20", "from=2025-11-21&to=2026-11-20&country=US",
         ])
     func windows(query: String) async throws {
         let bench = try await DashboardBench.make("discoverwindow")
         try await SummaryFiguresTests.varied(bench)
         let filter = Self.filter(query)
-        // The range is a window's, and the range before it holds sales.
+        // The range is a window's, and the range before it holds sales (but for 90 days and more: the seed's sales
+        // begin less than 90 days before them; those ranges are here for the small artists' bounds).
         let period = try await bench.scalar(
             "SELECT summary_window_period($1::date, $2::integer)", [filter.to.iso, String(filter.days)])
         #expect(period == "0")
         let before = try await bench.scalar(
             "SELECT count(*) FROM summary_window_artist WHERE span = $1::integer AND period = 1", [String(filter.days)])
-        #expect(Int(before)! > 0)
+        #expect(Int(before)! > 0 || filter.days >= 90)
         // At the range's edges: an artist whose first sale is its first second (new), one who sold a second
         // before it (not new); three sales each in the range.
         for (name, first) in [("Edge New", filter.from.start), ("Edge Old", filter.from.start - 1)] {
@@ -177,13 +180,71 @@ struct DiscoverTests {
         }
         // Short lists cut the ranking where the floor under the gains matters; small artists drop best sellers.
         for limit in [1, 2, 3, 50] {
-            for small in [nil, 1, 40] {
+            for small in [nil, 1, 3, 40] {
                 let fromWindow = try await lists(window, limit: limit, small: small)
                 let fromSales = try await lists(sales, limit: limit, small: small)
                 #expect(fromWindow == fromSales, "\(query) limit \(limit) small \(small.map(String.init) ?? "-")")
                 #expect(fromWindow.contains { !$0.isEmpty })
             }
         }
+    }
+
+    @Test("the rolling windows bound every artist's sales in the 90 days before each preset range")
+    func smallBounds() async throws {
+        let bench = try await DashboardBench.make("discoverbounds")
+        try await SummaryFiguresTests.varied(bench)
+        // An artist with a sale 60, 100 and 150 days before the latest day: for 30 days, one surely in the 90
+        // days before, one that may be, one that is not.
+        try await bench.db.query(
+            "INSERT INTO artist (page_url, name) VALUES ('https://bounds.bandcamp.com', 'Bound Walker')")
+        try await bench.db.query(
+            """
+            INSERT INTO release (url, artist_id)
+            SELECT 'https://bounds.bandcamp.com/album/a', id FROM artist WHERE name = 'Bound Walker'
+            """)
+        try await bench.db.insertSales(
+            """
+            INSERT INTO sale (sale_key, sold_at, utc_date, release_id, artist_id, item_type, amount_paid_usd,
+                buyer_country_code, ledger_id)
+            SELECT sha256(convert_to('bounds:' || d, 'UTF8')), t, date_part('epoch', t)::numeric, r.id, r.artist_id,
+                'album', 1, 'US', (SELECT min(id) FROM load_ledger)
+            FROM unnest(ARRAY[60, 100, 150]) d
+            CROSS JOIN LATERAL (SELECT (date '2026-11-20' - d)::timestamp AT TIME ZONE 'UTC' + interval '12 hours' AS t) x
+            JOIN release r ON r.url = 'https://bounds.bandcamp.com/album/a'
+            """, [])
+        var narrow = 0
+        var settled = 0
+        for days in [7, 30, 90, 365] {
+            let filter = DashboardFilter(
+                from: CalendarDay(iso: "2026-11-20")!.adding(days: Int64(1 - days)), to: CalendarDay(iso: "2026-11-20")!
+            )
+            #expect(
+                try await bench.scalar("SELECT summary_window_period('2026-11-20', $1::integer)", ["\(days)"]) == "0")
+            let bounds = DashboardQuery.smallBounds(days: days)
+            let start = filter.from.adding(days: -Int64(DashboardQuery.smallArtistDays)).start
+            let query: SQLQuery = """
+                SELECT a.artist, \(bounds.lower) AS lower, \(bounds.beyond) AS beyond, (
+                    SELECT count(*) FROM sale h WHERE h.artist_id = a.artist
+                        AND h.sold_at >= to_timestamp(\(start)::float8)
+                        AND h.sold_at < to_timestamp(\(filter.from.start)::float8)) AS truth
+                FROM (SELECT id AS artist FROM artist) a
+                """
+            let rows = try await bench.db.query(query).map { row in
+                (
+                    artist: try row.decode("artist", as: Int64.self), lower: try row.decode("lower", as: Int.self),
+                    beyond: try row.decode("beyond", as: Int.self), truth: try row.decode("truth", as: Int.self)
+                )
+            }
+            #expect(!rows.isEmpty)
+            for row in rows {
+                #expect(row.lower <= row.truth && row.truth <= row.lower + row.beyond, "\(days) days: \(row)")
+                if days == DashboardQuery.smallArtistDays { #expect(row.beyond == 0) }
+            }
+            narrow += rows.filter { $0.lower < $0.truth && $0.truth < $0.lower + $0.beyond }.count
+            settled += rows.filter { $0.lower > 0 }.count
+        }
+        // The data reaches both bounds: artists strictly between them, and artists with sales surely before.
+        #expect(narrow > 0 && settled > 0, "between \(narrow), at least one sale \(settled)")
     }
 
     @Test("small artists: fewer than N sales in the 90 days before the range, whatever the filter")

@@ -47,10 +47,14 @@ extension DashboardQuery {
     /// small artists' releases.
     public func releaseMovers(_ filter: DashboardFilter, smallUnder: Int?, limit: Int = 50) async throws -> [Mover] {
         let artist: SQLQuery = "(SELECT r0.artist_id FROM release r0 WHERE r0.id = x.entity_id)"
-        let probes = smallUnder.map { [small($0, filter, artist: artist)] } ?? []
+        let smallArtist = smallUnder.map { small($0, filter, artist: artist) }
+        let ranked = ranked(
+            filter, entity: "release", newOnly: false, probes: smallArtist.map { [$0.probe] } ?? [],
+            sure: smallArtist?.sure,
+            limit: limit)
         return try await db.query(
             """
-            WITH ranked AS (\(ranked(filter, entity: "release", newOnly: false, probes: probes, limit: limit)))
+            WITH ranked AS (\(ranked))
             SELECT r.id::text AS key, coalesce(r.title, r.album_title, r.url) AS name, a.name AS detail, r.url,
                 r.location, g.key AS genre_key, g.name AS genre_name, x.sales, x.before, x.revenue,
                 (SELECT floor(date_part('epoch', min(h.sold_at)) / 86400)::bigint FROM sale h
@@ -135,10 +139,13 @@ extension DashboardQuery {
                         AND h.sold_at < to_timestamp(\(filter.from.start)::float8) LIMIT 1) IS NULL
                     """)
         }
-        if let smallUnder { probes.append(small(smallUnder, filter, artist: "x.entity_id")) }
+        let smallArtist = smallUnder.map { small($0, filter, artist: "x.entity_id") }
+        if let smallArtist { probes.append(smallArtist.probe) }
+        let ranked = ranked(
+            filter, entity: "artist", newOnly: newOnly, probes: probes, sure: smallArtist?.sure, limit: limit)
         return try await db.query(
             """
-            WITH ranked AS (\(ranked(filter, entity: "artist", newOnly: newOnly, probes: probes, limit: limit)))
+            WITH ranked AS (\(ranked))
             SELECT a.id::text AS key, a.name, a.page_url AS detail, a.page_url AS url, l.location,
                 g.key AS genre_key, g.name AS genre_name, x.sales, x.before, x.revenue,
                 (SELECT floor(date_part('epoch', min(h.sold_at)) / 86400)::bigint FROM sale h
@@ -168,9 +175,10 @@ extension DashboardQuery {
 
     /// The first `limit` artists or releases (`entity`) of a list (rising, or `newOnly`) that meet every probe, as
     /// `entity_id`, `sales`, `before`, `revenue` (in no order). When a preset range ends on the latest day, they
-    /// are read from its rolling window (`windowRanked`), else ranked from the day summaries or from `sale`.
+    /// are read from its rolling window (`windowRanked`, with `sure`: see there), else ranked from the day
+    /// summaries or from `sale`.
     private func ranked(
-        _ filter: DashboardFilter, entity: String, newOnly: Bool, probes: [SQLQuery], limit: Int
+        _ filter: DashboardFilter, entity: String, newOnly: Bool, probes: [SQLQuery], sure: SQLQuery?, limit: Int
     ) -> SQLQuery {
         let condition: SQLQuery = newOnly ? "x.sales > 0" : "x.sales > x.before"
         let ranked = Self.ranked(where: condition, order: Self.order(newOnly: newOnly), probes: probes, limit: limit)
@@ -179,7 +187,7 @@ extension DashboardQuery {
         return Self.latestWindowRows(
             filter,
             window: Self.windowRanked(
-                filter, entity: entity, window: window, newOnly: newOnly, probes: probes, limit: limit),
+                filter, entity: entity, window: window, newOnly: newOnly, probes: probes, sure: sure, limit: limit),
             otherwise: general)
     }
 
@@ -228,11 +236,15 @@ extension DashboardQuery {
     /// `ranked` from the range's rolling window (period 0; the range before is period 1) that `window` names,
     /// without a scan of every row. New artists are read down the window's ranking index (most sales first) until
     /// `limit` pass. The rising are ranked by their gain, which no index holds: but an entity gains at most its
-    /// sales, so the `limit`-th gain among the window's `10 × limit` best sellers that pass the probes is a floor
-    /// under the `limit`-th gain of all, and only the entities selling at least that floor are ranked (a handful,
-    /// read by index; all of them when too few best sellers pass).
+    /// sales, so the `limit`-th gain among any entities that pass is a floor under the `limit`-th gain of all,
+    /// and only the entities selling at least that floor are ranked (a handful, read by index). The floor is
+    /// taken from the window's `10 × limit` best sellers that pass the probes; when fewer than `limit` of them
+    /// pass and there is `sure` (a cheap condition under which the probes pass, such as a small artist's
+    /// bounds), from the first `3 × limit` rising rows down the ranking that meet it: when the probes turn the
+    /// best sellers away (small artists), those keep the floor above one sale, where every row would be ranked.
     static func windowRanked(
-        _ filter: DashboardFilter, entity: String, window: WindowRows, newOnly: Bool, probes: [SQLQuery], limit: Int
+        _ filter: DashboardFilter, entity: String, window: WindowRows, newOnly: Bool, probes: [SQLQuery],
+        sure: SQLQuery?, limit: Int
     ) -> SQLQuery {
         let order = order(newOnly: newOnly)
         let table = window.table
@@ -257,11 +269,24 @@ extension DashboardQuery {
             return "WITH x AS (\(rows(first))) \(ranked(where: "true", order: order, probes: probes, limit: limit))"
         }
         let passing = SQLQuery.joined(["x.sales > x.before"] + probes, separator: " AND ")
-        let floor: SQLQuery = """
-            (SELECT coalesce((
-                SELECT x.sales - x.before FROM (\(rows("true")) ORDER BY w.sales DESC LIMIT \(limit * 10)) x
-                WHERE \(passing) ORDER BY x.sales - x.before DESC OFFSET \(limit - 1) LIMIT 1), 1))
+        // The `limit`-th gain among `candidates` that pass, NULL when fewer pass.
+        func floor(_ candidates: SQLQuery) -> SQLQuery {
             """
+            (SELECT x.sales - x.before FROM (\(candidates)) x
+                WHERE \(passing) ORDER BY x.sales - x.before DESC OFFSET \(limit - 1) LIMIT 1)
+            """
+        }
+        var floors = [floor("\(rows("true")) ORDER BY w.sales DESC LIMIT \(limit * 10)")]
+        if let sure {
+            // Walked only when the best sellers give no floor (coalesce stops at the first value).
+            floors.append(
+                floor(
+                    """
+                    SELECT x.* FROM (\(rows("true")) ORDER BY w.sales DESC OFFSET 0) x
+                    WHERE x.sales > x.before AND \(sure) LIMIT \(limit * 3)
+                    """))
+        }
+        let floor: SQLQuery = "(SELECT coalesce(\(SQLQuery.joined(floors + ["1"], separator: ", "))))"
         return """
             WITH x AS (\(rows("w.sales >= \(floor)")))
             \(ranked(where: "x.sales > x.before", order: order, probes: probes, limit: limit))
@@ -322,18 +347,6 @@ extension DashboardQuery {
         """
     }
 
-    /// The condition that an artist (`artist`, an expression) had fewer than `under` sales in the 90 days before
-    /// the range, whatever else the filter narrows to (an artist is small or not on all of Bandcamp): read by
-    /// index from `sale`, counting no further than `under`.
-    private func small(_ under: Int, _ filter: DashboardFilter, artist: SQLQuery) -> SQLQuery {
-        let start = filter.from.adding(days: -Int64(Self.smallArtistDays)).start
-        return """
-            (SELECT count(*) FROM (
-                SELECT 1 FROM sale h WHERE h.artist_id = \(artist)
-                    AND h.sold_at >= to_timestamp(\(start)::float8) AND h.sold_at < to_timestamp(\(filter.from.start)::float8)
-                LIMIT \(under)) z) < \(under)
-            """
-    }
 }
 
 extension Mover: PostgresRowDecodable {
