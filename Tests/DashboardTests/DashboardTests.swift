@@ -487,6 +487,38 @@ struct DashboardPageTests {
         }
     }
 
+    @Test("the genre list is kept between requests until sales, release tags or alerts are written")
+    func genreListKept() async throws {
+        let bench = try await DashboardBench.make("dashgenrekept")
+        let app = bench.app()
+        func listed(_ key: String) async throws -> Bool {
+            try await bench.get(app, "/").body.contains("<option value=\"\(key)\">")
+        }
+        #expect(try await !listed("kept-aside"))
+        // A genre day written behind the summaries' back (no write counted): the list read before is shown.
+        try await bench.db.query("INSERT INTO tag (key, name) VALUES ('kept-aside', 'kept aside')")
+        try await bench.db.query(
+            """
+            INSERT INTO summary_genre_day (day, tag_id, sales, revenue)
+            SELECT '2026-11-20', id, 1000000, 0 FROM tag WHERE key = 'kept-aside'
+            """)
+        #expect(try await !listed("kept-aside"))
+        // Any write of sales counts itself: the list is read again.
+        try await bench.db.insertSales(
+            """
+            INSERT INTO sale (sale_key, sold_at, utc_date, release_id, artist_id, item_type, amount_paid_usd,
+                buyer_country_code, ledger_id)
+            SELECT sha256(convert_to('kept', 'UTF8')), '2026-11-20 10:00Z', 0, id, artist_id, 'album', 1, 'US',
+                (SELECT min(id) FROM load_ledger)
+            FROM release ORDER BY id LIMIT 1
+            """, [])
+        #expect(try await listed("kept-aside"))
+        // So does an alert.
+        #expect(try await !bench.get(app, "/").body.contains("folk · rising"))
+        try await bench.alertOnGenre("folk", at: "2026-11-19T08:00:00Z")
+        #expect(try await bench.get(app, "/").body.contains("folk · rising"))
+    }
+
     @Test("the filter bar only where it applies: on data pages, not on the charts (their own weeks) nor the form")
     func filterBars() async throws {
         let bench = try await DashboardBench.make("dashbars")

@@ -21,6 +21,8 @@ public struct DashboardApp: Sendable {
     let credentials: DashboardCredentials?
     let now: @Sendable () -> Int64
     let logger: Logger
+    /// The filter's genre list, kept between requests while the warehouse is not written.
+    let genreChoices = GenreChoiceCache()
 
     /// A dashboard.
     /// - Parameters:
@@ -52,6 +54,15 @@ public struct DashboardApp: Sendable {
                 PageFrame.message(
                     "The warehouse is not reachable", "The database did not answer; try again in a minute."))
         }
+    }
+
+    /// The filter's genre list: as kept, unless the warehouse was written since it was read.
+    private func genres(_ query: DashboardQuery) async throws -> GenreChoiceCache.Choices {
+        let version = try await query.warehouseVersion()
+        if let kept = await genreChoices.choices(at: version) { return kept }
+        let choices = try await query.genreChoices()
+        await genreChoices.keep(choices, at: version)
+        return choices
     }
 
     /// What a section answers: its page (status, body, notices) in the site's frame, or a response of its own
@@ -125,7 +136,7 @@ public struct DashboardApp: Sendable {
                 genreName: genreName,
                 artist: try await filter.artist.asyncMap { try await query.artist($0) } ?? nil,
                 countries: try await query.countryNames(),
-                genres: try await query.genreChoices())
+                genres: try await genres(query))
             let unknown = Self.unknownValues(filter, choices: choices, section: section)
             let now = now()
             let view = TableView(path: section.rawValue, query: request.queryItems)

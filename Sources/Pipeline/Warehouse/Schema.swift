@@ -30,6 +30,7 @@ public enum WarehouseSchema {
         Migration(version: 16, name: "each day's amounts paid by genre", sql: genreAmountDays),
         Migration(
             version: 17, name: "each day's paid-to-price ratios by buyer country and item type", sql: ratioSliceDays),
+        Migration(version: 18, name: "a count of the writes to the summaries", sql: summaryWrites),
     ]
 
     /// The migrator of these migrations.
