@@ -31,6 +31,7 @@ public enum WarehouseSchema {
         Migration(
             version: 17, name: "each day's paid-to-price ratios by buyer country and item type", sql: ratioSliceDays),
         Migration(version: 18, name: "a count of the writes to the summaries", sql: summaryWrites),
+        Migration(version: 19, name: "one genre's day summaries by index", sql: genreIndexes),
     ]
 
     /// The migrator of these migrations.
