@@ -17,7 +17,7 @@ extension DashboardQuery {
     /// The small-artist probe for artists `artist` (an expression) under `under` sales. Read by index from `sale`,
     /// counting no further than `under`; but when the range is a preset one up to the latest day, the artists'
     /// rolling windows bound the 90 days before it from both sides (`smallBounds`), and only an artist between
-    /// the bounds reads `sale`: the rising releases of 30 days at a year's volume settle about 90% of their
+    /// the bounds reads `sale`: the rising releases of 30 days at a year's volume settle 88% of their
     /// artists by three window rows each.
     func small(_ under: Int, _ filter: DashboardFilter, artist: SQLQuery) -> SmallArtist {
         let start = filter.from.adding(days: -Int64(Self.smallArtistDays)).start
@@ -32,7 +32,8 @@ extension DashboardQuery {
                     AND h.sold_at >= to_timestamp(\(start)::float8) AND h.sold_at < to_timestamp(\(filter.from.start)::float8)
                 LIMIT \(under)) z) < \(under)
             """
-        // The artist is looked up once (the fence, `OFFSET 0`, keeps it out of each bound). The bounds hold only while the windows end on the range's last day and keep a 90-day span.
+        // The artist is looked up once (the fence, `OFFSET 0`, keeps it out of each bound). The bounds hold only
+        // while the windows end on the range's last day and keep a 90-day span.
         let windowed: SQLQuery = """
             \(filter.windowPeriod) = 0
                 AND EXISTS (SELECT FROM summary_window_span s WHERE s.days = \(Self.smallArtistDays)::integer)
