@@ -50,8 +50,7 @@ extension DashboardQuery {
         let smallArtist = smallUnder.map { small($0, filter, artist: artist) }
         let ranked = ranked(
             filter, entity: "release", newOnly: false, probes: smallArtist.map { [$0.probe] } ?? [],
-            sure: smallArtist?.sure,
-            limit: limit)
+            sure: smallArtist?.sure, limit: limit)
         return try await db.query(
             """
             WITH ranked AS (\(ranked))
@@ -274,21 +273,21 @@ extension DashboardQuery {
         }
         let passing = SQLQuery.joined(["x.sales > x.before"] + probes, separator: " AND ")
         // The `limit`-th gain among `candidates` that pass, NULL when fewer pass.
-        func floor(_ candidates: SQLQuery) -> SQLQuery {
+        func gainFloor(among candidates: SQLQuery) -> SQLQuery {
             """
             (SELECT x.sales - x.before FROM (\(candidates)) x
                 WHERE \(passing) ORDER BY x.sales - x.before DESC OFFSET \(limit - 1) LIMIT 1)
             """
         }
-        var floors = [floor("\(rows("true")) ORDER BY w.sales DESC LIMIT \(limit * 10)")]
+        var floors = [gainFloor(among: "\(rows("true")) ORDER BY w.sales DESC LIMIT \(limit * 10)")]
         if let sure {
             // Walked only when the best sellers give no floor (coalesce stops at the first value).
             floors.append(
-                floor(
-                    """
-                    SELECT x.* FROM (\(rows("true")) ORDER BY w.sales DESC OFFSET 0) x
-                    WHERE x.sales > x.before AND \(sure) LIMIT \(limit * 3)
-                    """))
+                gainFloor(
+                    among: """
+                        SELECT x.* FROM (\(rows("true")) ORDER BY w.sales DESC OFFSET 0) x
+                        WHERE x.sales > x.before AND \(sure) LIMIT \(limit * 3)
+                        """))
         }
         let floor: SQLQuery = "(SELECT coalesce(\(SQLQuery.joined(floors + ["1"], separator: ", "))))"
         return """
