@@ -135,6 +135,14 @@ struct SummaryFiguresTests {
         #expect(try await query.releases(resolved, limit: 50) == sales.releases(filter, limit: 50))
         #expect(try await query.itemTypes(resolved) == sales.itemTypes(filter))
         #expect(try await query.analysis(resolved) == sales.analysis(filter))
+        let genres = TrendSeed.genres + ["evil"]
+        let countries = ["JP", "DE", "US", "IS", "GB", "BR"]
+        #expect(
+            try await query.heatmap(resolved, genres: genres, countries: countries)
+                == sales.heatmap(filter, genres: genres, countries: countries))
+        #expect(
+            try await query.topArtists(resolved, genres: genres, each: 5)
+                == sales.topArtists(filter, genres: genres, each: 5))
     }
 }
 

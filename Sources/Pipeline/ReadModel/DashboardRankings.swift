@@ -151,37 +151,41 @@ extension DashboardQuery {
         [String: Int]]
     {
         guard !genres.isEmpty, !countries.isEmpty else { return [:] }
-        var cells: [String: [String: Int]] = [:]
-        let rows =
+        let sale: SQLQuery = """
+            WITH s AS MATERIALIZED (
+                SELECT s.release_id, s.buyer_country_code FROM sale s
+                WHERE \(filter.condition) AND s.buyer_country_code = ANY(\(countries)::text[])
+            )
+            SELECT t.key, s.buyer_country_code AS country, count(*) AS sales
+            FROM s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
+            WHERE t.key = ANY(\(genres)::text[])
+            GROUP BY 1, 2
+            """
+        let query: SQLQuery =
             if useSummaries, filter.genre == nil, filter.artist == nil, filter.itemType == nil {
-                try await db.query(
-                    """
-                    SELECT t.key, g.country, sum(g.sales)::bigint AS sales
-                    FROM tag t CROSS JOIN generate_series(\(filter.from.iso)::date, \(filter.to.iso)::date, '1 day') d (day)
-                    -- A day and genre at a time, by the key's first columns (the fence keeps the planner from
-                    -- scanning every genre's rows of the range: 30 days of a year, 57 ms against 5).
-                    CROSS JOIN LATERAL (
-                        SELECT g.country, g.sales FROM summary_genre_country_day g
-                        WHERE g.day = d.day::date AND g.tag_id = t.id
-                            AND g.country = ANY(\(countries.filter { filter.country == nil || $0 == filter.country })::text[])
-                        OFFSET 0
-                    ) g
-                    WHERE t.key = ANY(\(genres)::text[])
-                    GROUP BY 1, 2
-                    """)
+                """
+                SELECT t.key, g.country, sum(g.sales)::bigint AS sales
+                FROM tag t CROSS JOIN generate_series(\(filter.from.iso)::date, \(filter.to.iso)::date, '1 day') d (day)
+                -- A day and genre at a time, by the key's first columns (the fence keeps the planner from
+                -- scanning every genre's rows of the range: 30 days of a year, 57 ms against 5).
+                CROSS JOIN LATERAL (
+                    SELECT g.country, g.sales FROM summary_genre_country_day g
+                    WHERE g.day = d.day::date AND g.tag_id = t.id
+                        AND g.country = ANY(\(countries.filter { filter.country == nil || $0 == filter.country })::text[])
+                    OFFSET 0
+                ) g
+                WHERE t.key = ANY(\(genres)::text[])
+                GROUP BY 1, 2
+                """
+            } else if let tag = onlyGenre(filter) {
+                Self.windowedRows(
+                    filter, window: Self.genreHeatmap(filter, tag: tag, genres: genres, countries: countries),
+                    days: sale)
             } else {
-                try await db.query(
-                    """
-                    WITH s AS MATERIALIZED (
-                        SELECT s.release_id, s.buyer_country_code FROM sale s
-                        WHERE \(filter.condition) AND s.buyer_country_code = ANY(\(countries)::text[])
-                    )
-                    SELECT t.key, s.buyer_country_code AS country, count(*) AS sales
-                    FROM s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
-                    WHERE t.key = ANY(\(genres)::text[])
-                    GROUP BY 1, 2
-                    """)
+                sale
             }
+        var cells: [String: [String: Int]] = [:]
+        let rows = try await db.query(query)
         for row in rows {
             cells[try row.decode("key"), default: [:]][try row.decode("country")] = try row.decode("sales")
         }
@@ -194,42 +198,46 @@ extension DashboardQuery {
     {
         guard !genres.isEmpty else { return [:] }
         let totals: SQLQuery =
-            onlyDays(filter)
-            ? Self.windowedRows(
-                filter,
-                window: """
-                    SELECT t.key AS genre, x.artist_id, x.sales, x.revenue, x.place
-                    FROM tag t CROSS JOIN LATERAL (
-                        SELECT g.artist_id, g.sales, round(g.revenue, 2) AS revenue,
-                            row_number() OVER (ORDER BY g.sales DESC, g.revenue DESC, g.artist_id) AS place
-                        FROM summary_window_genre_artist g WHERE \(Self.inWindow(filter, "g")) AND g.tag_id = t.id
-                        ORDER BY g.sales DESC, g.revenue DESC, g.artist_id LIMIT \(each)
-                    ) x
-                    WHERE t.key = ANY(\(genres)::text[])
-                    """,
-                days: """
-                    SELECT t.key AS genre, r.artist_id, sum(r.sales)::bigint AS sales,
-                        round(sum(r.revenue), 2) AS revenue,
-                        row_number() OVER (
-                            PARTITION BY t.key ORDER BY sum(r.sales) DESC, sum(r.revenue) DESC, r.artist_id) AS place
-                    FROM summary_release_day r JOIN release_tag rt ON rt.release_id = r.release_id
-                        JOIN tag t ON t.id = rt.tag_id
-                    WHERE \(filter.days("r")) AND t.key = ANY(\(genres)::text[])
-                    GROUP BY t.key, r.artist_id
-                    """)
-            : """
-            WITH s AS MATERIALIZED (
-                SELECT s.artist_id, s.release_id, s.amount_paid_usd FROM sale s WHERE \(filter.condition)
-            )
-            SELECT t.key AS genre, s.artist_id, count(*) AS sales,
-                round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
-                row_number() OVER (
-                    PARTITION BY t.key ORDER BY count(*) DESC, coalesce(sum(s.amount_paid_usd), 0) DESC, s.artist_id)
-                    AS place
-            FROM s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
-            WHERE t.key = ANY(\(genres)::text[])
-            GROUP BY t.key, s.artist_id
-            """
+            if let tag = onlyGenre(filter) {
+                Self.genreCoArtists(filter, tag: tag, genres: genres)
+            } else if onlyDays(filter) {
+                Self.windowedRows(
+                    filter,
+                    window: """
+                        SELECT t.key AS genre, x.artist_id, x.sales, x.revenue, x.place
+                        FROM tag t CROSS JOIN LATERAL (
+                            SELECT g.artist_id, g.sales, round(g.revenue, 2) AS revenue,
+                                row_number() OVER (ORDER BY g.sales DESC, g.revenue DESC, g.artist_id) AS place
+                            FROM summary_window_genre_artist g WHERE \(Self.inWindow(filter, "g")) AND g.tag_id = t.id
+                            ORDER BY g.sales DESC, g.revenue DESC, g.artist_id LIMIT \(each)
+                        ) x
+                        WHERE t.key = ANY(\(genres)::text[])
+                        """,
+                    days: """
+                        SELECT t.key AS genre, r.artist_id, sum(r.sales)::bigint AS sales,
+                            round(sum(r.revenue), 2) AS revenue,
+                            row_number() OVER (
+                                PARTITION BY t.key ORDER BY sum(r.sales) DESC, sum(r.revenue) DESC, r.artist_id) AS place
+                        FROM summary_release_day r JOIN release_tag rt ON rt.release_id = r.release_id
+                            JOIN tag t ON t.id = rt.tag_id
+                        WHERE \(filter.days("r")) AND t.key = ANY(\(genres)::text[])
+                        GROUP BY t.key, r.artist_id
+                        """)
+            } else {
+                """
+                WITH s AS MATERIALIZED (
+                    SELECT s.artist_id, s.release_id, s.amount_paid_usd FROM sale s WHERE \(filter.condition)
+                )
+                SELECT t.key AS genre, s.artist_id, count(*) AS sales,
+                    round(coalesce(sum(s.amount_paid_usd), 0), 2) AS revenue,
+                    row_number() OVER (
+                        PARTITION BY t.key ORDER BY count(*) DESC, coalesce(sum(s.amount_paid_usd), 0) DESC, s.artist_id)
+                        AS place
+                FROM s JOIN release_tag rt ON rt.release_id = s.release_id JOIN tag t ON t.id = rt.tag_id
+                WHERE t.key = ANY(\(genres)::text[])
+                GROUP BY t.key, s.artist_id
+                """
+            }
         var result: [String: [RankedRow]] = [:]
         for row in try await db.query(
             """

@@ -21,7 +21,8 @@ struct GenresPage: TablePage {
     /// The page's figures, with a second connection (`other`) in two steps: the genres' ranking on the first
     /// while the rising genres (the trend engine's scan) and the countries are read on the other; then the
     /// heatmap on the first while the leading genres' top artists are read on the other (narrowed by more than
-    /// days, both read `sale`: a genre's page took 1.2 s one statement after another).
+    /// days, or by a genre over a range no window holds, the heatmap reads `sale`: a genre's page took 1.2 s one
+    /// statement after another).
     static func fetch(_ query: DashboardQuery, other: DashboardQuery? = nil, _ filter: DashboardFilter, now: Int64)
         async throws -> GenresPage
     {
