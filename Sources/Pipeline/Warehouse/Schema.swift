@@ -32,6 +32,8 @@ public enum WarehouseSchema {
             version: 17, name: "each day's paid-to-price ratios by buyer country and item type", sql: ratioSliceDays),
         Migration(version: 18, name: "a count of the writes to the summaries", sql: summaryWrites),
         Migration(version: 19, name: "one genre's day summaries by index", sql: genreIndexes),
+        Migration(
+            version: 20, name: "the country and item type windows summed a window at a time", sql: sliceWindowApply),
     ]
 
     /// The migrator of these migrations.
