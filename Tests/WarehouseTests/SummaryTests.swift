@@ -124,7 +124,12 @@ struct SummaryTests {
     @Test("the migration builds the summaries of the sales stored before it; rebuild-summaries works them out again")
     func migrationAndRebuild() async throws {
         let h = try await Harness("summary_build")
+        // The windows' indexes as the migrations made them: a first build drops those in ranking order and makes
+        // them again once the rows are in.
+        let indexes = try await Self.windowIndexes(h)
+        #expect(indexes.count == 29)
         try await loadSales(h)
+        #expect(try await Self.windowIndexes(h) == indexes)
         // As a database at version 6 with these sales: no summaries.
         for statement in [
             """
@@ -151,7 +156,8 @@ struct SummaryTests {
                 summary_window_type_apply(boolean), summary_window_type_tables(), summary_window_type_read(date[]),
                 summary_collect_windows_but_types(), summary_add_windows_but_types(), summary_window_type_build(date),
                 summary_window_move_but_types(date, date), summary_add_genres_but_types(integer),
-                summary_add_genres_but_amounts(integer), summary_add_analysis_but_slices()
+                summary_add_genres_but_amounts(integer), summary_add_analysis_but_slices(),
+                summary_indexes_drop(regclass[]), summary_indexes_restore(), summary_window_move_but_indexes(date, date)
             """,
             "DROP TABLE alert_run",
             "DELETE FROM schema_migration WHERE version >= 7",
@@ -159,7 +165,7 @@ struct SummaryTests {
             try await h.db.query(statement)
         }
         let outcome = try await WarehouseSchema.migrator.migrate(h.db)
-        #expect(outcome.applied == Array(7...20))
+        #expect(outcome.applied == Array(7...21))
         #expect(try await SummaryCheck.mismatches(h.db) == [])
         #expect(try await h.scalar("SELECT sum(sales) FROM summary_day") == "60")
         // Summaries gone wrong (by hand) are made right again.
@@ -173,6 +179,17 @@ struct SummaryTests {
         let rebuilt = try await Summaries.rebuild(h.db, logger: Logger(label: "test"))
         #expect(rebuilt == 60)
         #expect(try await SummaryCheck.mismatches(h.db) == [])
+        #expect(try await Self.windowIndexes(h) == indexes)
+    }
+
+    /// The definitions of the rolling windows' indexes, in order.
+    static func windowIndexes(_ h: Harness) async throws -> [String] {
+        try await h.db.query(
+            """
+            SELECT indexdef FROM pg_indexes
+            WHERE schemaname = 'public' AND tablename LIKE 'summary\\_window\\_%' ORDER BY indexname
+            """
+        ).map { try $0.decode("indexdef") }
     }
 
     @Test("a database at any version is upgraded by a new session: no migration leans on an earlier one's session")

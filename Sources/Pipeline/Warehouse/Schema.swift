@@ -34,6 +34,8 @@ public enum WarehouseSchema {
         Migration(version: 19, name: "one genre's day summaries by index", sql: genreIndexes),
         Migration(
             version: 20, name: "the country and item type windows summed a window at a time", sql: sliceWindowApply),
+        Migration(
+            version: 21, name: "the rolling windows' ranking indexes made after their first build", sql: windowIndexes),
     ]
 
     /// The migrator of these migrations.
