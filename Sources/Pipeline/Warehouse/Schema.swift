@@ -33,7 +33,7 @@ public enum WarehouseSchema {
         Migration(version: 18, name: "a count of the writes to the summaries", sql: summaryWrites),
         Migration(version: 19, name: "one genre's day summaries by index", sql: genreIndexes),
         Migration(
-            version: 20, name: "the country and item type windows summed a window at a time", sql: sliceWindowApply),
+            version: 20, name: "the country and item type windows grouped once for every window", sql: sliceWindowApply),
         Migration(
             version: 21, name: "the rolling windows' ranking indexes made after their first build", sql: windowIndexes),
     ]

@@ -1,11 +1,11 @@
 extension WarehouseSchema {
-    /// The windows by buyer country and by item type summed a window at a time (migration 20). One statement for
-    /// all the windows hashed every (window, day) pair's rows at once: a million sales on one day are three million
-    /// rows into four windows, a grouping that spilled to disk and a sort of 1.9 million rows that did too (25.4 s
-    /// for the country-release window's first build; 20.3 s a window at a time).
+    /// The windows by buyer country and by item type summed in one pass over the collected rows (migration 20).
+    /// One statement for all the windows joined every row with each window its day counts in, and grouped the
+    /// pairs: a million sales on one day are three million rows into four windows, a grouping that spilled to
+    /// disk and a sort of 1.9 million rows that did too (25.4 s for the country-release window's first build).
     static let sliceWindowApply = [WindowSlice.country, .itemType].map(sliceApply).joined(separator: "\n")
 
-    /// `summary_window_SLICE_apply(fresh)` again, the same sums a window at a time.
+    /// `summary_window_SLICE_apply(fresh)` again: each row grouped once, with a sum for each window.
     static func sliceApply(_ slice: WindowSlice) -> String {
         let (name, column) = (slice.name, slice.column)
         let table = "summary_window_\(name)"
@@ -13,31 +13,48 @@ extension WarehouseSchema {
         return """
             -- Adds the sales of the temporary table \(delta) (by day, \(slice.noun), release, seller and cents; cents
             -- NULL when the amount is unknown) to the windows as \(days) maps them: each day, with its sign (-1:
-            -- the day leaves the window), to the windows it counts in; one window at a time, in the order of the
-            -- tables' keys. Into empty tables (`fresh`, the first build) by plain inserts: an upsert checks every row
-            -- for a conflict that cannot be there. The temporary tables analyzed (autovacuum never does).
+            -- the day leaves the window), to the windows it counts in. Each day's signs are set side by side, a
+            -- column a window; the rows are grouped once by \(slice.noun) and seller (release), with a sum and a
+            -- count of rows for each window, into a temporary table in key order; each window's rows are then
+            -- inserted from it. Into empty tables (`fresh`, the first build) by plain inserts: an upsert checks
+            -- every row for a conflict that cannot be there. The temporary tables analyzed (autovacuum never does).
             CREATE OR REPLACE FUNCTION \(table)_apply(fresh boolean) RETURNS void LANGUAGE plpgsql
                 SET work_mem = '64MB' AS $$
             DECLARE
-                -- The window's rows: the days' sales that count in it.
-                windowed text := 'FROM \(delta) d JOIN \(days) m ON m.day = d.day AND m.span = $1 AND m.period = $2';
+                spans integer[];
+                periods smallint[];
+                signs text;
+                sums text;
+                entity text;
                 -- What an upsert adds to a row that is there.
                 upsert text := CASE WHEN fresh THEN '' ELSE
                     ' ON CONFLICT (span, period, \(column), %s) DO UPDATE SET sales = t.sales + excluded.sales%s' END;
                 revenue text := ', revenue = t.revenue + excluded.revenue';
-                w record;
             BEGIN
                 ANALYZE \(delta), \(days);
-                FOR w IN SELECT DISTINCT m.span, m.period FROM \(days) m ORDER BY 1, 2 LOOP
-                    EXECUTE 'INSERT INTO \(table)_artist AS t (span, period, \(column), artist_id, sales, revenue)
-                        SELECT $1, $2, d.\(column), d.artist_id, sum(m.sign * d.sales), sum(m.sign * d.revenue) '
-                        || windowed || ' GROUP BY 3, 4 ORDER BY 3, 4' || format(upsert, 'artist_id', revenue)
-                        USING w.span, w.period;
-                    EXECUTE 'INSERT INTO \(table)_release AS t (span, period, \(column), release_id, sales, revenue)
-                        SELECT $1, $2, d.\(column), d.release_id, sum(m.sign * d.sales), sum(m.sign * d.revenue) '
-                        || windowed || ' GROUP BY 3, 4 ORDER BY 3, 4' || format(upsert, 'release_id', revenue)
-                        USING w.span, w.period;
-                END LOOP;
+                SELECT array_agg(w.span ORDER BY w.span, w.period), array_agg(w.period ORDER BY w.span, w.period)
+                INTO spans, periods FROM (SELECT DISTINCT m.span, m.period FROM \(days) m) w;
+                IF spans IS NOT NULL THEN
+                    SELECT string_agg(format('coalesce(sum(m.sign) FILTER (WHERE m.span = %s AND m.period = %s), 0) AS s%s',
+                            spans[i], periods[i], i), ', '),
+                        string_agg(format('sum(p.s%1$s * d.sales) AS sales%1$s, sum(p.s%1$s * d.revenue) AS revenue%1$s, '
+                            'count(*) FILTER (WHERE p.s%1$s <> 0) AS rows%1$s', i), ', ')
+                    INTO signs, sums FROM generate_subscripts(spans, 1) i;
+                    FOREACH entity IN ARRAY ARRAY['artist', 'release'] LOOP
+                        DROP TABLE IF EXISTS \(name)_window_sums;
+                        EXECUTE format('CREATE TEMPORARY TABLE \(name)_window_sums ON COMMIT DROP AS
+                            SELECT d.\(column), d.%1$s_id, %2$s
+                            FROM \(delta) d JOIN (SELECT m.day, %3$s FROM \(days) m GROUP BY m.day) p ON p.day = d.day
+                            GROUP BY 1, 2 ORDER BY 1, 2', entity, sums, signs);
+                        FOR i IN 1 .. array_length(spans, 1) LOOP
+                            EXECUTE format('INSERT INTO \(table)_%1$s AS t (span, period, \(column), %1$s_id, sales, revenue)
+                                SELECT %2$s, %3$s, x.\(column), x.%1$s_id, x.sales%4$s, x.revenue%4$s
+                                FROM \(name)_window_sums x WHERE x.rows%4$s > 0', entity, spans[i], periods[i], i)
+                                || format(upsert, entity || '_id', revenue);
+                        END LOOP;
+                    END LOOP;
+                    DROP TABLE \(name)_window_sums;
+                END IF;
                 -- The amounts summed by day first: a few thousand rows a day, not one a sale.
                 EXECUTE 'INSERT INTO \(table)_amount AS t (span, period, \(column), cents, sales)
                     SELECT m.span, m.period, d.\(column), d.cents, sum(m.sign * d.sales)
