@@ -41,7 +41,6 @@ extension WarehouseSchema {
                             'count(*) FILTER (WHERE p.s%1$s <> 0) AS rows%1$s', i), ', ')
                     INTO signs, sums FROM generate_subscripts(spans, 1) i;
                     FOREACH entity IN ARRAY ARRAY['artist', 'release'] LOOP
-                        DROP TABLE IF EXISTS \(name)_window_sums;
                         EXECUTE format('CREATE TEMPORARY TABLE \(name)_window_sums ON COMMIT DROP AS
                             SELECT d.\(column), d.%1$s_id, %2$s
                             FROM \(delta) d JOIN (SELECT m.day, %3$s FROM \(days) m GROUP BY m.day) p ON p.day = d.day
@@ -52,8 +51,8 @@ extension WarehouseSchema {
                                 FROM \(name)_window_sums x WHERE x.rows%4$s > 0', entity, spans[i], periods[i], i)
                                 || format(upsert, entity || '_id', revenue);
                         END LOOP;
+                        DROP TABLE \(name)_window_sums;
                     END LOOP;
-                    DROP TABLE \(name)_window_sums;
                 END IF;
                 -- The amounts summed by day first: a few thousand rows a day, not one a sale.
                 EXECUTE 'INSERT INTO \(table)_amount AS t (span, period, \(column), cents, sales)
