@@ -26,12 +26,7 @@ extension WarehouseSchema {
                 signs text;
                 sums text;
                 entity text;
-                -- What an upsert adds to a row that is there.
-                upsert text := CASE WHEN fresh THEN '' ELSE
-                    ' ON CONFLICT (span, period, \(column), %s) DO UPDATE SET sales = t.sales + excluded.sales%s' END;
-                revenue text := ', revenue = t.revenue + excluded.revenue';
-            BEGIN
-                ANALYZE \(delta), \(days);
+            \(sliceApplyBegin(slice))
                 SELECT array_agg(w.span ORDER BY w.span, w.period), array_agg(w.period ORDER BY w.span, w.period)
                 INTO spans, periods FROM (SELECT DISTINCT m.span, m.period FROM \(days) m) w;
                 IF spans IS NOT NULL THEN
@@ -54,6 +49,16 @@ extension WarehouseSchema {
                         DROP TABLE \(name)_window_sums;
                     END LOOP;
                 END IF;
+            \(sliceApplyEnd(slice))
+            """
+    }
+
+    /// The end of `summary_window_SLICE_apply(fresh)` (both versions): the amounts added, the rows that fell to
+    /// zero deleted, the temporary tables emptied. Its lines after the first are indented as the function's body.
+    static func sliceApplyEnd(_ slice: WindowSlice) -> String {
+        let table = "summary_window_\(slice.name)"
+        let (column, delta, days) = (slice.column, "\(slice.name)_delta", "\(slice.name)_days")
+        return """
                 -- The amounts summed by day first: a few thousand rows a day, not one a sale.
                 EXECUTE 'INSERT INTO \(table)_amount AS t (span, period, \(column), cents, sales)
                     SELECT m.span, m.period, d.\(column), d.cents, sum(m.sign * d.sales)
@@ -68,6 +73,20 @@ extension WarehouseSchema {
                 TRUNCATE \(delta), \(days);
             END
             $$;
+            """
+    }
+
+    /// The last declarations of `summary_window_SLICE_apply(fresh)` (both versions), what the upserts add, and the
+    /// body's first statement. Its lines are indented as the function's.
+    static func sliceApplyBegin(_ slice: WindowSlice) -> String {
+        let (column, delta, days) = (slice.column, "\(slice.name)_delta", "\(slice.name)_days")
+        return """
+                -- What an upsert adds to a row that is there.
+                upsert text := CASE WHEN fresh THEN '' ELSE
+                    ' ON CONFLICT (span, period, \(column), %s) DO UPDATE SET sales = t.sales + excluded.sales%s' END;
+                revenue text := ', revenue = t.revenue + excluded.revenue';
+            BEGIN
+                ANALYZE \(delta), \(days);
             """
     }
 }

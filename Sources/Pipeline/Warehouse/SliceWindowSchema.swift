@@ -93,32 +93,14 @@ extension WarehouseSchema {
             DECLARE
                 -- The windows' rows: the days' sales, summed into each window they count in.
                 windowed text := 'FROM \(delta) d JOIN \(days) m ON m.day = d.day';
-                -- What an upsert adds to a row that is there.
-                upsert text := CASE WHEN fresh THEN '' ELSE
-                    ' ON CONFLICT (span, period, \(column), %s) DO UPDATE SET sales = t.sales + excluded.sales%s' END;
-                revenue text := ', revenue = t.revenue + excluded.revenue';
-            BEGIN
-                ANALYZE \(delta), \(days);
+            \(sliceApplyBegin(slice))
                 EXECUTE 'INSERT INTO \(table)_artist AS t (span, period, \(column), artist_id, sales, revenue)
                     SELECT m.span, m.period, d.\(column), d.artist_id, sum(m.sign * d.sales), sum(m.sign * d.revenue) '
                     || windowed || ' GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4' || format(upsert, 'artist_id', revenue);
                 EXECUTE 'INSERT INTO \(table)_release AS t (span, period, \(column), release_id, sales, revenue)
                     SELECT m.span, m.period, d.\(column), d.release_id, sum(m.sign * d.sales), sum(m.sign * d.revenue) '
                     || windowed || ' GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4' || format(upsert, 'release_id', revenue);
-                -- The amounts summed by day first: a few thousand rows a day, not one a sale.
-                EXECUTE 'INSERT INTO \(table)_amount AS t (span, period, \(column), cents, sales)
-                    SELECT m.span, m.period, d.\(column), d.cents, sum(m.sign * d.sales)
-                    FROM (SELECT x.day, x.\(column), x.cents, sum(x.sales) AS sales FROM \(delta) x
-                        WHERE x.cents IS NOT NULL GROUP BY 1, 2, 3) d JOIN \(days) m ON m.day = d.day
-                    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4' || format(upsert, 'cents', '');
-                IF NOT fresh THEN
-                    DELETE FROM \(table)_artist WHERE sales = 0;
-                    DELETE FROM \(table)_release WHERE sales = 0;
-                    DELETE FROM \(table)_amount WHERE sales = 0;
-                END IF;
-                TRUNCATE \(delta), \(days);
-            END
-            $$;
+            \(sliceApplyEnd(slice))
 
             -- The temporary tables \(table)_apply(fresh) reads, made if this session has none yet.
             CREATE FUNCTION \(table)_tables() RETURNS void LANGUAGE plpgsql AS $$
