@@ -7,9 +7,7 @@ extension WarehouseSchema {
 
     /// `summary_window_SLICE_apply(fresh)` again: each row grouped once, with a sum for each window.
     static func sliceApply(_ slice: WindowSlice) -> String {
-        let (name, column) = (slice.name, slice.column)
-        let table = "summary_window_\(name)"
-        let (delta, days) = ("\(name)_delta", "\(name)_days")
+        let (name, column, table, delta, days) = (slice.name, slice.column, slice.table, slice.delta, slice.days)
         return """
             -- Adds the sales of the temporary table \(delta) (by day, \(slice.noun), release, seller and cents; cents
             -- NULL when the amount is unknown) to the windows as \(days) maps them: each day, with its sign (-1:
@@ -56,8 +54,7 @@ extension WarehouseSchema {
     /// The end of `summary_window_SLICE_apply(fresh)` (both versions): the amounts added, the rows that fell to
     /// zero deleted, the temporary tables emptied. Its lines after the first are indented as the function's body.
     static func sliceApplyEnd(_ slice: WindowSlice) -> String {
-        let table = "summary_window_\(slice.name)"
-        let (column, delta, days) = (slice.column, "\(slice.name)_delta", "\(slice.name)_days")
+        let (column, table, delta, days) = (slice.column, slice.table, slice.delta, slice.days)
         return """
                 -- The amounts summed by day first: a few thousand rows a day, not one a sale.
                 EXECUTE 'INSERT INTO \(table)_amount AS t (span, period, \(column), cents, sales)
@@ -79,7 +76,7 @@ extension WarehouseSchema {
     /// The last declarations of `summary_window_SLICE_apply(fresh)` (both versions), what the upserts add, and the
     /// body's first statement. Its lines are indented as the function's.
     static func sliceApplyBegin(_ slice: WindowSlice) -> String {
-        let (column, delta, days) = (slice.column, "\(slice.name)_delta", "\(slice.name)_days")
+        let (column, delta, days) = (slice.column, slice.delta, slice.days)
         return """
                 -- What an upsert adds to a row that is there.
                 upsert text := CASE WHEN fresh THEN '' ELSE

@@ -21,6 +21,12 @@ extension WarehouseSchema {
         /// The comment that opens the migration.
         let about: String
 
+        /// The prefix of the windows' tables (`TABLE_artist`, `TABLE_release`, `TABLE_amount`) and functions.
+        var table: String { "summary_window_\(name)" }
+        /// The temporary tables a transaction collects the slice's rows in, and maps days to windows in.
+        var delta: String { "\(name)_delta" }
+        var days: String { "\(name)_days" }
+
         /// By buyer country (migration 13: the United States over a month of a year took ~1 s from `sale`, the
         /// year ~9 s).
         static let country = WindowSlice(
@@ -48,9 +54,7 @@ extension WarehouseSchema {
     /// The migration that keeps the rolling windows by `slice` too: its tables, the functions that add a
     /// transaction's sales to them and move them with the other windows, and their first build from `sale`.
     static func sliceWindows(_ slice: WindowSlice) -> String {
-        let (name, column) = (slice.name, slice.column)
-        let table = "summary_window_\(name)"
-        let (delta, days) = ("\(name)_delta", "\(name)_days")
+        let (column, table, delta, days) = (slice.column, slice.table, slice.delta, slice.days)
         // The table by slice and `entity` (`artist`, `release`), with its index in ranking order.
         func ranked(_ entity: String) -> String {
             """
