@@ -10,20 +10,18 @@ extension WarehouseSchema {
         -- the transaction ends, as TRUNCATE locks them (rebuild-summaries empties them so).
         CREATE FUNCTION summary_indexes_drop(tables regclass[]) RETURNS void LANGUAGE plpgsql AS $$
         DECLARE
-            dropped text;
+            dropped regclass;
         BEGIN
             CREATE TEMPORARY TABLE IF NOT EXISTS summary_index_dropped (definition text NOT NULL) ON COMMIT DROP;
-            INSERT INTO summary_index_dropped
-            SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i
-            WHERE i.indrelid = ANY (tables) AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-            ORDER BY i.indexrelid;
-            dropped := (
-                SELECT string_agg(i.indexrelid::regclass::text, ', ' ORDER BY i.indexrelid) FROM pg_index i
+            FOR dropped IN
+                SELECT i.indexrelid FROM pg_index i
                 WHERE i.indrelid = ANY (tables)
-                    AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid));
-            IF dropped IS NOT NULL THEN
+                    AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+                ORDER BY i.indexrelid
+            LOOP
+                INSERT INTO summary_index_dropped VALUES (pg_get_indexdef(dropped));
                 EXECUTE 'DROP INDEX ' || dropped;
-            END IF;
+            END LOOP;
         END
         $$;
 
@@ -49,17 +47,13 @@ extension WarehouseSchema {
                 'summary_window_place', 'summary_window_country_artist', 'summary_window_country_release',
                 'summary_window_country_amount', 'summary_window_type_artist', 'summary_window_type_release',
                 'summary_window_type_amount'];
-            fresh boolean := old IS NULL
-                AND NOT EXISTS (SELECT FROM summary_window_release) AND NOT EXISTS (SELECT FROM summary_window_artist)
-                AND NOT EXISTS (SELECT FROM summary_window_genre_artist)
-                AND NOT EXISTS (SELECT FROM summary_window_place)
-                AND NOT EXISTS (SELECT FROM summary_window_country_artist)
-                AND NOT EXISTS (SELECT FROM summary_window_country_release)
-                AND NOT EXISTS (SELECT FROM summary_window_country_amount)
-                AND NOT EXISTS (SELECT FROM summary_window_type_artist)
-                AND NOT EXISTS (SELECT FROM summary_window_type_release)
-                AND NOT EXISTS (SELECT FROM summary_window_type_amount);
+            fresh boolean := old IS NULL;
+            t regclass;
         BEGIN
+            FOREACH t IN ARRAY tables LOOP
+                EXIT WHEN NOT fresh;
+                EXECUTE format('SELECT NOT EXISTS (SELECT FROM %s)', t) INTO fresh;
+            END LOOP;
             IF fresh THEN
                 PERFORM summary_indexes_drop(tables);
             END IF;
