@@ -124,10 +124,10 @@ struct SummaryTests {
     @Test("the migration builds the summaries of the sales stored before it; rebuild-summaries works them out again")
     func migrationAndRebuild() async throws {
         let h = try await Harness("summary_build")
-        // The windows' indexes as the migrations made them: a first build drops those in ranking order and makes
-        // them again once the rows are in.
+        // The windows' indexes and keys as the migrations made them: a first build drops them and makes them
+        // again once the rows are in.
         let indexes = try await Self.windowIndexes(h)
-        #expect(indexes.count == 29)
+        #expect(indexes.count == 29 + 13)
         try await loadSales(h)
         #expect(try await Self.windowIndexes(h) == indexes)
         // As a database at version 6 with these sales: no summaries.
@@ -165,7 +165,7 @@ struct SummaryTests {
             try await h.db.query(statement)
         }
         let outcome = try await WarehouseSchema.migrator.migrate(h.db)
-        #expect(outcome.applied == Array(7...21))
+        #expect(outcome.applied == Array(7...22))
         #expect(try await SummaryCheck.mismatches(h.db) == [])
         #expect(try await h.scalar("SELECT sum(sales) FROM summary_day") == "60")
         // Summaries gone wrong (by hand) are made right again.
@@ -182,14 +182,18 @@ struct SummaryTests {
         #expect(try await Self.windowIndexes(h) == indexes)
     }
 
-    /// The definitions of the rolling windows' indexes, in order.
+    /// The definitions of the rolling windows' indexes and constraints, in order.
     static func windowIndexes(_ h: Harness) async throws -> [String] {
         try await h.db.query(
             """
-            SELECT indexdef FROM pg_indexes
-            WHERE schemaname = 'public' AND tablename LIKE 'summary\\_window\\_%' ORDER BY indexname
+            SELECT indexdef AS definition FROM pg_indexes
+            WHERE schemaname = 'public' AND tablename LIKE 'summary\\_window\\_%'
+            UNION ALL
+            SELECT format('%s %s %s', conrelid::regclass, conname, pg_get_constraintdef(oid)) FROM pg_constraint
+            WHERE conrelid::regclass::text LIKE 'summary\\_window\\_%'
+            ORDER BY 1
             """
-        ).map { try $0.decode("indexdef") }
+        ).map { try $0.decode("definition") }
     }
 
     @Test("a database at any version is upgraded by a new session: no migration leans on an earlier one's session")

@@ -36,6 +36,8 @@ public enum WarehouseSchema {
             version: 20, name: "the country and item type windows grouped once for every window", sql: sliceWindowApply),
         Migration(
             version: 21, name: "the rolling windows' ranking indexes made after their first build", sql: windowIndexes),
+        Migration(
+            version: 22, name: "the rolling windows' keys made after their first build", sql: windowKeys),
     ]
 
     /// The migrator of these migrations.
