@@ -38,6 +38,8 @@ public enum WarehouseSchema {
             version: 21, name: "the rolling windows' ranking indexes made after their first build", sql: windowIndexes),
         Migration(
             version: 22, name: "the rolling windows' keys made after their first build", sql: windowKeys),
+        Migration(
+            version: 23, name: "the country and item type windows summed once for the same days", sql: sliceWindowShared),
     ]
 
     /// The migrator of these migrations.
