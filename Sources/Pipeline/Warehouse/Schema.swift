@@ -39,7 +39,8 @@ public enum WarehouseSchema {
         Migration(
             version: 22, name: "the rolling windows' keys made after their first build", sql: windowKeys),
         Migration(
-            version: 23, name: "the country and item type windows summed once for the same days", sql: sliceWindowShared),
+            version: 23, name: "the country and item type windows summed once for the same days", sql: sliceWindowShared
+        ),
     ]
 
     /// The migrator of these migrations.

@@ -22,31 +22,31 @@ extension WarehouseSchema {
             shared
             ? """
 
-                -- Windows that count the same collected days with the same signs share one column of sums (a load of
-                -- today's sales: the four windows ending today), and a window that counts none of them has none.
-                """ : ""
+            -- Windows that count the same collected days with the same signs share one column of sums (a load of
+            -- today's sales: the four windows ending today), and a window that counts none of them has none.
+            """ : ""
         let declared = shared ? "\n    columns integer[];" : ""
         let windows =
             shared
             ? """
-                -- Each window that counts a collected day, and its column of sums: one for each set of days and signs.
-                SELECT array_agg(w.span ORDER BY w.span, w.period), array_agg(w.period ORDER BY w.span, w.period),
-                    array_agg(w.shared ORDER BY w.span, w.period)
-                INTO spans, periods, columns
+            -- Each window that counts a collected day, and its column of sums: one for each set of days and signs.
+            SELECT array_agg(w.span ORDER BY w.span, w.period), array_agg(w.period ORDER BY w.span, w.period),
+                array_agg(w.shared ORDER BY w.span, w.period)
+            INTO spans, periods, columns
+            FROM (
+                SELECT c.span, c.period, dense_rank() OVER (ORDER BY c.counted) AS shared
                 FROM (
-                    SELECT c.span, c.period, dense_rank() OVER (ORDER BY c.counted) AS shared
-                    FROM (
-                        SELECT m.span, m.period, array_agg(m.day || ' ' || m.sign ORDER BY m.day) AS counted
-                        FROM (SELECT m.span, m.period, m.day, sum(m.sign) AS sign FROM \(days) m
-                            WHERE m.day IN (SELECT d.day FROM \(delta) d) GROUP BY 1, 2, 3 HAVING sum(m.sign) <> 0) m
-                        GROUP BY 1, 2
-                    ) c
-                ) w;
-                """
+                    SELECT m.span, m.period, array_agg(m.day || ' ' || m.sign ORDER BY m.day) AS counted
+                    FROM (SELECT m.span, m.period, m.day, sum(m.sign) AS sign FROM \(days) m
+                        WHERE m.day IN (SELECT d.day FROM \(delta) d) GROUP BY 1, 2, 3 HAVING sum(m.sign) <> 0) m
+                    GROUP BY 1, 2
+                ) c
+            ) w;
+            """
             : """
-                SELECT array_agg(w.span ORDER BY w.span, w.period), array_agg(w.period ORDER BY w.span, w.period)
-                INTO spans, periods FROM (SELECT DISTINCT m.span, m.period FROM \(days) m) w;
-                """
+            SELECT array_agg(w.span ORDER BY w.span, w.period), array_agg(w.period ORDER BY w.span, w.period)
+            INTO spans, periods FROM (SELECT DISTINCT m.span, m.period FROM \(days) m) w;
+            """
         // Indented as the function's body.
         let windowsIndented = windows.split(separator: "\n").joined(separator: "\n    ")
         let first = shared ? " WHERE array_position(columns, columns[i]) = i" : ""
