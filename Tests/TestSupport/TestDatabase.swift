@@ -29,20 +29,27 @@ public enum TestDatabase {
 }
 
 extension TestDatabase {
-    /// Databases of earlier test runs (named `t_purpose_epoch_random`, made over an hour ago, or in the older
-    /// `t_purpose_random` form), dropped once per test process so that the cluster does not grow run by run. One
-    /// that somebody is connected to is left.
+    /// Databases of earlier test runs, dropped once per test process so that the cluster does not grow run by
+    /// run. One that somebody is connected to is left.
     static let staleDropped = Task {
         guard let admin = try? await PostgresConnection.connect(url: clusterURL),
             let names = try? await admin.query("SELECT datname FROM pg_database WHERE datname LIKE 't\\_%'").rows
         else { return }
         let now = Int(Date().timeIntervalSince1970)
-        for case let name? in names.map({ $0[0] }) {
-            let parts = name.split(separator: "_")
-            let made = parts.count == 4 ? Int(parts[2]) : nil
-            guard parts.count == 3 || made.map({ $0 < now - 3600 }) == true else { continue }
+        for case let name? in names.map({ $0[0] }) where isStale(name, now: now) {
             _ = try? await admin.query("DROP DATABASE IF EXISTS \"\(name)\"")
         }
+    }
+
+    /// Whether `name` is a test database left by an earlier run: `t_PURPOSE_EPOCH_RANDOM` made over an hour
+    /// before `now`, or the older `t_PURPOSE_RANDOM` (a purpose may hold underscores: `summary_build`).
+    public static func isStale(_ name: String, now: Int) -> Bool {
+        let parts = name.split(separator: "_", omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts[0] == "t", let random = parts.last, !random.isEmpty,
+            random.allSatisfy(\.isASCII), random.allSatisfy(\.isNumber)
+        else { return false }
+        guard parts.count >= 4, let made = Int(parts[parts.count - 2]) else { return true }
+        return made < now - 3600
     }
 }
 
