@@ -124,6 +124,14 @@ public enum SummaryCheck {
             window("rt.tag_id, s.artist_id", join: "JOIN release_tag rt USING (release_id)")
         ),
         (
+            "summary_window_genre_pair",
+            window(
+                "a.tag_id, b.tag_id",
+                join:
+                    "JOIN release_tag a ON a.release_id = s.release_id JOIN release_tag b ON b.release_id = s.release_id"
+            )
+        ),
+        (
             "summary_window_place",
             window("l.location, s.artist_id", join: "JOIN release l ON l.id = s.release_id AND l.location <> ''")
         ),

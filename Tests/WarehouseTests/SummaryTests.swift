@@ -127,7 +127,7 @@ struct SummaryTests {
         // The windows' indexes and keys as the migrations made them: a first build drops them and makes them
         // again once the rows are in.
         let indexes = try await Self.windowIndexes(h)
-        #expect(indexes.count == 29 + 13)
+        #expect(indexes.count == 31 + 14)
         try await loadSales(h)
         #expect(try await Self.windowIndexes(h) == indexes)
         // As a database at version 6 with these sales: no summaries.
@@ -141,7 +141,7 @@ struct SummaryTests {
                 summary_window_place, summary_first_artist, summary_window_country_artist,
                 summary_window_country_release, summary_window_country_amount, summary_window_type_artist,
                 summary_window_type_release, summary_window_type_amount, summary_genre_type_day,
-                summary_genre_amount_day, summary_ratio_slice_day, summary_writes
+                summary_genre_amount_day, summary_ratio_slice_day, summary_writes, summary_window_genre_pair
             """,
             """
             DROP FUNCTION summary_add(), summary_add_genres(integer), summary_lock(), physical_format(text),
@@ -157,7 +157,9 @@ struct SummaryTests {
                 summary_collect_windows_but_types(), summary_add_windows_but_types(), summary_window_type_build(date),
                 summary_window_move_but_types(date, date), summary_add_genres_but_types(integer),
                 summary_add_genres_but_amounts(integer), summary_add_analysis_but_slices(),
-                summary_indexes_drop(regclass[]), summary_indexes_restore(), summary_window_move_but_indexes(date, date)
+                summary_indexes_drop(regclass[]), summary_indexes_restore(), summary_window_move_but_indexes(date, date),
+                summary_window_genre_pair_build(), summary_add_window_genres_but_pairs(integer),
+                summary_add_windows_but_pairs(), summary_window_move_but_pairs(date, date)
             """,
             "DROP TABLE alert_run",
             "DELETE FROM schema_migration WHERE version >= 7",
@@ -165,7 +167,7 @@ struct SummaryTests {
             try await h.db.query(statement)
         }
         let outcome = try await WarehouseSchema.migrator.migrate(h.db)
-        #expect(outcome.applied == Array(7...23))
+        #expect(outcome.applied == Array(7...24))
         #expect(try await SummaryCheck.mismatches(h.db) == [])
         #expect(try await h.scalar("SELECT sum(sales) FROM summary_day") == "60")
         // Summaries gone wrong (by hand) are made right again.

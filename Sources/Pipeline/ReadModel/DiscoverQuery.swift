@@ -79,15 +79,14 @@ extension DashboardQuery {
                 FROM \(genreDays) g WHERE \(span.days("g"))
                 """
         } else if let tag = onlyGenre(filter) {
-            // One genre: the genres its releases carry, from the release window of a preset range up to the
-            // latest day (period 0; the range before is period 1), else from their release days.
+            // One genre: the genres its releases carry, from the genre's rows of the pair window of a preset
+            // range up to the latest day (period 0; the range before is period 1), else from their release days.
             rows = Self.latestWindowRows(
                 filter,
                 window: """
-                    SELECT o.tag_id AS entity_id, w.period = 0 AS in_range, w.sales, w.revenue
-                    \(Self.genreReleaseWindow(
-                        filter, tag: tag, joining: "JOIN release_tag o ON o.release_id = w.release_id",
-                        rows: "w.span = \(filter.days)::integer AND w.period IN (0, 1)"))
+                    SELECT p.other_id AS entity_id, p.period = 0 AS in_range, p.sales, p.revenue
+                    FROM summary_window_genre_pair p
+                    WHERE p.span = \(filter.days)::integer AND p.period IN (0, 1) AND p.tag_id = \(tag)
                     """,
                 otherwise: """
                     SELECT o.tag_id AS entity_id, r.day >= \(filter.from.iso)::date AS in_range, r.sales, r.revenue

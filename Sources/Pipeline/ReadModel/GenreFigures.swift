@@ -2,9 +2,9 @@ import Postgres
 
 /// One genre's figures from the summaries, for a filter that a genre and the days alone narrow: its sales,
 /// countries and item types from the genre day summaries, its median and the share that paid more from its
-/// amounts by day, its artists from the genre-artist window, and its releases (and the other genres they carry)
-/// from the release window joined with the genre's releases; for a range no window holds, from the release day
-/// summary joined with them. None of it reads `sale` (a genre of 67,717 sales in a month: 1.3 s from it).
+/// amounts by day, its artists from the genre-artist window, its releases from the release window joined with the
+/// genre's releases, and the other genres they carry from the genre pair window; for a range no window holds,
+/// from the release day summary joined with them. None of it reads `sale` (a genre of 67,717 sales in a month: 1.3 s from it).
 extension DashboardQuery {
     /// The totals of the genre whose tag id is `tag` over the filter's days, in the columns `totals` decodes.
     static func genreTotals(_ filter: DashboardFilter, tag: SQLQuery) -> SQLQuery {
@@ -47,13 +47,13 @@ extension DashboardQuery {
     }
 
     /// Every genre the genre's sales count in (itself too, a sale counting for each genre of its release):
-    /// `tag_id`, sales and revenue (rounded to the cent).
+    /// `tag_id`, sales and revenue (rounded to the cent); over a preset range, the genre's rows of the pair window.
     static func genreNeighbours(_ filter: DashboardFilter, tag: SQLQuery) -> SQLQuery {
         windowedRows(
             filter,
             window: """
-                SELECT o.tag_id, sum(w.sales)::bigint AS sales, round(sum(w.revenue), 2) AS revenue
-                \(genreReleaseWindow(filter, tag: tag, joining: "JOIN release_tag o ON o.release_id = w.release_id")) GROUP BY 1
+                SELECT p.other_id AS tag_id, p.sales, round(p.revenue, 2) AS revenue
+                FROM summary_window_genre_pair p WHERE \(inWindow(filter, "p")) AND p.tag_id = \(tag)
                 """,
             days: """
                 SELECT o.tag_id, sum(r.sales)::bigint AS sales, round(sum(r.revenue), 2) AS revenue
@@ -121,14 +121,11 @@ extension DashboardQuery {
         "FROM summary_window_genre_artist w WHERE \(inWindow(filter, "w")) AND w.tag_id = \(tag)"
     }
 
-    /// `FROM` the rows `w` of the release window that holds the filter's days (or the rows `rows` picks), of
-    /// the genre's releases (and what `joining` joins to them).
-    static func genreReleaseWindow(
-        _ filter: DashboardFilter, tag: SQLQuery, joining: SQLQuery = "", rows: SQLQuery? = nil
-    ) -> SQLQuery {
+    /// `FROM` the rows `w` of the release window that holds the filter's days, of the genre's releases.
+    private static func genreReleaseWindow(_ filter: DashboardFilter, tag: SQLQuery) -> SQLQuery {
         """
         FROM summary_window_release w JOIN release_tag rt ON rt.release_id = w.release_id AND rt.tag_id = \(tag)
-        \(joining) WHERE \(rows ?? inWindow(filter, "w"))
+        WHERE \(inWindow(filter, "w"))
         """
     }
 

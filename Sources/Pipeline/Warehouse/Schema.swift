@@ -41,6 +41,7 @@ public enum WarehouseSchema {
         Migration(
             version: 23, name: "the country and item type windows summed once for the same days", sql: sliceWindowShared
         ),
+        Migration(version: 24, name: "the rolling windows by pairs of genres", sql: genrePairWindows),
     ]
 
     /// The migrator of these migrations.
