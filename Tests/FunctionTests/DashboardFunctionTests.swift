@@ -1,17 +1,33 @@
 import Foundation
 import HTTPClient
 import Postgres
+import Synchronization
 import TestSupport
 import Testing
 
 /// A function serving HTTP on 127.0.0.1 (`--serve`), as `scripts/dashboard` runs the dashboard: the shim turns
-/// each request into a function URL event and each response back into HTTP.
+/// each request into a function URL event and each response back into HTTP. Its log (stderr) is read as it is
+/// written, so that a request that fails can say what the function had logged by then.
 final class ServedFunction: Sendable {
     let process: FunctionProcess
     let baseURL: String
+    private let log = Log()
+
+    /// The function's stderr as read so far, and a signal once it ends.
+    private final class Log: Sendable {
+        let bytes = Mutex<[UInt8]>([])
+        let ended = DispatchSemaphore(value: 0)
+    }
 
     init(_ name: String = "DashboardFunction", environment: [String: String]) async throws {
         process = try FunctionProcess(name, arguments: ["--serve", "127.0.0.1:0"], environment: environment)
+        let errors = process.errors.fileHandleForReading
+        DispatchQueue(label: "served-function-log").async { [log] in
+            while case let chunk = errors.availableData, !chunk.isEmpty {
+                log.bytes.withLock { $0.append(contentsOf: chunk) }
+            }
+            log.ended.signal()
+        }
         let handle = process.output.fileHandleForReading
         // The first line says where it serves.
         let line: String = try await withCheckedThrowingContinuation { continuation in
@@ -33,9 +49,31 @@ final class ServedFunction: Sendable {
         baseURL = line
     }
 
+    /// What the function has logged so far.
+    var logSoFar: String { log.bytes.withLock { String(decoding: $0, as: UTF8.self) } }
+
+    /// `request` sent with `client`; an error names the request and carries the function's log so far.
+    func execute(with client: HTTPClient, _ request: HTTPRequest) async throws -> HTTPResponse {
+        do {
+            return try await client.execute(request)
+        } catch {
+            throw MotoError(
+                "\(request.method) \(request.url) failed: \(error)\nthe function's log so far:\n\(logSoFar)")
+        }
+    }
+
+    /// Stops the function and returns its whole log (its stderr read to the end by the log's reader alone).
     func stop() async -> String {
         process.process.terminate()
-        return await process.finish().stderr
+        await withCheckedContinuation { continuation in
+            DispatchQueue(label: "served-function-end").async { [process, log] in
+                _ = process.output.fileHandleForReading.readDataToEndOfFile()
+                process.process.waitUntilExit()
+                log.ended.wait()
+                continuation.resume()
+            }
+        }
+        return logSoFar
     }
 }
 
@@ -53,7 +91,8 @@ struct DashboardFunctionTests {
         let served = try await ServedFunction(environment: environment)
         let client = HTTPClient(configuration: HTTPClient.Configuration(followRedirects: false))
         func get(_ path: String, cookie: String? = nil) async throws -> HTTPResponse {
-            try await client.execute(
+            try await served.execute(
+                with: client,
                 HTTPRequest(url: served.baseURL + path, headers: HTTPHeaders(cookie.map { [("Cookie", $0)] } ?? [])))
         }
 
@@ -67,7 +106,8 @@ struct DashboardFunctionTests {
         #expect(formCookie.hasPrefix("bt_form=") && token.count == 64)
 
         let body = "username=label&password=a+long+local+password&next=%2Fgeography&form_token=\(token)"
-        let signedIn = try await client.execute(
+        let signedIn = try await served.execute(
+            with: client,
             HTTPRequest(
                 method: "POST", url: served.baseURL + "/sign-in",
                 headers: [
@@ -88,7 +128,8 @@ struct DashboardFunctionTests {
         let db = try await PostgresConnection.connect(url: home.databaseURL)
         #expect(try await db.query("SELECT max(version) FROM schema_migration").scalarText == "24")
 
-        let subscribe = try await client.execute(
+        let subscribe = try await served.execute(
+            with: client,
             HTTPRequest(
                 method: "POST", url: served.baseURL + "/subscribe",
                 headers: [
@@ -102,7 +143,8 @@ struct DashboardFunctionTests {
         #expect(link.contains("confirm") || link.contains("Confirm"))
 
         #expect(try await get("/nowhere", cookie: cookie).status == 404)
-        let oversized = try await client.execute(
+        let oversized = try await served.execute(
+            with: client,
             HTTPRequest(
                 method: "POST", url: served.baseURL + "/subscribe", headers: ["Cookie": cookie],
                 body: [UInt8](repeating: 65, count: 7 * 1024 * 1024)))
