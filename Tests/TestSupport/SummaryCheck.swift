@@ -127,9 +127,9 @@ public enum SummaryCheck {
             "summary_window_genre_pair",
             window(
                 "a.tag_id, b.tag_id",
-                join:
-                    "JOIN release_tag a ON a.release_id = s.release_id JOIN release_tag b ON b.release_id = s.release_id"
-            )
+                join: """
+                    JOIN release_tag a ON a.release_id = s.release_id JOIN release_tag b ON b.release_id = s.release_id
+                    """)
         ),
         (
             "summary_window_place",

@@ -88,7 +88,8 @@ extension WarehouseSchema {
                         FROM d JOIN c ON c.day = d.day GROUP BY 1, 2, 3
                     )
                 SELECT r.span, r.period, a.tag_id, b.tag_id, sum(r.sales), sum(r.revenue)
-                FROM r JOIN release_tag a ON a.release_id = r.release_id JOIN release_tag b ON b.release_id = r.release_id
+                FROM r JOIN release_tag a ON a.release_id = r.release_id
+                    JOIN release_tag b ON b.release_id = r.release_id
                 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
                 ON CONFLICT (span, period, tag_id, other_id) DO UPDATE
                     SET sales = t.sales + excluded.sales, revenue = t.revenue + excluded.revenue;
