@@ -167,7 +167,7 @@ struct SummaryTests {
             try await h.db.query(statement)
         }
         let outcome = try await WarehouseSchema.migrator.migrate(h.db)
-        #expect(outcome.applied == Array(7...24))
+        #expect(outcome.applied == Array(7...WarehouseSchema.migrations.last!.version))
         #expect(try await SummaryCheck.mismatches(h.db) == [])
         #expect(try await h.scalar("SELECT sum(sales) FROM summary_day") == "60")
         // Summaries gone wrong (by hand) are made right again.
@@ -209,6 +209,19 @@ struct SummaryTests {
             let outcome = try await WarehouseSchema.migrator.migrate(upgrade)
             #expect(outcome.applied == all.map(\.version).filter { $0 > stop }, "from \(stop)")
         }
+    }
+
+    @Test("the functions the dashboard's statements call are safe in parallel workers (one unsafe: none of them)")
+    func readFunctionsParallelSafe() async throws {
+        let db = try await PostgresConnection.connect(url: try await TestDatabase.fresh("summary_parallel"))
+        _ = try await WarehouseSchema.migrator.migrate(db)
+        let marks = try await db.query(
+            """
+            SELECT p.proname, p.proparallel::text AS mark FROM pg_proc p
+            WHERE p.proname IN ('summary_window_period', 'physical_format') ORDER BY 1
+            """
+        ).map { "\(try $0.decode("proname") as String) \(try $0.decode("mark") as String)" }
+        #expect(marks == ["physical_format s", "summary_window_period s"])
     }
 
     @Test("windows built from nothing (the first load, rebuild-summaries) hold every day of each, its edges too")
