@@ -10,11 +10,17 @@ extension DashboardQuery {
         guard useSummaries else {
             return try await SalesAnalysis.read(db, from: filter.from, to: filter.to, condition: filter.condition)
         }
-        // A range, or one country's or item type's, from the summaries; any other filter from its sales, read once.
+        // A range, or one country's or item type's, from the summaries; a genre's from its sales, read once, and
+        // the genre summaries; any other filter from its sales, read once.
         let slice = onlySlice(filter)
         let source: SalesAnalysisSource =
-            onlyDays(filter) || slice != nil
-            ? .summaries(from: filter.from, to: filter.to, slice: slice) : .sales(filter.condition)
+            if onlyDays(filter) || slice != nil {
+                .summaries(from: filter.from, to: filter.to, slice: slice)
+            } else if let tag = onlyGenre(filter) {
+                .genre(filter, tag: tag)
+            } else {
+                .sales(filter.condition)
+            }
         return try await SalesAnalysis.read(db, from: filter.from, to: filter.to, source: source)
     }
 
