@@ -151,7 +151,8 @@ extension DashboardQuery {
         [String: Int]]
     {
         guard !genres.isEmpty, !countries.isEmpty else { return [:] }
-        let sale: SQLQuery = """
+        func sale() -> SQLQuery {
+            """
             WITH s AS MATERIALIZED (
                 SELECT s.release_id, s.buyer_country_code FROM sale s
                 WHERE \(filter.condition) AND s.buyer_country_code = ANY(\(countries)::text[])
@@ -161,6 +162,7 @@ extension DashboardQuery {
             WHERE t.key = ANY(\(genres)::text[])
             GROUP BY 1, 2
             """
+        }
         let query: SQLQuery =
             if useSummaries, filter.genre == nil, filter.artist == nil, filter.itemType == nil {
                 """
@@ -180,9 +182,9 @@ extension DashboardQuery {
             } else if let tag = onlyGenre(filter) {
                 Self.windowedRows(
                     filter, window: Self.genreHeatmap(filter, tag: tag, genres: genres, countries: countries),
-                    days: sale)
+                    days: sale())
             } else {
-                sale
+                sale()
             }
         var cells: [String: [String: Int]] = [:]
         let rows = try await db.query(query)
