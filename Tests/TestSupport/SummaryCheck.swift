@@ -165,6 +165,48 @@ public enum SummaryCheck {
             FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id GROUP BY 1, 2, 3
             """
         ),
+        (
+            "summary_genre_analysis_day",
+            """
+            SELECT rt.tag_id, (s.sold_at AT TIME ZONE 'UTC')::date, s.item_type,
+                CASE WHEN s.item_type = 'physical' THEN physical_format(s.item_description) ELSE '' END,
+                coalesce(s.currency, ''), count(*), coalesce(sum(s.amount_paid_usd), 0),
+                count(*) FILTER (WHERE s.price_asked > 0 AND s.amount_paid IS NOT NULL),
+                count(*) FILTER (WHERE s.price_asked > 0 AND s.amount_paid > s.price_asked),
+                count(*) FILTER (WHERE s.price_asked > 0 AND s.amount_paid = s.price_asked),
+                coalesce(sum(s.overpaid_usd) FILTER (WHERE s.price_asked > 0), 0),
+                coalesce(sum(s.overpaid_usd) FILTER (WHERE s.price_asked > 0 AND s.amount_paid > s.price_asked), 0),
+                count(s.overpaid_usd) FILTER (WHERE s.price_asked > 0 AND s.amount_paid > s.price_asked),
+                count(*) FILTER (WHERE s.price_asked = 0), count(*) FILTER (WHERE s.price_asked = 0 AND s.amount_paid > 0),
+                coalesce(sum(s.amount_paid_usd) FILTER (WHERE s.price_asked = 0 AND s.amount_paid > 0), 0),
+                count(s.amount_paid_usd) FILTER (WHERE s.price_asked = 0 AND s.amount_paid > 0),
+                count(*) FILTER (WHERE s.paid_to_price_ratio <= 0.999999),
+                count(*) FILTER (WHERE s.paid_to_price_ratio > 0.999999 AND s.paid_to_price_ratio <= 1),
+                count(*) FILTER (WHERE s.paid_to_price_ratio > 1 AND s.paid_to_price_ratio <= 1.5),
+                count(*) FILTER (WHERE s.paid_to_price_ratio > 1.5 AND s.paid_to_price_ratio <= 2),
+                count(*) FILTER (WHERE s.paid_to_price_ratio > 2 AND s.paid_to_price_ratio <= 5),
+                count(*) FILTER (WHERE s.paid_to_price_ratio > 5)
+            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id GROUP BY 1, 2, 3, 4, 5
+            """
+        ),
+        (
+            "summary_genre_analysis_country_day",
+            """
+            SELECT rt.tag_id, (s.sold_at AT TIME ZONE 'UTC')::date, coalesce(s.buyer_country_code, ''), count(*),
+                coalesce(sum(s.amount_paid_usd), 0),
+                count(*) FILTER (WHERE s.price_asked > 0 AND s.amount_paid IS NOT NULL),
+                count(*) FILTER (WHERE s.price_asked > 0 AND s.amount_paid > s.price_asked)
+            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id GROUP BY 1, 2, 3
+            """
+        ),
+        (
+            "summary_genre_ratio_day",
+            """
+            SELECT rt.tag_id, (s.sold_at AT TIME ZONE 'UTC')::date, s.paid_to_price_ratio, count(*)
+            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id
+            WHERE s.paid_to_price_ratio IS NOT NULL GROUP BY 1, 2, 3
+            """
+        ),
         ("summary_window_type_artist", window("s.item_type, s.artist_id")),
         ("summary_window_type_release", window("s.item_type, s.release_id")),
         (

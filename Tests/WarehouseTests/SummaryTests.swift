@@ -141,7 +141,8 @@ struct SummaryTests {
                 summary_window_place, summary_first_artist, summary_window_country_artist,
                 summary_window_country_release, summary_window_country_amount, summary_window_type_artist,
                 summary_window_type_release, summary_window_type_amount, summary_genre_type_day,
-                summary_genre_amount_day, summary_ratio_slice_day, summary_writes, summary_window_genre_pair
+                summary_genre_amount_day, summary_ratio_slice_day, summary_writes, summary_window_genre_pair,
+                summary_genre_analysis_day, summary_genre_analysis_country_day, summary_genre_ratio_day
             """,
             """
             DROP FUNCTION summary_add(), summary_add_genres(integer), summary_lock(), physical_format(text),
@@ -159,7 +160,8 @@ struct SummaryTests {
                 summary_add_genres_but_amounts(integer), summary_add_analysis_but_slices(),
                 summary_indexes_drop(regclass[]), summary_indexes_restore(), summary_window_move_but_indexes(date, date),
                 summary_window_genre_pair_build(), summary_add_window_genres_but_pairs(integer),
-                summary_add_windows_but_pairs(), summary_window_move_but_pairs(date, date)
+                summary_add_windows_but_pairs(), summary_window_move_but_pairs(date, date),
+                summary_add_genres_but_analysis(integer)
             """,
             "DROP TABLE alert_run",
             "DELETE FROM schema_migration WHERE version >= 7",

@@ -12,9 +12,10 @@ extension SalesAnalysis {
     }
 
     /// The analysis of `source`'s rows (of the days `from` to `to`) in one statement: what each (item type,
-    /// format, currency, country) sold, then the totals and each part's rows from those few combinations, the
-    /// ratio's percentiles, every day and the leading genres, told apart by `part`. Read from `sale`, the
-    /// filtered sales are read once (a genre of 67,717 sales in a month: eight statements took 1.7 s).
+    /// format, currency, country) sold, then the totals and each part's rows from those few combinations (the
+    /// buyer countries' from rows of their own when the source keeps them apart), the ratio's percentiles, every
+    /// day and the leading genres, told apart by `part`. Read from `sale`, the filtered sales are read once (a
+    /// genre of 67,717 sales in a month: eight statements took 1.7 s).
     static func read(_ db: PostgresConnection, from: CalendarDay, to: CalendarDay, source: SalesAnalysisSource)
         async throws -> SalesAnalysis
     {
@@ -32,18 +33,21 @@ extension SalesAnalysis {
                     sum(a.ratio_band_1) AS band_1, sum(a.ratio_band_2) AS band_2, sum(a.ratio_band_3) AS band_3,
                     sum(a.ratio_band_4) AS band_4, sum(a.ratio_band_5) AS band_5
                 FROM (\(source.kinds)) a GROUP BY 1, 2, 3, 4
+            ), countries AS MATERIALIZED (
+                SELECT c.country, sum(c.sales) AS sales, sum(c.revenue) AS revenue, sum(c.priced) AS priced,
+                    sum(c.paid_more) AS paid_more
+                FROM (\(source.countries ?? "SELECT k.country, k.sales, k.revenue, k.priced, k.paid_more FROM kinds k")) c
+                GROUP BY 1
             ), parts AS (
                 SELECT CASE
-                        WHEN grouping(k.item_type, k.format, k.currency, k.country) = 15 THEN 'total'
+                        WHEN grouping(k.item_type, k.format, k.currency) = 7 THEN 'total'
                         WHEN grouping(k.format) = 0 THEN 'format'
                         WHEN grouping(k.item_type) = 0 THEN 'item_type'
-                        WHEN grouping(k.country) = 0 THEN 'country'
                         ELSE 'currency'
                     END AS part,
                     CASE
                         WHEN grouping(k.format) = 0 THEN k.format
                         WHEN grouping(k.item_type) = 0 THEN k.item_type::text
-                        WHEN grouping(k.country) = 0 THEN nullif(k.country, '')
                         WHEN grouping(k.currency) = 0 THEN nullif(k.currency, '')
                     END AS code,
                     k.item_type = 'physical' AS physical,
@@ -54,12 +58,17 @@ extension SalesAnalysis {
                     round(sum(k.overpaid_more) / nullif(sum(k.overpaid_more_known), 0), 2) AS mean_overpaid,
                     coalesce(sum(k.free), 0)::bigint AS free, coalesce(sum(k.free_paid), 0)::bigint AS free_paid,
                     round(sum(k.free_paid_usd) / nullif(sum(k.free_paid_known), 0), 2) AS free_mean_paid,
-                    count(DISTINCT k.country) FILTER (WHERE k.country <> '') AS countries,
+                    CASE WHEN grouping(k.item_type, k.format, k.currency) = 7 THEN
+                        (SELECT count(*) FROM countries c WHERE c.country <> '')
+                    END AS countries,
                     coalesce(sum(k.band_0), 0)::bigint AS band_0, coalesce(sum(k.band_1), 0)::bigint AS band_1,
                     coalesce(sum(k.band_2), 0)::bigint AS band_2, coalesce(sum(k.band_3), 0)::bigint AS band_3,
                     coalesce(sum(k.band_4), 0)::bigint AS band_4, coalesce(sum(k.band_5), 0)::bigint AS band_5
-                FROM kinds k
-                GROUP BY GROUPING SETS ((), (k.item_type), (k.item_type, k.format), (k.country), (k.currency))
+                FROM kinds k GROUP BY GROUPING SETS ((), (k.item_type), (k.item_type, k.format), (k.currency))
+                UNION ALL
+                SELECT 'country', nullif(c.country, ''), NULL, c.sales::bigint, round(c.revenue, 2), c.priced::bigint,
+                    c.paid_more::bigint, \(SQLQuery.joined(Array(repeating: "NULL", count: 13), separator: ", "))
+                FROM countries c
             ),
             -- The ratio's percentiles as percentile_cont works them out: the values at the two rows around
             -- q × (n − 1), in double precision, and between them in proportion.
