@@ -213,19 +213,6 @@ struct SummaryTests {
         }
     }
 
-    @Test("the functions the dashboard's statements call are safe in parallel workers (one unsafe: none of them)")
-    func readFunctionsParallelSafe() async throws {
-        let db = try await PostgresConnection.connect(url: try await TestDatabase.fresh("summary_parallel"))
-        _ = try await WarehouseSchema.migrator.migrate(db)
-        let marks = try await db.query(
-            """
-            SELECT p.proname, p.proparallel::text AS mark FROM pg_proc p
-            WHERE p.proname IN ('summary_window_period', 'physical_format') ORDER BY 1
-            """
-        ).map { "\(try $0.decode("proname") as String) \(try $0.decode("mark") as String)" }
-        #expect(marks == ["physical_format s", "summary_window_period s"])
-    }
-
     @Test("windows built from nothing (the first load, rebuild-summaries) hold every day of each, its edges too")
     func windowsBuilt() async throws {
         let h = try await Harness("summary_built")

@@ -36,7 +36,8 @@ struct SalesAnalysisSource {
     /// The sales of the genre whose tag id is `tag` over `filter`'s days (which nothing else narrows), from the
     /// genre summaries alone: its kinds, buyer countries and ratios by day, its days, and the genres its sales
     /// count in (over a preset range from the pair window; otherwise its releases' days joined with their tags).
-    /// Read from its sales, a genre of 68,407 sales in a month took 195 ms (now 14); of 290,543, 1.1 s (13 ms).
+    /// Read from its sales, a genre of 68,407 sales in a month took 295 ms (now 14); of 290,543, over a second
+    /// (13 ms).
     static func genre(_ filter: DashboardFilter, tag: SQLQuery) -> SalesAnalysisSource {
         let days: SQLQuery = "a.tag_id = \(tag) AND \(filter.days("a"))"
         return SalesAnalysisSource(

@@ -3,7 +3,7 @@ extension WarehouseSchema {
     /// countries keep of every sale, of each genre. The buyer country is kept apart from the other kinds (with it
     /// in the same key the combinations were nearly as many as the pairs of sale and genre: 856,000 rows a month;
     /// apart, 197,000 and 239,000), so the analysis of a genre over any range reads a few thousand rows where it
-    /// read the genre's sales (a genre of 68,407 sales in a month: 195 → 14 ms; of 290,543: 1.1 s → 13 ms).
+    /// read the genre's sales (a genre of 68,407 sales in a month: 295 → 14 ms; of 290,543: over a second → 13 ms).
     static let genreAnalysisDays = """
         -- What each genre sold each day by item type, physical format and seller currency, counted as
         -- summary_analysis_day counts it (a sale counts for each genre of its release). Kept with the other genre

@@ -42,9 +42,7 @@ public enum WarehouseSchema {
             version: 23, name: "the country and item type windows summed once for the same days", sql: sliceWindowShared
         ),
         Migration(version: 24, name: "the rolling windows by pairs of genres", sql: genrePairWindows),
-        Migration(
-            version: 25, name: "which window holds a range, read in parallel workers too", sql: windowPeriodParallel),
-        Migration(version: 26, name: "each day's analysis by genre", sql: genreAnalysisDays),
+        Migration(version: 25, name: "each day's analysis by genre", sql: genreAnalysisDays),
     ]
 
     /// The migrator of these migrations.
