@@ -130,6 +130,9 @@ struct SummaryTests {
         #expect(indexes.count == 31 + 14)
         try await loadSales(h)
         #expect(try await Self.windowIndexes(h) == indexes)
+        // Some sales with genres, for the genre summaries' builds.
+        try await tag(h, ["post-rock", "ambient"], at: 1_749_600_000)
+        #expect(try await h.count("summary_genre_analysis_day") > 0)
         // As a database at version 6 with these sales: no summaries.
         for statement in [
             """
@@ -161,7 +164,7 @@ struct SummaryTests {
                 summary_indexes_drop(regclass[]), summary_indexes_restore(), summary_window_move_but_indexes(date, date),
                 summary_window_genre_pair_build(), summary_add_window_genres_but_pairs(integer),
                 summary_add_windows_but_pairs(), summary_window_move_but_pairs(date, date),
-                summary_add_genres_but_analysis(integer)
+                summary_add_genres_but_analysis(integer), summary_add_genre_analysis(integer)
             """,
             "DROP TABLE alert_run",
             "DELETE FROM schema_migration WHERE version >= 7",

@@ -60,42 +60,9 @@ extension WarehouseSchema {
             WHERE sales = 0;
         CREATE INDEX summary_genre_ratio_day_empty ON summary_genre_ratio_day (day) WHERE sales = 0;
 
-        -- The sales stored before, each with its release's genres as they are now (read once for the three).
-        CREATE TEMPORARY TABLE genre_sale ON COMMIT DROP AS
-            SELECT rt.tag_id, (s.sold_at AT TIME ZONE 'UTC')::date AS day, s.item_type,
-                CASE WHEN s.item_type = 'physical' THEN physical_format(s.item_description) ELSE '' END AS format,
-                coalesce(s.currency, '') AS currency, coalesce(s.buyer_country_code, '') AS country,
-                s.amount_paid_usd AS paid, s.overpaid_usd AS overpaid, s.paid_to_price_ratio AS ratio,
-                s.amount_paid AS paid_local, s.price_asked AS asked_local
-            FROM sale s JOIN release_tag rt ON rt.release_id = s.release_id;
-        INSERT INTO summary_genre_analysis_day
-        SELECT d.tag_id, d.day, d.item_type, d.format, d.currency, count(*), coalesce(sum(d.paid), 0),
-            count(*) FILTER (WHERE d.asked_local > 0 AND d.paid_local IS NOT NULL),
-            count(*) FILTER (WHERE d.asked_local > 0 AND d.paid_local > d.asked_local),
-            count(*) FILTER (WHERE d.asked_local > 0 AND d.paid_local = d.asked_local),
-            coalesce(sum(d.overpaid) FILTER (WHERE d.asked_local > 0), 0),
-            coalesce(sum(d.overpaid) FILTER (WHERE d.asked_local > 0 AND d.paid_local > d.asked_local), 0),
-            count(d.overpaid) FILTER (WHERE d.asked_local > 0 AND d.paid_local > d.asked_local),
-            count(*) FILTER (WHERE d.asked_local = 0), count(*) FILTER (WHERE d.asked_local = 0 AND d.paid_local > 0),
-            coalesce(sum(d.paid) FILTER (WHERE d.asked_local = 0 AND d.paid_local > 0), 0),
-            count(d.paid) FILTER (WHERE d.asked_local = 0 AND d.paid_local > 0),
-            count(*) FILTER (WHERE d.ratio <= 0.999999), count(*) FILTER (WHERE d.ratio > 0.999999 AND d.ratio <= 1),
-            count(*) FILTER (WHERE d.ratio > 1 AND d.ratio <= 1.5), count(*) FILTER (WHERE d.ratio > 1.5 AND d.ratio <= 2),
-            count(*) FILTER (WHERE d.ratio > 2 AND d.ratio <= 5), count(*) FILTER (WHERE d.ratio > 5)
-        FROM genre_sale d GROUP BY 1, 2, 3, 4, 5;
-        INSERT INTO summary_genre_analysis_country_day
-        SELECT d.tag_id, d.day, d.country, count(*), coalesce(sum(d.paid), 0),
-            count(*) FILTER (WHERE d.asked_local > 0 AND d.paid_local IS NOT NULL),
-            count(*) FILTER (WHERE d.asked_local > 0 AND d.paid_local > d.asked_local)
-        FROM genre_sale d GROUP BY 1, 2, 3;
-        INSERT INTO summary_genre_ratio_day
-        SELECT d.tag_id, d.day, d.ratio, count(*) FROM genre_sale d WHERE d.ratio IS NOT NULL GROUP BY 1, 2, 3;
-        DROP TABLE genre_sale;
-
-        -- Adds (sign 1) or takes away (sign -1) the sales in sale_delta from the genres' analysis too, by their
+        -- Adds (sign 1) or takes away (sign -1) the sales in sale_delta from the genres' analysis, by their
         -- releases' tags as they are now.
-        ALTER FUNCTION summary_add_genres(integer) RENAME TO summary_add_genres_but_analysis;
-        CREATE FUNCTION summary_add_genres(sign integer) RETURNS void LANGUAGE plpgsql AS $$
+        CREATE FUNCTION summary_add_genre_analysis(sign integer) RETURNS void LANGUAGE plpgsql AS $$
         BEGIN
             INSERT INTO summary_genre_analysis_day AS t
             SELECT rt.tag_id, (d.sold_at AT TIME ZONE 'UTC')::date, d.item_type,
@@ -154,8 +121,25 @@ extension WarehouseSchema {
                 DELETE FROM summary_genre_analysis_country_day WHERE sales = 0;
                 DELETE FROM summary_genre_ratio_day WHERE sales = 0;
             END IF;
+        END
+        $$;
+
+        -- The other genre summaries' function moves the genres' analysis too.
+        ALTER FUNCTION summary_add_genres(integer) RENAME TO summary_add_genres_but_analysis;
+        CREATE FUNCTION summary_add_genres(sign integer) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM summary_add_genre_analysis(sign);
             PERFORM summary_add_genres_but_analysis(sign);
         END
         $$;
+
+        -- The sales stored before (an earlier migration's sale_delta is gone when they run at once).
+        DROP TABLE IF EXISTS pg_temp.sale_delta;
+        CREATE TEMPORARY TABLE sale_delta ON COMMIT DROP AS
+            SELECT sold_at, release_id, item_type, amount_paid_usd AS paid, overpaid_usd AS overpaid,
+                paid_to_price_ratio AS ratio, currency, buyer_country_code AS country, amount_paid AS paid_local,
+                price_asked AS asked_local, item_description AS description
+            FROM sale;
+        SELECT summary_add_genre_analysis(1);
         """
 }
