@@ -10,8 +10,8 @@ extension DashboardQuery {
         guard useSummaries else {
             return try await SalesAnalysis.read(db, from: filter.from, to: filter.to, condition: filter.condition)
         }
-        // A range, or one country's or item type's, from the summaries; a genre's from its sales, read once, and
-        // the genre summaries; any other filter from its sales, read once.
+        // A range, or one country's or item type's, from the summaries; one genre's from the genre summaries; any
+        // other filter from its sales, read once.
         let slice = onlySlice(filter)
         let source: SalesAnalysisSource =
             if onlyDays(filter) || slice != nil {

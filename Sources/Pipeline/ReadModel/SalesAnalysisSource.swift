@@ -2,7 +2,8 @@ import Postgres
 import Tracker
 
 /// Where an analysis is read from: rows shaped as the analysis summaries', from the summaries of a range (of one
-/// buyer country or item type too), or from the sales of any filter, each sale a row of its own.
+/// buyer country or item type too), from the genre summaries of one genre, or from the sales of any filter, each
+/// sale a row of its own.
 struct SalesAnalysisSource {
     /// `WITH` items the rows read (the filtered sales, read once), or nil.
     var with: SQLQuery?
