@@ -66,8 +66,9 @@ extension SalesAnalysis {
                     coalesce(sum(k.band_4), 0)::bigint AS band_4, coalesce(sum(k.band_5), 0)::bigint AS band_5
                 FROM kinds k GROUP BY GROUPING SETS ((), (k.item_type), (k.item_type, k.format), (k.currency))
                 UNION ALL
-                SELECT 'country', nullif(c.country, ''), NULL, c.sales::bigint, round(c.revenue, 2), c.priced::bigint,
-                    c.paid_more::bigint, \(SQLQuery.joined(Array(repeating: "NULL", count: 13), separator: ", "))
+                SELECT \(Self.others(
+                    "'country'", code: "nullif(c.country, '')", sales: "c.sales", revenue: "round(c.revenue, 2)",
+                    priced: "c.priced", paidMore: "c.paid_more"))
                 FROM countries c
             ),
             -- The ratio's percentiles as percentile_cont works them out: the values at the two rows around
@@ -135,12 +136,17 @@ extension SalesAnalysis {
         return analysis
     }
 
-    /// The columns of `parts` for a row of another `part`: its code, sales and revenue, the rest NULL.
-    private static func others(_ part: SQLQuery, code: SQLQuery = "NULL", sales: SQLQuery, revenue: SQLQuery)
-        -> SQLQuery
-    {
-        let nulls = SQLQuery.joined(Array(repeating: "NULL", count: 15), separator: ", ")
-        return "\(part), \(code), NULL, (\(sales))::bigint, (\(revenue))::numeric, \(nulls)"
+    /// The columns of `parts` for a row of another `part` (or of the buyer countries'): its code, sales, revenue,
+    /// priced and paid-more counts, the rest NULL.
+    private static func others(
+        _ part: SQLQuery, code: SQLQuery = "NULL", sales: SQLQuery, revenue: SQLQuery, priced: SQLQuery = "NULL",
+        paidMore: SQLQuery = "NULL"
+    ) -> SQLQuery {
+        let nulls = SQLQuery.joined(Array(repeating: "NULL", count: 13), separator: ", ")
+        return """
+            \(part), \(code), NULL, (\(sales))::bigint, (\(revenue))::numeric, (\(priced))::bigint, \
+            (\(paidMore))::bigint, \(nulls)
+            """
     }
 
     /// The sales, revenue, overpayment and country count of a row of totals (`sales`, `revenue`, `priced`,
