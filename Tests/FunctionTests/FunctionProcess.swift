@@ -52,25 +52,25 @@ struct FunctionProcess {
         }
     }
 
-    /// Waits for the end, on a thread of its own (never on the cooperative pool, which the emulator's tasks
-    /// need to answer the function), and returns the exit status (or the signal) with everything written.
+    /// Waits for the end and returns the exit status (or the signal) with everything written. Both pipes are
+    /// drained at once (a child that fills one while we read the other to its end would wait on us for ever),
+    /// each on a thread of its own: never on the cooperative pool, which the emulator's tasks need to answer the
+    /// function.
     func finish() async -> (status: Int32, reason: Process.TerminationReason, stdout: String, stderr: String) {
-        await withCheckedContinuation { continuation in
-            DispatchQueue(label: "function-process").async {
-                continuation.resume(returning: finishBlocking())
-            }
+        async let out = Self.blocking { output.fileHandleForReading.readDataToEndOfFile() }
+        async let err = Self.blocking { errors.fileHandleForReading.readDataToEndOfFile() }
+        let (stdout, stderr) = await (out, err)
+        let ended = await Self.blocking {
+            process.waitUntilExit()
+            return (process.terminationStatus, process.terminationReason)
         }
+        return (ended.0, ended.1, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
     }
 
-    private func finishBlocking() -> (status: Int32, reason: Process.TerminationReason, stdout: String, stderr: String)
-    {
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, process.terminationReason, String(decoding: out, as: UTF8.self),
-            String(decoding: err, as: UTF8.self)
-        )
+    private static func blocking<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue(label: "function-process").async { continuation.resume(returning: work()) }
+        }
     }
 
     /// Runs a function to its end.
