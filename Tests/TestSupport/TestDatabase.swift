@@ -21,6 +21,9 @@ public enum TestDatabase {
         await staleDropped.value
         let name = "t_\(purpose)_\(Int(Date().timeIntervalSince1970))_\(UInt32.random(in: 0...UInt32.max))"
         try await admin.query("CREATE DATABASE \(name) TEMPLATE template0")
+        // As the functions' own sessions (WarehouseDatabase's settings): notices such as "already exists,
+        // skipping" from the summaries' temporary tables would fill the tests' log.
+        try await admin.query("ALTER DATABASE \(name) SET client_min_messages = warning")
         let base = clusterURL.split(separator: "?", maxSplits: 1)
         let path = base[0]
         let url = path[...path.lastIndex(of: "/")!] + name
