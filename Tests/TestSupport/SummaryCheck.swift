@@ -132,6 +132,15 @@ public enum SummaryCheck {
                     """)
         ),
         (
+            "summary_window_genre_pair_country",
+            window(
+                "a.tag_id, b.tag_id, s.buyer_country_code::text",
+                join: """
+                    JOIN release_tag a ON a.release_id = s.release_id JOIN release_tag b ON b.release_id = s.release_id
+                    """,
+                revenue: false, where: "s.buyer_country_code IS NOT NULL")
+        ),
+        (
             "summary_window_place",
             window("l.location, s.artist_id", join: "JOIN release l ON l.id = s.release_id AND l.location <> ''")
         ),

@@ -43,6 +43,8 @@ public enum WarehouseSchema {
         ),
         Migration(version: 24, name: "the rolling windows by pairs of genres", sql: genrePairWindows),
         Migration(version: 25, name: "each day's analysis by genre", sql: genreAnalysisDays),
+        Migration(
+            version: 26, name: "the rolling windows by pairs of genres and buyer country", sql: genrePairCountryWindows),
     ]
 
     /// The migrator of these migrations.
