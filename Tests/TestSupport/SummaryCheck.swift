@@ -124,6 +124,10 @@ public enum SummaryCheck {
             window("rt.tag_id, s.artist_id", join: "JOIN release_tag rt USING (release_id)")
         ),
         (
+            "summary_window_genre_artist_release",
+            window("rt.tag_id, s.artist_id, s.release_id", join: "JOIN release_tag rt USING (release_id)")
+        ),
+        (
             "summary_window_genre_pair",
             window(
                 "a.tag_id, b.tag_id",

@@ -127,7 +127,7 @@ struct SummaryTests {
         // The windows' indexes and keys as the migrations made them: a first build drops them and makes them
         // again once the rows are in.
         let indexes = try await Self.windowIndexes(h)
-        #expect(indexes.count == 33 + 15)
+        #expect(indexes.count == 35 + 16)
         try await loadSales(h)
         #expect(try await Self.windowIndexes(h) == indexes)
         // Some sales with genres, for the genre summaries' builds.
@@ -146,7 +146,7 @@ struct SummaryTests {
                 summary_window_type_release, summary_window_type_amount, summary_genre_type_day,
                 summary_genre_amount_day, summary_ratio_slice_day, summary_writes, summary_window_genre_pair,
                 summary_genre_analysis_day, summary_genre_analysis_country_day, summary_genre_ratio_day,
-                summary_window_genre_pair_country
+                summary_window_genre_pair_country, summary_window_genre_artist_release
             """,
             """
             DROP FUNCTION summary_add(), summary_add_genres(integer), summary_lock(), physical_format(text),
@@ -167,7 +167,10 @@ struct SummaryTests {
                 summary_add_windows_but_pairs(), summary_window_move_but_pairs(date, date),
                 summary_add_genres_but_analysis(integer), summary_add_genre_analysis(integer),
                 summary_window_genre_pair_country_build(), summary_window_country_apply_but_pairs(boolean),
-                summary_add_window_genres_but_pair_countries(integer)
+                summary_add_window_genres_but_pair_countries(integer), summary_window_genre_artist_release_build(date),
+                summary_add_windows_but_artist_releases(), summary_window_move_but_artist_releases(date, date),
+                summary_add_window_genres_but_artist_releases(integer),
+                summary_genre_co_artists(integer, smallint, bigint, bigint[], integer)
             """,
             "DROP TABLE alert_run",
             "DELETE FROM schema_migration WHERE version >= 7",

@@ -201,7 +201,7 @@ extension DashboardQuery {
         guard !genres.isEmpty else { return [:] }
         let totals: SQLQuery =
             if let tag = onlyGenre(filter) {
-                Self.genreCoArtists(filter, tag: tag, genres: genres)
+                Self.genreCoArtists(filter, tag: tag, genres: genres, each: each)
             } else if onlyDays(filter) {
                 Self.windowedRows(
                     filter,

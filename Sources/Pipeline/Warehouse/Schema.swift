@@ -45,6 +45,8 @@ public enum WarehouseSchema {
         Migration(version: 25, name: "each day's analysis by genre", sql: genreAnalysisDays),
         Migration(
             version: 26, name: "the rolling windows by pairs of genres and buyer country", sql: genrePairCountryWindows),
+        Migration(
+            version: 27, name: "the rolling windows by genre, seller and release", sql: genreArtistReleaseWindows),
     ]
 
     /// The migrator of these migrations.
