@@ -4,8 +4,8 @@ import Postgres
 /// countries and item types from the genre day summaries, its median and the share that paid more from its
 /// amounts by day, its artists from the genre-artist window, its releases from the release window joined with the
 /// genre's releases, the other genres they carry from the genre pair window and where those sell from the
-/// pair-country window; for a range no window holds, from the release day summary joined with them. None of it reads `sale` (a genre of 67,717 sales in a month:
-/// 1.3 s from it).
+/// pair-country window; for a range no window holds, from the release day summary joined with them. None of it
+/// reads `sale` (a genre of 67,717 sales in a month: 1.3 s from it).
 extension DashboardQuery {
     /// The totals of the genre whose tag id is `tag` over the filter's days, in the columns `totals` decodes.
     static func genreTotals(_ filter: DashboardFilter, tag: SQLQuery) -> SQLQuery {
