@@ -50,7 +50,7 @@ extension DashboardQuery {
         let smallArtist = smallUnder.map { small($0, filter, artist: artist) }
         let ranked = ranked(
             filter, entity: "release", newOnly: false, probes: smallArtist.map { [$0.probe] } ?? [],
-            small: smallArtist, limit: limit)
+            sure: smallArtist?.sure, limit: limit)
         return try await db.query(
             """
             WITH ranked AS (\(ranked))
@@ -140,7 +140,7 @@ extension DashboardQuery {
         let smallArtist = smallUnder.map { small($0, filter, artist: "x.entity_id") }
         if let smallArtist { probes.append(smallArtist.probe) }
         let ranked = ranked(
-            filter, entity: "artist", newOnly: newOnly, probes: probes, small: smallArtist, limit: limit)
+            filter, entity: "artist", newOnly: newOnly, probes: probes, sure: smallArtist?.sure, limit: limit)
         return try await db.query(
             """
             WITH ranked AS (\(ranked))
@@ -173,10 +173,10 @@ extension DashboardQuery {
 
     /// The first `limit` artists or releases (`entity`) of a list (rising, or `newOnly`) that meet every probe, as
     /// `entity_id`, `sales`, `before`, `revenue` (in no order). When a preset range ends on the latest day, they
-    /// are read from its rolling window (`windowRanked`, with `small`: see there), else ranked from the day
+    /// are read from its rolling window (`windowRanked`, with `sure`: see there), else ranked from the day
     /// summaries or from `sale`.
     private func ranked(
-        _ filter: DashboardFilter, entity: String, newOnly: Bool, probes: [SQLQuery], small: SmallArtist?, limit: Int
+        _ filter: DashboardFilter, entity: String, newOnly: Bool, probes: [SQLQuery], sure: SQLQuery?, limit: Int
     ) -> SQLQuery {
         let condition: SQLQuery = newOnly ? "x.sales > 0" : "x.sales > x.before"
         let ranked = Self.ranked(where: condition, order: Self.order(newOnly: newOnly), probes: probes, limit: limit)
@@ -185,7 +185,7 @@ extension DashboardQuery {
         return Self.latestWindowRows(
             filter,
             window: Self.windowRanked(
-                filter, entity: entity, window: window, newOnly: newOnly, probes: probes, small: small, limit: limit),
+                filter, entity: entity, window: window, newOnly: newOnly, probes: probes, sure: sure, limit: limit),
             otherwise: general)
     }
 
@@ -240,13 +240,13 @@ extension DashboardQuery {
     /// `limit` pass. The rising are ranked by their gain, which no index holds: but an entity gains at most its
     /// sales, so the `limit`-th gain among any entities that pass is a floor under the `limit`-th gain of all,
     /// and only the entities selling at least that floor are ranked (a handful, read by index). The floor is
-    /// taken from the window's `10 × limit` best sellers that pass the probes. For `small` artists only, whom
-    /// the best sellers are not, it is searched for: halved from the window's best sales until `limit` of the
-    /// rising among the small artists' candidates selling that much (`SmallArtist.artists`) gain at least it and
-    /// are surely small; each step reads only those candidates, and so does the ranking at the floor found.
+    /// taken from the window's `10 × limit` best sellers that pass the probes; when fewer than `limit` of them
+    /// pass and there is `sure` (a cheap condition under which the probes pass, such as a small artist's
+    /// bounds), from the first `3 × limit` rising rows down the ranking that meet it: when the probes turn the
+    /// best sellers away (small artists), those keep the floor above one sale, where every row would be ranked.
     static func windowRanked(
         _ filter: DashboardFilter, entity: String, window: WindowRows, newOnly: Bool, probes: [SQLQuery],
-        small: SmallArtist?, limit: Int
+        sure: SQLQuery?, limit: Int
     ) -> SQLQuery {
         let order = order(newOnly: newOnly)
         let table = window.table
@@ -270,44 +270,28 @@ extension DashboardQuery {
                 """
             return "WITH x AS (\(rows(first))) \(ranked(where: "true", order: order, probes: probes, limit: limit))"
         }
-        let rising = ranked(where: "x.sales > x.before", order: order, probes: probes, limit: limit)
-        guard let small else {
-            let passing = SQLQuery.joined(["x.sales > x.before"] + probes, separator: " AND ")
-            let floor: SQLQuery = """
-                (SELECT coalesce((
-                    SELECT x.sales - x.before FROM (\(rows("true")) ORDER BY w.sales DESC LIMIT \(limit * 10)) x
-                    WHERE \(passing) ORDER BY x.sales - x.before DESC OFFSET \(limit - 1) LIMIT 1), 1))
-                """
-            return "WITH x AS (\(rows("w.sales >= \(floor)"))) \(rising)"
-        }
-        // The rows of the small artists' candidates selling at least `floor` (a slice or genre sells no more of
-        // an artist or release than the site does).
-        func candidates(_ floor: SQLQuery) -> SQLQuery {
-            let artists = small.artists(floor: floor)
-            return rows(
-                entity == "artist"
-                    ? "w.sales >= \(floor) AND w.artist_id IN (\(artists))"
-                    : """
-                    w.sales >= \(floor) AND w.release_id IN (SELECT r.id FROM release r WHERE r.artist_id IN (\(artists)))
-                    """)
-        }
-        // Searched once (a CTE), read where the candidates need it.
-        let floor: SQLQuery = """
-            SELECT coalesce(min(found.floor), 1) AS floor FROM (
-                WITH RECURSIVE halving (floor) AS (
-                    SELECT max(a.sales) FROM summary_window_artist a
-                    WHERE a.span = \(filter.days)::integer AND a.period = 0
-                    UNION ALL
-                    SELECT h.floor / 2 FROM halving h
-                    WHERE h.floor > 1 AND (
-                        SELECT count(*) FROM (
-                            SELECT FROM (\(candidates("h.floor"))) x
-                            WHERE x.sales - x.before >= h.floor AND \(small.sure) LIMIT \(limit)) z) < \(limit))
-                SELECT * FROM halving) found
+        let passing = SQLQuery.joined(["x.sales > x.before"] + probes, separator: " AND ")
+        // The `limit`-th gain among `candidates` that pass, NULL when fewer pass.
+        func gainFloor(among candidates: SQLQuery) -> SQLQuery {
             """
+            (SELECT x.sales - x.before FROM (\(candidates)) x
+                WHERE \(passing) ORDER BY x.sales - x.before DESC OFFSET \(limit - 1) LIMIT 1)
+            """
+        }
+        var floors = [gainFloor(among: "\(rows("true")) ORDER BY w.sales DESC LIMIT \(limit * 10)")]
+        if let sure {
+            // Walked only when the best sellers give no floor (coalesce stops at the first value).
+            floors.append(
+                gainFloor(
+                    among: """
+                        SELECT x.* FROM (\(rows("true")) ORDER BY w.sales DESC OFFSET 0) x
+                        WHERE x.sales > x.before AND \(sure) LIMIT \(limit * 3)
+                        """))
+        }
+        let floor: SQLQuery = "(SELECT coalesce(\(SQLQuery.joined(floors + ["1"], separator: ", "))))"
         return """
-            WITH floor AS MATERIALIZED (\(floor)), x AS (\(candidates("(SELECT f.floor FROM floor f)")))
-            \(rising)
+            WITH x AS (\(rows("w.sales >= \(floor)")))
+            \(ranked(where: "x.sales > x.before", order: order, probes: probes, limit: limit))
             """
     }
 

@@ -12,44 +12,6 @@ extension DashboardQuery {
         /// That the rolling windows alone show it: only within a statement that reads the range's window (its
         /// range is the window's period 0), where it names far fewer artists than the probe passes, quickly.
         let sure: SQLQuery
-        /// The range's length in days and the number of sales a small artist stays under.
-        let days: Int
-        let under: Int
-
-        /// The artists that sold at least `floor` (an expression) in the range's rolling window and that the
-        /// windows do not show to be too big: every small artist selling that much, and a few that are not (the
-        /// probe settles them). Set-wise, two ranges of the windows' ranking index joined by hash, so that the
-        /// many best sellers that are surely not small (most of a year's artists selling that much, for small
-        /// sizes) are never looked at one by one. Only within a statement that reads the range's window.
-        func artists(floor: SQLQuery) -> SQLQuery {
-            let small = DashboardQuery.smallArtistDays
-            let selling: SQLQuery = """
-                SELECT a.artist_id FROM summary_window_artist a
-                WHERE a.span = \(days)::integer AND a.period = 0 AND a.sales >= \(floor)
-                """
-            if days > small { return selling }  // The 90 days before a longer range are all before its window.
-            if days == small {
-                // The window's period 1 is exactly the 90 days before.
-                return """
-                    \(selling) AND NOT EXISTS (
-                        SELECT FROM summary_window_artist n
-                        WHERE n.span = \(small)::integer AND n.period = 1 AND n.artist_id = a.artist_id
-                            AND n.sales >= \(under))
-                    """
-            }
-            // A shorter range: the 90-day window less the range is within the 90 days before it (`smallBounds`).
-            // An artist selling `floor` in the range sells at least that in the 90-day window (it holds the range).
-            let spanned: SQLQuery = "EXISTS (SELECT FROM summary_window_span s WHERE s.days = \(small)::integer)"
-            return """
-                SELECT a.artist_id FROM summary_window_artist a
-                    JOIN summary_window_artist n ON n.span = \(small)::integer AND n.period = 0
-                        AND n.artist_id = a.artist_id AND n.sales >= \(floor)
-                WHERE a.span = \(days)::integer AND a.period = 0 AND a.sales >= \(floor)
-                    AND n.sales - a.sales < \(under) AND \(spanned)
-                UNION ALL
-                \(selling) AND NOT \(spanned)
-                """
-        }
     }
 
     /// The small-artist probe for artists `artist` (an expression) under `under` sales. Read by index from `sale`,
@@ -82,7 +44,7 @@ extension DashboardQuery {
                     WHEN k.lower + k.beyond < \(under) THEN true ELSE \(exact) END
                 FROM (\(window)) k)
                 """,
-            sure: "(SELECT k.lower + k.beyond < \(under) FROM (\(window)) k)", days: filter.days, under: under)
+            sure: "(SELECT k.lower + k.beyond < \(under) FROM (\(window)) k)")
     }
 
     /// What the rolling windows of every artist's sales bound an artist's (`a.artist`) sales in the 90 days
