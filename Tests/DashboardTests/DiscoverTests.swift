@@ -35,13 +35,13 @@ struct DiscoverTests {
             })
     }
 
-    /// The filter a page's query string (`from=…&to=…&country=…`) asks for, the latest sale on 2026-11-20.
-    static func filter(_ query: String) -> DashboardFilter {
+    /// The filter a page's query string (`from=…&to=…&country=…`) asks for, the latest sale on `latest`.
+    static func filter(_ query: String, latest: String = "2026-11-20") -> DashboardFilter {
         let items = query.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             return (name: parts[0], value: parts[1])
         }
-        return DashboardFilter.parse(items, latest: CalendarDay(iso: "2026-11-20")!).filter
+        return DashboardFilter.parse(items, latest: CalendarDay(iso: latest)!).filter
     }
 
     static func listed(_ movers: [Mover], id: (Mover) -> String = \.key) -> Set<String> {

@@ -32,13 +32,12 @@ struct SmallListTests {
             """, [page, "{\(times.map(String.init).joined(separator: ","))}"])
     }
 
-    /// The filter of `query` (`from=…&to=…`) with the latest sale on `latest`.
-    static func filter(_ query: String, latest: String = "2026-11-20") -> DashboardFilter {
-        let items = query.split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            return (name: parts[0], value: parts[1])
-        }
-        return DashboardFilter.parse(items, latest: CalendarDay(iso: latest)!).filter
+    /// The varied sales of the dashboard's tests (the latest on 2026-11-20), read with the summaries, and the
+    /// filter of the 7 days up to it.
+    static func varied(_ purpose: String) async throws -> (DashboardBench, DashboardQuery, DashboardFilter) {
+        let bench = try await DashboardBench.make(purpose)
+        try await SummaryFiguresTests.varied(bench)
+        return (bench, DashboardQuery(db: bench.db), DiscoverTests.filter("from=2026-11-14&to=2026-11-20"))
     }
 
     /// Every kept list equal to its definition over `sale`, and the page's small-artist lists of every preset range
@@ -49,7 +48,8 @@ struct SmallListTests {
         let sales = DashboardQuery(db: bench.db, useSummaries: false)
         let last = CalendarDay(iso: latest)!
         for days in [7, 30, 90, 365] {
-            let filter = Self.filter("from=\(last.adding(days: Int64(1 - days)).iso)&to=\(latest)", latest: latest)
+            let from = last.adding(days: Int64(1 - days)).iso
+            let filter = DiscoverTests.filter("from=\(from)&to=\(latest)", latest: latest)
             for small in [10, 50] {
                 let fromKept = [
                     try await kept.artistMovers(filter, smallUnder: small, limit: 30),
@@ -71,10 +71,7 @@ struct SmallListTests {
 
     @Test("kept through sales in the range, sales in the days before it, an earlier first sale and a new day")
     func keptThroughWrites() async throws {
-        let bench = try await DashboardBench.make("smalllists")
-        try await SummaryFiguresTests.varied(bench)
-        let read = DashboardQuery(db: bench.db)
-        let week = Self.filter("from=2026-11-14&to=2026-11-20")
+        let (bench, read, week) = try await Self.varied("smalllists")
         try await Self.same(bench, "the varied sales")
         // Sales in the range, a transaction at a time (the lists ranked again from their rows and those touched):
         // a new artist rises into them as it sells.
@@ -107,10 +104,7 @@ struct SmallListTests {
 
     @Test("the page reads the kept lists for the sizes it offers over a preset range, and ranks the rest")
     func pageReadsKept() async throws {
-        let bench = try await DashboardBench.make("smallread")
-        try await SummaryFiguresTests.varied(bench)
-        let read = DashboardQuery(db: bench.db)
-        let week = Self.filter("from=2026-11-14&to=2026-11-20")
+        let (bench, read, week) = try await Self.varied("smallread")
         let before = try await read.artistMovers(week, smallUnder: 10)
         #expect(!before.isEmpty)
         // A kept list changed by hand shows on the page; a size it does not keep, or a range not up to the latest
@@ -120,7 +114,7 @@ struct SmallListTests {
         )
         #expect(try await read.artistMovers(week, smallUnder: 10).allSatisfy { $0.sales > 1000 })
         #expect(try await read.artistMovers(week, smallUnder: 11).allSatisfy { $0.sales < 1000 })
-        let earlier = Self.filter("from=2026-11-13&to=2026-11-19")
+        let earlier = DiscoverTests.filter("from=2026-11-13&to=2026-11-19")
         #expect(try await read.artistMovers(earlier, smallUnder: 10).allSatisfy { $0.sales < 1000 })
         // A list longer than those kept is ranked too.
         try await bench.db.query("UPDATE summary_small_size SET length = 20")
