@@ -98,7 +98,7 @@ public enum Summaries {
                 summary_window_genre_pair, summary_first_artist, summary_last_release, summary_last_artist_country,
                 summary_last_genre_artist, summary_last_genre_country, summary_genre_analysis_day,
                 summary_genre_analysis_country_day, summary_genre_ratio_day, summary_window_genre_pair_country,
-                summary_window_genre_artist_release, summary_small_before, summary_small_list
+                summary_window_genre_artist_release
             """)
         try await db.query("UPDATE summary_window SET ends = NULL")
         try await db.query("SET LOCAL work_mem = '128MB'")
