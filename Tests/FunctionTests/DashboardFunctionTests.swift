@@ -53,7 +53,14 @@ final class ServedFunction: Sendable {
     var logSoFar: String { log.bytes.withLock { String(decoding: $0, as: UTF8.self) } }
 
     /// `request` sent with `client`; an error names the request and carries the function's log so far.
+    ///
+    /// Its time limit is 120 s, not the client's 30: the first page that needs the database connects and
+    /// migrates an empty one, and at the start of a test run, with every suite making and migrating its own
+    /// database on two cores, that once took over 30 s. A function that hangs is still caught, by this limit and
+    /// by the test run's own.
     func execute(with client: HTTPClient, _ request: HTTPRequest) async throws -> HTTPResponse {
+        var request = request
+        request.timeout = .seconds(120)
         do {
             return try await client.execute(request)
         } catch {
