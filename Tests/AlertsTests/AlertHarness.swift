@@ -15,10 +15,7 @@ struct AlertHarness {
     var db: PostgresConnection { seed.db }
 
     static func make(_ purpose: String) async throws -> AlertHarness {
-        let db = try await PostgresConnection.connect(url: try await TestDatabase.fresh(purpose))
-        _ = try await WarehouseSchema.migrator.migrate(db)
-        var seed = TrendSeed(db: db)
-        try await seed.fill()
+        let seed = try await TrendSeed.copied(purpose).seed
         let outbox = NSTemporaryDirectory() + "alerts-\(purpose)-\(UInt32.random(in: 0...UInt32.max))"
         return AlertHarness(seed: seed, outbox: outbox)
     }

@@ -26,11 +26,9 @@ struct DashboardBench {
     static let hostileName = "<script>alert(\"x\")</script> & Co"
 
     static func make(_ purpose: String) async throws -> DashboardBench {
-        let url = try await TestDatabase.fresh(purpose)
-        let db = try await PostgresConnection.connect(url: url)
-        _ = try await WarehouseSchema.migrator.migrate(db)
-        var seed = TrendSeed(db: db)
-        try await seed.fill()
+        let copied = try await TrendSeed.copied(purpose)
+        let (url, db) = (copied.url, copied.seed.db)
+        var seed = copied.seed
         let artist = try await db.query(
             "INSERT INTO artist (page_url, name) VALUES ('https://evil.bandcamp.com', $1) RETURNING id", [hostileName]
         ).scalarText!

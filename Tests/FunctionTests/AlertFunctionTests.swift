@@ -15,11 +15,11 @@ struct AlertFunctionTests {
         let answer = try JSONSerialization.jsonObject(with: Data(empty.stdout.utf8)) as? [String: Any]
         #expect((answer?["summary"] as? String)?.hasPrefix("alerts at 2025-06-11 07:00 UTC: 0 signals") == true)
 
-        var seed = TrendSeed(db: try await PostgresConnection.connect(url: home.databaseURL))
-        try await seed.fill()
+        let (seededHome, seed) = try await LoadHome.trendSeeded("fnalertseed")
         try await seed.subscribe(try await seed.subscriber("label@example.org"))
         let seeded = try await FunctionProcess.run(
-            "AlertFunction", environment: home.environment.merging(["ALERT_DIGEST_HOUR": "23"]) { _, new in new },
+            "AlertFunction",
+            environment: seededHome.environment.merging(["ALERT_DIGEST_HOUR": "23"]) { _, new in new },
             input: Data(#"{"at":"2026-11-20T07:59:59Z"}"#.utf8))
         #expect(seeded.status == 0, "\(seeded.stderr)")
         let outcome =
@@ -27,7 +27,7 @@ struct AlertFunctionTests {
             as? [String: Any]
         #expect(outcome?["alerts"] as? Int == 9 && outcome?["emails"] as? Int == 1)
         #expect(outcome?["digest"] as? Bool == false)
-        let mail = try FileManager.default.contentsOfDirectory(atPath: "\(home.path)/.local/outbox/mail")
+        let mail = try FileManager.default.contentsOfDirectory(atPath: "\(seededHome.path)/.local/outbox/mail")
         #expect(mail.count == 1)
         #expect(seeded.stderr.contains("rule evaluated") && seeded.stderr.contains("rule=artist.24h"))
         // The run's metrics, one Embedded Metric Format line among the logs.

@@ -52,12 +52,7 @@ struct BreakoutsFirstTests {
     )
     func everywhere() async throws {
         let truth = try PlantedRisers.load()
-        let home = try await LoadHome("fnbreakouts")
-        let migrate = try await FunctionProcess.run(
-            "LoadFunction", environment: home.environment, input: Data(#"{"command":"migrate"}"#.utf8))
-        #expect(migrate.status == 0, "\(migrate.stderr)")
-        var seed = TrendSeed(db: try await PostgresConnection.connect(url: home.databaseURL))
-        try await seed.fill()
+        let (home, seed) = try await LoadHome.trendSeeded("fnbreakouts")
         try await seed.subscribe(try await seed.subscriber("scout@example.org"))
         var environment = home.environment
         environment["ALERT_DIGEST_HOUR"] = "23"

@@ -17,6 +17,19 @@ struct LoadHome {
         databaseURL = try await TestDatabase.fresh(purpose)
     }
 
+    /// A home whose warehouse holds the trend seed (a copy of one filled once), and the seed.
+    static func trendSeeded(_ purpose: String) async throws -> (LoadHome, TrendSeed) {
+        let copied = try await TrendSeed.copied(purpose)
+        return (
+            LoadHome(path: NSTemporaryDirectory() + "load-\(UUID().uuidString)", databaseURL: copied.url), copied.seed
+        )
+    }
+
+    private init(path: String, databaseURL: String) {
+        self.path = path
+        self.databaseURL = databaseURL
+    }
+
     var environment: [String: String] {
         ["BANDCAMP_TRACKER_HOME": path, "DATABASE_URL": databaseURL]
     }

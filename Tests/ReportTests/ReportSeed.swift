@@ -41,11 +41,18 @@ struct ReportSeed {
         return ReportSeed(url: url, db: db)
     }
 
-    /// A fresh warehouse with the seed's sales and windows.
+    /// A warehouse of its own with the seed's sales and windows: a copy of one filled once a test run (filling
+    /// takes 590 summary writes; copying a database, a fraction of a second).
     static func filled(_ purpose: String) async throws -> ReportSeed {
-        let seed = try await make(purpose)
+        let url = try await TestDatabase.copy(of: try await original.value, purpose)
+        return ReportSeed(url: url, db: try await PostgresConnection.connect(url: url))
+    }
+
+    /// The name of the database filled once; nobody stays connected to it (a database is copied only then).
+    private static let original = Task<String, any Error> {
+        let seed = try await make("reportseed")
         try await seed.fill()
-        return seed
+        return TestDatabase.name(of: seed.url)
     }
 
     /// The three days' sales (240, 200 and 150 of them) and the day's windows.
@@ -92,6 +99,8 @@ struct ReportSeed {
         let releaseWeights = [0, 0, 0, 1, 1, 2, 3, 4, 5, 5]
         let types = ["album", "album", "track", "physical", "bundle"]
         let prices = ["7.00", "10.00", "12.50", "0.00", "25.00"]
+        // Every sale in one write (one summary write; as many loads of one sale each take a minute of CPU).
+        var columns = [[String]](repeating: [], count: 9)
         for (day, count) in plan {
             for n in 0..<count {
                 var hour = random.next(24)
@@ -102,22 +111,25 @@ struct ReportSeed {
                 let price = prices[kind]
                 let extra = [0, 0, 0, 1, 3][random.next(5)]
                 let paid = String(format: "%.2f", Double(price)! + Double(extra))
-                try await db.insertSales(
-                    """
-                    INSERT INTO sale (sale_key, sold_at, utc_date, release_id, artist_id, item_type, item_description,
-                        currency, amount_paid, price_asked, amount_paid_usd, price_asked_usd, overpaid_usd,
-                        paid_to_price_ratio, buyer_country_code, ledger_id)
-                    VALUES (sha256($1::bytea), to_timestamp($2::numeric), $2::numeric, $3, $4, $5::item_type, $6,
-                        'USD', $7::numeric, $8::numeric, $7::numeric, $8::numeric,
-                        greatest(0, $7::numeric - $8::numeric), round($7::numeric / nullif($8::numeric, 0), 6), $9, $10)
-                    """,
-                    [
-                        "\(day.iso)-\(n)", "\(seconds).5", releaseIDs[release], artistIDs[Self.releases[release].1],
-                        types[kind], Self.releases[release].2, paid, price,
-                        Self.countries[random.next(Self.countries.count)].0, ledger[0],
-                    ])
+                let row = [
+                    "\(day.iso)-\(n)", "\(seconds).5", releaseIDs[release], artistIDs[Self.releases[release].1],
+                    types[kind], Self.releases[release].2, paid, price,
+                    Self.countries[random.next(Self.countries.count)].0,
+                ]
+                for (column, value) in row.enumerated() { columns[column].append(value) }
             }
         }
+        try await db.insertSales(
+            """
+            INSERT INTO sale (sale_key, sold_at, utc_date, release_id, artist_id, item_type, item_description,
+                currency, amount_paid, price_asked, amount_paid_usd, price_asked_usd, overpaid_usd,
+                paid_to_price_ratio, buyer_country_code, ledger_id)
+            SELECT sha256(r.key::bytea), to_timestamp(r.at), r.at, r.release_id, r.artist_id, r.kind::item_type,
+                r.title, 'USD', r.paid, r.price, r.paid, r.price, greatest(0, r.paid - r.price),
+                round(r.paid / nullif(r.price, 0), 6), r.country, $10
+            FROM unnest($1::text[], $2::numeric[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::numeric[],
+                $8::numeric[], $9::text[]) AS r (key, at, release_id, artist_id, kind, title, paid, price, country)
+            """, columns.map(PostgresArray.literal) + [ledger[0]])
         // The day's windows: 00:00–02:00 and 04:00–24:00.
         try await db.query(
             """

@@ -11,6 +11,12 @@ public enum TestDatabase {
 
     /// Makes an empty database and gives its URL.
     public static func fresh(_ purpose: String) async throws -> String {
+        try await copy(of: "template0", purpose)
+    }
+
+    /// Makes a database as a copy of `template` (`CREATE DATABASE … TEMPLATE`: its tables, rows and sequences as
+    /// they are; nobody may be connected to it meanwhile) and gives its URL.
+    public static func copy(of template: String, _ purpose: String) async throws -> String {
         let admin: PostgresConnection
         do {
             admin = try await PostgresConnection.connect(url: clusterURL)
@@ -20,14 +26,25 @@ public enum TestDatabase {
         }
         await staleDropped.value
         let name = "t_\(purpose)_\(Int(Date().timeIntervalSince1970))_\(UInt32.random(in: 0...UInt32.max))"
-        try await admin.query("CREATE DATABASE \(name) TEMPLATE template0")
+        try await admin.query("CREATE DATABASE \(name) TEMPLATE \(template)")
         // As the functions' own sessions (WarehouseDatabase's settings): notices such as "already exists,
         // skipping" from the summaries' temporary tables would fill the tests' log.
         try await admin.query("ALTER DATABASE \(name) SET client_min_messages = warning")
+        return url(of: name)
+    }
+
+    /// The URL of the cluster's database `name`.
+    public static func url(of name: String) -> String {
         let base = clusterURL.split(separator: "?", maxSplits: 1)
         let path = base[0]
         let url = path[...path.lastIndex(of: "/")!] + name
         return base.count > 1 ? "\(url)?\(base[1])" : String(url)
+    }
+
+    /// The name of the database at `url`.
+    public static func name(of url: String) -> String {
+        let path = url.split(separator: "?", maxSplits: 1)[0]
+        return String(path[path.index(after: path.lastIndex(of: "/")!)...])
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import Warehouse
 
 /// A warehouse with 31 days of sales before `at` written by plain SQL (each stream of sales one
 /// `generate_series` insert, evenly spaced, so shares hold exactly where nothing is planted): 40 steady artists
@@ -16,7 +17,7 @@ public struct TrendSeed: Sendable {
         ("IS", "Iceland"),
     ]
 
-    public let db: PostgresConnection
+    public private(set) var db: PostgresConnection
     /// Ids by artist name and by genre key.
     public private(set) var artists: [String: Int64] = [:]
     public private(set) var tags: [String: Int64] = [:]
@@ -27,6 +28,28 @@ public struct TrendSeed: Sendable {
 
     public init(db: PostgresConnection) {
         self.db = db
+    }
+
+    /// A migrated warehouse of its own holding the seed, and the seed on a connection to it: a copy of one
+    /// filled once a test run (filling takes a hundred summary writes; copying a database, a fraction of a
+    /// second). The copy keeps the ids, so the seed's names of artists and genres hold in it.
+    public static func copied(_ purpose: String) async throws -> (url: String, seed: TrendSeed) {
+        let (template, filled) = try await original.value
+        let url = try await TestDatabase.copy(of: template, purpose)
+        var seed = filled
+        seed.db = try await PostgresConnection.connect(url: url)
+        return (url, seed)
+    }
+
+    /// The database filled once, and the seed as filling left it, its connection to that database closed (a
+    /// database is copied only when nobody is connected to it) for one to the cluster's main database.
+    private static let original = Task<(String, TrendSeed), any Error> {
+        let url = try await TestDatabase.fresh("trendseed")
+        var seed = TrendSeed(db: try await PostgresConnection.connect(url: url))
+        _ = try await WarehouseSchema.migrator.migrate(seed.db)
+        try await seed.fill()
+        seed.db = try await PostgresConnection.connect(url: TestDatabase.clusterURL)
+        return (TestDatabase.name(of: url), seed)
     }
 
     /// Fills the warehouse.
