@@ -133,7 +133,7 @@ struct DashboardFunctionTests {
             #expect(String(decoding: page.body, as: UTF8.self).contains("</html>"), "\(path)")
         }
         let db = try await PostgresConnection.connect(url: home.databaseURL)
-        #expect(try await db.query("SELECT max(version) FROM schema_migration").scalarText == "27")
+        #expect(try await db.query("SELECT max(version) FROM schema_migration").scalarText == "28")
 
         let subscribe = try await served.execute(
             with: client,

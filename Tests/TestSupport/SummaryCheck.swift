@@ -241,6 +241,8 @@ public enum SummaryCheck {
             GROUP BY r.span, r.period
             """
         ),
+        ("summary_small_before", smallBefore),
+        ("summary_small_list", smallLists),
         ("summary_first_artist", "SELECT artist_id, min(sold_at) FROM sale GROUP BY 1"),
         ("summary_last_release", "SELECT release_id, artist_id, max(sold_at) FROM sale GROUP BY 1, 2"),
         (
@@ -262,6 +264,65 @@ public enum SummaryCheck {
             """
         ),
     ]
+
+    /// Each artist's sales in the 90 days before each window's range (7, 30, 90 and 365 days up to the latest
+    /// sale's day), for those with any, of the windows whose lists are kept (`summary_small_kept`; a window not
+    /// kept must have no rows, and `SmallListTests` checks which are kept).
+    static let smallBefore = """
+        WITH latest AS (SELECT max((sold_at AT TIME ZONE 'UTC')::date) AS day FROM sale)
+        SELECT s.span, x.artist_id, count(*)
+        FROM sale x, latest l, (VALUES (7), (30), (90), (365)) s (span)
+        WHERE (x.sold_at AT TIME ZONE 'UTC')::date BETWEEN l.day - s.span - 89 AND l.day - s.span
+            AND s.span IN (SELECT k.span FROM summary_small_kept k)
+        GROUP BY 1, 2
+        """
+
+    /// Discover's lists of small artists for each window's range and each size the page offers (10, 50, 200 and
+    /// 1,000 sales in the 90 days before the range), the first 50 of each in the page's order: rising artists,
+    /// new artists (first sale in the range) and rising releases (of a small artist, the release's own); of the
+    /// windows whose lists are kept.
+    static let smallLists = """
+        WITH latest AS (SELECT max((sold_at AT TIME ZONE 'UTC')::date) AS day FROM sale),
+        ranges AS (
+            SELECT s.span, l.day - s.span + 1 AS first, l.day AS last
+            FROM latest l, (VALUES (7), (30), (90), (365)) s (span)
+            WHERE s.span IN (SELECT k.span FROM summary_small_kept k)
+        ),
+        days AS (SELECT x.*, (x.sold_at AT TIME ZONE 'UTC')::date AS day FROM sale x),
+        before AS (
+            SELECT r.span, d.artist_id, count(*) AS sales
+            FROM days d JOIN ranges r ON d.day BETWEEN r.first - 90 AND r.first - 1 GROUP BY 1, 2
+        ),
+        firsts AS (SELECT artist_id, min(sold_at) AS first_at FROM sale GROUP BY 1),
+        counted AS (
+            SELECT r.span, r.first, e.kind, CASE WHEN e.kind = 'rising release' THEN d.release_id ELSE d.artist_id END
+                    AS entity_id,
+                count(*) FILTER (WHERE d.day >= r.first) AS sales, count(*) FILTER (WHERE d.day < r.first) AS before,
+                round(coalesce(sum(d.amount_paid_usd) FILTER (WHERE d.day >= r.first), 0), 2) AS revenue
+            FROM days d JOIN ranges r ON d.day BETWEEN r.first - r.span AND r.last,
+                (VALUES ('rising artist'), ('new artist'), ('rising release')) e (kind)
+            GROUP BY 1, 2, 3, 4
+        ),
+        listed AS (
+            SELECT c.*, coalesce(b.sales, 0) AS small_before
+            FROM counted c
+                LEFT JOIN release rl ON c.kind = 'rising release' AND rl.id = c.entity_id
+                LEFT JOIN firsts f ON f.artist_id = c.entity_id
+                LEFT JOIN before b ON b.span = c.span
+                    AND b.artist_id = CASE WHEN c.kind = 'rising release' THEN rl.artist_id ELSE c.entity_id END
+            WHERE CASE WHEN c.kind = 'new artist'
+                THEN c.sales > 0 AND f.first_at >= c.first::timestamp AT TIME ZONE 'UTC'
+                ELSE c.sales > c.before END
+        ),
+        ranked AS (
+            SELECT l.*, z.under, row_number() OVER (
+                PARTITION BY l.span, z.under, l.kind
+                ORDER BY CASE WHEN l.kind = 'new artist' THEN 0 ELSE l.sales - l.before END DESC, l.sales DESC,
+                    l.revenue DESC, l.entity_id) AS place
+            FROM listed l JOIN (VALUES (10), (50), (200), (1000)) z (under) ON l.small_before < z.under
+        )
+        SELECT span, under, kind, entity_id, sales, before, revenue FROM ranked WHERE place <= 50
+        """
 
     /// The sales and revenue (or the sales alone) by `entity` in the 7, 30, 90 and 365 days up to the latest
     /// sale's day (period 0) and as many days before them (period 1), of the sales `where` holds for.

@@ -146,7 +146,8 @@ struct SummaryTests {
                 summary_window_type_release, summary_window_type_amount, summary_genre_type_day,
                 summary_genre_amount_day, summary_ratio_slice_day, summary_writes, summary_window_genre_pair,
                 summary_genre_analysis_day, summary_genre_analysis_country_day, summary_genre_ratio_day,
-                summary_window_genre_pair_country, summary_window_genre_artist_release
+                summary_window_genre_pair_country, summary_window_genre_artist_release, summary_small_size,
+                summary_small_kept, summary_small_before, summary_small_list
             """,
             """
             DROP FUNCTION summary_add(), summary_add_genres(integer), summary_lock(), physical_format(text),
@@ -170,7 +171,10 @@ struct SummaryTests {
                 summary_add_window_genres_but_pair_countries(integer), summary_window_genre_artist_release_build(date),
                 summary_add_windows_but_artist_releases(), summary_window_move_but_artist_releases(date, date),
                 summary_add_window_genres_but_artist_releases(integer),
-                summary_genre_co_artists(integer, smallint, bigint, bigint[], integer)
+                summary_genre_co_artists(integer, smallint, bigint, bigint[], integer),
+                summary_small_candidates(integer, text, bigint[]), summary_small_rank(integer, text, bigint[]),
+                summary_small_build(integer), summary_small_drop(integer), summary_small_build_limit(),
+                summary_add_windows_but_small_lists(), summary_window_move_but_small_lists(date, date)
             """,
             "DROP TABLE alert_run",
             "DELETE FROM schema_migration WHERE version >= 7",

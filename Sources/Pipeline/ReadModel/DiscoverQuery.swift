@@ -48,9 +48,11 @@ extension DashboardQuery {
     public func releaseMovers(_ filter: DashboardFilter, smallUnder: Int?, limit: Int = 50) async throws -> [Mover] {
         let artist: SQLQuery = "(SELECT r0.artist_id FROM release r0 WHERE r0.id = x.entity_id)"
         let smallArtist = smallUnder.map { small($0, filter, artist: artist) }
-        let ranked = ranked(
-            filter, entity: "release", newOnly: false, probes: smallArtist.map { [$0.probe] } ?? [],
-            sure: smallArtist?.sure, limit: limit)
+        let ranked = keptSmall(
+            filter, kind: "rising release", under: smallUnder, newOnly: false, limit: limit,
+            otherwise: ranked(
+                filter, entity: "release", newOnly: false, probes: smallArtist.map { [$0.probe] } ?? [],
+                sure: smallArtist?.sure, limit: limit))
         return try await db.query(
             """
             WITH ranked AS (\(ranked))
@@ -139,8 +141,10 @@ extension DashboardQuery {
         }
         let smallArtist = smallUnder.map { small($0, filter, artist: "x.entity_id") }
         if let smallArtist { probes.append(smallArtist.probe) }
-        let ranked = ranked(
-            filter, entity: "artist", newOnly: newOnly, probes: probes, sure: smallArtist?.sure, limit: limit)
+        let ranked = keptSmall(
+            filter, kind: newOnly ? "new artist" : "rising artist", under: smallUnder, newOnly: newOnly, limit: limit,
+            otherwise: ranked(
+                filter, entity: "artist", newOnly: newOnly, probes: probes, sure: smallArtist?.sure, limit: limit))
         return try await db.query(
             """
             WITH ranked AS (\(ranked))
@@ -187,6 +191,30 @@ extension DashboardQuery {
             window: Self.windowRanked(
                 filter, entity: entity, window: window, newOnly: newOnly, probes: probes, sure: sure, limit: limit),
             otherwise: general)
+    }
+
+    /// `otherwise` (a list's ranked rows), unless Discover's kept lists of small artists (`summary_small_list`,
+    /// exact while their window is in `summary_small_kept`) answer: small artists of size `under`, the filter
+    /// narrowed by days alone to a preset range up to the latest day whose lists are kept, and a list of `kind` at
+    /// least `limit` long kept for it. Only the rows taken are read (the conditions are one-time filters).
+    func keptSmall(
+        _ filter: DashboardFilter, kind: String, under: Int?, newOnly: Bool, limit: Int, otherwise: SQLQuery
+    ) -> SQLQuery {
+        guard let under, onlyDays(filter) else { return otherwise }
+        let kept: SQLQuery = """
+            (\(filter.windowPeriod) = 0 AND EXISTS (
+                SELECT FROM summary_small_size z WHERE z.under = \(under)::integer AND z.length >= \(limit)::integer
+            ) AND EXISTS (SELECT FROM summary_small_kept k WHERE k.span = \(filter.days)::integer)) IS TRUE
+            """
+        return """
+            SELECT k.* FROM (
+                SELECT x.entity_id, x.sales, x.before, x.revenue FROM summary_small_list x
+                WHERE x.span = \(filter.days)::integer AND x.under = \(under)::integer AND x.kind = \(kind)
+                ORDER BY \(Self.order(newOnly: newOnly)) LIMIT \(limit)
+            ) k WHERE \(kept)
+            UNION ALL
+            SELECT r.* FROM (\(otherwise)) r WHERE NOT \(kept)
+            """
     }
 
     /// The rows of `window` when the filter's range is a preset one up to the latest day (its rolling window's

@@ -47,6 +47,7 @@ public enum WarehouseSchema {
             version: 26, name: "the rolling windows by pairs of genres and buyer country", sql: genrePairCountryWindows),
         Migration(
             version: 27, name: "the rolling windows by genre, seller and release", sql: genreArtistReleaseWindows),
+        Migration(version: 28, name: "Discover's lists of small artists kept for the preset ranges", sql: smallLists),
     ]
 
     /// The migrator of these migrations.

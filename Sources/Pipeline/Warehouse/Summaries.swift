@@ -98,7 +98,7 @@ public enum Summaries {
                 summary_window_genre_pair, summary_first_artist, summary_last_release, summary_last_artist_country,
                 summary_last_genre_artist, summary_last_genre_country, summary_genre_analysis_day,
                 summary_genre_analysis_country_day, summary_genre_ratio_day, summary_window_genre_pair_country,
-                summary_window_genre_artist_release
+                summary_window_genre_artist_release, summary_small_kept, summary_small_before, summary_small_list
             """)
         try await db.query("UPDATE summary_window SET ends = NULL")
         try await db.query("SET LOCAL work_mem = '128MB'")
@@ -124,6 +124,12 @@ public enum Summaries {
                 "summaries rebuilt",
                 metadata: ["month": "\(month)", "sales": "\(sales)", "done": "\(index + 1)/\(months.count)"])
         }
+        // Discover's small-artist lists, which a month's many sales leave to be built.
+        try await db.query(
+            """
+            SELECT summary_small_build(s.days) FROM summary_window_span s
+            WHERE NOT EXISTS (SELECT FROM summary_small_kept k WHERE k.span = s.days)
+            """)
         return total
     }
 }
