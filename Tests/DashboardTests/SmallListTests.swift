@@ -1,8 +1,10 @@
+import Logging
 import Postgres
 import ReadModel
 import TestSupport
 import Testing
 import Tracker
+import Warehouse
 
 @Suite("Discover's kept lists of small artists: the same as worked out from the sales after every kind of write")
 struct SmallListTests {
@@ -137,6 +139,11 @@ struct SmallListTests {
             "CREATE OR REPLACE FUNCTION summary_small_build_limit() RETURNS integer LANGUAGE sql AS $$ SELECT 10000 $$")
         try await Self.sell(bench, "Batch Three", at: [Self.latest + 86_400 + 120])
         try await Self.same(bench, latest: "2026-11-21", "a small transaction after")
+        // rebuild-summaries, one large transaction, builds them at its end.
+        try await bench.db.query(
+            "CREATE OR REPLACE FUNCTION summary_small_build_limit() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$")
+        _ = try await Summaries.rebuild(bench.db, logger: Logger(label: "test"))
+        try await Self.same(bench, latest: "2026-11-21", "rebuilt")
     }
 
     @Test("the page reads the kept lists for the sizes it offers over a preset range, and ranks the rest")

@@ -81,7 +81,14 @@ public enum Summaries {
     /// - Returns: The sales counted.
     public static func rebuild(_ db: PostgresConnection, logger: Logger) async throws -> Int {
         try await db.transaction { db in
-            try await writing(db) { try await rebuildMonths(db, logger: logger) }
+            let total = try await writing(db) { try await rebuildMonths(db, logger: logger) }
+            // Discover's small-artist lists, which a transaction of so many sales leaves to be built.
+            try await db.query(
+                """
+                SELECT summary_small_build(s.days) FROM summary_window_span s
+                WHERE NOT EXISTS (SELECT FROM summary_small_kept k WHERE k.span = s.days)
+                """)
+            return total
         }
     }
 
@@ -124,12 +131,6 @@ public enum Summaries {
                 "summaries rebuilt",
                 metadata: ["month": "\(month)", "sales": "\(sales)", "done": "\(index + 1)/\(months.count)"])
         }
-        // Discover's small-artist lists, which a month's many sales leave to be built.
-        try await db.query(
-            """
-            SELECT summary_small_build(s.days) FROM summary_window_span s
-            WHERE NOT EXISTS (SELECT FROM summary_small_kept k WHERE k.span = s.days)
-            """)
         return total
     }
 }
