@@ -26,7 +26,16 @@ public enum TestDatabase {
         }
         await staleDropped.value
         let name = "t_\(purpose)_\(Int(Date().timeIntervalSince1970))_\(UInt32.random(in: 0...UInt32.max))"
-        try await admin.query("CREATE DATABASE \(name) TEMPLATE \(template)")
+        // A template's last session may still be ending (PostgreSQL waits 5 s for it, then refuses with 55006, "is
+        // being accessed by other users"); on a loaded machine that is tried again for up to half a minute.
+        for attempt in 1... {
+            do {
+                try await admin.query("CREATE DATABASE \(name) TEMPLATE \(template)")
+                break
+            } catch let error as PostgresError where error.sqlState == "55006" && attempt < 6 {
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
         // As the functions' own sessions (WarehouseDatabase's settings): notices such as "already exists,
         // skipping" from the summaries' temporary tables would fill the tests' log.
         try await admin.query("ALTER DATABASE \(name) SET client_min_messages = warning")
