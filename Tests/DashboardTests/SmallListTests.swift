@@ -78,6 +78,13 @@ struct SmallListTests {
         }
     }
 
+    /// Sets the largest transaction that builds dropped lists, in this test's database alone.
+    static func buildLimit(_ bench: DashboardBench, _ rows: Int) async throws {
+        let definition: String =
+            "CREATE OR REPLACE FUNCTION summary_small_build_limit() RETURNS integer LANGUAGE sql AS $$ SELECT \(rows) $$"
+        try await bench.db.query(definition)
+    }
+
     /// The names in a list.
     static func names(_ movers: [Mover]) -> [String] { movers.map(\.name) }
 
@@ -119,8 +126,7 @@ struct SmallListTests {
     func largeTransactions() async throws {
         let (bench, _, _) = try await Self.varied("smalllarge")
         // Transactions of more than one day, release and seller count as large here.
-        try await bench.db.query(
-            "CREATE OR REPLACE FUNCTION summary_small_build_limit() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$")
+        try await Self.buildLimit(bench, 1)
         // Sales in the range alone: the lists are ranked again, large or not.
         try await Self.sell(bench, "Batch One", at: [Self.latest - 86_400, Self.latest])
         try await Self.same(bench, "sales in every range")
@@ -135,13 +141,11 @@ struct SmallListTests {
             bench, "Batch Two", at: [Self.latest + 86_400, Self.latest + 86_400 + 60, Self.latest + 30])
         try await Self.same(bench, latest: "2026-11-21", kept: [], "a new day, large")
         // The next small transaction builds them all.
-        try await bench.db.query(
-            "CREATE OR REPLACE FUNCTION summary_small_build_limit() RETURNS integer LANGUAGE sql AS $$ SELECT 10000 $$")
+        try await Self.buildLimit(bench, 10000)
         try await Self.sell(bench, "Batch Three", at: [Self.latest + 86_400 + 120])
         try await Self.same(bench, latest: "2026-11-21", "a small transaction after")
         // rebuild-summaries, one large transaction, builds them at its end.
-        try await bench.db.query(
-            "CREATE OR REPLACE FUNCTION summary_small_build_limit() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$")
+        try await Self.buildLimit(bench, 1)
         _ = try await Summaries.rebuild(bench.db, logger: Logger(label: "test"))
         try await Self.same(bench, latest: "2026-11-21", "rebuilt")
     }

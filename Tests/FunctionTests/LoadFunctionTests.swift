@@ -13,20 +13,17 @@ struct LoadHome {
     let databaseURL: String
 
     init(_ purpose: String) async throws {
-        path = NSTemporaryDirectory() + "load-\(UUID().uuidString)"
-        databaseURL = try await TestDatabase.fresh(purpose)
+        self.init(databaseURL: try await TestDatabase.fresh(purpose))
     }
 
     /// A home whose warehouse holds the trend seed (a copy of one filled once), and the seed.
     static func trendSeeded(_ purpose: String) async throws -> (LoadHome, TrendSeed) {
         let copied = try await TrendSeed.copied(purpose)
-        return (
-            LoadHome(path: NSTemporaryDirectory() + "load-\(UUID().uuidString)", databaseURL: copied.url), copied.seed
-        )
+        return (LoadHome(databaseURL: copied.url), copied.seed)
     }
 
-    private init(path: String, databaseURL: String) {
-        self.path = path
+    private init(databaseURL: String) {
+        path = NSTemporaryDirectory() + "load-\(UUID().uuidString)"
         self.databaseURL = databaseURL
     }
 

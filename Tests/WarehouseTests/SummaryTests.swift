@@ -174,6 +174,7 @@ struct SummaryTests {
                 summary_genre_co_artists(integer, smallint, bigint, bigint[], integer),
                 summary_small_candidates(integer, text, bigint[]), summary_small_rank(integer, text, bigint[]),
                 summary_small_build(integer), summary_small_drop(integer), summary_small_build_limit(),
+                summary_small_build_dropped(),
                 summary_add_windows_but_small_lists(), summary_window_move_but_small_lists(date, date)
             """,
             "DROP TABLE alert_run",

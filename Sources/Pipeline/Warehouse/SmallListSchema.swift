@@ -129,6 +129,13 @@ extension WarehouseSchema {
         $$;
         SELECT summary_small_build(s.days) FROM summary_window_span s;
 
+        -- Every window's lists that are not kept (dropped by a move, sales before a range, or rebuild-summaries)
+        -- built from all its rows.
+        CREATE FUNCTION summary_small_build_dropped() RETURNS void LANGUAGE sql AS $$
+            SELECT summary_small_build(s.days) FROM summary_window_span s
+            WHERE NOT EXISTS (SELECT FROM summary_small_kept k WHERE k.span = s.days);
+        $$;
+
         -- Every window's lists dropped when the windows move (summary_add_windows builds them again, or leaves that
         -- to the next transaction).
         ALTER FUNCTION summary_window_move(date, date) RENAME TO summary_window_move_but_small_lists;
@@ -188,8 +195,7 @@ extension WarehouseSchema {
                 END IF;
             END LOOP;
             IF collected <= summary_small_build_limit() THEN
-                PERFORM summary_small_build(s.days) FROM summary_window_span s
-                WHERE NOT EXISTS (SELECT FROM summary_small_kept k WHERE k.span = s.days);
+                PERFORM summary_small_build_dropped();
             END IF;
         END
         $$;

@@ -83,11 +83,7 @@ public enum Summaries {
         try await db.transaction { db in
             let total = try await writing(db) { try await rebuildMonths(db, logger: logger) }
             // Discover's small-artist lists, which a transaction of so many sales leaves to be built.
-            try await db.query(
-                """
-                SELECT summary_small_build(s.days) FROM summary_window_span s
-                WHERE NOT EXISTS (SELECT FROM summary_small_kept k WHERE k.span = s.days)
-                """)
+            try await db.query("SELECT summary_small_build_dropped()")
             return total
         }
     }
